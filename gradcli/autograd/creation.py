@@ -1,0 +1,118 @@
+"""Functions that make new tensors, with a size cap checked before allocating."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.tensor import Tensor, to_array
+from gradcli.errors import LimitError
+
+MAX_ELEMENTS = 10**8
+"""The largest tensor a creation function makes (800 MB of float64)."""
+
+_rng = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Make ``rand`` and ``randn`` reproducible from here on."""
+    global _rng
+    _rng = np.random.default_rng(int(seed))
+
+
+def _shape(size: Sequence[Any], name: str) -> tuple[int, ...]:
+    """A shape from ``f(2, 3)`` or ``f((2, 3))``, refused before allocation if too large."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    shape = []
+    for n in size:
+        if isinstance(n, Tensor):
+            n = n.item()
+        if float(n) != int(n) or n < 0:
+            raise ValueError(f"{name}: sizes must be whole numbers >= 0, not {n}")
+        shape.append(int(n))
+    _check_count(math.prod(shape), name)
+    return tuple(shape)
+
+
+def _check_count(count: float, name: str) -> None:
+    if count > MAX_ELEMENTS:
+        raise LimitError(
+            f"{name}: {count:.3g} elements is more than the limit of {MAX_ELEMENTS:.0e}; "
+            "use a smaller size"
+        )
+
+
+def _made(array: np.ndarray, requires_grad: bool) -> Tensor:
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """A new tensor holding a copy of ``data`` (numbers and nested lists become float64)."""
+    array = np.array(to_array(data, dtype), copy=True)
+    _check_count(array.size, "tensor")
+    return _made(array, requires_grad)
+
+
+def arange(
+    start: float, end: float | None = None, step: float = 1, requires_grad: bool = False
+) -> Tensor:
+    """Evenly spaced values in [start, end) (one argument: [0, start))."""
+    if end is None:
+        start, end = 0, start
+    start, end, step = float(start), float(end), float(step)
+    if step == 0 or not all(map(math.isfinite, (start, end, step))):
+        raise ValueError("arange: start, end and step must be finite and step non-zero")
+    _check_count(max(math.ceil((end - start) / step), 0), "arange")
+    return _made(np.arange(start, end, step, dtype=np.float64), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from start to end, both included."""
+    (count,) = _shape((steps,), "linspace")
+    return _made(np.linspace(float(start), float(end), count), requires_grad)
+
+
+def zeros(*size: Any, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros: ``zeros(2, 3)``."""
+    return _made(np.zeros(_shape(size, "zeros")), requires_grad)
+
+
+def ones(*size: Any, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones: ``ones(2, 3)``."""
+    return _made(np.ones(_shape(size, "ones")), requires_grad)
+
+
+def full(size: Sequence[int] | int, fill_value: float, requires_grad: bool = False) -> Tensor:
+    """A tensor of one value: ``full((2, 3), 7.0)``."""
+    size = (size,) if isinstance(size, (int, float)) else size
+    return _made(np.full(_shape(size, "full"), float(fill_value)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, requires_grad: bool = False) -> Tensor:
+    """The identity matrix, n by n (or n by m)."""
+    rows, cols = _shape((n, n if m is None else m), "eye")
+    return _made(np.eye(rows, cols), requires_grad)
+
+
+def zeros_like(other: Any, requires_grad: bool = False) -> Tensor:
+    """Zeros in the shape of ``other``."""
+    return _made(np.zeros(np.shape(to_array(other))), requires_grad)
+
+
+def ones_like(other: Any, requires_grad: bool = False) -> Tensor:
+    """Ones in the shape of ``other``."""
+    return _made(np.ones(np.shape(to_array(other))), requires_grad)
+
+
+def rand(*size: Any, requires_grad: bool = False) -> Tensor:
+    """Uniform random numbers in [0, 1) (seed with ``manual_seed``)."""
+    return _made(_rng.random(_shape(size, "rand")), requires_grad)
+
+
+def randn(*size: Any, requires_grad: bool = False) -> Tensor:
+    """Standard normal random numbers (seed with ``manual_seed``)."""
+    return _made(_rng.standard_normal(_shape(size, "randn")), requires_grad)

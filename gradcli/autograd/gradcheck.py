@@ -1,0 +1,120 @@
+"""Numerical checks of gradients (``torch.autograd.gradcheck`` and ``gradgradcheck``).
+
+Both compare a random projection of the analytic Jacobian with central
+differences of the same projection: one backward pass and two function
+evaluations per input element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.engine import grad
+from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.errors import AutogradError
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def _projected(
+    fn: Callable[..., Any], inputs: tuple[Tensor, ...], weights: list[np.ndarray]
+) -> float:
+    outputs = _as_tuple(fn(*inputs))
+    return float(
+        sum(np.sum(w * np.asarray(o._data)) for w, o in zip(weights, outputs, strict=False))
+    )
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    inputs: Sequence[Tensor] | Tensor,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+    raise_exception: bool = True,
+) -> bool:
+    """Check the gradients of ``fn`` at ``inputs`` against central differences.
+
+    Only inputs with ``requires_grad=True`` are checked. Returns True, or raises
+    an ``AutogradError`` describing the first mismatch (False if
+    ``raise_exception`` is False).
+    """
+    inputs = _as_tuple(inputs)
+    rng = np.random.default_rng(seed)
+    outputs = _as_tuple(fn(*inputs))
+    weights = [rng.standard_normal(np.shape(o._data)) for o in outputs]
+    checked = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    differentiable = [o for o in outputs if o.requires_grad]
+    analytic: tuple[Tensor | None, ...] = (None,) * len(checked)
+    if differentiable:
+        analytic = grad(
+            differentiable,
+            [inputs[i] for i in checked],
+            [_wrap(w) for w, o in zip(weights, outputs, strict=False) if o.requires_grad],
+            allow_unused=True,
+        )
+    for position, index in enumerate(checked):
+        original = inputs[index]._data
+        numeric = np.zeros(np.shape(original))
+        # Shifted copies still require grad: gradgradcheck's fn differentiates them.
+        for k in np.ndindex(numeric.shape):
+            values = []
+            for step in (eps, -eps):
+                shifted = np.array(original, dtype=np.float64)
+                shifted[k] += step
+                moved = list(inputs)
+                moved[index] = Tensor(shifted, requires_grad=True)
+                values.append(_projected(fn, tuple(moved), weights))
+            numeric[k] = (values[0] - values[1]) / (2 * eps)
+        got = analytic[position]
+        exact = np.zeros_like(numeric) if got is None else np.asarray(got._data)
+        if not np.allclose(exact, numeric, atol=atol, rtol=rtol):
+            if not raise_exception:
+                return False
+            raise AutogradError(
+                f"gradcheck: the gradient for input {index} does not match central "
+                f"differences:\nanalytic  {exact}\nnumerical {numeric}"
+            )
+    return True
+
+
+def gradgradcheck(
+    fn: Callable[..., Any],
+    inputs: Sequence[Tensor] | Tensor,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+    raise_exception: bool = True,
+) -> bool:
+    """Check second derivatives: ``gradcheck`` of the (create_graph) gradient of ``fn``."""
+    inputs = _as_tuple(inputs)
+    rng = np.random.default_rng(seed + 1)
+    outputs = _as_tuple(fn(*inputs))
+    weights = [_wrap(rng.standard_normal(np.shape(o._data))) for o in outputs]
+    checked = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+
+    def first_derivatives(*args: Tensor) -> tuple[Tensor, ...]:
+        outs = _as_tuple(fn(*args))
+        pairs = [(o, w) for o, w in zip(outs, weights, strict=False) if o.requires_grad]
+        if not pairs:
+            return tuple(_wrap(np.zeros(np.shape(args[i]._data))) for i in checked)
+        grads = grad(
+            [o for o, _ in pairs],
+            [args[i] for i in checked],
+            [w for _, w in pairs],
+            create_graph=True,
+            allow_unused=True,
+        )
+        return tuple(
+            _wrap(np.zeros(np.shape(args[i]._data))) if g is None else g
+            for g, i in zip(grads, checked, strict=False)
+        )
+
+    return gradcheck(first_derivatives, inputs, eps, atol, rtol, seed, raise_exception)

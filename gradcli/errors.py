@@ -1,0 +1,56 @@
+"""Typed errors raised by the library, and the exit codes the CLI maps them to.
+
+The engine and the language raise these; only ``gradcli.cli`` turns them into
+exit codes. Engine errors also subclass the builtin PyTorch raises in the same
+situation (``RuntimeError``, ``ValueError``), so code ported from PyTorch that
+catches those keeps working.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes (the contract in ``shared/spec/cli.md``)."""
+
+    OK = 0
+    CHECK_FAILED = 1
+    BAD_INPUT = 2
+    INTERRUPTED = 130
+
+
+class GradcliError(Exception):
+    """Base class of every error gradcli raises on purpose."""
+
+    exit_status = ExitStatus.BAD_INPUT
+
+
+class AutogradError(GradcliError, RuntimeError):
+    """Misuse of the autograd engine: a freed graph, a bad in-place op, ..."""
+
+
+class ShapeError(GradcliError, ValueError):
+    """Operands whose shapes do not fit the operation."""
+
+
+class LimitError(GradcliError, ValueError):
+    """A request beyond a documented limit (tensor size, step count, ...)."""
+
+
+class ExpressionError(GradcliError, ValueError):
+    """An expression that cannot be parsed or evaluated.
+
+    ``column`` (1-based) and ``source`` let the CLI draw a caret under the
+    offending place; both are optional.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.column = column
+
+
+class UsageError(GradcliError, ValueError):
+    """A command-line option whose value makes no sense."""
