@@ -1,0 +1,294 @@
+"""What the commands compute: values, gradients, Jacobians, higher derivatives, Hessians.
+
+Each command calls one function here. Results are plain data (numpy arrays
+and lists) for ``gradcli.render``; nothing here prints or knows about options.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd import creation, engine
+from gradcli.autograd.function import no_grad
+from gradcli.autograd.table import OPS
+from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.errors import ExpressionError, LimitError, ShapeError, UsageError
+from gradcli.language import CONSTANTS, Scope, evaluate, parse, variable_names
+
+MAX_JACOBIAN_ROWS = 10_000
+"""Backward passes a Jacobian may take; beyond it, ask for a vector-Jacobian product."""
+
+MAX_HESSIAN_SIZE = 2_000
+"""Variables (flattened) a Hessian may span."""
+
+
+@dataclass
+class Binding:
+    name: str
+    source: str
+    value: Tensor
+
+
+@dataclass
+class Evaluation:
+    expression: str
+    at: dict[str, np.ndarray]
+    value: np.ndarray
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Differentiation(Evaluation):
+    wrt: list[str] = field(default_factory=list)
+    gradient: dict[str, np.ndarray] | None = None
+    jacobian: dict[str, np.ndarray] | None = None
+    weighted: bool = False
+    derivatives: dict[str, list[float]] | None = None
+    hessian: tuple[list[str], np.ndarray] | None = None
+    method: str | None = None
+
+
+# --- binding variables ------------------------------------------------------------
+
+
+def parse_binding(text: str, seen: Sequence[str] = ()) -> tuple[str, str]:
+    """Split ``NAME=VALUE`` and check the name can be a variable."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not value.strip():
+        raise UsageError(f'--at {text!r}: write NAME=VALUE, e.g. --at x=1 or --at "v=[1,2,3]"')
+    if not name.isidentifier():
+        raise UsageError(f"--at {text!r}: {name!r} is not a valid variable name")
+    if name in OPS:
+        raise UsageError(f"--at {text!r}: {name!r} is a function; choose another variable name")
+    if name in seen:
+        raise UsageError(f"--at {text!r}: {name!r} is bound twice")
+    return name, value.strip()
+
+
+def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
+    """Evaluate each ``NAME=VALUE``; VALUE is a constant expression (``2*pi``, ``randn(3)``)."""
+    if seed is not None:
+        creation.manual_seed(seed)
+    bound: list[Binding] = []
+    for text in bindings:
+        name, source = parse_binding(text, [b.name for b in bound])
+        try:
+            with no_grad():
+                value = evaluate(parse(source), Scope(source=source))
+        except ExpressionError as error:
+            error.message = f"in --at {name}=...: {error.message}"
+            error.args = (error.message,)
+            raise
+        bound.append(Binding(name, source, _wrap(np.asarray(value._data, dtype=np.float64))))
+    return bound
+
+
+def constant(source: str, what: str) -> Tensor:
+    """A constant expression given in an option, such as ``--weights``."""
+    try:
+        with no_grad():
+            return evaluate(parse(source), Scope(source=source))
+    except ExpressionError as error:
+        error.message = f"in {what}: {error.message}"
+        error.args = (error.message,)
+        raise
+
+
+# --- evaluation ---------------------------------------------------------------------
+
+
+def _scope(expression: str, bound: Sequence[Binding], wrt: Sequence[str]) -> Scope:
+    variables = {}
+    for b in bound:
+        variables[b.name] = Tensor(b.value._data, requires_grad=b.name in wrt)
+    return Scope(variables=variables, source=expression)
+
+
+def _nonfinite_warnings(expression: str, tree: Any, scope: Scope, value: Tensor) -> list[str]:
+    """Say where NaN or infinity first came from, by re-running with a trace."""
+    if np.all(np.isfinite(value._data)):
+        return []
+    origins: list[str] = []
+    with no_grad():
+        evaluate(tree, scope, trace=origins)
+    kind = "NaN" if np.any(np.isnan(value._data)) else "infinite"
+    where = origins[0] if origins else "the expression"
+    return [f"the value is {kind}: it first appears at {where}"]
+
+
+def evaluate_expression(expression: str, bound: Sequence[Binding]) -> Evaluation:
+    """The forward pass only."""
+    tree = parse(expression)
+    scope = _scope(expression, bound, ())
+    with no_grad():
+        value = evaluate(tree, scope)
+    return Evaluation(
+        expression=expression,
+        at=_point(bound),
+        value=_plain(value),
+        warnings=_nonfinite_warnings(expression, tree, scope, value),
+    )
+
+
+def _point(bound: Sequence[Binding]) -> dict[str, np.ndarray]:
+    return {b.name: np.asarray(b.value._data) for b in bound}
+
+
+def _plain(value: Tensor) -> np.ndarray:
+    return np.asarray(value._data, dtype=np.float64)
+
+
+def _choose_wrt(tree: Any, bound: Sequence[Binding], wrt: Sequence[str] | None) -> list[str]:
+    names = [b.name for b in bound]
+    if wrt:
+        for name in wrt:
+            if name not in names:
+                hint = (
+                    f"bind it with --at {name}=VALUE" if name.isidentifier() else "list bound names"
+                )
+                raise UsageError(f"--wrt {name}: no such variable; {hint}")
+        return list(dict.fromkeys(wrt))
+    used = set(variable_names(tree)) - (set(CONSTANTS) - set(names))
+    chosen = [name for name in names if name in used]
+    if not chosen:
+        raise UsageError(
+            "the expression uses none of the --at variables, so there is nothing to "
+            "differentiate; bind the variables it uses with --at NAME=VALUE"
+        )
+    return chosen
+
+
+def differentiate(
+    expression: str,
+    bound: Sequence[Binding],
+    wrt: Sequence[str] | None = None,
+    weights: Tensor | None = None,
+    order: int | None = None,
+    hessian: bool = False,
+    method: str = "auto",
+) -> Differentiation:
+    """Value and derivatives of ``expression`` at the bound point."""
+    tree = parse(expression)
+    names = _choose_wrt(tree, bound, wrt)
+    scope = _scope(expression, bound, names)
+    inputs = [scope.variables[name] for name in names]
+    value = evaluate(tree, scope)
+    result = Differentiation(
+        expression=expression,
+        at=_point(bound),
+        value=_plain(value),
+        warnings=_nonfinite_warnings(expression, tree, scope, value),
+        wrt=names,
+    )
+    if order is not None:
+        from gradcli.higher import pure_derivatives
+
+        result.derivatives, result.method = pure_derivatives(tree, scope, names, order, method)
+    elif hessian:
+        result.hessian = _hessian(value, inputs, names)
+    elif weights is not None:
+        result.gradient = _vjp(value, inputs, names, weights)
+        result.weighted = True
+    elif value.numel() == 1:
+        result.gradient = _vjp(value, inputs, names, None)
+    else:
+        result.jacobian = _jacobian(value, inputs, names)
+    _gradient_warnings(result)
+    return result
+
+
+def _grads(
+    output: Tensor, inputs: list[Tensor], weight: Tensor | None, **options: Any
+) -> list[np.ndarray]:
+    """d(output)/d(inputs) as arrays; zeros where an input is not used."""
+    if not output.requires_grad:
+        return [np.zeros(t.shape) for t in inputs]
+    grads = engine.grad(output, inputs, weight, allow_unused=True, **options)
+    return [np.zeros(t.shape) if g is None else _plain(g) for g, t in zip(grads, inputs)]
+
+
+def _vjp(
+    value: Tensor, inputs: list[Tensor], names: list[str], weights: Tensor | None
+) -> dict[str, np.ndarray]:
+    if weights is not None and weights.shape != value.shape:
+        raise ShapeError(
+            f"--weights has shape {tuple(weights.shape)} but the expression's value has "
+            f"shape {tuple(value.shape)}; give weights of the value's shape"
+        )
+    if weights is None:
+        weights = _wrap(np.ones_like(value._data))
+    return dict(zip(names, _grads(value, inputs, weights)))
+
+
+def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str, np.ndarray]:
+    rows = value.numel()
+    if rows > MAX_JACOBIAN_ROWS:
+        raise LimitError(
+            f"the value has {rows:,} elements, so its Jacobian needs {rows:,} backward passes "
+            f"(the limit is {MAX_JACOBIAN_ROWS:,}); pass --weights W for a vector-Jacobian product"
+        )
+    flat = value.reshape((-1,))
+    per_row = [_grads(flat[i], inputs, None, retain_graph=True) for i in range(rows)]
+    return {
+        name: np.array([row[k] for row in per_row]).reshape(value.shape + inputs[k].shape)
+        for k, name in enumerate(names)
+    }
+
+
+def entry_labels(name: str, shape: tuple[int, ...]) -> list[str]:
+    """``x`` for a scalar, ``w[0,1]`` ... for the entries of an array, row-major."""
+    if not shape:
+        return [name]
+    return [f"{name}[{','.join(map(str, index))}]" for index in np.ndindex(shape)]
+
+
+def _hessian(value: Tensor, inputs: list[Tensor], names: list[str]) -> tuple[list[str], np.ndarray]:
+    if value.numel() != 1:
+        raise UsageError(
+            f"--hessian needs a scalar value, and this one has shape {tuple(value.shape)}; "
+            "reduce it first, e.g. sum(...)"
+        )
+    size = sum(t.numel() for t in inputs)
+    if size > MAX_HESSIAN_SIZE:
+        raise LimitError(
+            f"a Hessian over {size:,} variables is above the limit of {MAX_HESSIAN_SIZE:,}"
+        )
+    labels = [label for name, t in zip(names, inputs) for label in entry_labels(name, t.shape)]
+    matrix = np.zeros((size, size))
+    if not value.requires_grad:
+        return labels, matrix
+    offsets = np.cumsum([0] + [t.numel() for t in inputs])
+    firsts = engine.grad(value.reshape(()), inputs, create_graph=True, allow_unused=True)
+    for k, first in enumerate(firsts):
+        if first is None:  # the value does not depend on this variable: its rows stay 0
+            continue
+        flat = first.reshape((-1,))
+        for i in range(flat.numel()):
+            parts = _grads(flat[i], inputs, None, retain_graph=True)
+            matrix[offsets[k] + i] = np.concatenate([p.reshape(-1) for p in parts])
+    return labels, matrix
+
+
+def _gradient_warnings(result: Differentiation) -> None:
+    parts = [
+        ("gradient", result.gradient),
+        ("Jacobian", result.jacobian),
+    ]
+    for label, table in parts:
+        for name, array in (table or {}).items():
+            if not np.all(np.isfinite(array)):
+                result.warnings.append(
+                    f"the {label} with respect to {name} is not finite (the function may not be "
+                    "differentiable there)"
+                )
+    if result.hessian is not None and not np.all(np.isfinite(result.hessian[1])):
+        result.warnings.append("the Hessian is not finite at this point")
+    for name, values in (result.derivatives or {}).items():
+        if not all(math.isfinite(v) for v in values):
+            result.warnings.append(f"some derivatives with respect to {name} are not finite")
