@@ -275,6 +275,106 @@ def _hessian(value: Tensor, inputs: list[Tensor], names: list[str]) -> tuple[lis
     return labels, matrix
 
 
+# --- finite differences -------------------------------------------------------------
+
+
+@dataclass
+class Limit:
+    expression: str
+    at: dict[str, np.ndarray]
+    wrt: str
+    derivative_order: int
+    exact: float
+    sweeps: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _non_analytic(tree: Any) -> list[str]:
+    """Operations in the expression that are not holomorphic (no complex step through them)."""
+    from gradcli.language import _postorder
+
+    found = []
+    for node in _postorder(tree):
+        name = str(node.children[0]) if node.data == "call" else node.data
+        info = OPS.get(name)
+        if info is not None and not info.analytic:
+            found.append(name)
+    return list(dict.fromkeys(found))
+
+
+def finite_differences(
+    expression: str,
+    bound: Sequence[Binding],
+    wrt: str | None = None,
+    h: float = 0.1,
+    steps: int = 5,
+    shrink: float = 10.0,
+    scheme: str = "forward",
+    order: int = 1,
+) -> Limit:
+    """A sweep of finite-difference estimates as h shrinks, beside the exact derivative."""
+    from gradcli import finite
+
+    tree = parse(expression)
+    names = _choose_wrt(tree, bound, [wrt] if wrt else None)
+    if len(names) != 1:
+        raise UsageError(
+            f"limit differentiates by one variable; pick one with --wrt ({', '.join(names)})"
+        )
+    (name,) = names
+    scope = _scope(expression, bound, [name])
+    point = scope.variables[name]
+    if point.numel() != 1 or point.ndim != 0:
+        raise UsageError(
+            f"limit needs a scalar variable, and {name} has shape {tuple(point.shape)}; "
+            "bind a number, or differentiate by a scalar one with --wrt"
+        )
+    if order not in (1, 2):
+        raise UsageError(f"--order {order}: limit supports first (1) and second (2) derivatives")
+    schemes = list(finite.SCHEMES) if scheme == "all" else [scheme]
+    if "complex" in schemes:
+        blocked = _non_analytic(tree)
+        if blocked and scheme == "complex":
+            raise UsageError(
+                f"the complex step needs an analytic expression, and {', '.join(blocked)} is not; "
+                "use --scheme central or richardson"
+            )
+        if blocked:
+            schemes.remove("complex")
+    value = evaluate(tree, scope).reshape(())
+    if value.numel() != 1:
+        raise UsageError(f"limit needs a scalar value, and this one has shape {tuple(value.shape)}")
+    from gradcli.higher import pure_derivatives
+
+    derivatives, _ = pure_derivatives(tree, scope, [name], order, "nested")
+    exact = derivatives[name][order - 1]
+    others = {k: v for k, v in scope.variables.items() if k != name}
+
+    def f(t: complex | float) -> Any:
+        variables = dict(others, **{name: _wrap(np.asarray(t))})
+        with no_grad():
+            return evaluate(tree, Scope(variables=variables, source=expression))._data
+
+    sweeps = finite.sweep_all(
+        f,
+        float(point.item()),
+        exact=exact,
+        h=h,
+        steps=steps,
+        shrink=shrink,
+        order=order,
+        schemes=schemes,
+    )
+    result = Limit(expression, _point(bound), name, order, exact, sweeps)
+    if scheme == "all" and "complex" not in schemes:
+        result.warnings.append(
+            f"the complex step was skipped: {', '.join(_non_analytic(tree))} is not analytic"
+        )
+    if not math.isfinite(exact):
+        result.warnings.append(f"the exact derivative is {exact} at this point")
+    return result
+
+
 def _gradient_warnings(result: Differentiation) -> None:
     parts = [
         ("gradient", result.gradient),

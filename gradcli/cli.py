@@ -287,6 +287,63 @@ def diff_command(
     )
 
 
+@app.command("limit")
+def limit_command(
+    expression: Expression,
+    at: At = None,
+    wrt: Annotated[
+        str | None, typer.Option("--wrt", help="The (scalar) variable; default: the one used.")
+    ] = None,
+    h: Annotated[float, typer.Option("--h", help="The first step.")] = 0.1,
+    steps: Annotated[int, typer.Option("--steps", help="How many rows.")] = 5,
+    shrink: Annotated[
+        float, typer.Option("--shrink", help="Each step is the last one divided by this.")
+    ] = 10.0,
+    scheme: Annotated[
+        str,
+        typer.Option("--scheme", help="forward, backward, central, complex, richardson, or all."),
+    ] = "forward",
+    order: Annotated[
+        int, typer.Option("--order", help="1 for f', 2 for f'' (second differences).")
+    ] = 1,
+    seed: Seed = None,
+    output: FormatOption = None,
+    digits: Digits = 6,
+) -> None:
+    """The derivative as a limit: finite differences as h shrinks, beside the exact derivative.
+
+    Examples:
+
+      gradcli limit "3*x**2-4*x" --at x=1
+
+      gradcli limit "exp(x)" --at x=1 --scheme central --steps 12
+
+      gradcli limit "sin(x)" --at x=0.5 --scheme complex --h 1e-20 --steps 3
+
+      gradcli limit "exp(sin(x))" --at x=0.7 --scheme all -o json
+    """
+    from gradcli import calculus, render
+
+    result = calculus.finite_differences(
+        _source(expression),
+        calculus.bind(at or [], seed),
+        wrt=wrt,
+        h=h,
+        steps=steps,
+        shrink=shrink,
+        scheme=scheme,
+        order=order,
+    )
+    _emit(
+        _format(output),
+        result,
+        render.limit_document,
+        render.limit_plain,
+        render.limit_table,
+        digits,
+    )
+
+
 @app.command("functions")
 def functions_command(
     output: FormatOption = None,

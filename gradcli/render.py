@@ -207,3 +207,136 @@ def functions_table(entries: list[Any]) -> RenderableType:
         kind = info.category + ("" if info.differentiable else ", not differentiable")
         table.add_row(info.signature, info.summary, kind)
     return table
+
+
+# --- limit ------------------------------------------------------------------------------
+
+
+def _row_document(row: Any) -> dict[str, Any]:
+    document = {"h": row.h, "estimate": json_number(row.estimate)}
+    for key in ("abs_error", "rel_error", "order"):
+        value = getattr(row, key)
+        document[key] = None if value is None else json_number(value)
+    return document
+
+
+def _sweep_document(sweep: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "scheme": sweep.scheme,
+        "rows": [_row_document(row) for row in sweep.rows],
+        "best": None
+        if sweep.best is None
+        else {
+            "h": sweep.best.h,
+            "estimate": json_number(sweep.best.estimate),
+            "abs_error": None
+            if sweep.best.abs_error is None
+            else json_number(sweep.best.abs_error),
+        },
+        "note": sweep.note,
+    }
+    if sweep.extrapolation:
+        document["extrapolation"] = [
+            {
+                "level": column.level,
+                "best": json_number(column.best),
+                "h": column.best_h,
+                "error_estimate": None
+                if column.error_estimate is None
+                else json_number(column.error_estimate),
+            }
+            for column in sweep.extrapolation
+        ]
+    return document
+
+
+def limit_document(result: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "expression": result.expression,
+        "at": {name: json_array(v) for name, v in result.at.items()},
+        "wrt": result.wrt,
+        "order": result.derivative_order,
+        "exact": json_number(result.exact),
+    }
+    sweeps = [_sweep_document(s) for s in result.sweeps.values()]
+    if len(sweeps) == 1:
+        document = {**document, **sweeps[0]}
+        document = {"expression": document.pop("expression"), "at": document.pop("at"), "wrt": document.pop("wrt"),
+                    "scheme": document.pop("scheme"), **document}  # fmt: skip
+    else:
+        document["schemes"] = {s["scheme"]: s for s in sweeps}
+    if result.warnings:
+        document["warnings"] = list(result.warnings)
+    return document
+
+
+def _optional(value: float | None) -> str:
+    return "" if value is None else plain_number(value)
+
+
+def limit_plain(result: Any) -> str:
+    """One line per row: scheme (with --scheme all), h, estimate, abs error, rel error, order."""
+    lines = []
+    several = len(result.sweeps) > 1
+    for sweep in result.sweeps.values():
+        for row in sweep.rows:
+            fields = [plain_number(row.h), plain_number(row.estimate), _optional(row.abs_error),
+                      _optional(row.rel_error), _optional(row.order)]  # fmt: skip
+            lines.append("\t".join(([sweep.scheme] if several else []) + fields))
+    return "\n".join(lines)
+
+
+def fixed(value: float | None, places: int) -> str:
+    """Fixed-point like the seed's ``{:.5f}``, switching to exponent form for tiny or huge values."""
+    if value is None:
+        return ""
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0 or 10.0**-places <= abs(value) < 1e6:
+        return f"{value:.{places}f}"
+    return f"{value:.{max(places - 2, 1)}e}"
+
+
+def limit_table(result: Any, digits: int) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    places = max(digits - 1, 1)
+    tables: list[Any] = []
+    kind = "f'" if result.derivative_order == 1 else "f''"
+    for sweep in result.sweeps.values():
+        table = Table(
+            title=f"{sweep.scheme} differences for {kind}({result.wrt}) of {result.expression}",
+            title_justify="left",
+        )
+        for column in ("h", "estimate", "abs error", "rel error", "order", ""):
+            table.add_column(column, justify="right")
+        for row in sweep.rows:
+            best = sweep.best is not None and row is sweep.best
+            table.add_row(
+                fixed(row.h, places),
+                fixed(row.estimate, places),
+                "" if row.abs_error is None else f"{row.abs_error:.2e}",
+                "" if row.rel_error is None else f"{row.rel_error:.2e}",
+                "" if row.order is None else f"{row.order:.2f}",
+                "◀ best" if best else "",
+                style="bold green" if best else None,
+            )
+        tables.append(table)
+        tables.append(Text(f"exact (autograd) {kind} = {short_number(result.exact, 17)}"))
+        tables.append(Text(sweep.note, style="dim"))
+        if sweep.extrapolation:
+            extra = Table(title="Richardson extrapolation, by column", title_justify="left")
+            for column in ("column", "best estimate", "at h", "error estimate"):
+                extra.add_column(column, justify="right")
+            for column in sweep.extrapolation:
+                extra.add_row(
+                    f"removes h^{2 * column.level}" if column.level else "central",
+                    short_number(column.best, 17),
+                    fixed(column.best_h, places),
+                    "" if column.error_estimate is None else f"{column.error_estimate:.2e}",
+                )
+            tables.append(extra)
+    return Group(*tables)

@@ -94,7 +94,7 @@ _ENTRIES = [
     ("stack", ops.stack, "stack([x, y, ...], dim=0)", "join along a new dimension", "shape"),
     ("reshape", ops.reshape, "reshape(x, n, m, ...)", "same elements, new shape", "shape"),
     ("transpose", ops.transpose, "transpose(x, dim0=0, dim1=1)", "swap two dimensions", "shape"),
-    ("bce_with_logits", ops.binary_cross_entropy_with_logits, "bce_with_logits(logits, target)", "binary cross-entropy from logits, mean", "loss"),
+    ("bce_with_logits", ops.binary_cross_entropy_with_logits, "bce_with_logits(logits, target)", "binary cross-entropy from logits, mean", "loss", True, False),
     ("mse", ops.mse_loss, "mse(x, target)", "mean squared error", "loss"),
     ("lt", ops.lt, "x < y", "1 where x < y, else 0", "comparison", False, False),
     ("le", ops.le, "x <= y", "1 where x <= y, else 0", "comparison", False, False),

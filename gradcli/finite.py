@@ -1,0 +1,541 @@
+"""Finite-difference derivatives as h shrinks: the numerical core of ``gradcli limit``.
+
+A pure library module: it takes a Python callable ``f`` of one scalar and knows
+nothing of expressions, the command line or rendering. :func:`sweep` evaluates one
+scheme over a geometric sequence of steps and returns a :class:`Sweep` of
+:class:`Row` objects (estimate, error against the exact derivative when it is
+known, observed order of convergence), the best row and a one-line note of the
+theory. :func:`sweep_all` does the same for several schemes at once.
+
+Schemes (``order=1`` / ``order=2``):
+
+* ``forward``    (f(x+h) - f(x))/h              / (f(x+2h) - 2f(x+h) + f(x))/h²
+* ``backward``   (f(x) - f(x-h))/h              / (f(x) - 2f(x-h) + f(x-2h))/h²
+* ``central``    (f(x+h) - f(x-h))/(2h)         / (f(x+h) - 2f(x) + f(x-h))/h²
+* ``complex``    Im f(x+ih)/h                   / Im[f(x+hω) + f(x-hω)]/h², ω = e^{iπ/4}
+* ``richardson`` central differences extrapolated to h = 0 in powers of h²
+  (a Neville tableau with ratio t = shrink); each column comes with an error
+  estimate that does not use the exact value.
+
+The step sequence
+-----------------
+h_0 = h and h_{k+1} = h_k * (1/shrink), computed iteratively in floating point,
+which is what the teaching loop ``h *= 0.1`` does; the estimates use these
+iterated steps, so ``f(x) = 3x² - 4x`` at 1 reproduces the familiar
+2.3000000000000043, 2.029999999999976, ... exactly. The iterated steps carry the
+rounding of each multiplication (0.1 * 0.1 is 0.010000000000000002), so the step
+*reported* in :attr:`Row.h` is the nominal one: the iterated step rounded to 15
+significant digits, 0.01, 0.001, ... 1e-05. The two differ by a few ulps, far
+below anything a difference quotient can resolve.
+
+Nothing here raises or warns on floating-point trouble: a step that underflows
+to 0, an ``f`` that returns NaN or infinity, a difference that overflows all
+simply show up as 0/NaN/inf in the rows, because showing where the quotient
+breaks down is the point of the sweep. Bad arguments (a step that is not a
+positive finite number, too few or too many steps, a shrink factor ≤ 1, an
+unknown scheme or order) raise :class:`gradcli.errors.UsageError`. Floating-point
+warnings that ``f`` itself raises are left alone: they are ``f``'s to report.
+"""
+
+from __future__ import annotations
+
+import cmath
+import math
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gradcli.errors import ShapeError, UsageError
+
+SCHEMES = ("forward", "backward", "central", "complex", "richardson")
+REAL_SCHEMES = tuple(s for s in SCHEMES if s != "complex")
+"""The schemes that only evaluate ``f`` at real points (``f`` need not accept complex)."""
+
+MAX_STEPS = 1000
+"""Most rows one sweep may have; the Richardson tableau grows as steps²/2."""
+
+EPS = float(np.finfo(np.float64).eps)
+
+# e^{iπ/4}: its square is i, so f(x+hω) + f(x-hω) = 2f + i·h²f'' - h⁴f''''/12 - ...
+# and the imaginary part isolates f'' with an O(h⁴) remainder.
+_OMEGA = cmath.rect(1.0, math.pi / 4)
+
+ScalarFunction = Callable[[Any], Any]
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One step of a sweep.
+
+    ``order`` is the observed order of convergence against the previous row,
+    log(err_prev/err) / log(h_prev/h): about 1 for forward differences and 2 for
+    central ones while truncation error dominates, erratic once rounding takes
+    over. It is None on the first row, without an exact value, or when either
+    error is 0 or not finite.
+    """
+
+    h: float  # nominal step, see the module docstring
+    estimate: float
+    abs_error: float | None  # |estimate - exact|; None when exact is None
+    rel_error: float | None  # abs_error/|exact|; None when exact is None or 0
+    order: float | None
+
+
+@dataclass(frozen=True)
+class ExtrapolationColumn:
+    """Column ``level`` of the Richardson tableau.
+
+    Level 0 holds the central differences themselves; level j has eliminated the
+    error terms in h², h⁴, ..., h^(2j), so its truncation error is O(h^(2j+2)).
+    Entry i of the column is T[j+i][j], built from steps h_i ... h_{j+i}; its
+    ``h`` is the smallest of these (nominal). The error estimate of T[k][j] is
+    max(|T[k][j] - T[k][j-1]|, |T[k][j] - T[k-1][j-1]|) (Ridders' choice), and
+    |T[k][0] - T[k-1][0]| in column 0; it is None for T[0][0], which has no
+    neighbour. None of this uses the exact value.
+    """
+
+    level: int
+    h: tuple[float, ...]
+    estimates: tuple[float, ...]
+    error_estimates: tuple[float | None, ...]
+    best: float  # the entry with the smallest finite error estimate
+    best_h: float
+    error_estimate: float | None  # that entry's error estimate
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The result of :func:`sweep`.
+
+    For ``richardson``, row k is the diagonal entry T[k][k] of the tableau (the
+    highest-order extrapolation of steps h_0 ... h_k), and its error estimate is
+    ``extrapolation[k].error_estimates[0]``. ``best`` is the row with the
+    smallest absolute error when the exact value is known; otherwise, for
+    ``richardson`` only, the row with the smallest error estimate, and None for
+    the other schemes (nothing says which of their rows is best).
+    """
+
+    scheme: str
+    derivative_order: int
+    rows: tuple[Row, ...]
+    best: Row | None
+    extrapolation: tuple[ExtrapolationColumn, ...] | None
+    note: str
+
+
+# ---------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------
+
+
+def _check_arguments(scheme: str, h: float, steps: int, shrink: float, order: int) -> None:
+    if scheme not in SCHEMES:
+        raise UsageError(f"unknown scheme {scheme!r}: choose one of {', '.join(SCHEMES)}")
+    if not _is_positive_finite(h):
+        raise UsageError(
+            f"the step h must be a positive finite number, got {h!r}; try h=0.1 "
+            "(tiny steps such as 1e-300 are allowed and show the breakdown)"
+        )
+    if not _is_int(steps) or steps < 1:
+        raise UsageError(f"steps must be a whole number of rows, at least 1, got {steps!r}")
+    if steps > MAX_STEPS:
+        raise UsageError(
+            f"steps={steps} is more than the {MAX_STEPS} rows a sweep may have; "
+            "use fewer steps or a larger shrink factor to reach small h sooner"
+        )
+    if not _is_positive_finite(shrink) or shrink <= 1:
+        raise UsageError(
+            f"the shrink factor must be a finite number greater than 1 (each step is "
+            f"the previous one divided by it), got {shrink!r}; try shrink=10 or 2"
+        )
+    if not _is_int(order) or order not in (1, 2):
+        raise UsageError(f"the derivative order must be 1 or 2, got {order!r}")
+
+
+def _is_positive_finite(value: Any) -> bool:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(v) and v > 0
+
+
+def _is_int(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Steps and evaluation
+# ---------------------------------------------------------------------------
+
+
+def steps_of(h: float, steps: int, shrink: float) -> list[float]:
+    """The iterated steps h_0 ... h_{steps-1}, multiplied down as the teaching loop does."""
+    # Multiplying by the reciprocal, not dividing by shrink, is what reproduces the
+    # seed's `h *= 0.1` floats bit for bit.
+    factor = 1.0 / float(shrink)
+    out = [float(h)]
+    for _ in range(steps - 1):
+        out.append(out[-1] * factor)
+    return out
+
+
+def nominal(h: float) -> float:
+    """The step as a person would write it: ``h`` rounded to 15 significant digits."""
+    return float(f"{h:.15g}")
+
+
+def _one_value(value: Any) -> np.ndarray:
+    array = np.asarray(value)
+    if array.size != 1:
+        raise ShapeError(
+            f"the function must return one number, got an array of shape {array.shape}; "
+            "reduce it to a scalar (sum, index, ...) first"
+        )
+    return array.reshape(())
+
+
+def _real(value: Any) -> np.float64:
+    """f's value at a real point, as float64; a genuinely complex value is NaN."""
+    array = _one_value(value)
+    if np.iscomplexobj(array):
+        # A function that leaves the reals at a real point has no real derivative
+        # there; NaN shows that in the table instead of silently dropping Im.
+        if array.imag != 0:
+            return np.float64(np.nan)
+        array = array.real
+    return np.float64(array)
+
+
+def _complex(value: Any) -> np.complex128:
+    return np.complex128(_one_value(value))
+
+
+class _Evaluator:
+    """Calls f at real or complex points, computing f(x) at most once."""
+
+    def __init__(self, f: ScalarFunction, x: float):
+        self.f = f
+        self.x = x
+        self._fx: np.float64 | None = None
+
+    def at(self, dx: float) -> np.float64:
+        if dx == 0.0:
+            return self.fx()
+        return _real(self.f(self.x + dx))
+
+    def fx(self) -> np.float64:
+        if self._fx is None:
+            self._fx = _real(self.f(self.x))
+        return self._fx
+
+    def at_complex(self, dz: complex) -> np.complex128:
+        return _complex(self.f(self.x + dz))
+
+
+def _quotient(ev: _Evaluator, scheme: str, order: int, h: float) -> float:
+    """One difference quotient; every branch is the formula in the module docstring."""
+    hh = np.float64(h)
+    # Underflowed steps divide by 0 and overflowing values subtract inf - inf: both
+    # are the breakdown the sweep exists to show, not errors.
+    with np.errstate(all="ignore"):
+        if order == 1:
+            if scheme == "forward":
+                est = (ev.at(h) - ev.fx()) / hh
+            elif scheme == "backward":
+                est = (ev.fx() - ev.at(-h)) / hh
+            elif scheme in ("central", "richardson"):
+                est = (ev.at(h) - ev.at(-h)) / (2 * hh)
+            else:  # complex: no difference of nearby values, so no cancellation
+                est = ev.at_complex(complex(0.0, h)).imag / hh
+        else:
+            if scheme == "forward":
+                est = (ev.at(2 * h) - 2 * ev.at(h) + ev.fx()) / (hh * hh)
+            elif scheme == "backward":
+                est = (ev.fx() - 2 * ev.at(-h) + ev.at(-2 * h)) / (hh * hh)
+            elif scheme in ("central", "richardson"):
+                est = (ev.at(h) - 2 * ev.fx() + ev.at(-h)) / (hh * hh)
+            else:
+                # The f(x) and first-derivative terms cancel exactly in the algebra,
+                # but numerically Im f(x±hω) ≈ ±h·f'/√2 still cancel: the rounding
+                # error grows like ε/h (not ε/h² as for real second differences),
+                # so unlike the first-order complex step this one does break down
+                # as h shrinks.
+                dz = h * _OMEGA
+                est = (ev.at_complex(dz) + ev.at_complex(-dz)).imag / (hh * hh)
+    return float(est)
+
+
+# ---------------------------------------------------------------------------
+# Errors, observed order, best row
+# ---------------------------------------------------------------------------
+
+
+def _rows(estimates: list[float], hs: list[float], exact: float | None) -> tuple[Row, ...]:
+    rows: list[Row] = []
+    prev_err: float | None = None
+    prev_h: float | None = None
+    for est, h in zip(estimates, hs, strict=True):
+        abs_err = rel_err = order = None
+        if exact is not None:
+            abs_err = abs(est - exact)
+            if exact != 0:
+                rel_err = abs_err / abs(exact)
+            order = _observed_order(prev_err, abs_err, prev_h, h)
+        rows.append(
+            Row(h=nominal(h), estimate=est, abs_error=abs_err, rel_error=rel_err, order=order)
+        )
+        prev_err, prev_h = abs_err, h
+    return tuple(rows)
+
+
+def _observed_order(
+    err_prev: float | None, err: float | None, h_prev: float | None, h: float
+) -> float | None:
+    if err_prev is None or err is None or h_prev is None:
+        return None
+    if not (_positive_finite(err_prev) and _positive_finite(err) and h > 0):
+        return None
+    log_h = math.log(h_prev / h)
+    if not math.isfinite(log_h) or log_h <= 0:
+        return None
+    result = math.log(err_prev / err) / log_h
+    return result if math.isfinite(result) else None
+
+
+def _positive_finite(v: float) -> bool:
+    return math.isfinite(v) and v > 0
+
+
+def _argmin_finite(values: Iterable[float | None]) -> int | None:
+    """Index of the smallest finite value (the first on ties), or None."""
+    best_i: int | None = None
+    best_v = math.inf
+    for i, v in enumerate(values):
+        if v is not None and math.isfinite(v) and (best_i is None or v < best_v):
+            best_i, best_v = i, v
+    return best_i
+
+
+# ---------------------------------------------------------------------------
+# Richardson extrapolation
+# ---------------------------------------------------------------------------
+
+
+def _tableau(central: list[float], shrink: float) -> np.ndarray:
+    """The Neville tableau T[k][j] of polynomial extrapolation in h² to h = 0.
+
+    T[k][0] is the central difference at h_k, and
+    T[k][j] = T[k][j-1] + (T[k][j-1] - T[k-1][j-1]) / (t^(2j) - 1), t = shrink,
+    which removes the h^(2j) term of the error expansion. Entries above the
+    diagonal are NaN.
+    """
+    n = len(central)
+    table = np.full((n, n), np.nan)
+    table[:, 0] = central
+    # A product, not **, so that a huge shrink gives inf instead of OverflowError.
+    t2 = float(shrink) * float(shrink)
+    factor = 1.0
+    with np.errstate(all="ignore"):
+        for j in range(1, n):
+            # Grows past the float range for long sweeps with a big shrink; the
+            # correction then vanishes, which is the right limit.
+            factor *= t2
+            upper, lower = table[j:, j - 1], table[j - 1 : -1, j - 1]
+            table[j:, j] = upper + (upper - lower) / (factor - 1.0)
+    return table
+
+
+def _tableau_errors(table: np.ndarray) -> np.ndarray:
+    """Error estimate of each tableau entry from its neighbours (NaN where there is none)."""
+    n = table.shape[0]
+    errors = np.full((n, n), np.nan)
+    with np.errstate(all="ignore"):
+        errors[1:, 0] = np.abs(table[1:, 0] - table[:-1, 0])
+        for j in range(1, n):
+            here = table[j:, j]
+            errors[j:, j] = np.maximum(
+                np.abs(here - table[j:, j - 1]), np.abs(here - table[j - 1 : -1, j - 1])
+            )
+    return errors
+
+
+def _extrapolation(
+    table: np.ndarray, errors: np.ndarray, hs: list[float]
+) -> tuple[ExtrapolationColumn, ...]:
+    n = table.shape[0]
+    columns = []
+    for j in range(n):
+        estimates = tuple(float(v) for v in table[j:, j])
+        # T[0][0] has no neighbour to compare with; every other entry has one.
+        errs = tuple(None if (k, j) == (0, 0) else float(errors[k, j]) for k in range(j, n))
+        h_col = tuple(nominal(h) for h in hs[j:])
+        i = _argmin_finite(errs)
+        if i is None:
+            i = 0
+        columns.append(
+            ExtrapolationColumn(
+                level=j,
+                h=h_col,
+                estimates=estimates,
+                error_estimates=errs,
+                best=estimates[i],
+                best_h=h_col[i],
+                error_estimate=errs[i],
+            )
+        )
+    return tuple(columns)
+
+
+# ---------------------------------------------------------------------------
+# Notes
+# ---------------------------------------------------------------------------
+
+
+def _note(scheme: str, order: int, x: float, shrink: float) -> str:
+    # Rule of thumb: truncation error ~ h^p against rounding error ~ ε/h^q is
+    # smallest near h ≈ ε^(1/(p+q))·scale, with scale |x| (or 1 near 0).
+    scale = max(1.0, abs(x)) if math.isfinite(x) else 1.0
+
+    def near(root: int, root_text: str) -> str:
+        return f"h ≈ {root_text}·max(1,|x|) (≈{EPS ** (1 / root) * scale:.1e} here)"
+
+    if scheme in ("forward", "backward"):
+        if order == 1:
+            return (
+                f"{scheme} differences have error O(h) plus rounding ~ε/h: best near "
+                f"{near(2, '√ε')}, about 8 correct digits"
+            )
+        return (
+            f"{scheme} second differences have error O(h) plus rounding ~ε/h²: best near "
+            f"{near(3, 'ε^(1/3)')}, about 5 correct digits"
+        )
+    if scheme == "central":
+        if order == 1:
+            return (
+                "central differences have error O(h²) plus rounding ~ε/h: best near "
+                f"{near(3, 'ε^(1/3)')}, about 10 correct digits"
+            )
+        return (
+            "central second differences have error O(h²) plus rounding ~ε/h²: best near "
+            f"{near(4, 'ε^(1/4)')}, about 8 correct digits"
+        )
+    if scheme == "complex":
+        if order == 1:
+            return (
+                "the complex step Im f(x+ih)/h subtracts nothing, so there is no cancellation: "
+                "exact to rounding once h ≲ √ε·max(1,|x|), down to h = 1e-200 until h underflows"
+            )
+        return (
+            "the 45° complex step Im[f(x+hω)+f(x-hω)]/h², ω=e^(iπ/4), has error O(h⁴) plus "
+            f"rounding ~ε/h: best near {near(5, 'ε^(1/5)')}, about 13 correct digits"
+        )
+    return (
+        f"Richardson extrapolation of central differences in powers of h² (ratio {shrink:g}): "
+        "each column cancels one more term; trust the smallest error estimate, "
+        "later entries drown in rounding"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+def sweep(
+    f: ScalarFunction,
+    x: float,
+    *,
+    exact: float | None,
+    scheme: str = "forward",
+    h: float = 0.1,
+    steps: int = 5,
+    shrink: float = 10.0,
+    order: int = 1,
+) -> Sweep:
+    """Estimate the ``order``-th derivative of ``f`` at ``x`` over shrinking steps.
+
+    ``f`` takes one scalar (a float; a complex for ``scheme="complex"``) and
+    returns one (float, complex or a numpy scalar; NaN and infinity are fine).
+    ``exact`` is the true derivative, used only for the error columns and the
+    choice of the best row. The steps are h, h/shrink, ... (``steps`` of them,
+    see the module docstring for the exact arithmetic).
+
+    >>> s = sweep(lambda x: 3 * x**2 - 4 * x, 1.0, exact=2.0)
+    >>> [r.h for r in s.rows]
+    [0.1, 0.01, 0.001, 0.0001, 1e-05]
+    >>> s.rows[0].estimate
+    2.3000000000000043
+
+    Raises :class:`~gradcli.errors.UsageError` for a bad scheme, step, step
+    count, shrink factor or order.
+    """
+    _check_arguments(scheme, h, steps, shrink, order)
+    x = float(x)
+    exact = None if exact is None else float(exact)
+    hs = steps_of(h, steps, shrink)
+    ev = _Evaluator(f, x)
+    estimates = [_quotient(ev, scheme, order, step) for step in hs]
+    note = _note(scheme, order, x, shrink)
+
+    if scheme != "richardson":
+        rows = _rows(estimates, hs, exact)
+        best = _best_by_error(rows)
+        return Sweep(scheme, order, rows, best, None, note)
+
+    table = _tableau(estimates, shrink)
+    errors = _tableau_errors(table)
+    columns = _extrapolation(table, errors, hs)
+    rows = _rows([float(v) for v in np.diag(table)], hs, exact)
+    if exact is not None:
+        best = _best_by_error(rows)
+    else:
+        i = _argmin_finite(col.error_estimates[0] for col in columns)
+        best = None if i is None else rows[i]
+    return Sweep(scheme, order, rows, best, columns, note)
+
+
+def _best_by_error(rows: tuple[Row, ...]) -> Row | None:
+    i = _argmin_finite(r.abs_error for r in rows)
+    return None if i is None else rows[i]
+
+
+def sweep_all(
+    f: ScalarFunction,
+    x: float,
+    *,
+    exact: float | None,
+    h: float = 0.1,
+    steps: int = 5,
+    shrink: float = 10.0,
+    order: int = 1,
+    schemes: Iterable[str] = SCHEMES,
+) -> dict[str, Sweep]:
+    """:func:`sweep` for each of ``schemes``, in that order (``--scheme all``).
+
+    Pass ``schemes=REAL_SCHEMES`` when ``f`` cannot be evaluated at complex points.
+    All arguments are checked before ``f`` is called at all.
+    """
+    names = list(dict.fromkeys(schemes))
+    if not names:
+        raise UsageError(f"no schemes given: choose from {', '.join(SCHEMES)}")
+    for name in names:
+        _check_arguments(name, h, steps, shrink, order)
+    return {
+        name: sweep(f, x, exact=exact, scheme=name, h=h, steps=steps, shrink=shrink, order=order)
+        for name in names
+    }
