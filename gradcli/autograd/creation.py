@@ -14,13 +14,20 @@ from gradcli.errors import LimitError
 MAX_ELEMENTS = 10**8
 """The largest tensor a creation function makes (800 MB of float64)."""
 
-_rng = np.random.default_rng()
+_rng: np.random.Generator | None = None  # made on first use: numpy.random costs start-up time
 
 
 def manual_seed(seed: int) -> None:
     """Make ``rand`` and ``randn`` reproducible from here on."""
     global _rng
     _rng = np.random.default_rng(int(seed))
+
+
+def _generator() -> np.random.Generator:
+    global _rng
+    if _rng is None:
+        _rng = np.random.default_rng()
+    return _rng
 
 
 def _shape(size: Sequence[Any], name: str) -> tuple[int, ...]:
@@ -110,9 +117,9 @@ def ones_like(other: Any, requires_grad: bool = False) -> Tensor:
 
 def rand(*size: Any, requires_grad: bool = False) -> Tensor:
     """Uniform random numbers in [0, 1) (seed with ``manual_seed``)."""
-    return _made(_rng.random(_shape(size, "rand")), requires_grad)
+    return _made(_generator().random(_shape(size, "rand")), requires_grad)
 
 
 def randn(*size: Any, requires_grad: bool = False) -> Tensor:
     """Standard normal random numbers (seed with ``manual_seed``)."""
-    return _made(_rng.standard_normal(_shape(size, "randn")), requires_grad)
+    return _made(_generator().standard_normal(_shape(size, "randn")), requires_grad)
