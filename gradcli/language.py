@@ -170,13 +170,25 @@ class Elements(list):
     """
 
 
+def _stack_tensors(items: list[Any]) -> Tensor:
+    return ops.stack([as_tensor(v) for v in items])
+
+
 @dataclass
 class Scope:
-    """What names mean while evaluating: bound variables, and the functions allowed."""
+    """What names mean while evaluating: bound variables, the functions, and the values' algebra.
+
+    The default algebra is the autograd engine's tensors. Another one (Taylor
+    series, in ``gradcli.higher``) supplies its own ``functions`` for the same
+    names, ``stack`` for array literals that hold non-constant values, and
+    ``constant`` for numbers and constant arrays.
+    """
 
     variables: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
     functions: Mapping[str, OpInfo] = field(default_factory=lambda: OPS)
+    stack: Callable[[list[Any]], Any] = _stack_tensors
+    constant: Callable[[Any], Any] = as_tensor
 
 
 def variable_names(tree: Tree) -> list[str]:
@@ -231,7 +243,7 @@ def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Tensor
                 "not enough memory to evaluate the expression; use smaller tensors"
             ) from None
     try:
-        return _to_tensor(values[id(tree)])
+        return _to_value(values[id(tree)], scope)
     except ExpressionError as error:
         error.source, error.column = scope.source, _locate(scope.source, index)
         raise
@@ -249,8 +261,10 @@ def _locate(source: str, index: int) -> int | None:
 
 def _became_nonfinite(result: Any, args: list[Any]) -> bool:
     def finite(value: Any) -> bool:
-        if isinstance(value, (Tensor, Elements, float)):
-            return bool(np.all(np.isfinite(_to_tensor(value)._data)))
+        if isinstance(value, Elements):
+            return all(finite(v) for v in value)
+        if isinstance(value, (Tensor, float)):
+            return bool(np.all(np.isfinite(as_tensor(value)._data)))
         if isinstance(value, list):
             return all(finite(v) for v in value)
         if isinstance(value, tuple):  # a keyword argument
@@ -310,22 +324,22 @@ def _evaluate_node(node: Tree, args: list[Any], scope: Scope) -> Any:
         return (str(args[0]), args[1])
     if kind == "array":
         return Elements(
-            _to_tensor(a) if isinstance(a, Elements) else a for a in args if a is not None
+            _to_value(a, scope) if isinstance(a, Elements) else a for a in args if a is not None
         )
     if kind == "slice":
         return slice(*(None if a is None else _whole(a, "a slice bound") for a in args))
     if kind == "index":
-        return _index(_to_tensor(args[0]), args[1:])
+        return _index(_to_value(args[0], scope), args[1:], scope)
     if kind == "attribute":
         if str(args[1]) != "T":
             raise ExpressionError(f"unknown attribute '.{args[1]}'; only .T (transpose) exists")
-        return _to_tensor(args[0]).T
-    return _operator(kind, args)
+        return _to_value(args[0], scope).T
+    return _operator(kind, args, scope)
 
 
-def _operator(kind: str, args: list[Any]) -> Tensor:
-    info = OPS[kind]
-    return info.function(*(_to_tensor(a) if isinstance(a, Elements) else a for a in args))
+def _operator(kind: str, args: list[Any], scope: Scope) -> Any:
+    info = scope.functions[kind]
+    return info.function(*(_to_value(a, scope) if isinstance(a, Elements) else a for a in args))
 
 
 def _lookup(name: str, scope: Scope) -> Any:
@@ -351,16 +365,18 @@ def _call(name: str, arguments: list[Any], scope: Scope) -> Any:
     positional = [a for a in arguments if not isinstance(a, tuple)]
     keywords = dict(a for a in arguments if isinstance(a, tuple))
     takes_list = info.name in ("cat", "stack")
-    converted = [_argument(a, keep_list=takes_list and i == 0) for i, a in enumerate(positional)]
-    keywords = {k: _argument(v, keep_list=False) for k, v in keywords.items()}
+    converted = [
+        _argument(a, scope, keep_list=takes_list and i == 0) for i, a in enumerate(positional)
+    ]
+    keywords = {k: _argument(v, scope, keep_list=False) for k, v in keywords.items()}
     _check_arguments(info, converted, keywords)
     return info.function(*converted, **keywords)
 
 
-def _argument(value: Any, keep_list: bool) -> Any:
-    """A call argument as the engine takes it: constant scalars as Python numbers."""
+def _argument(value: Any, scope: Scope, keep_list: bool) -> Any:
+    """A call argument as the functions take it: constant scalars as Python numbers."""
     if isinstance(value, Elements):
-        return list(value) if keep_list else _to_tensor(value)
+        return list(value) if keep_list else _to_value(value, scope)
     if isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad:
         return value.item()
     return value
@@ -388,36 +404,32 @@ def _whole(value: Any, what: str) -> int:
     return int(number)
 
 
-def _index(tensor: Tensor, subscripts: list[Any]) -> Tensor:
+def _index(value: Any, subscripts: list[Any], scope: Scope) -> Any:
     key = []
     for item in subscripts:
         if isinstance(item, slice):
             key.append(item)
-        elif isinstance(item, (Tensor, Elements)) and np.ndim(_to_tensor(item)._data) > 0:
-            key.append(_to_tensor(item))
+        elif isinstance(item, Elements) or (isinstance(item, Tensor) and item.ndim > 0):
+            key.append(np.asarray(as_tensor(_to_value(item, Scope()))._data))
         else:
             key.append(_whole(item, "an index"))
-    return tensor[tuple(key)]
+    return value[tuple(key)]
 
 
-def _to_tensor(value: Any) -> Tensor:
-    """Any value of the language (number, tensor, array literal) as a tensor."""
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(value, Elements):
-        if not value:
-            return as_tensor(np.zeros(0))
-        if all(not isinstance(v, Tensor) for v in value):
-            return as_tensor(np.array(value, dtype=np.float64))
-        items = [as_tensor(v) for v in value]
-        shapes = {t.shape for t in items}
-        if len(shapes) > 1:
-            listed = ", ".join(str(s) for s in sorted(shapes, key=len))
-            raise ExpressionError(
-                f"the elements of an array literal must have one shape, got {listed}"
-            )
-        return ops.stack(items)
-    return as_tensor(value)
+def _to_value(value: Any, scope: Scope) -> Any:
+    """Any value of the language (number, tensor, array literal) in the scope's algebra."""
+    if not isinstance(value, Elements):
+        return scope.constant(value) if isinstance(value, (float, int)) else value
+    plain = all(isinstance(v, (float, int, np.ndarray)) for v in value)
+    shapes = {
+        np.shape(v) if isinstance(v, (float, int, np.ndarray)) else tuple(v.shape) for v in value
+    }
+    if len(shapes) > 1:
+        listed = ", ".join(str(s) for s in sorted(shapes, key=len))
+        raise ExpressionError(f"the elements of an array literal must have one shape, got {listed}")
+    if plain:
+        return scope.constant(np.array(value, dtype=np.float64) if value else np.zeros(0))
+    return scope.stack(list(value))
 
 
 def evaluate_source(source: str, variables: Mapping[str, Any] | None = None) -> Tensor:
