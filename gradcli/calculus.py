@@ -189,7 +189,9 @@ def differentiate(
     if order is not None:
         from gradcli.higher import pure_derivatives
 
-        result.derivatives, result.method = pure_derivatives(tree, scope, names, order, method)
+        result.derivatives, result.method = pure_derivatives(
+            tree, scope, names, order, method, value, result.warnings
+        )
     elif hessian:
         result.hessian = _hessian(value, inputs, names)
     elif weights is not None:
@@ -346,7 +348,7 @@ def finite_differences(
         raise UsageError(f"limit needs a scalar value, and this one has shape {tuple(value.shape)}")
     from gradcli.higher import pure_derivatives
 
-    derivatives, _ = pure_derivatives(tree, scope, [name], order, "nested")
+    derivatives, _ = pure_derivatives(tree, scope, [name], order, "nested", value)
     exact = derivatives[name][order - 1]
     others = {k: v for k, v in scope.variables.items() if k != name}
 

@@ -8,12 +8,16 @@ Taylor mode when every operation in the expression has a Taylor rule.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import numpy as np
+
 from gradcli.autograd import engine
+from gradcli.autograd.table import OPS, OpInfo
 from gradcli.autograd.tensor import Tensor
-from gradcli.errors import LimitError, UsageError
-from gradcli.language import Scope, evaluate
+from gradcli.errors import ExpressionError, LimitError, UsageError
+from gradcli.language import STRUCTURAL, Scope, _postorder, evaluate
 
 MAX_ORDER = 170
 """Beyond 170, k! overflows float64, and with it every derivative's scale."""
@@ -22,9 +26,21 @@ METHODS = ("auto", "taylor", "nested")
 
 
 def pure_derivatives(
-    tree: Any, scope: Scope, names: list[str], order: int, method: str
+    tree: Any,
+    scope: Scope,
+    names: list[str],
+    order: int,
+    method: str,
+    value: Tensor,
+    warnings: list[str] | None = None,
 ) -> tuple[dict[str, list[float]], str]:
-    """For each variable, [f', f'', ..., f^(order)] at the scope's point, and the method used."""
+    """For each variable, [f', f'', ..., f^(order)] at the scope's point, and the method used.
+
+    ``value`` is the expression's value there, which must be a scalar. With
+    ``auto``, a point where Taylor mode finds an operation non-analytic (``abs``
+    at 0) falls back to nested reverse mode and its conventions, noted in
+    ``warnings``.
+    """
     if method not in METHODS:
         raise UsageError(f"--method {method!r}: choose one of {', '.join(METHODS)}")
     if order < 1:
@@ -38,7 +54,89 @@ def pure_derivatives(
                 f"--order applies to scalar variables, and {name} has shape {shape}; "
                 "use --hessian for the second partials of an array variable"
             )
-    return {name: _nested(tree, scope, name, order) for name in names}, "nested"
+    if value.numel() != 1:
+        raise UsageError(
+            f"--order needs a scalar value, and this one has shape {tuple(value.shape)}; "
+            "reduce it first, e.g. sum(...)"
+        )
+    missing = _without_taylor_rule(tree)
+    if method == "taylor" and missing:
+        raise UsageError(
+            f"--method taylor: no Taylor rule for {', '.join(missing)}; use --method nested"
+        )
+    if method == "nested" or missing:
+        return {name: _nested(tree, scope, name, order) for name in names}, "nested"
+    try:
+        return {name: _taylor(tree, scope, name, order) for name in names}, "taylor"
+    except ExpressionError as error:
+        if method == "taylor":
+            raise
+        if warnings is not None:
+            warnings.append(
+                f"Taylor mode: {error.message}; nested reverse mode was used, with its "
+                "conventions at kinks (abs'(0) = 0, ties split evenly)"
+            )
+        return {name: _nested(tree, scope, name, order) for name in names}, "nested"
+
+
+def _operations(tree: Any) -> list[str]:
+    """The op-table names an expression uses (operators and calls)."""
+    found = []
+    for node in _postorder(tree):
+        if node.data == "call":
+            found.append(str(node.children[0]))
+        elif node.data not in STRUCTURAL:
+            found.append(node.data)
+    return list(dict.fromkeys(found))
+
+
+def _without_taylor_rule(tree: Any) -> list[str]:
+    from gradcli.taylor import RULES
+
+    return [
+        name
+        for name in _operations(tree)
+        if name in OPS and name not in RULES and OPS[name].category != "creation"
+    ]
+
+
+def _taylor_functions() -> dict[str, OpInfo]:
+    """The op table with each name bound to its Taylor rule; creation ops make constants."""
+    from gradcli.taylor import RULES
+
+    def constant_of(make: Any) -> Any:
+        return lambda *args, **kwargs: np.asarray(make(*args, **kwargs)._data)
+
+    return {
+        name: dataclasses.replace(
+            info, function=RULES[name] if name in RULES else constant_of(info.function)
+        )
+        for name, info in OPS.items()
+        if name in RULES or info.category == "creation"
+    }
+
+
+def _taylor(tree: Any, scope: Scope, name: str, order: int) -> list[float]:
+    """One forward pass on truncated Taylor series in ``name``; the others are constants."""
+    from gradcli import taylor
+
+    variables = {
+        key: taylor.Series.variable(float(value.item()), order)
+        if key == name
+        else np.asarray(value._data)
+        for key, value in scope.variables.items()
+    }
+    taylor_scope = Scope(
+        variables=variables,
+        source=scope.source,
+        functions=_taylor_functions(),
+        stack=taylor.RULES["stack"],
+        constant=lambda value: value,
+    )
+    result = evaluate(tree, taylor_scope)
+    if not isinstance(result, taylor.Series):  # the expression does not depend on the variable
+        return [0.0] * order
+    return [float(d) for d in np.asarray(result.derivatives()).reshape(order)]
 
 
 def _nested(tree: Any, scope: Scope, name: str, order: int) -> list[float]:
