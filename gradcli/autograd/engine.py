@@ -1,10 +1,10 @@
-"""The backward pass: one iterative loop over a topological order of the graph.
+"""The backward pass: one iterative loop that runs each node after every node feeding it.
 
-Gradients arriving at a node are summed in a dict until every node that feeds
-it has run; a node runs once, then hands one gradient per input to the nodes in
-``next_functions``. Nothing here recurses, so a chain of 10^5 operations is as
-easy as a chain of ten.
-"""
+A first walk counts, for each node, the edges that lead into it; the loop then
+runs a node once that many gradients have arrived (summed in a dict), and hands
+one gradient per input to the nodes in ``next_functions`` (Kahn's topological
+order, as PyTorch's engine does). Nothing here recurses, so a chain of 10^5
+operations is as easy as a chain of ten."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import function as _function
-from gradcli.autograd.function import AccumulateGrad, Node, edge_of
+from gradcli.autograd.function import _FREED, AccumulateGrad, Node, edge_of
 from gradcli.autograd.tensor import Tensor, _wrap, to_array
 from gradcli.errors import AutogradError, ShapeError
 
@@ -99,34 +99,44 @@ def _root_gradients(outputs: tuple[Tensor, ...], given: Sequence[Any] | None) ->
     return weights
 
 
-def _topological_order(roots: list[Node]) -> list[Node]:
-    """Every node reachable from ``roots``, each before the nodes it feeds into."""
-    order: list[Node] = []
-    seen: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False) for root in roots]
+def _dependencies(roots: list[Node], parents: dict[Node, list[Node]] | None) -> dict[Node, int]:
+    """For each node reachable from ``roots``, how many edges lead into it.
+
+    A node runs once that many gradients (or ``None``s) have arrived, so every
+    node runs after all the nodes that feed it. ``parents``, when given, is
+    filled with the reverse edges.
+    """
+    counts = dict.fromkeys(roots, 0)
+    stack = list(counts)
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
+        node = stack.pop()
         for child in node._next:
-            if child is not None and id(child) not in seen:
-                stack.append((child, False))
-    order.reverse()
-    return order
+            if child is None:
+                continue
+            if parents is not None:
+                parents.setdefault(child, []).append(node)
+            if child in counts:
+                counts[child] += 1
+            else:
+                counts[child] = 1
+                stack.append(child)
+    return counts
 
 
-def _leading_to(order: list[Node], targets: set[int]) -> set[int]:
-    """The nodes from which some target can be reached (targets included)."""
-    useful = set(targets)
-    for node in reversed(order):
-        if any(child is not None and id(child) in useful for child in node._next):
-            useful.add(id(node))
-    return useful
+def _leading_to(targets: dict[Node, None], parents: dict[Node, list[Node]]) -> set[Node]:
+    """The nodes whose backward must run for gradients to reach ``targets``: their ancestors.
+
+    A target itself runs only if it leads to another target, so the graph below
+    a non-leaf input is neither computed through nor freed (as in PyTorch).
+    """
+    ancestors: set[Node] = set()
+    stack = list(targets)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in ancestors:
+                ancestors.add(parent)
+                stack.append(parent)
+    return ancestors
 
 
 def _run(
@@ -135,47 +145,58 @@ def _run(
     retain_graph: bool | None,
     create_graph: bool,
     inputs: tuple[Tensor, ...] | None,
-) -> dict[Node, Tensor]:
+) -> dict[Node, Tensor | None]:
     if retain_graph is None:
         retain_graph = create_graph
     pending: dict[Node, Tensor] = {}
-    roots = []
     for out, weight in zip(outputs, weights, strict=False):
         node = edge_of(out)
-        roots.append(node)
         pending[node] = pending[node] + weight if node in pending else weight
 
-    order = _topological_order(roots)
+    roots = list(pending)
     targets: dict[Node, None] = {}
-    useful = None
-    if inputs is not None:
-        targets = {edge_of(t): None for t in inputs}
-        useful = _leading_to(order, {id(n) for n in targets})
-    found: dict[Node, Tensor] = {}
+    run: set[Node] | None = None
+    if inputs is None:
+        waiting = _dependencies(roots, None)
+    else:
+        parents: dict[Node, list[Node]] = {}
+        waiting = _dependencies(roots, parents)
+        targets = dict.fromkeys(edge_of(t) for t in inputs)
+        run = _leading_to(targets, parents)
+    found: dict[Node, Tensor | None] = {}
+    ready = [node for node in roots if waiting[node] == 0]
 
     previous = _function._set_grad_enabled(create_graph)
     try:
-        for node in order:
+        while ready:
+            node = ready.pop()
             grad_output = pending.pop(node, None)
-            if grad_output is None:
-                continue
-            if node in targets:
-                found[node] = grad_output
-            if useful is not None and id(node) not in useful:
-                continue
-            if isinstance(node, AccumulateGrad):
-                if inputs is None:
-                    _accumulate(node.variable, grad_output, create_graph)
-                continue
-            if node._retained is not None and inputs is None:
-                _accumulate(node._retained, grad_output, create_graph)
-            grads = _call_backward(node, grad_output)
-            if not retain_graph:
-                node._release()
-            for child, g in zip(node._next, grads, strict=False):
-                if child is None or g is None:
+            if run is not None:
+                if node in targets:
+                    found[node] = grad_output
+                if node not in run:
                     continue
-                pending[child] = pending[child] + g if child in pending else g
+            children = node._next
+            if grad_output is None:  # no gradient reached it: only release its children
+                grads: tuple[Tensor | None, ...] = (None,) * len(children)
+            elif type(node) is AccumulateGrad:
+                _accumulate(node.variable, grad_output, create_graph)
+                continue
+            else:
+                if node._retained is not None and inputs is None:
+                    _accumulate(node._retained, grad_output, create_graph)
+                grads = _call_backward(node, grad_output)
+                if not retain_graph:
+                    node._saved = _FREED  # node._release(), inlined
+            for child, g in zip(children, grads, strict=False):
+                if child is None:
+                    continue
+                if g is not None:
+                    pending[child] = pending[child] + g if child in pending else g
+                left = waiting[child] - 1
+                waiting[child] = left
+                if not left:
+                    ready.append(child)
     finally:
         _function._set_grad_enabled(previous)
     return found
@@ -184,26 +205,30 @@ def _run(
 def _call_backward(node: Node, grad_output: Tensor) -> tuple[Tensor | None, ...]:
     """Run one node's backward and check what it returned against its inputs."""
     grads = node._function.backward(node, grad_output)
-    if not isinstance(grads, tuple):
+    if type(grads) is not tuple:
         grads = (grads,)
-    expected = len(node._next)
-    if len(grads) < expected or any(g is not None for g in grads[expected:]):
-        raise AutogradError(
-            f"{node.name()}: backward returned {len(grads)} gradients but forward "
-            f"took {expected} inputs; return one per input (None where there is none)"
-        )
-    checked = []
-    for i, (g, shape) in enumerate(zip(grads, node.input_shapes, strict=False)):
-        if g is not None and node.needs_input_grad[i]:
-            if not isinstance(g, Tensor):
-                g = _wrap(to_array(g))
-            if g.shape != shape:
-                raise ShapeError(
-                    f"{node.name()}: backward returned a gradient of shape "
-                    f"{tuple(g.shape)} for input {i}, whose shape is {tuple(shape)}"
-                )
-        checked.append(g)
-    return tuple(checked)
+    needs = node.needs_input_grad
+    if len(grads) != len(needs):
+        # Extra trailing Nones are accepted, as PyTorch does.
+        if len(grads) < len(needs) or any(g is not None for g in grads[len(needs) :]):
+            raise AutogradError(
+                f"{node.name()}: backward returned {len(grads)} gradients but forward "
+                f"took {len(needs)} inputs; return one per input (None where there is none)"
+            )
+        grads = grads[: len(needs)]
+    shapes = node.input_shapes
+    for i, g in enumerate(grads):
+        if g is None or not needs[i]:
+            continue
+        if not isinstance(g, Tensor):
+            g = _wrap(to_array(g))
+            grads = (*grads[:i], g, *grads[i + 1 :])
+        if g._data.shape != shapes[i]:
+            raise ShapeError(
+                f"{node.name()}: backward returned a gradient of shape "
+                f"{tuple(g.shape)} for input {i}, whose shape is {tuple(shapes[i])}"
+            )
+    return grads
 
 
 def _accumulate(tensor: Tensor, g: Tensor, create_graph: bool) -> None:

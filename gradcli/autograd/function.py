@@ -8,9 +8,9 @@ where ``grad_fn`` of a custom function's output is its context object).
 
 from __future__ import annotations
 
+import operator
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ContextDecorator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gradcli.errors import AutogradError
@@ -34,27 +34,62 @@ def _set_grad_enabled(mode: bool) -> bool:
     return previous
 
 
-@contextmanager
-def set_grad_enabled(mode: bool) -> Iterator[None]:
-    """Context manager that turns recording on or off."""
-    previous = _set_grad_enabled(mode)
-    try:
-        yield
-    finally:
-        _set_grad_enabled(previous)
+class no_grad(ContextDecorator):
+    """Context manager (or decorator) inside which nothing is recorded (``torch.no_grad``)."""
+
+    _mode = False
+
+    def __init__(self) -> None:
+        self._previous: list[bool] = []  # a stack, so one instance can be re-entered
+
+    def __enter__(self) -> None:
+        self._previous.append(_set_grad_enabled(self._mode))
+
+    def __exit__(self, *exc: object) -> None:
+        _set_grad_enabled(self._previous.pop())
 
 
-def no_grad() -> Any:
-    """Context manager inside which nothing is recorded (``torch.no_grad``)."""
-    return set_grad_enabled(False)
+class enable_grad(no_grad):
+    """Context manager (or decorator) that turns recording back on (``torch.enable_grad``)."""
+
+    _mode = True
 
 
-def enable_grad() -> Any:
-    """Context manager that turns recording back on (``torch.enable_grad``)."""
-    return set_grad_enabled(True)
+class set_grad_enabled(no_grad):
+    """Turn recording on or off (``torch.set_grad_enabled``).
+
+    As in PyTorch the mode changes when this is called, so it works as a plain
+    call (``set_grad_enabled(False)``) as well as in a ``with`` statement,
+    which restores the previous mode on exit.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self._mode = bool(mode)
+        self._previous = [_set_grad_enabled(mode)]
+        self._entered = False
+
+    def __enter__(self) -> None:
+        if self._entered:  # entered again: set the mode again
+            super().__enter__()
+        self._entered = True
+
+    def __call__(self, function: Any) -> Any:
+        # As a decorator it must not change the mode until the function runs.
+        _set_grad_enabled(self._previous.pop())
+        self._entered = True
+        return super().__call__(function)
 
 
 _FREED = object()  # marks saved tensors released by a backward pass
+_version_of = operator.attrgetter("_version")
+
+
+def _versions_of(tensors: tuple[Tensor | None, ...]) -> tuple[int, ...]:
+    """Each tensor's version (0 for None), read at C speed in the common case."""
+    try:
+        return tuple(map(_version_of, tensors))
+    except AttributeError:  # a None among them
+        return tuple([0 if t is None else t._version for t in tensors])
 
 
 class Node:
@@ -64,16 +99,26 @@ class Node:
     flows to (``None`` for arguments that need no gradient).
     """
 
-    # Defaults live on the class so that recording an op sets only what it uses.
-    _saved: Any = ()
-    _versions: tuple[int, ...] = ()
-    _next: tuple[Node | None, ...] = ()
-    input_shapes: tuple[tuple[int, ...] | None, ...] = ()
-    _retained: Tensor | None = None
+    # Slots, not a per-instance dict: a graph holds one node per operation, and
+    # the garbage collector walks every one of them. ``__dict__`` stays for the
+    # extra attributes a forward sets on ctx (axes, masks, user data).
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_function",
+        "_next",
+        "_retained",
+        "_saved",
+        "_versions",
+        "input_shapes",
+        "needs_input_grad",
+    )
 
     def __init__(self, function: type[Function], needs_input_grad: tuple[bool, ...]):
         self._function = function
         self.needs_input_grad = needs_input_grad
+        self._next = self.input_shapes = self._saved = self._versions = ()
+        self._retained = None
 
     def name(self) -> str:
         return self._function.node_name
@@ -88,7 +133,7 @@ class Node:
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for ``backward``; in-place changes to them are detected."""
         self._saved = tensors
-        self._versions = tuple([0 if t is None else t._version for t in tensors])
+        self._versions = _versions_of(tensors)
 
     @property
     def saved_tensors(self) -> tuple[Tensor | None, ...]:
@@ -100,7 +145,7 @@ class Node:
                 "the first call if you need to go through the graph again."
             )
         saved = self._saved
-        if tuple([0 if t is None else t._version for t in saved]) == self._versions:
+        if _versions_of(saved) == self._versions:
             return saved
         for tensor, version in zip(saved, self._versions, strict=False):
             if tensor is not None and tensor._version != version:
@@ -179,8 +224,14 @@ class Function:
         global _grad_enabled
         tensor_type = _tensor.Tensor
         needs = tuple([isinstance(a, tensor_type) and a.requires_grad for a in args])
-        ctx = Node(cls, needs)
+        # Node.__init__ inlined: this runs once per operation.
+        ctx = _new_node(Node)
+        ctx._function = cls
+        ctx.needs_input_grad = needs
+        ctx._saved = ctx._versions = ()
+        ctx._retained = None
         if not (_grad_enabled and True in needs):
+            ctx._next = ctx.input_shapes = ()
             return _as_output(cls.forward(ctx, *args), args)
 
         _grad_enabled = False
@@ -188,13 +239,22 @@ class Function:
             result = _as_output(cls.forward(ctx, *args), args)
         finally:
             _grad_enabled = True
-        ctx._next = tuple(
-            [edge_of(a) if need else None for a, need in zip(args, needs, strict=False)]
-        )
-        ctx.input_shapes = tuple([a.shape if isinstance(a, tensor_type) else None for a in args])
+        # One plain loop for both tuples: cheaper than comprehensions or zip here.
+        edges, shapes = [], []
+        for a in args:
+            if isinstance(a, tensor_type):
+                shapes.append(a._data.shape)
+                edges.append((a.grad_fn or accumulator_of(a)) if a.requires_grad else None)
+            else:
+                shapes.append(None)
+                edges.append(None)
+        ctx._next, ctx.input_shapes = tuple(edges), tuple(shapes)
         result.requires_grad = True
         result.grad_fn = ctx
         return result
+
+
+_new_node = object.__new__
 
 
 def _as_output(result: Any, args: tuple[Any, ...]) -> Tensor:

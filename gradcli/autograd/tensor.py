@@ -210,15 +210,33 @@ class Tensor:
         new = compute(old)
         self._data = new._data
         if new.grad_fn is not None:
+            if self.grad_fn is not None and self.grad_fn._retained is self:
+                # retain_grad() follows the tensor to its new value, as in PyTorch.
+                self.grad_fn._retained, new.grad_fn._retained = None, self
             self.grad_fn, self.requires_grad = new.grad_fn, True
         self._version += 1
         return self
 
+    def _overwrite(self, name: str, values: Any) -> Tensor:
+        """Set every element to ``values`` (broadcast to this shape), in place.
+
+        While recording this goes through ``where``, so the old values get a zero
+        gradient and a tensor ``values`` gets its gradient (PyTorch's zero_, fill_,
+        copy_); a bare array would leave the old graph attached to the new values.
+        """
+        array = np.broadcast_to(to_array(values), self.shape).astype(self.dtype)
+        source_requires_grad = isinstance(values, Tensor) and values.requires_grad
+        if not (_function._grad_enabled and (self.requires_grad or source_requires_grad)):
+            return self._inplace(name, lambda t: _wrap(array))
+        source = values if source_requires_grad else _wrap(array)
+        keep_none = _wrap(np.zeros(self.shape, dtype=bool))
+        return self._inplace(name, lambda t: t.where(keep_none, source))
+
     def zero_(self) -> Tensor:
-        return self._inplace("zero_", lambda t: _wrap(np.zeros_like(t._data)))
+        return self._overwrite("zero_", 0)
 
     def fill_(self, value: Any) -> Tensor:
-        return self._inplace("fill_", lambda t: _wrap(np.full_like(t._data, value)))
+        return self._overwrite("fill_", value)
 
     def add_(self, other: Any) -> Tensor:
         return self._inplace("add_", lambda t: t + other)
@@ -233,8 +251,7 @@ class Tensor:
         return self._inplace("div_", lambda t: t / other)
 
     def copy_(self, other: Any) -> Tensor:
-        values = np.broadcast_to(to_array(other), self.shape)
-        return self._inplace("copy_", lambda t: _wrap(values.astype(t.dtype)))
+        return self._overwrite("copy_", other)
 
     __iadd__ = add_
     __isub__ = sub_
