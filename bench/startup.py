@@ -29,12 +29,13 @@ def _time_process(command: list[str]) -> float:
 
 def startup(runs: int) -> None:
     gradcli = shutil.which("gradcli")
+    diff = [gradcli or "gradcli", "diff", "3*x**2-4*x", "--at", "x=1", "-o"]
     commands = {
         "python -c 'import numpy'": [sys.executable, "-c", "import numpy"],
         "python -c 'pass'": [sys.executable, "-c", "pass"],
-        "gradcli diff (plain)": [gradcli or "gradcli", "diff", "3*x**2-4*x", "--at", "x=1", "-o", "plain"],
-        "gradcli diff (json)": [gradcli or "gradcli", "diff", "3*x**2-4*x", "--at", "x=1", "-o", "json"],
-        "gradcli diff (table)": [gradcli or "gradcli", "diff", "3*x**2-4*x", "--at", "x=1", "-o", "table"],
+        "gradcli diff (plain)": [*diff, "plain"],
+        "gradcli diff (json)": [*diff, "json"],
+        "gradcli diff (table)": [*diff, "table"],
     }
     if gradcli is None:
         print("gradcli is not on PATH; install it first (pip install .)")
@@ -59,7 +60,9 @@ def large_expressions() -> None:
     from gradcli.autograd import engine
     from gradcli.language import Scope, evaluate, parse
 
-    print("in process: parse + build + differentiate a sum of n terms (cyclic GC off, as in the CLI)")
+    print(
+        "in process: parse + build + differentiate a sum of n terms (cyclic GC off, as in the CLI)"
+    )
     print(f"{'terms':>8} {'term':>8} {'parse s':>8} {'build s':>8} {'grad s':>8} {'total s':>8}")
     for term in ("x", "x*x", "sin(x)"):
         for n in (1_000, 10_000, 100_000):

@@ -732,3 +732,20 @@ def test_manual_seed_makes_random_tensors_reproducible():
     torch.manual_seed(124)
     assert torch.rand(3, 2).tolist() != a.tolist()
     assert np.all((a.numpy() >= 0) & (a.numpy() < 1))
+
+
+def test_pow_higher_derivatives_when_the_exponent_passes_through_zero():
+    # (1+x)**sin(x) = exp(sin(x) log(1+x)); at 0 its derivatives are 0, 2, -3.
+    x = torch.tensor(0.0, requires_grad=True)
+    current = (1 + x) ** torch.sin(x)
+    found = []
+    for _ in range(3):
+        (current,) = autograd.grad(current, x, create_graph=True)
+        found.append(current.item())
+    assert found == pytest.approx([0.0, 2.0, -3.0], abs=1e-12)
+
+
+def test_pow_derivative_of_x_to_the_zero_at_zero_is_zero():
+    x = torch.tensor(0.0, requires_grad=True)
+    (g,) = autograd.grad(x**0.0, x)
+    assert g.item() == 0.0

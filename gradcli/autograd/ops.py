@@ -175,9 +175,13 @@ class Pow(Function):
         gx = gy = None
         if ctx.needs_input_grad[0]:
             # d/dx x**0 is 0 even at x = 0, where y * x**(y-1) would be 0 * inf.
+            # Mask only there: elsewhere y * x**(y-1) is finite, and masking it
+            # would also zero its derivative in y (wrong higher orders when y
+            # depends on the variable and passes through 0).
             local = y * x ** (y - 1)
-            if np.any(y._data == 0):
-                local = where(y == 0, 0.0, local)
+            zero_zero = (y._data == 0) & (x._data == 0)
+            if np.any(zero_zero):
+                local = where(_const(zero_zero), 0.0, local)
             gx = unbroadcast(grad_output * local, x.shape)
         if ctx.needs_input_grad[1]:
             # d/dy 0**y is taken as 0 for y >= 0 (PyTorch), not 0 * log(0).
@@ -814,60 +818,39 @@ def _full(grad: Tensor | None, shape: tuple[int, ...]) -> Tensor | None:
 # --- the functions users call (and the language's names) -------------------------------------
 
 
-def add(x: Any, y: Any) -> Tensor:
-    """x + y, broadcasting."""
-    return Add.apply(as_tensor(x), as_tensor(y))
-
-
-def sub(x: Any, y: Any) -> Tensor:
-    """x - y, broadcasting."""
-    return Sub.apply(as_tensor(x), as_tensor(y))
-
-
-def mul(x: Any, y: Any) -> Tensor:
-    """x * y, elementwise, broadcasting."""
-    return Mul.apply(as_tensor(x), as_tensor(y))
-
-
-def div(x: Any, y: Any) -> Tensor:
-    """x / y, elementwise, broadcasting."""
-    return Div.apply(as_tensor(x), as_tensor(y))
-
-
-def pow(x: Any, y: Any) -> Tensor:
-    """x ** y, elementwise, broadcasting."""
-    return Pow.apply(as_tensor(x), as_tensor(y))
-
-
-def maximum(x: Any, y: Any) -> Tensor:
-    """Elementwise maximum; ties share the gradient evenly."""
-    return Maximum.apply(as_tensor(x), as_tensor(y))
-
-
-def minimum(x: Any, y: Any) -> Tensor:
-    """Elementwise minimum; ties share the gradient evenly."""
-    return Minimum.apply(as_tensor(x), as_tensor(y))
-
-
-def matmul(x: Any, y: Any) -> Tensor:
-    """Matrix product with numpy's rules for vectors and batches (x @ y)."""
-    return Matmul.apply(as_tensor(x), as_tensor(y))
-
-
-def dot(x: Any, y: Any) -> Tensor:
-    """Inner product of two vectors of the same length."""
-    return Dot.apply(as_tensor(x), as_tensor(y))
-
-
-def _unary(op: type[Function], doc: str) -> Callable[[Any], Tensor]:
-    def function(x: Any) -> Tensor:
-        return op.apply(as_tensor(x))
-
-    function.__name__ = op.__name__.lower()
-    function.__qualname__ = function.__name__
+def _named(function: Callable[..., Tensor], op: type[Function], doc: str) -> Callable[..., Tensor]:
+    function.__name__ = function.__qualname__ = op.__name__.lower()
     function.__doc__ = doc
     return function
 
+
+def _unary(op: type[Function], doc: str) -> Callable[[Any], Tensor]:
+    """The function users call for a one-input op (constants become tensors)."""
+
+    def function(x: Any) -> Tensor:
+        return op.apply(as_tensor(x))
+
+    return _named(function, op, doc)
+
+
+def _two_input(op: type[Function], doc: str) -> Callable[[Any, Any], Tensor]:
+    """The function users call for a two-input op (constants become tensors)."""
+
+    def function(x: Any, y: Any) -> Tensor:
+        return op.apply(as_tensor(x), as_tensor(y))
+
+    return _named(function, op, doc)
+
+
+add = _two_input(Add, "x + y, broadcasting.")
+sub = _two_input(Sub, "x - y, broadcasting.")
+mul = _two_input(Mul, "x * y, elementwise, broadcasting.")
+div = _two_input(Div, "x / y, elementwise, broadcasting.")
+pow = _two_input(Pow, "x ** y, elementwise, broadcasting.")
+maximum = _two_input(Maximum, "Elementwise maximum; ties share the gradient evenly.")
+minimum = _two_input(Minimum, "Elementwise minimum; ties share the gradient evenly.")
+matmul = _two_input(Matmul, "Matrix product with numpy's rules for vectors and batches (x @ y).")
+dot = _two_input(Dot, "Inner product of two vectors of the same length.")
 
 neg = _unary(Neg, "-x.")
 exp = _unary(Exp, "e**x.")
