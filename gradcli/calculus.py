@@ -18,7 +18,7 @@ from gradcli.autograd.function import no_grad
 from gradcli.autograd.table import OPS
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.errors import ExpressionError, LimitError, ShapeError, UsageError
-from gradcli.language import CONSTANTS, Scope, evaluate, parse, variable_names
+from gradcli.language import CONSTANTS, Scope, evaluate, parse, postorder, variable_names
 
 MAX_JACOBIAN_ROWS = 10_000
 """Backward passes a Jacobian may take; beyond it, ask for a vector-Jacobian product."""
@@ -293,10 +293,8 @@ class Limit:
 
 def _non_analytic(tree: Any) -> list[str]:
     """Operations in the expression that are not holomorphic (no complex step through them)."""
-    from gradcli.language import _postorder
-
     found = []
-    for node in _postorder(tree):
+    for node in postorder(tree):
         name = str(node.children[0]) if node.data == "call" else node.data
         info = OPS.get(name)
         if info is not None and not info.analytic:

@@ -17,7 +17,7 @@ from gradcli.autograd import engine
 from gradcli.autograd.table import OPS, OpInfo
 from gradcli.autograd.tensor import Tensor
 from gradcli.errors import ExpressionError, LimitError, UsageError
-from gradcli.language import STRUCTURAL, Scope, _postorder, evaluate
+from gradcli.language import STRUCTURAL, Scope, postorder, evaluate
 
 MAX_ORDER = 170
 """Beyond 170, k! overflows float64, and with it every derivative's scale."""
@@ -82,7 +82,7 @@ def pure_derivatives(
 def _operations(tree: Any) -> list[str]:
     """The op-table names an expression uses (operators and calls)."""
     found = []
-    for node in _postorder(tree):
+    for node in postorder(tree):
         if node.data == "call":
             found.append(str(node.children[0]))
         elif node.data not in STRUCTURAL:

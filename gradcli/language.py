@@ -194,13 +194,13 @@ class Scope:
 def variable_names(tree: Tree) -> list[str]:
     """Names used as values in the expression, in order of first use (not function names)."""
     seen: dict[str, None] = {}
-    for node in _postorder(tree):
+    for node in postorder(tree):
         if node.data == "name":
             seen.setdefault(str(node.children[0]), None)
     return list(seen)
 
 
-def _postorder(tree: Tree) -> Iterator[Tree]:
+def postorder(tree: Tree) -> Iterator[Tree]:
     """Subtrees, children before parents, left to right, without recursion."""
     from lark import Tree
 
@@ -225,7 +225,7 @@ def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Tensor
     from lark import Tree
 
     values: dict[int, Any] = {}
-    for index, node in enumerate(_postorder(tree)):
+    for index, node in enumerate(postorder(tree)):
         args = [values.pop(id(c)) if isinstance(c, Tree) else c for c in node.children]
         try:
             values[id(node)] = _evaluate_node(node, args, scope)
@@ -253,7 +253,7 @@ def _locate(source: str, index: int) -> int | None:
     """The column of the ``index``-th node in post-order, from a parse that tracks positions."""
     if not source:
         return None
-    for i, node in enumerate(_postorder(parser(positions=True).parse(source))):
+    for i, node in enumerate(postorder(parser(positions=True).parse(source))):
         if i == index:
             return _column(node, source)
     return None
