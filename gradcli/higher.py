@@ -17,7 +17,7 @@ from gradcli.autograd import engine
 from gradcli.autograd.table import OPS, OpInfo
 from gradcli.autograd.tensor import Tensor
 from gradcli.errors import ExpressionError, LimitError, UsageError
-from gradcli.language import STRUCTURAL, Scope, postorder, evaluate
+from gradcli.language import STRUCTURAL, Scope, evaluate, postorder
 
 MAX_ORDER = 170
 """Beyond 170, k! overflows float64, and with it every derivative's scale."""
