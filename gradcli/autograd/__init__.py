@@ -3,6 +3,7 @@
 Nothing in this package knows about parsing or the command line.
 """
 
+from gradcli.autograd import functional
 from gradcli.autograd.engine import backward, grad
 from gradcli.autograd.function import (
     Function,
@@ -21,6 +22,7 @@ __all__ = [
     "Tensor",
     "backward",
     "enable_grad",
+    "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",
