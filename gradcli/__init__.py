@@ -91,7 +91,7 @@ from gradcli.autograd.ops import (
 )
 from gradcli.autograd.tensor import Tensor, as_tensor, complex128, float64
 
-max = amax
+max = amax  # torch.max(x) with one argument is the full reduction
 min = amin
 
 __version__ = "0.1.0"

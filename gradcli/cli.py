@@ -33,8 +33,10 @@ class _Group(TyperGroup):
         debug = "--debug" in args or os.environ.get("GRADCLI_DEBUG") == "1"
         args = [a for a in args if a != "--debug"]
         extra["standalone_mode"] = False
-        # A one-shot process: the cyclic GC would only rescan the growing graph
-        # (a third of the time for large expressions); exit frees everything.
+        # A command is one shot: the cyclic GC would only rescan the growing
+        # graph (a third of the time for large expressions). It is switched
+        # back on afterwards for callers that live on (tests, embedding).
+        collecting = gc.isenabled()
         gc.disable()
         try:
             import numpy as np
@@ -54,6 +56,9 @@ class _Group(TyperGroup):
             _fail(_describe(error), error.exit_status, debug)
         except RecursionError:
             _fail("the input is nested too deeply to process", ExitStatus.BAD_INPUT, debug)
+        finally:
+            if collecting:
+                gc.enable()
         code = result if isinstance(result, int) else ExitStatus.OK
         sys.exit(code)
 

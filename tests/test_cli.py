@@ -285,3 +285,12 @@ def test_python_dash_m():
         [sys.executable, "-m", "gradcli", "eval", "1+1"], capture_output=True, text=True
     )
     assert result.stdout == "2.0\n"
+
+
+def test_the_cyclic_gc_is_back_on_after_a_command():
+    import gc
+
+    assert gc.isenabled()
+    run("eval", "1+1")
+    run("eval", "1+")
+    assert gc.isenabled()
