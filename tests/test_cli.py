@@ -294,3 +294,14 @@ def test_the_cyclic_gc_is_back_on_after_a_command():
     run("eval", "1+1")
     run("eval", "1+")
     assert gc.isenabled()
+
+
+def test_ctrl_c_exits_130_without_a_traceback(monkeypatch):
+    from gradcli import calculus
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(calculus, "differentiate", interrupted)
+    code, out, err = run("diff", "x", "--at", "x=1")
+    assert code == 130 and out == "" and "Traceback" not in err
