@@ -85,3 +85,14 @@ def test_create_graph_keeps_results_differentiable():
 def test_vector_needed_for_non_scalar_outputs():
     with pytest.raises(RuntimeError, match="give v"):
         vjp(lambda t: t * 2, torch.tensor([1.0, 2.0]))
+
+
+def test_pytorch_signatures_are_accepted():
+    x = torch.tensor([1.0, 2.0])
+    assert jacobian(lambda t: t * t, x, vectorize=True).tolist() == [[2.0, 0.0], [0.0, 4.0]]
+    assert hessian(lambda t: (t**3).sum(), x, outer_jacobian_strategy="reverse-mode").tolist() == [
+        [6.0, 0.0],
+        [0.0, 12.0],
+    ]
+    with pytest.raises(ValueError, match="reverse mode"):
+        jacobian(lambda t: t, x, strategy="forward-mode")

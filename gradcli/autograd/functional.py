@@ -127,10 +127,24 @@ def jvp(
     return (out_value if outputs_tuple else out_value[0]), (pushed if outputs_tuple else pushed[0])
 
 
+def _reverse_mode_only(strategy: str) -> None:
+    if strategy != "reverse-mode":
+        raise ValueError(f"strategy {strategy!r}: gradcli computes Jacobians in reverse mode only")
+
+
 def jacobian(
-    func: Callable[..., Any], inputs: Inputs, create_graph: bool = False, strict: bool = False
+    func: Callable[..., Any],
+    inputs: Inputs,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
 ) -> Any:
-    """d func / d inputs: one reverse pass per output element."""
+    """d func / d inputs: one reverse pass per output element.
+
+    ``vectorize`` is accepted for PyTorch compatibility and changes nothing.
+    """
+    _reverse_mode_only(strategy)
     with enable_grad():
         xs, inputs_tuple = _prepare(inputs, create_graph)
         outs, outputs_tuple = _as_tuple(func(*xs), "func's outputs")
@@ -163,9 +177,15 @@ def _scalar_function(func: Callable[..., Any]) -> Callable[..., Tensor]:
 
 
 def hessian(
-    func: Callable[..., Any], inputs: Inputs, create_graph: bool = False, strict: bool = False
+    func: Callable[..., Any],
+    inputs: Inputs,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
 ) -> Any:
     """Second derivatives of a scalar ``func``: the Jacobian of its gradient."""
+    _reverse_mode_only(outer_jacobian_strategy)
     scalar = _scalar_function(func)
     items, inputs_tuple = _as_tuple(inputs, "inputs")
 
