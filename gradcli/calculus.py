@@ -74,6 +74,8 @@ def parse_binding(text: str, seen: Sequence[str] = ()) -> tuple[str, str]:
 def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
     """Evaluate each ``NAME=VALUE``; VALUE is a constant expression (``2*pi``, ``randn(3)``)."""
     if seed is not None:
+        if seed < 0:
+            raise UsageError(f"--seed {seed}: the seed must be a whole number >= 0")
         creation.manual_seed(seed)
     bound: list[Binding] = []
     for text in bindings:
@@ -144,19 +146,26 @@ def _plain(value: Tensor) -> np.ndarray:
     return np.asarray(value._data, dtype=np.float64)
 
 
-def _choose_wrt(tree: Any, bound: Sequence[Binding], wrt: Sequence[str] | None) -> list[str]:
+def _choose_wrt(
+    expression: str, tree: Any, bound: Sequence[Binding], wrt: Sequence[str] | None
+) -> list[str]:
     names = [b.name for b in bound]
     if wrt:
         for name in wrt:
-            if name not in names:
-                hint = (
-                    f"bind it with --at {name}=VALUE" if name.isidentifier() else "list bound names"
+            if not name.isidentifier():
+                raise UsageError(
+                    f"--wrt {name!r} is not a variable name; separate names with commas: --wrt x,y"
                 )
-                raise UsageError(f"--wrt {name}: no such variable; {hint}")
+            if name not in names:
+                raise UsageError(f"--wrt {name}: no such variable; bind it with --at {name}=VALUE")
         return list(dict.fromkeys(wrt))
     used = set(variable_names(tree)) - (set(CONSTANTS) - set(names))
     chosen = [name for name in names if name in used]
     if not chosen:
+        # Evaluating first reports what is really wrong (an unbound name, a bad
+        # call) with its caret; only an expression that works has nothing to vary.
+        with no_grad():
+            evaluate(tree, _scope(expression, bound, ()))
         raise UsageError(
             "the expression uses none of the --at variables, so there is nothing to "
             "differentiate; bind the variables it uses with --at NAME=VALUE"
@@ -175,7 +184,7 @@ def differentiate(
 ) -> Differentiation:
     """Value and derivatives of ``expression`` at the bound point."""
     tree = parse(expression)
-    names = _choose_wrt(tree, bound, wrt)
+    names = _choose_wrt(expression, tree, bound, wrt)
     scope = _scope(expression, bound, names)
     inputs = [scope.variables[name] for name in names]
     value = evaluate(tree, scope)
@@ -316,7 +325,7 @@ def finite_differences(
     from gradcli import finite
 
     tree = parse(expression)
-    names = _choose_wrt(tree, bound, [wrt] if wrt else None)
+    names = _choose_wrt(expression, tree, bound, [wrt] if wrt else None)
     if len(names) != 1:
         raise UsageError(
             f"limit differentiates by one variable; pick one with --wrt ({', '.join(names)})"
@@ -341,9 +350,13 @@ def finite_differences(
             )
         if blocked:
             schemes.remove("complex")
-    value = evaluate(tree, scope).reshape(())
+    value = evaluate(tree, scope)
     if value.numel() != 1:
-        raise UsageError(f"limit needs a scalar value, and this one has shape {tuple(value.shape)}")
+        raise UsageError(
+            f"limit needs a scalar value, and this one has shape {tuple(value.shape)}; "
+            "reduce it first, e.g. sum(...)"
+        )
+    value = value.reshape(())
     from gradcli.higher import pure_derivatives
 
     derivatives, _ = pure_derivatives(tree, scope, [name], order, "nested", value)
@@ -372,7 +385,26 @@ def finite_differences(
         )
     if not math.isfinite(exact):
         result.warnings.append(f"the exact derivative is {exact} at this point")
+    result.warnings.extend(_limit_warnings(value, sweeps))
     return result
+
+
+def _limit_warnings(value: Tensor, sweeps: dict[str, Any]) -> list[str]:
+    """Say why NaN or infinity appear in a sweep."""
+    notes = []
+    if not np.isfinite(value._data):
+        notes.append(f"the value at the point is {float(value.item())}")
+    for sweep in sweeps.values():
+        underflow = [row.h for row in sweep.rows if row.h == 0]
+        if underflow:
+            notes.append(f"{sweep.scheme}: the step underflowed to 0 in {len(underflow)} rows")
+        bad = [row for row in sweep.rows if not math.isfinite(row.estimate)]
+        if bad and len(bad) > len(underflow):
+            notes.append(
+                f"{sweep.scheme}: {len(bad)} estimates are NaN or infinite (f is not finite "
+                "at some of the points x ± h)"
+            )
+    return notes
 
 
 def _gradient_warnings(result: Differentiation) -> None:

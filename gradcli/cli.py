@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import warnings
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -41,16 +42,30 @@ class _Group(TyperGroup):
         try:
             import numpy as np
 
-            with np.errstate(all="ignore"):  # NaN and inf are reported as warnings instead
+            # NaN and inf are reported by gradcli's own warnings, so numpy's go quiet.
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
                 result = super().main(args, prog_name or "gradcli", **extra)
         except (typer.Abort, KeyboardInterrupt):
             _fail("interrupted", ExitStatus.INTERRUPTED, debug)
         except typer.TyperException as error:  # click's usage errors, as typer vendors them
             if type(error).__name__ == "NoArgsIsHelpError":
                 sys.stderr.write(error.format_message() + "\n")  # type: ignore[attr-defined]
-                sys.exit(ExitStatus.BAD_INPUT)
+                _fail("no command given; choose one of those above", ExitStatus.BAD_INPUT, debug)
             context = getattr(error, "ctx", None)
             hint = f" (see {context.command_path} --help)" if context is not None else ""
+            looks_like_expression = [
+                a
+                for a in args
+                if a[:1] == "-"
+                and a not in ("-", "--")
+                and (a[1] in "0123456789.(" or not _is_option(a))
+            ]
+            if type(error).__name__ == "NoSuchOption" and looks_like_expression:
+                hint = (
+                    f"; {looks_like_expression[0]!r} looks like an expression: write it in "
+                    'parentheses, "(-x**2)", or last after --: gradcli diff --at x=1 -- "-x**2"'
+                )
             _fail(error.format_message() + hint, ExitStatus.BAD_INPUT, debug)  # type: ignore[attr-defined]
         except GradcliError as error:
             _fail(_describe(error), error.exit_status, debug)
@@ -61,6 +76,12 @@ class _Group(TyperGroup):
                 gc.enable()
         code = result if isinstance(result, int) else ExitStatus.OK
         sys.exit(code)
+
+
+def _is_option(argument: str) -> bool:
+    """``--name``, ``--name=value`` or ``-o``: the shapes options have."""
+    name = argument.split("=", 1)[0].lstrip("-")
+    return name.replace("-", "").isalnum() and (argument.startswith("--") or len(name) == 1)
 
 
 def _describe(error: GradcliError) -> str:
@@ -262,7 +283,10 @@ def diff_command(
       d=$(gradcli diff "x**3" --at x=2 -o plain)
     """
     from gradcli import calculus, render
+    from gradcli.higher import METHODS
 
+    if method not in METHODS:
+        raise UsageError(f"--method {method!r}: choose one of {', '.join(METHODS)}")
     if order is not None and hessian:
         raise UsageError("--order and --hessian are separate requests; give one of them")
     if weights is not None and (order is not None or hessian):
@@ -329,6 +353,8 @@ def limit_command(
     """
     from gradcli import calculus, render
 
+    if wrt is not None and "," in wrt:
+        raise UsageError(f"--wrt {wrt}: limit differentiates by one variable; name one")
     result = calculus.finite_differences(
         _source(expression),
         calculus.bind(at or [], seed),

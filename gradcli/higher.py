@@ -67,7 +67,7 @@ def pure_derivatives(
     if method == "nested" or missing:
         return {name: _nested(tree, scope, name, order) for name in names}, "nested"
     try:
-        return {name: _taylor(tree, scope, name, order) for name in names}, "taylor"
+        found = {name: _taylor(tree, scope, name, order) for name in names}
     except ExpressionError as error:
         if method == "taylor":
             raise
@@ -77,6 +77,11 @@ def pure_derivatives(
                 "conventions at kinks (abs'(0) = 0, ties split evenly)"
             )
         return {name: _nested(tree, scope, name, order) for name in names}, "nested"
+    if method == "auto" and not all(np.isfinite(d) for ds in found.values() for d in ds):
+        # Taylor recurrences give NaN where a series does not exist at the point
+        # (x**1.5 at 0) or overflows; nested reverse mode gives the limits there.
+        return {name: _nested(tree, scope, name, order) for name in names}, "nested"
+    return found, "taylor"
 
 
 def _operations(tree: Any) -> list[str]:

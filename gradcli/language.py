@@ -105,16 +105,18 @@ def parse(source: str) -> Tree:
     try:
         return parser().parse(source)
     except UnexpectedInput as error:
-        column = (
-            error.column if isinstance(error.column, int) and error.column > 0 else len(source) + 1
-        )
+        # Columns count from the start of the whole text (not of its line), so the
+        # caret lands right under multi-line input, which is shown on one line.
+        position = getattr(error, "pos_in_stream", None)
+        column = position + 1 if isinstance(position, int) and position >= 0 else len(source) + 1
         if isinstance(error, UnexpectedToken) and error.token.type == "$END":
             column = len(source) + 1
         if isinstance(error, UnexpectedEOF):
             column = len(source) + 1
         expected = _expected(error, source, column)
         if isinstance(error, UnexpectedCharacters):
-            message = f"unexpected character {source[column - 1]!r}"
+            # The lexer cannot tell what would fit after a stray character.
+            message, expected = f"unexpected character {source[column - 1]!r}", ""
         elif column > len(source):
             message = "the expression ends too early"
         else:
@@ -235,7 +237,14 @@ def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Tensor
             if error.column is None:
                 error.column, error.source = _locate(scope.source, index), scope.source
             raise
-        except (GradcliError, ValueError, TypeError, IndexError, ZeroDivisionError) as error:
+        except (
+            GradcliError,
+            ValueError,
+            TypeError,
+            IndexError,
+            ZeroDivisionError,
+            OverflowError,
+        ) as error:
             column = _locate(scope.source, index)
             raise ExpressionError(str(error), source=scope.source, column=column) from None
         except MemoryError:
@@ -275,6 +284,8 @@ def _became_nonfinite(result: Any, args: list[Any]) -> bool:
 
 
 def _describe(node: Tree) -> str:
+    if node.data == "name":
+        return f"the value of {node.children[0]}"
     if node.data == "call":
         return f"{node.children[0]}(...)"
     symbols = {
@@ -307,7 +318,7 @@ def _column(node: Tree, source: str) -> int | None:
         while position < len(source) and source[position] in " \t)":
             position += 1
         return position + 1
-    return meta.column
+    return meta.start_pos + 1
 
 
 def _evaluate_node(node: Tree, args: list[Any], scope: Scope) -> Any:
@@ -363,7 +374,11 @@ def _call(name: str, arguments: list[Any], scope: Scope) -> Any:
         hint = f"; did you mean {close[0]}?" if close else "; see `gradcli functions` for the list"
         raise ExpressionError(f"unknown function '{name}'{hint}")
     positional = [a for a in arguments if not isinstance(a, tuple)]
-    keywords = dict(a for a in arguments if isinstance(a, tuple))
+    named = [a for a in arguments if isinstance(a, tuple)]
+    keywords = dict(named)
+    if len(keywords) < len(named):
+        repeated = next(k for k, _ in named if sum(1 for j, _ in named if j == k) > 1)
+        raise ExpressionError(f"{name}: the argument {repeated}= is given twice")
     takes_list = info.name in ("cat", "stack")
     converted = [
         _argument(a, scope, keep_list=takes_list and i == 0) for i, a in enumerate(positional)
@@ -399,7 +414,7 @@ def _check_arguments(info: OpInfo, args: list[Any], kwargs: dict[str, Any]) -> N
 
 def _whole(value: Any, what: str) -> int:
     number = value.item() if isinstance(value, Tensor) else value
-    if isinstance(number, bool) or float(number) != int(number):
+    if isinstance(number, bool) or not math.isfinite(float(number)) or float(number) != int(number):
         raise ExpressionError(f"{what} must be a whole number, not {number}")
     return int(number)
 

@@ -44,13 +44,17 @@ def plain_number(value: float) -> str:
     return repr(float(value))
 
 
+def _rows(array: np.ndarray) -> np.ndarray:
+    """An array of two or more dimensions as a matrix of its last axis (empty ones too)."""
+    return array.reshape(int(np.prod(array.shape[:-1])), array.shape[-1])
+
+
 def plain_array(array: Any) -> str:
     """One line per row, numbers separated by tabs; a scalar is one number."""
     array = np.asarray(array, dtype=np.float64)
     if array.ndim <= 1:
         return "\t".join(plain_number(v) for v in np.atleast_1d(array))
-    rows = array.reshape(-1, array.shape[-1])
-    return "\n".join("\t".join(plain_number(v) for v in row) for row in rows)
+    return "\n".join("\t".join(plain_number(v) for v in row) for row in _rows(array))
 
 
 def short_number(value: float, digits: int) -> str:
@@ -112,21 +116,40 @@ def differentiation_plain(result: Differentiation) -> str:
     return "\n".join(plain_array(table[name]) for name in result.wrt)
 
 
+MAX_GRID_COLUMNS = 8
+MAX_GRID_ROWS = 12
+
+
 def _array_view(array: Any, digits: int) -> RenderableType:
-    """A scalar as text, a vector as a row, a matrix as a grid of right-aligned numbers."""
+    """A scalar as text, a small array as a grid of right-aligned numbers.
+
+    A larger one is laid out by numpy (summarised with ... and wrapped to the
+    terminal); plain and JSON output always carry every number.
+    """
     from rich.table import Table
+    from rich.text import Text
 
     array = np.asarray(array, dtype=np.float64)
     if array.ndim == 0:
         return short_number(array, digits)
-    rows = array.reshape(-1, array.shape[-1]) if array.ndim > 2 else np.atleast_2d(array)
+    if array.size == 0:
+        return f"(empty, shape {array.shape})"
+    rows = np.atleast_2d(array)
+    if array.ndim > 2 or rows.shape[1] > MAX_GRID_COLUMNS or rows.shape[0] > MAX_GRID_ROWS:
+        text = np.array2string(
+            array,
+            max_line_width=48,
+            threshold=24,
+            edgeitems=3,
+            separator="  ",
+            formatter={"float_kind": lambda v: short_number(v, digits)},
+        )
+        return Text(f"{text}\nshape {array.shape}")
     grid = Table.grid(padding=(0, 2))
     for _ in range(rows.shape[1]):
         grid.add_column(justify="right")
     for row in rows:
         grid.add_row(*(short_number(v, digits) for v in row))
-    if array.ndim > 2:
-        grid.caption = f"shape {array.shape}, shown as {rows.shape[0]} rows"
     return grid
 
 
@@ -325,7 +348,7 @@ def limit_table(result: Any, digits: int) -> RenderableType:
                 style="bold green" if best else None,
             )
         tables.append(table)
-        tables.append(Text(f"exact (autograd) {kind} = {short_number(result.exact, 17)}"))
+        tables.append(Text(f"exact (autograd) {kind} = {plain_number(result.exact)}"))
         tables.append(Text(sweep.note, style="dim"))
         if sweep.extrapolation:
             extra = Table(title="Richardson extrapolation, by column", title_justify="left")

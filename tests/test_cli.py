@@ -305,3 +305,75 @@ def test_ctrl_c_exits_130_without_a_traceback(monkeypatch):
     monkeypatch.setattr(calculus, "differentiate", interrupted)
     code, out, err = run("diff", "x", "--at", "x=1")
     assert code == 130 and out == "" and "Traceback" not in err
+
+
+# --- found in review ----------------------------------------------------------------------
+
+
+def test_comparison_results_are_exact_0_1_numbers_to_arithmetic():
+    doc = json.loads(
+        run(
+            "eval",
+            "[exp(v>0)[0], sum((v>0)+(v>0)), ((v>0)-(v<0))[1]]",
+            "--at",
+            "v=[1,-1]",
+            "-o",
+            "json",
+        )[1]
+    )
+    assert doc["value"] == [np.exp(1.0), 2.0, -1.0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("diff", "x", "--at", "x=1", "--seed", "-1"), "--seed -1"),
+        (("eval", "zeros(1/0)"), "whole numbers"),
+        (("eval", "sum(ones(3), dim=1/0)"), "whole number"),
+        (("eval", "sum(ones(2,2), dim=0.5)"), "whole number, not 0.5"),
+        (("eval", "sum(x, dim=0, dim=0)", "--at", "x=[1,2]"), "given twice"),
+        (("diff", "y", "--at", "x=1"), "unknown name 'y'; bind it with --at y=VALUE"),
+        (("diff", "sin()", "--at", "x=1"), "use sin(x)"),
+        (("diff", "x", "--at", "x=1", "--wrt", "x y"), "separate names with commas"),
+        (("diff", "x", "--at", "x=1", "--method", "fast"), "--method 'fast'"),
+        (("limit", "x*y", "--at", "x=1", "--at", "y=2", "--wrt", "x,y"), "one variable"),
+        (("limit", "[x,x]", "--at", "x=1"), "scalar value"),
+        (("diff", "-x**2", "--at", "x=1"), "looks like an expression"),
+    ],
+)
+def test_review_findings_are_clean_errors(args, message):
+    code, out, err = run(*args)
+    assert code == 2 and out == "" and err.startswith("error:") and message in err
+
+
+def test_carets_are_right_for_multi_line_input():
+    _, _, err = run("eval", "-", stdin="(1 +\n 2 $ 3)")
+    shown, caret = err.splitlines()[1:3]
+    assert shown[caret.index("^")] == "$"
+
+
+def test_plain_output_of_empty_arrays():
+    assert run("eval", "ones(2,0)", "-o", "plain")[1] == "\n\n"  # two empty rows
+    assert run("eval", "zeros(0)", "-o", "plain")[1] == "\n"
+
+
+def test_large_arrays_are_summarised_in_tables_not_lost():
+    out = run("eval", "arange(100)", "-o", "table")[1]
+    assert "99" in out and "..." in out and "shape (100,)" in out
+
+
+def test_order_falls_back_to_nested_where_taylor_series_do_not_exist():
+    doc = json.loads(run("diff", "x**1.5", "--at", "x=0", "--order", "1", "-o", "json")[1])
+    assert doc["derivatives"] == {"x": [0.0]} and doc["method"] == "nested"
+    doc = json.loads(
+        run("diff", "x**2", "--at", "x=0", "--order", "4", "--method", "nested", "-o", "json")[1]
+    )
+    assert doc["derivatives"] == {"x": [0.0, 2.0, 0.0, 0.0]}
+
+
+def test_limit_explains_non_finite_rows():
+    code, out, err = run("limit", "log(x)", "--at", "x=-1", "-o", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["warnings"] and "NaN" in err
+    _, out, err = run("limit", "exp(x)", "--at", "x=1", "--h", "1e-320", "-o", "json")
+    assert any("underflowed" in w for w in json.loads(out)["warnings"])

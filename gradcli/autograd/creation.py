@@ -38,7 +38,7 @@ def _shape(size: Sequence[Any], name: str) -> tuple[int, ...]:
     for n in size:
         if isinstance(n, Tensor):
             n = n.item()
-        if float(n) != int(n) or n < 0:
+        if not math.isfinite(float(n)) or float(n) != int(n) or n < 0:
             raise ValueError(f"{name}: sizes must be whole numbers >= 0, not {n}")
         shape.append(int(n))
     _check_count(math.prod(shape), name)
@@ -48,7 +48,7 @@ def _shape(size: Sequence[Any], name: str) -> tuple[int, ...]:
 def _check_count(count: float, name: str) -> None:
     if count > MAX_ELEMENTS:
         raise LimitError(
-            f"{name}: {count:.3g} elements is more than the limit of {MAX_ELEMENTS:.0e}; "
+            f"{name}: {count:,} elements is more than the limit of {MAX_ELEMENTS:,}; "
             "use a smaller size"
         )
 

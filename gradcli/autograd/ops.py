@@ -47,7 +47,7 @@ def _axes(dim: Dim, ndim: int) -> tuple[int, ...]:
     for d in dims:
         if isinstance(d, Tensor):
             d = d.item()
-        if float(d) != int(d):
+        if not np.isfinite(float(d)) or float(d) != int(d):
             raise ShapeError(f"dim must be a whole number, not {d}")
         d = int(d)
         if not -max(ndim, 1) <= d < max(ndim, 1):
@@ -76,14 +76,23 @@ def _const(array: Any) -> Tensor:
     return _wrap(np.asarray(array, dtype=np.float64))
 
 
+def _numeric(a: Any) -> Any:
+    """Booleans (comparison results) as float64 0/1.
+
+    numpy would compute ``exp(True)`` in float16 and ``True + True`` as a
+    logical or; gradcli's comparisons are 0/1 numbers to arithmetic.
+    """
+    return a.astype(np.float64) if a.dtype.kind == "b" else a
+
+
 def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
-    """``ufunc`` applied to the arrays.
+    """``ufunc`` applied to the arrays, booleans taken as 0/1.
 
     Arithmetic passes Python's operator (``operator.mul``) rather than the ufunc:
     on numpy scalars it is the same operation, about ten times faster.
     """
     try:
-        return _wrap(ufunc(x._data, y._data))
+        return _wrap(ufunc(_numeric(x._data), _numeric(y._data)))
     except ValueError:
         raise ShapeError(
             f"{symbol}: shapes {tuple(x.shape)} and {tuple(y.shape)} cannot be broadcast "
@@ -174,14 +183,14 @@ class Pow(Function):
         x, y, result = ctx.saved_tensors
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            # d/dx x**0 is 0 even at x = 0, where y * x**(y-1) would be 0 * inf.
-            # Mask only there: elsewhere y * x**(y-1) is finite, and masking it
-            # would also zero its derivative in y (wrong higher orders when y
-            # depends on the variable and passes through 0).
-            local = y * x ** (y - 1)
+            # d/dx x**0 is 0 even at x = 0, where y * x**(y-1) would be 0 * inf:
+            # there the base is moved to 1, so the formula gives y * 1 = 0 and
+            # its own derivatives stay finite. Masking the result instead would
+            # zero its derivative in y wherever y = 0 (wrong higher orders when y
+            # depends on the variable) and leak NaN through the masked branch.
             zero_zero = (y._data == 0) & (x._data == 0)
-            if np.any(zero_zero):
-                local = where(_const(zero_zero), 0.0, local)
+            base = x + _const(zero_zero) if np.any(zero_zero) else x
+            local = y * base ** (y - 1)
             gx = unbroadcast(grad_output * local, x.shape)
         if ctx.needs_input_grad[1]:
             # d/dy 0**y is taken as 0 for y >= 0 (PyTorch), not 0 * log(0).
@@ -247,7 +256,7 @@ def _elementwise(
     saves_result = of_result is not None
 
     def fwd(ctx: Node, x: Tensor) -> Tensor:
-        result = _wrap(forward(x._data))
+        result = _wrap(forward(_numeric(x._data)))
         ctx.save_for_backward(result if saves_result else x)
         return result
 
@@ -459,7 +468,7 @@ class Norm(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
         _reduction(ctx, x, dim, keepdim)
-        a = x._data
+        a = _numeric(x._data)
         if np.iscomplexobj(a):  # complex step: the analytic formula, no |x|
             norm = np.sqrt(np.sum(a * a, axis=ctx.axes, keepdims=True))
         else:
@@ -486,7 +495,7 @@ class Logsumexp(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
         _reduction(ctx, x, dim, keepdim)
-        a = x._data
+        a = _numeric(x._data)
         shift = np.max(a.real, axis=ctx.axes, keepdims=True) if a.size else np.zeros(())
         shift = np.where(np.isfinite(shift), shift, 0.0)
         total = np.log(np.sum(np.exp(a - shift), axis=ctx.axes, keepdims=True)) + shift
@@ -511,7 +520,7 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Tensor:
         (ctx.axis,) = _axes(dim, x.ndim) if x.ndim else (0,)
-        a = x._data
+        a = _numeric(x._data)
         if x.ndim == 0:
             result = _wrap(np.ones_like(a))
         else:
@@ -671,9 +680,7 @@ class Index(Function):
         try:
             return _wrap(x._data[ctx.key])
         except IndexError as error:
-            raise ShapeError(
-                f"index {key!r} does not fit shape {tuple(x.shape)}: {error}"
-            ) from None
+            raise ShapeError(f"indexing a tensor of shape {tuple(x.shape)}: {error}") from None
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:

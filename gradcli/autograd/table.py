@@ -32,10 +32,13 @@ def _cat(tensors: Any, dim: int = 0) -> Tensor:
 
 
 def _cast_dim(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
-    """Accept a dimension given as a float (the language has one number type)."""
+    """keepdim as a flag: the language has one number type, so it arrives as 0 or 1.
+
+    (Dimensions arrive as floats too; the reductions check they are whole.)
+    """
 
     def call(x: Any, dim: Any = None, keepdim: Any = False) -> Tensor:
-        return function(x, None if dim is None else int(dim), bool(keepdim))
+        return function(x, dim, bool(keepdim))
 
     call.__name__, call.__doc__ = function.__name__, function.__doc__
     return call
