@@ -73,8 +73,8 @@ def pure_derivatives(
             raise
         if warnings is not None:
             warnings.append(
-                f"Taylor mode: {error.message}; nested reverse mode was used, with its "
-                "conventions at kinks (abs'(0) = 0, ties split evenly)"
+                f"Taylor mode: {error.message}; nested reverse mode was used instead "
+                "(at a kink, with its conventions: abs'(0) = 0, ties split evenly)"
             )
         return {name: _nested(tree, scope, name, order) for name in names}, "nested"
     if method == "auto" and not all(np.isfinite(d) for ds in found.values() for d in ds):

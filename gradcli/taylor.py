@@ -379,6 +379,14 @@ def _power(a: np.ndarray, r: Any) -> np.ndarray:
     z_k = Σ_(j=0..k-1) (r·(k-j) - j)·a_(k-j)·z_j / (k·a_0)."""
     z = np.empty(np.broadcast_shapes(a.shape, np.shape(r)))
     z[0] = np.power(a[0], r)
+    lost = (a[0] != 0) & np.isfinite(a[0]) & ((z[0] == 0) | ~np.isfinite(z[0]))
+    if np.any(lost):
+        # Every coefficient is a multiple of z_0, so a z_0 that under- or
+        # overflowed takes the whole series with it, although x**(r-k) may be
+        # representable (x**1.5 at 1e-300): say so rather than return zeros.
+        raise ExpressionError(
+            "pow: x**r under- or overflows at this point, so its Taylor series cannot be formed"
+        )
     for k in range(1, len(a)):
         j = _k(k, a)
         z[k] = _dot((r * (k - j) - j) * a[k:0:-1], z[:k]) / (k * a[0])

@@ -94,3 +94,9 @@ def test_auto_falls_back_to_nested_at_a_kink_and_says_so():
         app, ["diff", "abs(x)", "--at", "x=0", "--order", "2", "--method", "taylor"]
     )
     assert forced.exit_code == 2 and "abs" in forced.stderr
+
+
+def test_a_power_whose_value_underflows_is_not_reported_as_zero_derivatives():
+    doc = derivatives("x**1.5", "--at", "x=1e-300", "--order", "2")
+    assert doc["derivatives"]["x"] == pytest.approx([1.5e-150, 0.75e150], rel=1e-12)
+    assert doc["method"] == "nested" and "Taylor mode" in doc["warnings"][0]
