@@ -69,30 +69,25 @@ def test_s2_2():
     assert doc["gradient"] == {"w": 9.0, "x": 4.0}
 
 
+S3_1 = (
+    "bce_with_logits(ones(5) @ w + b, zeros(3))",
+    "--at",
+    "w=randn(5,3)",
+    "--at",
+    "b=randn(3)",
+    "--seed",
+    "0",
+)
+
+
 def test_s3_1_against_an_independent_computation():
-    doc = diff_json(
-        "bce_with_logits(ones(5) @ w + b, zeros(3))",
-        "--at",
-        "w=randn(5,3)",
-        "--at",
-        "b=randn(3)",
-        "--seed",
-        "0",
-    )
+    doc = diff_json(*S3_1)
     w, b = np.array(doc["at"]["w"]), np.array(doc["at"]["b"])
     z = np.ones(5) @ w + b
     expected = 1 / (1 + np.exp(-z)) / 3  # d mean(bce(z, 0)) / dz
     np.testing.assert_allclose(doc["gradient"]["b"], expected, rtol=1e-13)
     np.testing.assert_allclose(doc["gradient"]["w"], np.tile(expected, (5, 1)), rtol=1e-13)
-    again = diff_json(
-        "bce_with_logits(ones(5) @ w + b, zeros(3))",
-        "--at",
-        "w=randn(5,3)",
-        "--at",
-        "b=randn(3)",
-        "--seed",
-        "0",
-    )
+    again = diff_json(*S3_1)
     assert again == doc
 
 
