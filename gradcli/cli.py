@@ -49,24 +49,7 @@ class _Group(TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             _fail("interrupted", ExitStatus.INTERRUPTED, debug)
         except typer.TyperException as error:  # click's usage errors, as typer vendors them
-            if type(error).__name__ == "NoArgsIsHelpError":
-                sys.stderr.write(error.format_message() + "\n")  # type: ignore[attr-defined]
-                _fail("no command given; choose one of those above", ExitStatus.BAD_INPUT, debug)
-            context = getattr(error, "ctx", None)
-            hint = f" (see {context.command_path} --help)" if context is not None else ""
-            looks_like_expression = [
-                a
-                for a in args
-                if a[:1] == "-"
-                and a not in ("-", "--")
-                and (a[1] in "0123456789.(" or not _is_option(a))
-            ]
-            if type(error).__name__ == "NoSuchOption" and looks_like_expression:
-                hint = (
-                    f"; {looks_like_expression[0]!r} looks like an expression: write it in "
-                    'parentheses, "(-x**2)", or last after --: gradcli diff --at x=1 -- "-x**2"'
-                )
-            _fail(error.format_message() + hint, ExitStatus.BAD_INPUT, debug)  # type: ignore[attr-defined]
+            _fail(_usage_message(error, args), ExitStatus.BAD_INPUT, debug)
         except GradcliError as error:
             _fail(_describe(error), error.exit_status, debug)
         except RecursionError:
@@ -76,6 +59,30 @@ class _Group(TyperGroup):
                 gc.enable()
         code = result if isinstance(result, int) else ExitStatus.OK
         sys.exit(code)
+
+
+def _usage_message(error: Any, args: list[str]) -> str:
+    """click's message for a usage error, with what to do next.
+
+    typer vendors click privately, so its exception classes are told apart by name.
+    """
+    if type(error).__name__ == "NoArgsIsHelpError":
+        sys.stderr.write(error.format_message() + "\n")
+        return "no command given; choose one of those above"
+    looks_like_expression = [
+        a
+        for a in args
+        if a[:1] == "-" and a not in ("-", "--") and (a[1] in "0123456789.(" or not _is_option(a))
+    ]
+    if type(error).__name__ == "NoSuchOption" and looks_like_expression:
+        hint = (
+            f"; {looks_like_expression[0]!r} looks like an expression: write it in "
+            'parentheses, "(-x**2)", or last after --: gradcli diff --at x=1 -- "-x**2"'
+        )
+    else:
+        context = getattr(error, "ctx", None)
+        hint = f" (see {context.command_path} --help)" if context is not None else ""
+    return error.format_message() + hint
 
 
 def _is_option(argument: str) -> bool:
