@@ -74,9 +74,12 @@ def _usage_message(error: Any, args: list[str]) -> str:
         for a in args
         if a[:1] == "-" and a not in ("-", "--") and (a[1] in "0123456789.(" or not _is_option(a))
     ]
+    option = getattr(error, "option_name", "") or ""
+    if type(error).__name__ == "NoSuchOption" and option[:2] != "--":
+        looks_like_expression.append(option)
     if type(error).__name__ == "NoSuchOption" and looks_like_expression:
         hint = (
-            f"; {looks_like_expression[0]!r} looks like an expression: write it in "
+            f"; if {looks_like_expression[0]!r} is an expression, write it in "
             'parentheses, "(-x**2)", or last after --: gradcli diff --at x=1 -- "-x**2"'
         )
     else:

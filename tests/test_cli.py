@@ -333,7 +333,8 @@ def test_comparison_results_are_exact_0_1_numbers_to_arithmetic():
         (("diff", "x", "--at", "x=1", "--method", "fast"), "--method 'fast'"),
         (("limit", "x*y", "--at", "x=1", "--at", "y=2", "--wrt", "x,y"), "one variable"),
         (("limit", "[x,x]", "--at", "x=1"), "scalar value"),
-        (("diff", "-x**2", "--at", "x=1"), "looks like an expression"),
+        (("diff", "-x**2", "--at", "x=1"), "if '-x**2' is an expression"),
+        (("diff", "-x", "--at", "x=1"), "if '-x' is an expression"),
     ],
 )
 def test_review_findings_are_clean_errors(args, message):
