@@ -80,13 +80,7 @@ def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
     bound: list[Binding] = []
     for text in bindings:
         name, source = parse_binding(text, [b.name for b in bound])
-        try:
-            with no_grad():
-                value = evaluate(parse(source), Scope(source=source))
-        except ExpressionError as error:
-            error.message = f"in --at {name}=...: {error.message}"
-            error.args = (error.message,)
-            raise
+        value = constant(source, f"--at {name}=...")
         bound.append(Binding(name, source, _wrap(np.asarray(value._data, dtype=np.float64))))
     return bound
 
@@ -112,7 +106,7 @@ def _scope(expression: str, bound: Sequence[Binding], wrt: Sequence[str]) -> Sco
     return Scope(variables=variables, source=expression)
 
 
-def _nonfinite_warnings(expression: str, tree: Any, scope: Scope, value: Tensor) -> list[str]:
+def _nonfinite_warnings(tree: Any, scope: Scope, value: Tensor) -> list[str]:
     """Say where NaN or infinity first came from, by re-running with a trace."""
     if np.all(np.isfinite(value._data)):
         return []
@@ -134,7 +128,7 @@ def evaluate_expression(expression: str, bound: Sequence[Binding]) -> Evaluation
         expression=expression,
         at=_point(bound),
         value=_plain(value),
-        warnings=_nonfinite_warnings(expression, tree, scope, value),
+        warnings=_nonfinite_warnings(tree, scope, value),
     )
 
 
@@ -192,7 +186,7 @@ def differentiate(
         expression=expression,
         at=_point(bound),
         value=_plain(value),
-        warnings=_nonfinite_warnings(expression, tree, scope, value),
+        warnings=_nonfinite_warnings(tree, scope, value),
         wrt=names,
     )
     if order is not None:

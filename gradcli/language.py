@@ -340,7 +340,7 @@ def _evaluate_node(node: Tree, args: list[Any], scope: Scope) -> Any:
     if kind == "slice":
         return slice(*(None if a is None else _whole(a, "a slice bound") for a in args))
     if kind == "index":
-        return _index(_to_value(args[0], scope), args[1:], scope)
+        return _index(_to_value(args[0], scope), args[1:])
     if kind == "attribute":
         if str(args[1]) != "T":
             raise ExpressionError(f"unknown attribute '.{args[1]}'; only .T (transpose) exists")
@@ -419,7 +419,7 @@ def _whole(value: Any, what: str) -> int:
     return int(number)
 
 
-def _index(value: Any, subscripts: list[Any], scope: Scope) -> Any:
+def _index(value: Any, subscripts: list[Any]) -> Any:
     key = []
     for item in subscripts:
         if isinstance(item, slice):
