@@ -274,20 +274,19 @@ def _sweep_document(sweep: Any) -> dict[str, Any]:
 
 
 def limit_document(result: Any) -> dict[str, Any]:
-    document: dict[str, Any] = {
+    """The contract's shape; with --scheme all, one block per scheme under "schemes"."""
+    head: dict[str, Any] = {
         "expression": result.expression,
         "at": {name: json_array(v) for name, v in result.at.items()},
         "wrt": result.wrt,
-        "order": result.derivative_order,
-        "exact": json_number(result.exact),
     }
     sweeps = [_sweep_document(s) for s in result.sweeps.values()]
+    tail = {"order": result.derivative_order, "exact": json_number(result.exact)}
     if len(sweeps) == 1:
-        document = {**document, **sweeps[0]}
-        document = {"expression": document.pop("expression"), "at": document.pop("at"), "wrt": document.pop("wrt"),
-                    "scheme": document.pop("scheme"), **document}  # fmt: skip
+        (sweep,) = sweeps
+        document = {**head, "scheme": sweep.pop("scheme"), **tail, **sweep}
     else:
-        document["schemes"] = {s["scheme"]: s for s in sweeps}
+        document = {**head, **tail, "schemes": {s["scheme"]: s for s in sweeps}}
     if result.warnings:
         document["warnings"] = list(result.warnings)
     return document
