@@ -11,90 +11,50 @@ autograd tutorials unchanged::
     x.grad          # tensor([ 0.,  4.,  8., 12.])
 """
 
-from gradcli import autograd, nn
-from gradcli.autograd.creation import (
-    MAX_ELEMENTS,
-    arange,
-    eye,
-    full,
-    linspace,
-    manual_seed,
-    ones,
-    ones_like,
-    rand,
-    randn,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from gradcli.autograd.function import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from gradcli.autograd.ops import (
-    abs,
-    acos,
-    acosh,
-    add,
-    amax,
-    amin,
-    asin,
-    asinh,
-    atan,
-    atanh,
-    binary_cross_entropy_with_logits,
-    broadcast_to,
-    cat,
-    clamp,
-    cos,
-    cosh,
-    div,
-    dot,
-    eq,
-    exp,
-    expm1,
-    ge,
-    gt,
-    le,
-    log,
-    log1p,
-    log2,
-    log10,
-    log_softmax,
-    logsumexp,
-    lt,
-    matmul,
-    maximum,
-    mean,
-    minimum,
-    mse_loss,
-    mul,
-    ne,
-    neg,
-    norm,
-    permute,
-    pow,
-    prod,
-    relu,
-    reshape,
-    sigmoid,
-    sign,
-    sin,
-    sinh,
-    softmax,
-    softplus,
-    sqrt,
-    stack,
-    sub,
-    sum,
-    tan,
-    tanh,
-    transpose,
-    where,
-)
-from gradcli.autograd.tensor import Tensor, as_tensor, complex128, float64
+# Names load on first use (PEP 562): ``import gradcli`` costs nothing, so the
+# command line starts fast and a Ctrl-C while it loads can be caught.
+from __future__ import annotations
 
-max = amax  # torch.max(x) with one argument is the full reduction
-min = amin
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+_CREATION = (
+    "MAX_ELEMENTS arange eye full linspace manual_seed ones ones_like rand randn tensor zeros "
+    "zeros_like"
+)
+_GRAD_MODES = "enable_grad is_grad_enabled no_grad set_grad_enabled"
+_OPS = (
+    "abs acos acosh add amax amin asin asinh atan atanh binary_cross_entropy_with_logits "
+    "broadcast_to cat clamp cos cosh div dot eq exp expm1 ge gt le log log10 log1p log2 "
+    "log_softmax logsumexp lt matmul maximum mean minimum mse_loss mul ne neg norm permute pow "
+    "prod relu reshape sigmoid sign sin sinh softmax softplus sqrt stack sub sum tan tanh "
+    "transpose where"
+)
+_HOMES = {
+    **dict.fromkeys(_CREATION.split(), "gradcli.autograd.creation"),
+    **dict.fromkeys(_GRAD_MODES.split(), "gradcli.autograd.function"),
+    **dict.fromkeys(_OPS.split(), "gradcli.autograd.ops"),
+    **dict.fromkeys(("Tensor", "as_tensor", "complex128", "float64"), "gradcli.autograd.tensor"),
+}
+_ALIASES = {"max": "amax", "min": "amin"}  # torch.max(x) with one argument is the full reduction
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("autograd", "nn"):
+        return importlib.import_module(f"gradcli.{name}")
+    home = _ALIASES.get(name, name)
+    if home not in _HOMES:
+        raise AttributeError(f"module 'gradcli' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[home]), home)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "MAX_ELEMENTS", "Tensor", "abs", "acos", "acosh", "add", "amax", "amin", "arange",

@@ -1,5 +1,21 @@
-"""``python -m gradcli``."""
+"""``python -m gradcli``, and the ``gradcli`` console script.
 
-from gradcli.cli import main
+The entry point imports nothing itself, so a Ctrl-C that arrives while the
+command's modules are still loading ends as quietly as one that arrives later.
+"""
 
-main()
+import sys
+
+
+def main() -> None:
+    try:
+        from gradcli.cli import run
+
+        run()
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

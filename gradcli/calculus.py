@@ -189,6 +189,13 @@ def differentiate(
         warnings=_nonfinite_warnings(tree, scope, value),
         wrt=names,
     )
+    if weights is not None:
+        result.gradient = _vjp(value, inputs, names, weights)
+        result.weighted = True
+    elif value.numel() == 1:
+        result.gradient = _vjp(value, inputs, names, None, retain_graph=hessian)
+    else:
+        result.jacobian = _jacobian(value, inputs, names)
     if order is not None:
         from gradcli.higher import pure_derivatives
 
@@ -197,13 +204,6 @@ def differentiate(
         )
     elif hessian:
         result.hessian = _hessian(value, inputs, names)
-    elif weights is not None:
-        result.gradient = _vjp(value, inputs, names, weights)
-        result.weighted = True
-    elif value.numel() == 1:
-        result.gradient = _vjp(value, inputs, names, None)
-    else:
-        result.jacobian = _jacobian(value, inputs, names)
     _gradient_warnings(result)
     return result
 
@@ -219,7 +219,11 @@ def _grads(
 
 
 def _vjp(
-    value: Tensor, inputs: list[Tensor], names: list[str], weights: Tensor | None
+    value: Tensor,
+    inputs: list[Tensor],
+    names: list[str],
+    weights: Tensor | None,
+    **options: Any,
 ) -> dict[str, np.ndarray]:
     if weights is not None and weights.shape != value.shape:
         raise ShapeError(
@@ -228,7 +232,7 @@ def _vjp(
         )
     if weights is None:
         weights = _wrap(np.ones_like(value._data))
-    return dict(zip(names, _grads(value, inputs, weights)))
+    return dict(zip(names, _grads(value, inputs, weights, **options)))
 
 
 def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str, np.ndarray]:

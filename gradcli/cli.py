@@ -6,15 +6,17 @@ Errors are turned into exit codes in one place, ``_Group.main``.
 
 from __future__ import annotations
 
+import difflib
 import gc
 import os
+import re
 import sys
 import warnings
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from gradcli import __version__
 from gradcli.errors import ExitStatus, ExpressionError, GradcliError, UsageError
@@ -48,8 +50,15 @@ class _Group(TyperGroup):
                 result = super().main(args, prog_name or "gradcli", **extra)
         except (typer.Abort, KeyboardInterrupt):
             _fail("interrupted", ExitStatus.INTERRUPTED, debug)
+        except UnicodeDecodeError as error:
+            _fail(
+                f"standard input is not UTF-8 text (byte {error.object[error.start]:#04x} at "
+                f"offset {error.start}); convert it, e.g. with iconv -t UTF-8",
+                ExitStatus.BAD_INPUT,
+                debug,
+            )
         except typer.TyperException as error:  # click's usage errors, as typer vendors them
-            _fail(_usage_message(error, args), ExitStatus.BAD_INPUT, debug)
+            _fail(_usage_message(error), ExitStatus.BAD_INPUT, debug)
         except GradcliError as error:
             _fail(_describe(error), error.exit_status, debug)
         except RecursionError:
@@ -61,37 +70,97 @@ class _Group(TyperGroup):
         sys.exit(code)
 
 
-def _usage_message(error: Any, args: list[str]) -> str:
-    """click's message for a usage error, with what to do next.
+class _Command(TyperCommand):
+    """A command whose arguments are read the way a person means them.
+
+    Before click parses, one pass over the words, using the command's own
+    option definitions: a word that starts with ``-`` but is no option of the
+    command is the expression (``gradcli diff "-x**2" --at x=1``); a
+    single-valued option given twice is refused, except ``--wrt``, whose
+    values join (``--wrt x --wrt y`` is ``--wrt x,y``).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _normalise(self.get_params(ctx), args))
+
+
+_JOINED = {"wrt": ","}
+_OPTION_SHAPE = re.compile(r"--?[A-Za-z][A-Za-z-]*(=.*)?")
+
+
+def _normalise(params: list[Any], args: list[str]) -> list[str]:
+    options = {
+        name: param
+        for param in params
+        if param.param_type_name == "option"
+        for name in (*param.opts, *param.secondary_opts)
+    }
+    words: list[str] = []
+    positional: list[str] = []
+    given: dict[str, list[tuple[str, str]]] = {}
+    rest = iter(args)
+    for word in rest:
+        if word == "--":
+            positional.extend(rest)
+            break
+        name, value = _split_option(word, options)
+        param = options.get(name) if name else None
+        if param is None:
+            positional.append(word)
+            continue
+        takes_value = not param.is_flag and not param.count
+        if takes_value and value is None:
+            value = next(rest, None)
+            if value is None:
+                words.append(word)  # click says the value is missing
+                continue
+        if takes_value and not param.multiple:
+            given.setdefault(param.name, []).append((name, value))
+            continue
+        words.extend([name] if value is None else [name, value])
+    for key, uses in given.items():
+        name = uses[0][0]
+        if len(uses) > 1 and key not in _JOINED:
+            values = ", ".join(value for _, value in uses)
+            raise UsageError(f"{name} is given {len(uses)} times ({values}); give it once")
+        words.extend([name, _JOINED.get(key, "").join(value for _, value in uses)])
+    if len(positional) > 1:
+        for word in positional:
+            if _OPTION_SHAPE.fullmatch(word):
+                close = difflib.get_close_matches(word.partition("=")[0], list(options), n=1)
+                hint = f"; did you mean {close[0]}?" if close else ""
+                raise UsageError(f"no such option: {word}{hint} (see --help)")
+    if any(word[:1] == "-" and word != "-" for word in positional):
+        return [*words, "--", *positional]
+    return words + positional
+
+
+def _split_option(word: str, options: dict[str, Any]) -> tuple[str | None, str | None]:
+    """``(name, attached value)`` when ``word`` is one of ``options``, else ``(None, None)``.
+
+    Accepts ``--name``, ``--name=value``, ``-o`` and ``-ojson``.
+    """
+    if word in options:
+        return word, None
+    if word.startswith("--"):
+        name, sep, value = word.partition("=")
+        return (name, value) if sep and name in options else (None, None)
+    if word[:2] in options and len(word) > 2 and not options[word[:2]].is_flag:
+        return word[:2], word[2:]
+    return None, None
+
+
+def _usage_message(error: Any) -> str:
+    """click's message for a usage error, with where to read more.
 
     typer vendors click privately, so its exception classes are told apart by name.
     """
     if type(error).__name__ == "NoArgsIsHelpError":
         sys.stderr.write(error.format_message() + "\n")
         return "no command given; choose one of those above"
-    looks_like_expression = [
-        a
-        for a in args
-        if a[:1] == "-" and a not in ("-", "--") and (a[1] in "0123456789.(" or not _is_option(a))
-    ]
-    option = getattr(error, "option_name", "") or ""
-    if type(error).__name__ == "NoSuchOption" and option[:2] != "--":
-        looks_like_expression.append(option)
-    if type(error).__name__ == "NoSuchOption" and looks_like_expression:
-        hint = (
-            f"; if {looks_like_expression[0]!r} is an expression, write it in "
-            'parentheses, "(-x**2)", or last after --: gradcli diff --at x=1 -- "-x**2"'
-        )
-    else:
-        context = getattr(error, "ctx", None)
-        hint = f" (see {context.command_path} --help)" if context is not None else ""
+    context = getattr(error, "ctx", None)
+    hint = f" (see {context.command_path} --help)" if context is not None else ""
     return error.format_message() + hint
-
-
-def _is_option(argument: str) -> bool:
-    """``--name``, ``--name=value`` or ``-o``: the shapes options have."""
-    name = argument.split("=", 1)[0].lstrip("-")
-    return name.replace("-", "").isalnum() and (argument.startswith("--") or len(name) == 1)
 
 
 def _describe(error: GradcliError) -> str:
@@ -171,9 +240,12 @@ FormatOption = Annotated[
     ),
 ]
 Digits = Annotated[
-    int,
+    int | None,
     typer.Option(
-        "--digits", min=1, max=17, help="Significant digits in tables (plain and JSON are exact)."
+        "--digits",
+        min=1,
+        max=17,
+        help="Significant digits in tables, 6 by default (plain and JSON are always exact).",
     ),
 ]
 Expression = Annotated[
@@ -186,16 +258,29 @@ Expression = Annotated[
 
 def _source(expression: str) -> str:
     """The expression text; ``-`` means standard input (for expressions too long for argv)."""
-    return sys.stdin.read().strip() if expression == "-" else expression
+    if expression != "-":
+        return expression
+    if sys.stdin.isatty():
+        sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
+    # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
+    return sys.stdin.buffer.read().decode("utf-8").strip()
 
 
-def _format(choice: Format | None) -> Format:
+def _format(choice: Format | None, digits: int | None = None) -> Format:
+    """The output format; ``--digits`` only with the table it shapes."""
+    if choice is not None and choice is not Format.table and digits is not None:
+        raise UsageError(
+            f"--digits sets the digits of tables; -o {choice} always writes every digit, "
+            "so leave --digits out (or use -o table)"
+        )
     if choice is not None:
         return choice
     return Format.table if sys.stdout.isatty() else Format.plain
 
 
-def _emit(output: Format, result: Any, document: Any, plain: Any, table: Any, digits: int) -> None:
+def _emit(
+    output: Format, result: Any, document: Any, plain: Any, table: Any, digits: int | None
+) -> None:
     from gradcli import render
 
     for warning in getattr(result, "warnings", []):
@@ -207,19 +292,19 @@ def _emit(output: Format, result: Any, document: Any, plain: Any, table: Any, di
     else:
         from rich.console import Console
 
-        Console(highlight=False).print(table(result, digits))
+        Console(highlight=False).print(table(result, 6 if digits is None else digits))
 
 
 # --- commands ---------------------------------------------------------------------------
 
 
-@app.command("eval")
+@app.command("eval", cls=_Command)
 def eval_command(
     expression: Expression,
     at: At = None,
     seed: Seed = None,
     output: FormatOption = None,
-    digits: Digits = 6,
+    digits: Digits = None,
 ) -> None:
     """Evaluate an expression (the forward pass only).
 
@@ -233,7 +318,7 @@ def eval_command(
 
     result = calculus.evaluate_expression(_source(expression), calculus.bind(at or [], seed))
     _emit(
-        _format(output),
+        _format(output, digits),
         result,
         render.evaluation_document,
         render.evaluation_plain,
@@ -242,7 +327,7 @@ def eval_command(
     )
 
 
-@app.command("diff")
+@app.command("diff", cls=_Command)
 def diff_command(
     expression: Expression,
     at: At = None,
@@ -267,14 +352,15 @@ def diff_command(
         bool, typer.Option("--hessian", help="The full matrix of second partials.")
     ] = False,
     method: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--method", help="For --order: taylor, nested, or auto (Taylor mode when possible)."
+            "--method",
+            help="With --order: taylor, nested, or auto (the default: Taylor mode when possible).",
         ),
-    ] = "auto",
+    ] = None,
     seed: Seed = None,
     output: FormatOption = None,
-    digits: Digits = 6,
+    digits: Digits = None,
 ) -> None:
     """Value and derivatives: gradient, Jacobian, vector-Jacobian product, f', f'', ..., Hessian.
 
@@ -295,8 +381,13 @@ def diff_command(
     from gradcli import calculus, render
     from gradcli.higher import METHODS
 
-    if method not in METHODS:
+    if method is not None and method not in METHODS:
         raise UsageError(f"--method {method!r}: choose one of {', '.join(METHODS)}")
+    if method is not None and order is None:
+        raise UsageError(
+            f"--method {method} chooses how --order N computes higher derivatives; "
+            "give --order N too, or leave --method out"
+        )
     if order is not None and hessian:
         raise UsageError("--order and --hessian are separate requests; give one of them")
     if weights is not None and (order is not None or hessian):
@@ -314,10 +405,10 @@ def diff_command(
         weights=None if weights is None else calculus.constant(weights, "--weights"),
         order=order,
         hessian=hessian,
-        method=method,
+        method=method or "auto",
     )
     _emit(
-        _format(output),
+        _format(output, digits),
         result,
         render.differentiation_document,
         render.differentiation_plain,
@@ -326,7 +417,7 @@ def diff_command(
     )
 
 
-@app.command("limit")
+@app.command("limit", cls=_Command)
 def limit_command(
     expression: Expression,
     at: At = None,
@@ -347,7 +438,7 @@ def limit_command(
     ] = 1,
     seed: Seed = None,
     output: FormatOption = None,
-    digits: Digits = 6,
+    digits: Digits = None,
 ) -> None:
     """The derivative as a limit: finite differences as h shrinks, beside the exact derivative.
 
@@ -376,7 +467,7 @@ def limit_command(
         order=order,
     )
     _emit(
-        _format(output),
+        _format(output, digits),
         result,
         render.limit_document,
         render.limit_plain,
@@ -385,7 +476,7 @@ def limit_command(
     )
 
 
-@app.command("functions")
+@app.command("functions", cls=_Command)
 def functions_command(
     output: FormatOption = None,
 ) -> None:
@@ -414,6 +505,6 @@ def functions_command(
         Console(highlight=False).print(render.functions_table(entries))
 
 
-def main() -> None:
-    """The ``gradcli`` console script."""
+def run() -> None:
+    """The ``gradcli`` command (the console script enters through ``gradcli.__main__``)."""
     app()

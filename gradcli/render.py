@@ -112,7 +112,7 @@ def differentiation_plain(result: Differentiation) -> str:
     """Only the derivatives, one block per variable in --wrt order."""
     if result.hessian is not None:
         return plain_array(result.hessian[1])
-    table = result.gradient or result.jacobian or result.derivatives or {}
+    table = result.derivatives or result.gradient or result.jacobian or {}
     return "\n".join(plain_array(table[name]) for name in result.wrt)
 
 

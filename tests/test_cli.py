@@ -219,7 +219,7 @@ def test_version():
         (("eval", "x.__class__", "--at", "x=1"), "unknown attribute"),
         (("eval", "open(x)", "--at", "x=1"), "unknown function 'open'"),
         (("eval", "eval(x)", "--at", "x=1"), "unknown function 'eval'"),
-        (("diff", "x", "--at", "x=1", "--bogus"), "No such option: --bogus"),
+        (("diff", "x", "--at", "x=1", "--bogus"), "no such option: --bogus"),
         (
             ("diff", "x*x", "--at", "x=arange(4)", "--weights", "ones(3)"),
             "--weights has shape (3,)",
@@ -333,8 +333,6 @@ def test_comparison_results_are_exact_0_1_numbers_to_arithmetic():
         (("diff", "x", "--at", "x=1", "--method", "fast"), "--method 'fast'"),
         (("limit", "x*y", "--at", "x=1", "--at", "y=2", "--wrt", "x,y"), "one variable"),
         (("limit", "[x,x]", "--at", "x=1"), "scalar value"),
-        (("diff", "-x**2", "--at", "x=1"), "if '-x**2' is an expression"),
-        (("diff", "-x", "--at", "x=1"), "if '-x' is an expression"),
     ],
 )
 def test_review_findings_are_clean_errors(args, message):

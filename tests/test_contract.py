@@ -1,0 +1,159 @@
+"""The command-line contract (shared/spec/cli.md): JSON shapes, how words become options."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gradcli.cli import app
+
+runner = CliRunner()
+
+
+def run(*args, stdin=None):
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def document(*args):
+    code, out, err = run(*args, "-o", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+# --- diff --format json: the documented keys for every combination of options ----------
+
+HEAD = {"expression", "at", "value", "wrt"}
+
+
+@pytest.mark.parametrize(
+    ("expression", "at", "options", "keys"),
+    [
+        ("x**2*y**3", ["x=1", "y=2"], [], {"gradient"}),
+        ("x**2*y**3", ["x=1", "y=2"], ["--order", "3"], {"gradient", "derivatives", "method"}),
+        ("x**2*y**3", ["x=1", "y=2"], ["--hessian"], {"gradient", "hessian"}),
+        ("x**2*y**3", ["x=1", "y=2"], ["--weights", "2"], {"gradient"}),
+        ("x*y", ["x=[1,2]", "y=3"], [], {"jacobian"}),
+        ("x*y", ["x=[1,2]", "y=3"], ["--weights", "[1,1]"], {"gradient"}),
+        ("sum(x*y)", ["x=[1,2]", "y=3"], ["--hessian"], {"gradient", "hessian"}),
+    ],
+)
+def test_diff_json_keys(expression, at, options, keys):
+    args = [a for binding in at for a in ("--at", binding)]
+    doc = document("diff", expression, *args, *options)
+    assert set(doc) == HEAD | keys
+
+
+def test_order_and_hessian_come_beside_the_gradient():
+    doc = document("diff", "x**2*y**3", "--at", "x=1", "--at", "y=2", "--order", "3")
+    assert doc["gradient"] == {"x": 16.0, "y": 12.0}
+    assert doc["derivatives"] == {"x": [16.0, 16.0, 0.0], "y": [12.0, 12.0, 6.0]}
+    doc = document("diff", "x**2*y**3", "--at", "x=1", "--at", "y=2", "--hessian")
+    assert doc["gradient"] == {"x": 16.0, "y": 12.0}
+    assert doc["hessian"] == {"variables": ["x", "y"], "matrix": [[16.0, 24.0], [24.0, 12.0]]}
+
+
+def test_plain_order_prints_the_derivatives_not_the_gradient():
+    code, out, _ = run("diff", "x**3", "--at", "x=2", "--order", "3", "-o", "plain")
+    assert code == 0 and out == "12.0\t12.0\t6.0\n"
+
+
+# --- an expression that starts with - ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "out"),
+    [
+        (("diff", "-x**2", "--at", "x=1", "-o", "plain"), "-2.0\n"),
+        (("eval", "-(x+1)", "--at", "x=1", "-o", "plain"), "-2.0\n"),
+        (("diff", "--at", "x=3", "-2*x", "-o", "plain"), "-2.0\n"),
+        (("diff", "--at", "x=1", "-o", "plain", "--", "-x**2"), "-2.0\n"),
+        (("diff", "-x", "--at=x=2", "-oplain"), "-1.0\n"),
+        (("diff", "--x", "--at", "x=2", "-o", "plain"), "1.0\n"),
+        (("limit", "-x**2", "--at", "x=1", "--steps", "1", "-o", "plain"), None),
+    ],
+)
+def test_an_expression_may_start_with_a_dash(args, out):
+    code, stdout, err = run(*args)
+    assert code == 0, err
+    if out is not None:
+        assert stdout == out
+    else:  # limit's first row: h, then the estimate of d/dx(-x**2) at 1 = -2
+        assert float(stdout.split("\t")[1]) == pytest.approx(-2.1)
+
+
+def test_json_of_a_dash_expression_names_it_as_typed():
+    assert document("diff", "-2*x", "--at", "x=3")["expression"] == "-2*x"
+
+
+def test_an_unknown_option_beside_the_expression_is_named():
+    code, out, err = run("diff", "x", "--at", "x=1", "--wrtt", "x")
+    assert code == 2 and out == ""
+    assert err.startswith("error: no such option: --wrtt; did you mean --wrt?")
+
+
+# --- repeated and ineffective options -------------------------------------------------
+
+
+def test_repeated_wrt_joins():
+    doc = document("diff", "x*y*z", "--at", "x=1", "--at", "y=2", "--at", "z=3",
+                   "--wrt", "x", "--wrt", "z")  # fmt: skip
+    assert doc["wrt"] == ["x", "z"] and doc["gradient"] == {"x": 6.0, "z": 2.0}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("diff", "x", "--at", "x=1", "--seed", "1", "--seed", "2"), "--seed is given 2 times"),
+        (("diff", "x", "--at", "x=1", "--order", "2", "--order", "3"), "--order is given 2 times"),
+        (("diff", "x", "--at", "x=1", "-o", "json", "-o", "plain"), "-o is given 2 times"),
+        (("limit", "x", "--at", "x=1", "--h", "0.1", "--h=0.2"), "--h is given 2 times"),
+        (("diff", "x", "--at", "x=1", "--method", "nested"), "give --order N too"),
+        (("diff", "x", "--at", "x=1", "-o", "json", "--digits", "3"), "-o json always writes"),
+        (("eval", "x", "--at", "x=1", "-o", "plain", "--digits", "3"), "-o plain always writes"),
+    ],
+)
+def test_repeated_or_ineffective_options_are_refused(args, message):
+    code, out, err = run(*args)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_digits_with_a_table_is_accepted():
+    code, out, _ = run("eval", "1/3", "-o", "table", "--digits", "3")
+    assert code == 0 and "0.333" in out and "0.3333" not in out
+
+
+# --- standard input ------------------------------------------------------------------------
+
+
+def test_non_utf8_standard_input_is_a_clean_error():
+    code, out, err = run("eval", "-", "--at", "x=1", stdin=b"x\xff")
+    assert code == 2 and out == ""
+    assert err.startswith("error: standard input is not UTF-8 text (byte 0xff at offset 1)")
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------
+
+
+def test_ctrl_c_while_modules_load_exits_130_quietly():
+    import subprocess
+    import sys
+
+    # KeyboardInterrupt raised at the moment typer is imported, as a Ctrl-C in the first
+    # ~0.1 s would: the entry point must catch it although the CLI module never loaded.
+    program = (
+        "import builtins\n"
+        "real = builtins.__import__\n"
+        "def interrupted(name, *args, **kwargs):\n"
+        "    if name == 'typer':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = interrupted\n"
+        "from gradcli.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program, "eval", "1"], capture_output=True, text=True
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "error: interrupted\n")
