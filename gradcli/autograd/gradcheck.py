@@ -93,28 +93,41 @@ def gradgradcheck(
     seed: int = 0,
     raise_exception: bool = True,
 ) -> bool:
-    """Check second derivatives: ``gradcheck`` of the (create_graph) gradient of ``fn``."""
+    """Check second derivatives: ``gradcheck`` of the (create_graph) gradient of ``fn``.
+
+    As in PyTorch, the gradient is checked with respect to the inputs and to
+    the output gradients fed to the backward pass (random, one per output).
+    """
     inputs = _as_tuple(inputs)
     rng = np.random.default_rng(seed + 1)
     outputs = _as_tuple(fn(*inputs))
-    weights = [_wrap(rng.standard_normal(np.shape(o._data))) for o in outputs]
+    # The output gradients are checked too: a backward formula that treats its
+    # grad_output as a constant gives right second derivatives for the op alone
+    # but wrong ones wherever the op's result feeds another op.
+    grad_outputs = [
+        Tensor(rng.standard_normal(np.shape(o._data)), requires_grad=True) for o in outputs
+    ]
+    count = len(inputs)
     checked = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
 
     def first_derivatives(*args: Tensor) -> tuple[Tensor, ...]:
-        outs = _as_tuple(fn(*args))
+        values, weights = args[:count], args[count:]
+        outs = _as_tuple(fn(*values))
         pairs = [(o, w) for o, w in zip(outs, weights, strict=False) if o.requires_grad]
         if not pairs:
-            return tuple(_wrap(np.zeros(np.shape(args[i]._data))) for i in checked)
+            return tuple(_wrap(np.zeros(np.shape(values[i]._data))) for i in checked)
         grads = grad(
             [o for o, _ in pairs],
-            [args[i] for i in checked],
+            [values[i] for i in checked],
             [w for _, w in pairs],
             create_graph=True,
             allow_unused=True,
         )
         return tuple(
-            _wrap(np.zeros(np.shape(args[i]._data))) if g is None else g
+            _wrap(np.zeros(np.shape(values[i]._data))) if g is None else g
             for g, i in zip(grads, checked, strict=False)
         )
 
-    return gradcheck(first_derivatives, inputs, eps, atol, rtol, seed, raise_exception)
+    return gradcheck(
+        first_derivatives, (*inputs, *grad_outputs), eps, atol, rtol, seed, raise_exception
+    )
