@@ -1,0 +1,74 @@
+"""Every command finishes or refuses quickly: work budgets, size caps, one function per command."""
+
+import json
+import math
+
+import pytest
+from typer.testing import CliRunner
+
+from gradcli.cli import app
+
+runner = CliRunner()
+
+
+def run(*args, stdin=None):
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def document(*args):
+    code, out, err = run(*args, "-o", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+# --- --order: overflow is a result; nested reverse mode only within its budget --------------
+
+
+def test_overflow_to_infinity_is_a_result_not_a_change_of_method():
+    doc = document("diff", "1/(1-x)", "--at", "x=0.5", "--order", "160")
+    assert doc["method"] == "taylor"
+    derivatives = doc["derivatives"]["x"]
+    # d^k/dx^k (1-x)^-1 = k! / (1-x)^(k+1)
+    for k in (1, 10, 100, 160):
+        exact = math.factorial(k) * 2.0 ** (k + 1) if k < 150 else math.inf
+        value = derivatives[k - 1]
+        if exact == math.inf:
+            assert value == "Infinity"
+        else:
+            assert value == pytest.approx(exact, rel=1e-13)
+    assert any("not finite" in w for w in doc["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("abs(x)+exp(sin(x))*cos(x**2)/(1+x**2)", "--at", "x=0", "--order", "12"),
+         ["abs is not differentiable", "x = 0.0", "budget", "lower order", "gradcli limit"]),
+        (("exp(sin(x))", "--at", "x=0.5", "--order", "20", "--method", "nested"),
+         ["nested reverse mode", "budget", "order 12 fits"]),
+        (("x**1.5*exp(x)", "--at", "x=0", "--order", "170"), ["does not exist", "budget"]),
+        (("sqrt(x)*sin(x)", "--at", "x=0", "--order", "170"), ["does not exist", "budget"]),
+    ],
+)  # fmt: skip
+def test_nested_reverse_mode_beyond_its_budget_is_refused(args, words):
+    code, out, err = run("diff", *args)
+    assert code == 2 and out == "" and err.startswith("error: ") and err.count("\n") == 1
+    for word in words:
+        assert word in err
+
+
+def test_nested_within_its_budget_runs_and_matches_taylor_mode():
+    nested = document("diff", "exp(sin(x))", "--at", "x=0.5", "--order", "8", "--method", "nested")
+    taylor = document("diff", "exp(sin(x))", "--at", "x=0.5", "--order", "8")
+    assert taylor["method"] == "taylor"
+    assert nested["derivatives"]["x"] == pytest.approx(taylor["derivatives"]["x"], rel=1e-12)
+
+
+def test_every_switch_of_method_is_announced():
+    doc = document("diff", "sqrt(x)", "--at", "x=0", "--order", "2")
+    assert doc["method"] == "nested"
+    assert any("nested reverse mode was used instead" in w for w in doc["warnings"])
+    assert doc["derivatives"]["x"] == ["Infinity", "-Infinity"]
+    code, _, err = run("diff", "abs(x)", "--at", "x=0", "--order", "2", "-o", "plain")
+    assert code == 0 and "warning: Taylor mode: abs is not differentiable" in err
