@@ -120,6 +120,11 @@ def _nonfinite_warnings(tree: Any, scope: Scope, value: Tensor) -> list[str]:
 
 def evaluate_expression(expression: str, bound: Sequence[Binding]) -> Evaluation:
     """The forward pass only."""
+    with creation.same_draws():
+        return _evaluate_expression(expression, bound)
+
+
+def _evaluate_expression(expression: str, bound: Sequence[Binding]) -> Evaluation:
     tree = parse(expression)
     scope = _scope(expression, bound, ())
     with no_grad():
@@ -176,7 +181,23 @@ def differentiate(
     hessian: bool = False,
     method: str = "auto",
 ) -> Differentiation:
-    """Value and derivatives of ``expression`` at the bound point."""
+    """Value and derivatives of ``expression`` at the bound point.
+
+    Random draws in the expression are the same in every evaluation it takes.
+    """
+    with creation.same_draws():
+        return _differentiate(expression, bound, wrt, weights, order, hessian, method)
+
+
+def _differentiate(
+    expression: str,
+    bound: Sequence[Binding],
+    wrt: Sequence[str] | None,
+    weights: Tensor | None,
+    order: int | None,
+    hessian: bool,
+    method: str,
+) -> Differentiation:
     tree = parse(expression)
     names = _choose_wrt(expression, tree, bound, wrt)
     scope = _scope(expression, bound, names)
@@ -319,7 +340,24 @@ def finite_differences(
     scheme: str = "forward",
     order: int = 1,
 ) -> Limit:
-    """A sweep of finite-difference estimates as h shrinks, beside the exact derivative."""
+    """A sweep of finite-difference estimates as h shrinks, beside the exact derivative.
+
+    Random draws in the expression are the same in every evaluation it takes.
+    """
+    with creation.same_draws():
+        return _finite_differences(expression, bound, wrt, h, steps, shrink, scheme, order)
+
+
+def _finite_differences(
+    expression: str,
+    bound: Sequence[Binding],
+    wrt: str | None,
+    h: float | None,
+    steps: int | None,
+    shrink: float | None,
+    scheme: str,
+    order: int,
+) -> Limit:
     from gradcli import finite
 
     tree = parse(expression)

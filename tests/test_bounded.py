@@ -72,3 +72,37 @@ def test_every_switch_of_method_is_announced():
     assert doc["derivatives"]["x"] == ["Infinity", "-Infinity"]
     code, _, err = run("diff", "abs(x)", "--at", "x=0", "--order", "2", "-o", "plain")
     assert code == 0 and "warning: Taylor mode: abs is not differentiable" in err
+
+
+# --- random draws are part of the function: the same in every evaluation of one command ----
+
+
+@pytest.mark.parametrize("seed", [["--seed", "0"], ["--seed", "7"], []])
+def test_diff_order_sees_the_draws_the_value_saw(seed):
+    doc = document("diff", "x*sum(randn(3))", "--at", "x=1", "--order", "2", *seed)
+    # f = x*s, so f(1) = f'(1) = s and f'' = 0, whatever s was drawn
+    assert doc["gradient"]["x"] == doc["value"]
+    assert doc["derivatives"]["x"] == [doc["value"], 0.0]
+
+
+def test_nested_mode_sees_the_same_draws():
+    doc = document("diff", "x**2*sum(rand(4))", "--at", "x=1", "--order", "2",
+                   "--method", "nested", "--seed", "3")  # fmt: skip
+    assert doc["derivatives"]["x"] == pytest.approx([2 * doc["value"], 2 * doc["value"]])
+
+
+@pytest.mark.parametrize("scheme", ["forward", "central", "complex", "richardson"])
+def test_limit_differentiates_the_function_whose_value_it_shows(scheme):
+    value = document("eval", "x*sum(randn(3))", "--at", "x=1", "--seed", "0")["value"]
+    doc = document("limit", "x*sum(randn(3))", "--at", "x=1", "--seed", "0", "--scheme", scheme)
+    assert doc["exact"] == pytest.approx(value, rel=1e-15)
+    for row in doc["rows"]:
+        assert row["estimate"] == pytest.approx(value, rel=1e-6)
+
+
+def test_seed_still_fixes_the_draws_of_at_values_and_expression():
+    first = document("diff", "x*sum(w)*sum(randn(2))", "--at", "x=1", "--at", "w=randn(2)",
+                     "--seed", "5")  # fmt: skip
+    again = document("diff", "x*sum(w)*sum(randn(2))", "--at", "x=1", "--at", "w=randn(2)",
+                     "--seed", "5")  # fmt: skip
+    assert first == again

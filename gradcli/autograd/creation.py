@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,8 @@ MAX_ELEMENTS = 10**8
 """The largest tensor a creation function makes (800 MB of float64)."""
 
 _rng: np.random.Generator | None = None  # made on first use: numpy.random costs start-up time
+_replaying = False
+_start: dict[str, Any] | None = None  # the generator's state when same_draws() began
 
 
 def manual_seed(seed: int) -> None:
@@ -24,10 +27,34 @@ def manual_seed(seed: int) -> None:
 
 
 def _generator() -> np.random.Generator:
-    global _rng
+    global _rng, _start
     if _rng is None:
         _rng = np.random.default_rng()
+        if _replaying:
+            _start = _rng.bit_generator.state
     return _rng
+
+
+@contextmanager
+def same_draws() -> Iterator[None]:
+    """Within this block, each :func:`rewind` goes back to the draws it began with.
+
+    Random draws in an expression are part of the function: a command that
+    evaluates it several times (Taylor mode, nested reverse mode, finite
+    differences) must see the same numbers every time.
+    """
+    global _replaying, _start
+    _replaying, _start = True, None if _rng is None else _rng.bit_generator.state
+    try:
+        yield
+    finally:
+        _replaying, _start = False, None
+
+
+def rewind() -> None:
+    """Start the draws again from where :func:`same_draws` began (outside it, nothing)."""
+    if _replaying and _rng is not None and _start is not None:
+        _rng.bit_generator.state = _start
 
 
 def _shape(size: Sequence[Any], name: str) -> tuple[int, ...]:
