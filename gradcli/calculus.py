@@ -18,13 +18,28 @@ from gradcli.autograd.function import no_grad
 from gradcli.autograd.table import OPS
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.errors import ExpressionError, LimitError, ShapeError, UsageError
-from gradcli.language import CONSTANTS, Scope, evaluate, parse, postorder, variable_names
+from gradcli.language import (
+    CONSTANTS,
+    STRUCTURAL,
+    Scope,
+    evaluate,
+    parse,
+    postorder,
+    variable_names,
+)
 
 MAX_JACOBIAN_ROWS = 10_000
 """Backward passes a Jacobian may take; beyond it, ask for a vector-Jacobian product."""
 
 MAX_HESSIAN_SIZE = 2_000
 """Variables (flattened) a Hessian may span."""
+
+MAX_SWEEP_WORK = 400_000
+"""Operations a ``limit`` sweep may run in all: the expression's operations times the
+evaluations its rows take (about 25 µs each on the tree-walking evaluator: 10 s)."""
+
+_EVALUATIONS_PER_ROW = 4
+"""At most, for any scheme: central second differences take f(x+h), f(x), f(x-h)."""
 
 
 @dataclass
@@ -334,9 +349,9 @@ def finite_differences(
     expression: str,
     bound: Sequence[Binding],
     wrt: str | None = None,
-    h: float = 0.1,
-    steps: int = 5,
-    shrink: float = 10.0,
+    h: float | None = None,
+    steps: int | None = None,
+    shrink: float | None = None,
     scheme: str = "forward",
     order: int = 1,
 ) -> Limit:
@@ -386,6 +401,9 @@ def _finite_differences(
             )
         if blocked:
             schemes.remove("complex")
+    _check_sweep_work(
+        tree, [finite.sweep_parameters(s, order, h, steps, shrink)[1] for s in schemes]
+    )
     value = evaluate(tree, scope)
     if value.numel() != 1:
         raise UsageError(
@@ -423,6 +441,18 @@ def _finite_differences(
         result.warnings.append(f"the exact derivative is {exact} at this point")
     result.warnings.extend(_limit_warnings(value, sweeps))
     return result
+
+
+def _check_sweep_work(tree: Any, rows: list[int]) -> None:
+    operations = sum(1 for n in postorder(tree) if n.data == "call" or n.data not in STRUCTURAL)
+    evaluations = _EVALUATIONS_PER_ROW * sum(rows)
+    if operations * evaluations > MAX_SWEEP_WORK:
+        raise LimitError(
+            f"this sweep evaluates the expression up to {evaluations:,} times ({sum(rows):,} rows) "
+            f"and each evaluation runs {operations:,} operations: about "
+            f"{operations * evaluations:,.0f} in all, over the budget of {MAX_SWEEP_WORK:,}; "
+            "ask for fewer --steps or one --scheme"
+        )
 
 
 def _limit_warnings(value: Tensor, sweeps: dict[str, Any]) -> list[str]:

@@ -424,11 +424,18 @@ def limit_command(
     wrt: Annotated[
         str | None, typer.Option("--wrt", help="The (scalar) variable; default: the one used.")
     ] = None,
-    h: Annotated[float, typer.Option("--h", help="The first step.")] = 0.1,
-    steps: Annotated[int, typer.Option("--steps", help="How many rows.")] = 5,
+    h: Annotated[
+        float | None,
+        typer.Option("--h", help="The first step (default: the scheme's own, 0.1 for forward)."),
+    ] = None,
+    steps: Annotated[
+        int | None,
+        typer.Option("--steps", help="How many rows (default: enough for the scheme's best h)."),
+    ] = None,
     shrink: Annotated[
-        float, typer.Option("--shrink", help="Each step is the last one divided by this.")
-    ] = 10.0,
+        float | None,
+        typer.Option("--shrink", help="Each step is the last one divided by this (default: 10)."),
+    ] = None,
     scheme: Annotated[
         str,
         typer.Option("--scheme", help="forward, backward, central, complex, richardson, or all."),

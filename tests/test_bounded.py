@@ -16,8 +16,8 @@ def run(*args, stdin=None):
     return result.exit_code, result.stdout, result.stderr
 
 
-def document(*args):
-    code, out, err = run(*args, "-o", "json")
+def document(*args, stdin=None):
+    code, out, err = run(*args, "-o", "json", stdin=stdin)
     assert code == 0, err
     return json.loads(out)
 
@@ -106,3 +106,21 @@ def test_seed_still_fixes_the_draws_of_at_values_and_expression():
     again = document("diff", "x*sum(w)*sum(randn(2))", "--at", "x=1", "--at", "w=randn(2)",
                      "--seed", "5")  # fmt: skip
     assert first == again
+
+
+# --- limit: a sweep's work is foreseen before it starts ------------------------------------
+
+
+def test_a_limit_sweep_over_its_work_budget_is_refused_before_it_starts():
+    terms = "+".join(f"sin({i}*x)" for i in range(1, 2001))
+    code, out, err = run("limit", "-", "--at", "x=0.3", "--scheme", "all", "--steps", "1000",
+                         stdin=terms)  # fmt: skip
+    assert code == 2 and out == ""
+    assert "5,999 operations" in err and "over the budget" in err and "fewer --steps" in err
+
+
+def test_a_limit_sweep_within_its_budget_runs():
+    terms = "+".join(f"sin({i}*x)" for i in range(1, 21))
+    doc = document("limit", "-", "--at", "x=0.3", "--scheme", "central", stdin=terms)
+    exact = sum(i * math.cos(i * 0.3) for i in range(1, 21))
+    assert doc["exact"] == pytest.approx(exact, rel=1e-14)
