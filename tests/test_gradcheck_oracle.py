@@ -21,12 +21,10 @@ from gradcli.errors import AutogradError, ShapeError
 rng = np.random.default_rng(8)
 
 
-def leaf(*shape, low=-1.0, high=1.0):
-    return gradcli.tensor(rng.uniform(low, high, shape), requires_grad=True)
-
-
-def away_from_zero(*shape):
-    values = rng.uniform(0.5, 1.5, shape) * rng.choice([-1.0, 1.0], shape)
+def leaf(*shape):
+    """Values of either sign with magnitudes in [0.2, 0.6]: away from 0 and from pi/4,
+    where some of the wrong rules below happen to agree with the right ones."""
+    values = rng.uniform(0.2, 0.6, shape) * rng.choice([-1.0, 1.0], shape)
     return gradcli.tensor(values, requires_grad=True)
 
 
@@ -80,7 +78,7 @@ WRONG_FIRST_ORDER = {
     "factor": cube(lambda x, g: g * 2 * x * x),
     "derivative of another function": sine(lambda x, g: g * gradcli.sin(x)),
     "ignores grad_output": sine(lambda x, g: gradcli.cos(x)),
-    "off by a constant": cube(lambda x, g: g * 3 * x * x + 1e-3),
+    "off by a constant": cube(lambda x, g: g * 3 * x * x + 1e-2),
 }
 
 
@@ -114,7 +112,7 @@ def test_the_error_is_a_runtime_error_showing_both_gradients():
 
 
 def test_a_small_error_beyond_the_tolerance_is_caught_and_one_within_it_is_not():
-    x = leaf(3, low=0.5, high=1.0)
+    x = leaf(3)
     slightly = cube(lambda x, g: g * 3 * x * x * (1 + 1e-2))
     assert gradcheck(slightly, [x], raise_exception=False) is False
     assert gradcheck(slightly, [x], rtol=2e-2, raise_exception=False) is True
@@ -192,7 +190,7 @@ def test_a_missing_broadcast_reduction_is_refused_by_the_engine():
 def test_only_inputs_that_require_grad_are_checked():
     # As in PyTorch: y does not require grad, so its (missing) gradient is not checked.
     x = leaf(2, 3)
-    y = gradcli.tensor(rng.uniform(-1, 1, 3))
+    y = leaf(3).detach()
     assert gradcheck(WRONG_PRODUCT["only the first input"], [x, y]) is True
     assert gradcheck(WRONG_PRODUCT["only the second input"], [x, y], raise_exception=False) is False
 
