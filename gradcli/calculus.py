@@ -31,6 +31,10 @@ from gradcli.language import (
 MAX_JACOBIAN_ROWS = 10_000
 """Backward passes a Jacobian may take; beyond it, ask for a vector-Jacobian product."""
 
+MAX_JACOBIAN_ENTRIES = 10**6
+"""Numbers a Jacobian may hold (rows times the wrt variables' elements): 8 MB as an
+array, about 20 MB and 1 s as JSON."""
+
 MAX_HESSIAN_SIZE = 2_000
 """Variables (flattened) a Hessian may span."""
 
@@ -277,6 +281,13 @@ def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str
         raise LimitError(
             f"the value has {rows:,} elements, so its Jacobian needs {rows:,} backward passes "
             f"(the limit is {MAX_JACOBIAN_ROWS:,}); pass --weights W for a vector-Jacobian product"
+        )
+    entries = rows * sum(t.numel() for t in inputs)
+    if entries > MAX_JACOBIAN_ENTRIES:
+        raise LimitError(
+            f"the Jacobian would hold {entries:,} numbers ({rows:,} value elements times "
+            f"{entries // rows:,} variable elements; the limit is {MAX_JACOBIAN_ENTRIES:,}); pass "
+            "--weights W for a vector-Jacobian product, or differentiate a part of the value"
         )
     flat = value.reshape((-1,))
     per_row = [_grads(flat[i], inputs, None, retain_graph=True) for i in range(rows)]

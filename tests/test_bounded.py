@@ -124,3 +124,48 @@ def test_a_limit_sweep_within_its_budget_runs():
     doc = document("limit", "-", "--at", "x=0.3", "--scheme", "central", stdin=terms)
     exact = sum(i * math.cos(i * 0.3) for i in range(1, 21))
     assert doc["exact"] == pytest.approx(exact, rel=1e-14)
+
+
+# --- sizes are checked where arrays are made ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "words"),
+    [
+        ("sum(ones(10000,1)*ones(1,10001))", ["*", "(10000, 10001)", "10,000,000"]),
+        ("sum(ones(1e5,1)+ones(1,1e5))", ["+", "(100000, 100000)"]),
+        ("sum(ones(1e5,1)@ones(1,1e5))", ["@", "(100000, 100000)"]),
+        ("sum(stack([ones(6e6), ones(6e6)]))", ["stack", "12,000,000 elements"]),
+        ("sum(cat([ones(6e6), ones(6e6)]))", ["cat", "12,000,000 elements"]),
+        ("sum(ones(1e8)+ones(1e8))", ["ones", "100,000,000 elements"]),
+    ],
+)
+def test_an_operation_refuses_an_array_over_the_cap_before_making_it(expression, words):
+    code, out, err = run("eval", expression)
+    assert code == 2 and out == "" and err.startswith("error: ")
+    assert "more than the limit of 10,000,000 elements" in err
+    for word in words:
+        assert word in err
+
+
+def test_the_cap_admits_what_fits():
+    code, out, _ = run("eval", "sum(ones(1000,1)*ones(1,10000))", "-o", "plain")
+    assert (code, out) == (0, "10000000.0\n")
+
+
+@pytest.mark.parametrize(
+    ("expression", "at", "numbers"),
+    [
+        ("x[0:2000]*1", "x=zeros(1000000)", "2,000,000,000 numbers"),
+        ("x*1", "x=arange(10000)", "100,000,000 numbers"),
+    ],
+)
+def test_a_jacobian_over_its_cap_is_refused_before_any_backward_pass(expression, at, numbers):
+    code, out, err = run("diff", expression, "--at", at, "-o", "json")
+    assert code == 2 and out == "" and numbers in err and "--weights" in err
+
+
+def test_a_jacobian_at_its_cap_is_computed():
+    doc = document("diff", "x*x", "--at", "x=arange(1000)")
+    jacobian = doc["jacobian"]["x"]
+    assert len(jacobian) == 1000 and jacobian[7][7] == 14.0 and jacobian[7][8] == 0.0

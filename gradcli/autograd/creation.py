@@ -12,8 +12,11 @@ import numpy as np
 from gradcli.autograd.tensor import Tensor, to_array
 from gradcli.errors import LimitError
 
-MAX_ELEMENTS = 10**8
-"""The largest tensor a creation function makes (800 MB of float64)."""
+MAX_ELEMENTS = 10**7
+"""The largest tensor any operation makes (80 MB of float64), checked before allocating.
+
+An expression holds a few tensors at a time (reverse mode keeps what backward
+needs), so this keeps a command of ordinary length within about 2 GB."""
 
 _rng: np.random.Generator | None = None  # made on first use: numpy.random costs start-up time
 _replaying = False
@@ -68,15 +71,21 @@ def _shape(size: Sequence[Any], name: str) -> tuple[int, ...]:
         if not math.isfinite(float(n)) or float(n) != int(n) or n < 0:
             raise ValueError(f"{name}: sizes must be whole numbers >= 0, not {n}")
         shape.append(int(n))
-    _check_count(math.prod(shape), name)
+    check_size(math.prod(shape), name)
     return tuple(shape)
 
 
-def _check_count(count: float, name: str) -> None:
+def check_size(count: float, name: str, shape: Sequence[int] | None = None) -> None:
+    """Refuse, before allocating, a tensor of more than :data:`MAX_ELEMENTS` elements."""
     if count > MAX_ELEMENTS:
+        what = (
+            f"a tensor of shape {tuple(shape)} ({count:,} elements)"
+            if shape
+            else f"{count:,} elements"
+        )
         raise LimitError(
-            f"{name}: {count:,} elements is more than the limit of {MAX_ELEMENTS:,}; "
-            "use a smaller size"
+            f"{name} would make {what}, more than the limit of {MAX_ELEMENTS:,} elements "
+            f"({MAX_ELEMENTS * 8 // 10**6:,} MB); use smaller tensors"
         )
 
 
@@ -87,7 +96,7 @@ def _made(array: np.ndarray, requires_grad: bool) -> Tensor:
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers and nested lists become float64)."""
     array = np.array(to_array(data, dtype), copy=True)
-    _check_count(array.size, "tensor")
+    check_size(array.size, "tensor")
     return _made(array, requires_grad)
 
 
@@ -100,7 +109,7 @@ def arange(
     start, end, step = float(start), float(end), float(step)
     if step == 0 or not all(map(math.isfinite, (start, end, step))):
         raise ValueError("arange: start, end and step must be finite and step non-zero")
-    _check_count(max(math.ceil((end - start) / step), 0), "arange")
+    check_size(max(math.ceil((end - start) / step), 0), "arange")
     return _made(np.arange(start, end, step, dtype=np.float64), requires_grad)
 
 

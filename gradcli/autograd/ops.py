@@ -11,12 +11,15 @@ At kinks the conventions are PyTorch's: ``abs'(0) = sign(0) = 0``,
 
 from __future__ import annotations
 
+import builtins
+import math
 import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor, to_array
 from gradcli.errors import ShapeError
@@ -91,13 +94,16 @@ def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
     Arithmetic passes Python's operator (``operator.mul``) rather than the ufunc:
     on numpy scalars it is the same operation, about ten times faster.
     """
-    try:
-        return _wrap(ufunc(_numeric(x._data), _numeric(y._data)))
-    except ValueError:
-        raise ShapeError(
-            f"{symbol}: shapes {tuple(x.shape)} and {tuple(y.shape)} cannot be broadcast "
-            "together (trailing dimensions must be equal or 1)"
-        ) from None
+    if x.shape != y.shape:  # equal shapes make nothing larger than an input
+        try:
+            shape = np.broadcast_shapes(x.shape, y.shape)
+        except ValueError:
+            raise ShapeError(
+                f"{symbol}: shapes {tuple(x.shape)} and {tuple(y.shape)} cannot be broadcast "
+                "together (trailing dimensions must be equal or 1)"
+            ) from None
+        check_size(math.prod(shape), symbol, shape)
+    return _wrap(ufunc(_numeric(x._data), _numeric(y._data)))
 
 
 def _analytic_or_real(real: Callable, complex_: Callable) -> Callable:
@@ -540,6 +546,12 @@ class Softmax(Function):
 # --- linear algebra ------------------------------------------------------------------
 
 
+def _matmul_shape(xs: tuple[int, ...], ys: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of ``x @ y`` (ValueError where the batch dimensions do not broadcast)."""
+    batch = np.broadcast_shapes(xs[:-2], ys[:-2])
+    return (*batch, *xs[-2:-1], *(ys[-1:] if len(ys) > 1 else ()))
+
+
 class Matmul(Function):
     node_name = "MmBackward0"
 
@@ -551,6 +563,9 @@ class Matmul(Function):
                 f"{tuple(x.shape)} and {tuple(y.shape)}; use * for scalars"
             )
         ctx.save_for_backward(x, y)
+        if x.shape[-1] == y.shape[-2 if y.ndim > 1 else 0]:
+            shape = _matmul_shape(x.shape, y.shape)
+            check_size(math.prod(shape), "@", shape)
         try:
             return _wrap(np.matmul(x._data, y._data))
         except ValueError:
@@ -639,6 +654,7 @@ class BroadcastTo(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, shape: tuple[int, ...]) -> Tensor:
+        check_size(math.prod(shape), "expand", shape)
         try:
             return _wrap(np.broadcast_to(x._data, shape))
         except ValueError:
@@ -714,6 +730,7 @@ class Cat(Function):
         if any(t.ndim == 0 for t in tensors):
             raise ShapeError("cat: zero-dimensional tensors cannot be joined; use stack")
         (ctx.axis,) = _axes(dim, tensors[0].ndim)
+        check_size(builtins.sum(t.numel() for t in tensors), "cat")
         try:
             return _wrap(np.concatenate([t._data for t in tensors], axis=ctx.axis))
         except ValueError:
@@ -742,6 +759,7 @@ class Stack(Function):
         if not tensors:
             raise ShapeError("stack: needs at least one tensor")
         (ctx.axis,) = _axes(dim, tensors[0].ndim + 1)
+        check_size(builtins.sum(t.numel() for t in tensors), "stack")
         try:
             return _wrap(np.stack([t._data for t in tensors], axis=ctx.axis))
         except ValueError:
