@@ -28,6 +28,20 @@ rounding of each multiplication (0.1 * 0.1 is 0.010000000000000002), so the step
 significant digits, 0.01, 0.001, ... 1e-05. The two differ by a few ulps, far
 below anything a difference quotient can resolve.
 
+Any of h, steps and shrink left as None takes the scheme's default
+(:data:`DEFAULT_SWEEPS`, :func:`sweep_parameters`): a sweep that runs from a large
+step down past the step where that scheme is at its best, so the table shows the
+truncation error falling, the best region and the rounding error taking over.
+The forward scheme's default is the teaching loop of seed S0.1 (h = 0.1 ... 1e-5).
+
+The best row
+------------
+:attr:`Sweep.best` is chosen without the exact value, as a user without one
+would have to: for Richardson the diagonal entry with the smallest error
+estimate, for the other schemes the row whose estimate differs least from its
+neighbours' (successive estimates agree where truncation and rounding error are
+both small). The exact value only fills the error columns.
+
 Nothing here raises or warns on floating-point trouble: a step that underflows
 to 0, an ``f`` that returns NaN or infinity, a difference that overflows all
 simply show up as 0/NaN/inf in the rows, because showing where the quotient
@@ -58,6 +72,29 @@ MAX_STEPS = 1000
 """Most rows one sweep may have; the Richardson tableau grows as steps²/2."""
 
 EPS = float(np.finfo(np.float64).eps)
+
+DEFAULT_SWEEPS: dict[tuple[str, int], tuple[float, int, float]] = {
+    # (scheme, derivative order): (first step h, rows, shrink). Each runs past the
+    # scheme's best step (see _note) by a decade or more, so the table shows where
+    # rounding takes over; forward order 1 is seed S0.1's loop and stops at 1e-5.
+    ("forward", 1): (0.1, 5, 10.0),
+    ("backward", 1): (0.1, 10, 10.0),
+    ("central", 1): (0.1, 9, 10.0),
+    ("complex", 1): (0.1, 12, 10.0),
+    ("forward", 2): (0.1, 8, 10.0),
+    ("backward", 2): (0.1, 8, 10.0),
+    ("central", 2): (0.1, 7, 10.0),
+    ("complex", 2): (0.1, 6, 10.0),
+    # Extrapolation gains most from large steps and a ratio of 2: over a battery of
+    # smooth functions (bench/finite_differences.py) this beats starting at 0.1 or
+    # shrinking by 4 or 10, and matches numdifftools' default Derivative.
+    ("richardson", 1): (0.25, 12, 2.0),
+    ("richardson", 2): (0.25, 12, 2.0),
+}
+"""The sweep each scheme gets when h, steps and shrink are not given."""
+
+MIN_DEFAULT_STEPS = 5
+"""Fewest rows a default step count gives (a given h may already be past the best region)."""
 
 # e^{iπ/4}: its square is i, so f(x+hω) + f(x-hω) = 2f + i·h²f'' - h⁴f''''/12 - ...
 # and the imaginary part isolates f'' with an O(h⁴) remainder.
@@ -117,10 +154,15 @@ class Sweep:
 
     For ``richardson``, row k is the diagonal entry T[k][k] of the tableau (the
     highest-order extrapolation of steps h_0 ... h_k), and its error estimate is
-    ``extrapolation[k].error_estimates[0]``. ``best`` is the row with the
-    smallest absolute error when the exact value is known; otherwise, for
-    ``richardson`` only, the row with the smallest error estimate, and None for
-    the other schemes (nothing says which of their rows is best).
+    ``extrapolation[k].error_estimates[0]``. Leading rows whose central
+    difference is not finite (a step that leaves the function's domain) are
+    left out of the tableau and show that central difference; the tableau
+    starts at the first finite one.
+
+    ``best`` never depends on the exact value (see the module docstring); it is
+    None when no row can be compared with another. ``note`` says what the
+    scheme's error is, which steps were used and whether they were defaults,
+    and how ``best`` was chosen.
     """
 
     scheme: str
@@ -137,8 +179,7 @@ class Sweep:
 
 
 def _check_arguments(scheme: str, h: float, steps: int, shrink: float, order: int) -> None:
-    if scheme not in SCHEMES:
-        raise UsageError(f"unknown scheme {scheme!r}: choose one of {', '.join(SCHEMES)}")
+    _check_scheme_and_order(scheme, order)
     if not _is_positive_finite(h):
         raise UsageError(
             f"the step h must be a positive finite number, got {h!r}; try h=0.1 "
@@ -156,6 +197,11 @@ def _check_arguments(scheme: str, h: float, steps: int, shrink: float, order: in
             f"the shrink factor must be a finite number greater than 1 (each step is "
             f"the previous one divided by it), got {shrink!r}; try shrink=10 or 2"
         )
+
+
+def _check_scheme_and_order(scheme: str, order: int) -> None:
+    if scheme not in SCHEMES:
+        raise UsageError(f"unknown scheme {scheme!r}: choose one of {', '.join(SCHEMES)}")
     if not _is_int(order) or order not in (1, 2):
         raise UsageError(f"the derivative order must be 1 or 2, got {order!r}")
 
@@ -247,37 +293,53 @@ class _Evaluator:
         return _complex(self.f(self.x + dz))
 
 
-def _quotient(ev: _Evaluator, scheme: str, order: int, h: float) -> float:
-    """One difference quotient; every branch is the formula in the module docstring."""
+def _quotient(ev: _Evaluator, scheme: str, order: int, h: float) -> tuple[float, float]:
+    """One difference quotient, and a bound on its rounding error.
+
+    Every branch is the formula in the module docstring. The bound is ε times
+    the sizes of the values the numerator adds up, over the denominator: the
+    error of rounding each value once. It is what makes tiny steps look bad even
+    where their estimates agree exactly (f(x+h) == f(x) gives 0 for every tiny h).
+    """
     hh = np.float64(h)
     # Underflowed steps divide by 0 and overflowing values subtract inf - inf: both
     # are the breakdown the sweep exists to show, not errors.
     with np.errstate(all="ignore"):
-        if order == 1:
+        if scheme == "complex" and order == 1:
+            # No difference of nearby values, so no cancellation: always resolved.
+            est = ev.at_complex(complex(0.0, h)).imag / hh
+            return float(est), float(EPS * abs(est))
+        if scheme == "complex":
+            # The f(x) and first-derivative terms cancel exactly in the algebra,
+            # but numerically Im f(x±hω) ≈ ±h·f'/√2 still cancel: the rounding
+            # error grows like ε/h (not ε/h² as for real second differences),
+            # so unlike the first-order complex step this one does break down
+            # as h shrinks.
+            dz = h * _OMEGA
+            plus, minus = ev.at_complex(dz).imag, ev.at_complex(-dz).imag
+            difference, size = plus + minus, abs(plus) + abs(minus)
+            denominator = hh * hh
+        elif order == 1:
             if scheme == "forward":
-                est = (ev.at(h) - ev.fx()) / hh
+                a, b = ev.at(h), ev.fx()
             elif scheme == "backward":
-                est = (ev.fx() - ev.at(-h)) / hh
-            elif scheme in ("central", "richardson"):
-                est = (ev.at(h) - ev.at(-h)) / (2 * hh)
-            else:  # complex: no difference of nearby values, so no cancellation
-                est = ev.at_complex(complex(0.0, h)).imag / hh
+                a, b = ev.fx(), ev.at(-h)
+            else:  # central, richardson
+                a, b = ev.at(h), ev.at(-h)
+            difference, size = a - b, abs(a) + abs(b)
+            denominator = hh if scheme in ("forward", "backward") else 2 * hh
         else:
             if scheme == "forward":
-                est = (ev.at(2 * h) - 2 * ev.at(h) + ev.fx()) / (hh * hh)
+                a, b, c = ev.at(2 * h), ev.at(h), ev.fx()
             elif scheme == "backward":
-                est = (ev.fx() - 2 * ev.at(-h) + ev.at(-2 * h)) / (hh * hh)
-            elif scheme in ("central", "richardson"):
-                est = (ev.at(h) - 2 * ev.fx() + ev.at(-h)) / (hh * hh)
-            else:
-                # The f(x) and first-derivative terms cancel exactly in the algebra,
-                # but numerically Im f(x±hω) ≈ ±h·f'/√2 still cancel: the rounding
-                # error grows like ε/h (not ε/h² as for real second differences),
-                # so unlike the first-order complex step this one does break down
-                # as h shrinks.
-                dz = h * _OMEGA
-                est = (ev.at_complex(dz) + ev.at_complex(-dz)).imag / (hh * hh)
-    return float(est)
+                a, b, c = ev.fx(), ev.at(-h), ev.at(-2 * h)
+            else:  # central, richardson
+                a, b, c = ev.at(h), ev.fx(), ev.at(-h)
+            difference, size = a - 2 * b + c, abs(a) + 2 * abs(b) + abs(c)
+            denominator = hh * hh
+        est = difference / denominator
+        noise = EPS * size / abs(denominator)
+    return float(est), float(noise)
 
 
 # ---------------------------------------------------------------------------
@@ -402,37 +464,98 @@ def _extrapolation(
 
 
 # ---------------------------------------------------------------------------
+# Default sweeps
+# ---------------------------------------------------------------------------
+
+
+def sweep_parameters(
+    scheme: str, order: int, h: float | None, steps: int | None, shrink: float | None
+) -> tuple[float, int, float]:
+    """The (h, steps, shrink) a sweep uses: the given ones, the scheme's default for None.
+
+    A step count left as None is the number of rows that takes the given (or
+    default) h, at the given (or default) shrink, down to the smallest step of
+    the scheme's default sweep, and at least :data:`MIN_DEFAULT_STEPS`, at most
+    :data:`MAX_STEPS`. Raises :class:`~gradcli.errors.UsageError` for anything
+    :func:`sweep` would refuse.
+
+    >>> sweep_parameters("central", 1, None, None, None)
+    (0.1, 9, 10.0)
+    >>> sweep_parameters("central", 1, None, None, 100.0)
+    (0.1, 5, 100.0)
+    """
+    _check_scheme_and_order(scheme, order)
+    default_h, default_steps, default_shrink = DEFAULT_SWEEPS[scheme, order]
+    h = default_h if h is None else h
+    shrink = default_shrink if shrink is None else shrink
+    if steps is None:
+        # Checked here because the step count is computed from them.
+        _check_arguments(scheme, h, 1, shrink, order)
+        if (h, shrink) == (default_h, default_shrink):
+            steps = default_steps
+        else:
+            smallest = default_h / default_shrink ** (default_steps - 1)
+            # The 1e-9 keeps h = 0.1 and shrink 10 from rounding up to an extra row.
+            needed = 1 + math.ceil(math.log(h / smallest) / math.log(shrink) - 1e-9)
+            steps = min(max(needed, MIN_DEFAULT_STEPS), MAX_STEPS)
+    _check_arguments(scheme, h, steps, shrink, order)
+    return float(h), int(steps), float(shrink)
+
+
+# ---------------------------------------------------------------------------
 # Notes
 # ---------------------------------------------------------------------------
 
 
-def _note(scheme: str, order: int, x: float, shrink: float) -> str:
-    # Rule of thumb: truncation error ~ h^p against rounding error ~ ε/h^q is
-    # smallest near h ≈ ε^(1/(p+q))·scale, with scale |x| (or 1 near 0).
-    scale = max(1.0, abs(x)) if math.isfinite(x) else 1.0
+def _best_step(scheme: str, order: int, x: float) -> tuple[float, str] | None:
+    """Rule-of-thumb best step (value, formula), or None where there is no single one.
 
-    def near(root: int, root_text: str) -> str:
-        return f"h ≈ {root_text}·max(1,|x|) (≈{EPS ** (1 / root) * scale:.1e} here)"
+    Truncation error ~ h^p against rounding error ~ ε/h^q is smallest near
+    h ≈ ε^(1/(p+q))·scale, with scale |x| (or 1 near 0).
+    """
+    scale = max(1.0, abs(x)) if math.isfinite(x) else 1.0
+    roots = {
+        ("forward", 1): (2, "√ε"),
+        ("backward", 1): (2, "√ε"),
+        ("forward", 2): (3, "ε^(1/3)"),
+        ("backward", 2): (3, "ε^(1/3)"),
+        ("central", 1): (3, "ε^(1/3)"),
+        ("central", 2): (4, "ε^(1/4)"),
+        ("complex", 1): (2, "√ε"),
+        ("complex", 2): (5, "ε^(1/5)"),
+    }
+    if (scheme, order) not in roots:
+        return None
+    root, text = roots[scheme, order]
+    return EPS ** (1 / root) * scale, text
+
+
+def _theory(scheme: str, order: int, x: float, shrink: float) -> str:
+    best = _best_step(scheme, order, x)
+
+    def near() -> str:
+        assert best is not None
+        return f"h ≈ {best[1]}·max(1,|x|) (≈{best[0]:.1e} here)"
 
     if scheme in ("forward", "backward"):
         if order == 1:
             return (
                 f"{scheme} differences have error O(h) plus rounding ~ε/h: best near "
-                f"{near(2, '√ε')}, about 8 correct digits"
+                f"{near()}, about 8 correct digits"
             )
         return (
             f"{scheme} second differences have error O(h) plus rounding ~ε/h²: best near "
-            f"{near(3, 'ε^(1/3)')}, about 5 correct digits"
+            f"{near()}, about 5 correct digits"
         )
     if scheme == "central":
         if order == 1:
             return (
                 "central differences have error O(h²) plus rounding ~ε/h: best near "
-                f"{near(3, 'ε^(1/3)')}, about 10 correct digits"
+                f"{near()}, about 10 correct digits"
             )
         return (
             "central second differences have error O(h²) plus rounding ~ε/h²: best near "
-            f"{near(4, 'ε^(1/4)')}, about 8 correct digits"
+            f"{near()}, about 8 correct digits"
         )
     if scheme == "complex":
         if order == 1:
@@ -442,13 +565,88 @@ def _note(scheme: str, order: int, x: float, shrink: float) -> str:
             )
         return (
             "the 45° complex step Im[f(x+hω)+f(x-hω)]/h², ω=e^(iπ/4), has error O(h⁴) plus "
-            f"rounding ~ε/h: best near {near(5, 'ε^(1/5)')}, about 13 correct digits"
+            f"rounding ~ε/h: best near {near()}, about 13 correct digits"
         )
     return (
         f"Richardson extrapolation of central differences in powers of h² (ratio {shrink:g}): "
         "each column cancels one more term; trust the smallest error estimate, "
         "later entries drown in rounding"
     )
+
+
+def _step_text(h: float) -> str:
+    """A step as people write it: 0.1, 0.000122, 1e-9 (no zero-padded exponent)."""
+    text = f"{nominal(h):.3g}"
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if e else text
+
+
+def _sweep_text(
+    scheme: str, order: int, x: float, hs: list[float], shrink: float, defaults: list[str]
+) -> str:
+    """Which steps the sweep used, which of them are defaults, and whether it reaches its best."""
+    rows = f"{len(hs)} row" + ("" if len(hs) == 1 else "s")
+    span = _step_text(hs[0]) if len(hs) == 1 else f"{_step_text(hs[0])} … {_step_text(hs[-1])}"
+    steps = f"h = {span}, each ÷{shrink:g}, {rows}"
+    if len(defaults) == 3:
+        text = f"default steps for {scheme}: {steps}"
+    elif defaults:
+        given = [o for o in ("h", "steps", "shrink") if o not in defaults]
+        text = (
+            f"steps: {steps} ({' and '.join(given)} as given; "
+            f"{' and '.join(defaults)}: {scheme}'s default)"
+        )
+    else:
+        text = f"steps: {steps}, as given"
+    best = _best_step(scheme, order, x)
+    # The complex step stays exact below its threshold, so only its second
+    # derivative has a best region that a sweep can stop short of.
+    if best is not None and (scheme, order) != ("complex", 1) and hs[-1] > best[0]:
+        reach = 1 + math.ceil(math.log(hs[0] / best[0]) / math.log(shrink))
+        text += f", stopping before the best step ({reach} steps reach it)"
+    return text
+
+
+def _best_text(scheme: str) -> str:
+    if scheme == "richardson":
+        return (
+            "best: the diagonal entry with the smallest error estimate, "
+            "chosen without the exact value"
+        )
+    return "best: the row that differs least from its neighbours, chosen without the exact value"
+
+
+# ---------------------------------------------------------------------------
+# The best row, without the exact value
+# ---------------------------------------------------------------------------
+
+
+def _best_by_agreement(estimates: list[float], noise: list[float]) -> int | None:
+    """The row whose estimate is closest to both of its neighbours'.
+
+    A row's score is its larger difference to a neighbour (one neighbour at the
+    ends; a non-finite neighbour says nothing), but never less than its own
+    rounding error bound: rows of noise that agree by chance do not win. Ties
+    go to the row with the smaller other difference (so a row at the end loses
+    to the one beside it), then to the later row: on the complex step's plateau
+    of equal estimates the smaller step has the smaller truncation error.
+    """
+    best_i: int | None = None
+    best_score = (math.inf, math.inf)
+    for i, est in enumerate(estimates):
+        if not math.isfinite(est):
+            continue
+        gaps = [
+            abs(est - estimates[j])
+            for j in (i - 1, i + 1)
+            if 0 <= j < len(estimates) and math.isfinite(estimates[j])
+        ]
+        if not gaps:
+            continue
+        score = (max(max(gaps), noise[i]), min(gaps))
+        if score <= best_score:
+            best_i, best_score = i, score
+    return best_i
 
 
 # ---------------------------------------------------------------------------
@@ -462,18 +660,19 @@ def sweep(
     *,
     exact: float | None,
     scheme: str = "forward",
-    h: float = 0.1,
-    steps: int = 5,
-    shrink: float = 10.0,
+    h: float | None = None,
+    steps: int | None = None,
+    shrink: float | None = None,
     order: int = 1,
 ) -> Sweep:
     """Estimate the ``order``-th derivative of ``f`` at ``x`` over shrinking steps.
 
     ``f`` takes one scalar (a float; a complex for ``scheme="complex"``) and
     returns one (float, complex or a numpy scalar; NaN and infinity are fine).
-    ``exact`` is the true derivative, used only for the error columns and the
-    choice of the best row. The steps are h, h/shrink, ... (``steps`` of them,
-    see the module docstring for the exact arithmetic).
+    ``exact`` is the true derivative, used only for the error columns, never to
+    choose the best row. The steps are h, h/shrink, ... (``steps`` of them, see
+    the module docstring for the exact arithmetic); each of h, steps and shrink
+    left as None takes the scheme's default (:func:`sweep_parameters`).
 
     >>> s = sweep(lambda x: 3 * x**2 - 4 * x, 1.0, exact=2.0)
     >>> [r.h for r in s.rows]
@@ -484,34 +683,39 @@ def sweep(
     Raises :class:`~gradcli.errors.UsageError` for a bad scheme, step, step
     count, shrink factor or order.
     """
-    _check_arguments(scheme, h, steps, shrink, order)
+    defaults = [o for o, v in (("h", h), ("steps", steps), ("shrink", shrink)) if v is None]
+    h, steps, shrink = sweep_parameters(scheme, order, h, steps, shrink)
     x = float(x)
     exact = None if exact is None else float(exact)
     hs = steps_of(h, steps, shrink)
     ev = _Evaluator(f, x)
-    estimates = [_quotient(ev, scheme, order, step) for step in hs]
-    note = _note(scheme, order, x, shrink)
+    quotients = [_quotient(ev, scheme, order, step) for step in hs]
+    estimates = [est for est, _ in quotients]
+    note = "; ".join(
+        [
+            _theory(scheme, order, x, shrink),
+            _sweep_text(scheme, order, x, hs, shrink, defaults),
+            _best_text(scheme),
+        ]
+    )
+    noise = [bound for _, bound in quotients]
 
     if scheme != "richardson":
         rows = _rows(estimates, hs, exact)
-        best = _best_by_error(rows)
-        return Sweep(scheme, order, rows, best, None, note)
+        i = _best_by_agreement(estimates, noise)
+        return Sweep(scheme, order, rows, None if i is None else rows[i], None, note)
 
-    table = _tableau(estimates, shrink)
+    # Steps that leave f's domain come first: extrapolating through their NaN would
+    # poison every diagonal entry, so the tableau starts after them.
+    start = next((k for k, v in enumerate(estimates) if math.isfinite(v)), 0)
+    table = _tableau(estimates[start:], shrink)
     errors = _tableau_errors(table)
-    columns = _extrapolation(table, errors, hs)
-    rows = _rows([float(v) for v in np.diag(table)], hs, exact)
-    if exact is not None:
-        best = _best_by_error(rows)
-    else:
-        i = _argmin_finite(col.error_estimates[0] for col in columns)
-        best = None if i is None else rows[i]
+    columns = _extrapolation(table, errors, hs[start:])
+    diagonal = estimates[:start] + [float(v) for v in np.diag(table)]
+    rows = _rows(diagonal, hs, exact)
+    i = _argmin_finite(col.error_estimates[0] for col in columns)
+    best = None if i is None else rows[start + i]
     return Sweep(scheme, order, rows, best, columns, note)
-
-
-def _best_by_error(rows: tuple[Row, ...]) -> Row | None:
-    i = _argmin_finite(r.abs_error for r in rows)
-    return None if i is None else rows[i]
 
 
 def sweep_all(
@@ -519,14 +723,15 @@ def sweep_all(
     x: float,
     *,
     exact: float | None,
-    h: float = 0.1,
-    steps: int = 5,
-    shrink: float = 10.0,
+    h: float | None = None,
+    steps: int | None = None,
+    shrink: float | None = None,
     order: int = 1,
     schemes: Iterable[str] = SCHEMES,
 ) -> dict[str, Sweep]:
     """:func:`sweep` for each of ``schemes``, in that order (``--scheme all``).
 
+    Each of h, steps and shrink left as None takes each scheme's own default.
     Pass ``schemes=REAL_SCHEMES`` when ``f`` cannot be evaluated at complex points.
     All arguments are checked before ``f`` is called at all.
     """
@@ -534,7 +739,7 @@ def sweep_all(
     if not names:
         raise UsageError(f"no schemes given: choose from {', '.join(SCHEMES)}")
     for name in names:
-        _check_arguments(name, h, steps, shrink, order)
+        sweep_parameters(name, order, h, steps, shrink)
     return {
         name: sweep(f, x, exact=exact, scheme=name, h=h, steps=steps, shrink=shrink, order=order)
         for name in names
