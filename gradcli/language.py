@@ -9,10 +9,12 @@ names resolve to the op table and to bound variables, nothing else.
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import functools
 import inspect
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gradcli.autograd import ops
-from gradcli.autograd.table import OPS, OpInfo
+from gradcli.autograd import creation, ops
+from gradcli.autograd.table import ALIASES, OPS, OpInfo
 from gradcli.autograd.tensor import Tensor, as_tensor
 from gradcli.errors import ExpressionError, GradcliError, LimitError
 
@@ -32,6 +34,11 @@ MAX_SOURCE_LENGTH = 1_000_000
 """The longest expression accepted, in characters."""
 
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+
+SPELLINGS: dict[str, str] = {"π": "pi"}
+"""Other spellings of names: the grammar reads π as a name, and it means pi."""
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 # Nodes of the tree that are structure rather than operations.
 STRUCTURAL = (
@@ -44,6 +51,7 @@ STRUCTURAL = (
     "index",
     "slice",
     "attribute",
+    "superscript",
 )
 
 _GRAMMAR_FILES = (
@@ -101,7 +109,7 @@ def parse(source: str) -> Tree:
             f"the expression is {len(source):,} characters long; the limit is {MAX_SOURCE_LENGTH:,}"
         )
     if not source.strip():
-        raise ExpressionError("the expression is empty", source=source, column=1)
+        raise ExpressionError("the expression is empty; write one, such as x**2")
     try:
         return parser().parse(source)
     except UnexpectedInput as error:
@@ -116,31 +124,141 @@ def parse(source: str) -> Tree:
         expected = _expected(error, source, column)
         if isinstance(error, UnexpectedCharacters):
             # The lexer cannot tell what would fit after a stray character.
-            message, expected = f"unexpected character {source[column - 1]!r}", ""
+            message, expected = _unexpected_character(source[column - 1]), ""
         elif column > len(source):
             message = "the expression ends too early"
         else:
-            message = f"unexpected {error.token.value!r}"  # type: ignore[union-attr]
-            before = source[: column - 1].rstrip()
-            if (
-                error.token.type == "NAME"
-                and before
-                and (before[-1].isdigit() or before[-1] == ".")
-            ):  # type: ignore[union-attr]
-                number = _trailing_number(before)
-                message += f"; to multiply, write {number}*{error.token.value}"  # type: ignore[union-attr]
-                expected = ""
+            token = source[error.token.start_pos : error.token.end_pos]  # type: ignore[union-attr]
+            message = f"unexpected {token!r}"
+            hint = _token_hint(source, column, token)
+            if hint:
+                message, expected = f"{message}; {hint}", ""
         if expected:
             message += f"; expected {expected}"
         raise ExpressionError(message, source=source, column=column) from None
 
 
+# What to write instead of characters people paste that the grammar does not take.
+_MINUS_HINT = "write - for minus"
+_TIMES_HINT = "write * to multiply"
+_POWER_HINT = "superscripts are powers only with digits and ⁻, as in x² or x⁻¹; write x**n"
+_QUOTES_HINT = "gradcli has no strings; names and numbers need no quotes"
+_CHARACTER_HINTS = {
+    "\N{EN DASH}": _MINUS_HINT,
+    "\N{EM DASH}": _MINUS_HINT,
+    "\N{HYPHEN}": _MINUS_HINT,
+    "≤": "write <=",
+    "≥": "write >=",
+    "≠": "write !=",
+    "\N{ASTERISK OPERATOR}": _TIMES_HINT,
+    "\N{BULLET OPERATOR}": _TIMES_HINT,
+    "\N{BULLET}": _TIMES_HINT,
+    "∛": "write x**(1/3) for a cube root",
+    "½": "write 1/2",
+    "¼": "write 1/4",
+    "¾": "write 3/4",
+    "⁺": _POWER_HINT,
+    "ⁿ": _POWER_HINT,
+    "⁻": "a superscript minus needs superscript digits after it, as in x⁻¹",
+    "\N{LEFT SINGLE QUOTATION MARK}": _QUOTES_HINT,
+    "\N{RIGHT SINGLE QUOTATION MARK}": _QUOTES_HINT,
+    "\N{LEFT DOUBLE QUOTATION MARK}": _QUOTES_HINT,
+    "\N{RIGHT DOUBLE QUOTATION MARK}": _QUOTES_HINT,
+}
+_READABLE = "\N{MULTIPLICATION SIGN} · ⋅ ÷ \N{MINUS SIGN} √ π and superscript powers (x², x⁻¹)"
+
+
+def _unexpected_character(char: str) -> str:
+    """The lexer's error in the user's terms: what the character is and what to write."""
+    import unicodedata
+
+    message = f"unexpected character {char!r}"
+    if char.isascii():
+        return message
+    name = unicodedata.name(char, "")
+    message += f" ({name})" if name else f" (U+{ord(char):04X})"
+    if char in _CHARACTER_HINTS:
+        return f"{message}; {_CHARACTER_HINTS[char]}"
+    if name.startswith("GREEK") and " LETTER " in name:
+        spelled = name.rsplit(" ", 1)[-1].lower()
+        return f"{message}; names are ASCII: write {spelled}"
+    if unicodedata.category(char).startswith("Z") or unicodedata.category(char) == "Cf":
+        return f"{message}; an invisible character, delete it"
+    return f"{message}; besides ASCII, gradcli reads only {_READABLE}"
+
+
+def _token_hint(source: str, column: int, token: str) -> str:
+    """A hint for a token the grammar did not expect, from the text just before it."""
+    before = source[: column - 1]
+    stripped = before.rstrip()
+    if not (token[:1].isalnum() or token[:1] in "_(√π."):
+        return ""  # an operator or a closing bracket: only "expected ..." helps
+    power = re.search(r"([A-Za-z_]\w*)\s*(\*\*\s*-?\d+|\^\s*-?\d+|[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$", stripped)
+    if power and token == "(" and _is_function(power.group(1)):
+        name, exponent = power.group(1), power.group(2).replace(" ", "")
+        argument = _bracketed(source, column - 1)
+        if exponent in ("⁻¹", "^-1", "**-1") and f"a{name}" in OPS:
+            return (
+                f"for the inverse write a{name}({argument}); "
+                f"for 1/{name}({argument}) write {name}({argument}){exponent}"
+            )
+        return f"the power goes after the call: {name}({argument}){exponent}"
+    number = _trailing_number(stripped)
+    if number:
+        adjacent = not before[-1:].isspace()
+        shown = f"({_bracketed(source, column - 1)})" if token == "(" else token
+        return (adjacent and _number_hint(number, token)) or f"to multiply, write {number}*{shown}"
+    if token == "(" and stripped[-1:] in ")⁰¹²³⁴⁵⁶⁷⁸⁹":
+        return f"to multiply, write * between {stripped[-1]!r} and '('"
+    function = _trailing_function(stripped)
+    if function and token != "(":
+        return f"to call {function}, put its argument in parentheses: {function}({token})"
+    return ""
+
+
+def _number_hint(number: str, token: str) -> str:
+    """Python-style numbers gradcli does not read, written without a space: 1j, 0x10, 1_000, 1e."""
+    if token in ("j", "J"):
+        return f"complex numbers are not supported (to multiply by a variable {token}, write {number}*{token})"
+    if number == "0" and re.fullmatch(r"[xX][0-9a-fA-F]+|[bB][01]+|[oO][0-7]+", token):
+        base = {"x": "hexadecimal", "b": "binary", "o": "octal"}[token[0].lower()]
+        return f"{base} numbers are not supported; write {int(number + token, 0)}"
+    if re.fullmatch(r"(_\d+)+", token):
+        return f"digit separators (_) are not supported; write {number + token.replace('_', '')}"
+    if token in ("e", "E") and not re.search(r"[eE]", number):
+        return (
+            f"the exponent of {number}{token} is incomplete: write {number}{token}3 for "
+            f"{number}·10³, or {number}*{token} to multiply by the constant {token}"
+        )
+    return ""
+
+
 def _trailing_number(text: str) -> str:
-    end = len(text)
-    start = end
-    while start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".eE"):
-        start -= 1
-    return text[start:end]
+    """The number the text ends with, if it ends with one ('' if not)."""
+    match = re.search(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", text)
+    if not match or re.search(r"[A-Za-z_]$", text[: match.start()]):
+        return ""
+    return match.group(0)
+
+
+def _trailing_function(text: str) -> str:
+    """The function name the text ends with, unless it is an attribute (x.T)."""
+    match = re.search(r"(?<![.\w])([A-Za-z_][A-Za-z_0-9]*)$", text)
+    return match.group(1) if match and _is_function(match.group(1)) else ""
+
+
+def _is_function(name: str) -> bool:
+    return name in OPS or name in ALIASES
+
+
+def _bracketed(source: str, start: int) -> str:
+    """The text inside the parentheses that open at ``start`` (up to the end if unclosed)."""
+    depth = 0
+    for i in range(start, len(source)):
+        depth += {"(": 1, ")": -1}.get(source[i], 0)
+        if depth == 0:
+            return source[start + 1 : i]
+    return source[start + 1 :]
 
 
 def _expected(error: Any, source: str, column: int) -> str:
@@ -198,7 +316,7 @@ def variable_names(tree: Tree) -> list[str]:
     seen: dict[str, None] = {}
     for node in postorder(tree):
         if node.data == "name":
-            seen.setdefault(str(node.children[0]), None)
+            seen.setdefault(_name(node.children[0]), None)
     return list(seen)
 
 
@@ -226,6 +344,7 @@ def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Tensor
     """
     from lark import Tree
 
+    creation.rewind()
     values: dict[int, Any] = {}
     for index, node in enumerate(postorder(tree)):
         args = [values.pop(id(c)) if isinstance(c, Tree) else c for c in node.children]
@@ -296,6 +415,7 @@ def _describe(node: Tree) -> str:
         "pow": "**",
         "matmul": "@",
         "neg": "unary -",
+        "sqrt": "√",
     }
     return symbols.get(node.data, node.data)
 
@@ -326,7 +446,9 @@ def _evaluate_node(node: Tree, args: list[Any], scope: Scope) -> Any:
     if kind == "number":
         return float(args[0])
     if kind == "name":
-        return _lookup(str(args[0]), scope)
+        return _lookup(_name(args[0]), scope)
+    if kind == "superscript":
+        return float(str(args[0]).translate(_SUPERSCRIPTS))
     if kind == "call":
         return _call(str(args[0]), args[1] or [], scope)
     if kind == "arguments":
@@ -353,24 +475,30 @@ def _operator(kind: str, args: list[Any], scope: Scope) -> Any:
     return info.function(*(_to_value(a, scope) if isinstance(a, Elements) else a for a in args))
 
 
+def _name(token: Any) -> str:
+    return SPELLINGS.get(str(token), str(token))
+
+
 def _lookup(name: str, scope: Scope) -> Any:
     if name in scope.variables:
         return scope.variables[name]
     if name in CONSTANTS:
         return CONSTANTS[name]
-    if name in scope.functions:
-        raise ExpressionError(
-            f"'{name}' is a function; call it as {scope.functions[name].signature}"
-        )
+    function = scope.functions.get(ALIASES.get(name, name))
+    if function is not None:
+        call = function.signature.replace(function.name, name, 1)
+        raise ExpressionError(f"'{name}' is a function; call it as {call}")
     raise UnboundNameError(name)
 
 
 def _call(name: str, arguments: list[Any], scope: Scope) -> Any:
-    info = scope.functions.get(name)
+    info = scope.functions.get(name) or scope.functions.get(ALIASES.get(name, ""))
     if info is None:
         if name in scope.variables or name in CONSTANTS:
-            raise ExpressionError(f"'{name}' is a value, not a function")
-        close = difflib.get_close_matches(name, list(scope.functions), n=1)
+            raise ExpressionError(
+                f"'{name}' is a value, not a function; to multiply, write {name}*(...)"
+            )
+        close = difflib.get_close_matches(name, [*scope.functions, *ALIASES], n=1)
         hint = f"; did you mean {close[0]}?" if close else "; see `gradcli functions` for the list"
         raise ExpressionError(f"unknown function '{name}'{hint}")
     positional = [a for a in arguments if not isinstance(a, tuple)]
@@ -380,12 +508,62 @@ def _call(name: str, arguments: list[Any], scope: Scope) -> Any:
         repeated = next(k for k, _ in named if sum(1 for j, _ in named if j == k) > 1)
         raise ExpressionError(f"{name}: the argument {repeated}= is given twice")
     takes_list = info.name in ("cat", "stack")
+    if takes_list and positional and not isinstance(positional[0], Elements):
+        raise ExpressionError(
+            f"{name} joins a list of tensors written in brackets: "
+            f"{name}([x, y]) or {name}([x, y], dim=1)"
+        )
     converted = [
         _argument(a, scope, keep_list=takes_list and i == 0) for i, a in enumerate(positional)
     ]
     keywords = {k: _argument(v, scope, keep_list=False) for k, v in keywords.items()}
+    if info.category == "reduction":
+        _check_reduction(info, converted, keywords)
     _check_arguments(info, converted, keywords)
     return info.function(*converted, **keywords)
+
+
+# For a reduction given what looks like two values: how to write what was probably meant.
+_TWO_VALUES = {
+    "sum": "a + b",
+    "prod": "a * b",
+    "mean": "(a + b)/2",
+    "amax": "max(a, b)",
+    "amin": "min(a, b)",
+}
+
+
+def _check_reduction(info: OpInfo, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """A reduction's second argument is a dimension (or norm's p), never a second value.
+
+    ``sum(v, 0)`` sums v over dimension 0, as in PyTorch; where that reading
+    cannot be what was meant (x is a single number, or the "dimension" is a
+    tensor), say how to write the values' sum. max and min take two values
+    elementwise, so they are not checked here.
+    """
+    name = info.name
+    if name in ("max", "min") or not args:
+        return
+    second = list(_signature(info.function).parameters)[1:2]
+    alternative = f" or {_TWO_VALUES[name]}" if name in _TWO_VALUES else ""
+    if len(args) > 1 and _ndim(args[0]) == 0:
+        parameter = second[0] if second else "dim"
+        raise ExpressionError(
+            f"{name}(x, {parameter}) works over the elements of one tensor, and this x is a "
+            f"single number; for the {name} of several values write {name}([a, b]){alternative}"
+        )
+    dim = kwargs.get("dim", args[1] if len(args) > 1 and second == ["dim"] else None)
+    if dim is not None and _ndim(dim):
+        raise ExpressionError(
+            f"{name}: dim is the number of a dimension, such as 0 or -1, not a tensor of shape "
+            f"{tuple(dim.shape)}; for the {name} of two tensors write {name}([a, b], dim=0)"
+            f"{alternative}"
+        )
+
+
+def _ndim(value: Any) -> int:
+    """The number of dimensions of a value of any algebra (numbers have none)."""
+    return int(getattr(value, "ndim", 0))
 
 
 def _argument(value: Any, scope: Scope, keep_list: bool) -> Any:
@@ -428,7 +606,41 @@ def _index(value: Any, subscripts: list[Any]) -> Any:
             key.append(np.asarray(as_tensor(_to_value(item, Scope()))._data))
         else:
             key.append(_whole(item, "an index"))
+    _check_index(tuple(value.shape), key)
     return value[tuple(key)]
+
+
+def _check_index(shape: tuple[int, ...], key: list[Any]) -> None:
+    """Refuse an index that does not fit, saying so in the language's terms."""
+    if not shape:
+        raise ExpressionError(
+            "a single number cannot be indexed; use the value itself, without [...]"
+        )
+    masks = [k for k in key if isinstance(k, np.ndarray) and k.dtype == bool]
+    used = len(key) - len(masks) + builtins.sum(m.ndim for m in masks)
+    if used > len(shape):
+        plural = "s" if len(shape) > 1 else ""
+        raise ExpressionError(
+            f"{len(key)} indices for a tensor of shape {shape}, which has {len(shape)} "
+            f"dimension{plural}; give at most {len(shape)}"
+        )
+    dim = 0
+    for k in key:
+        if isinstance(k, np.ndarray) and k.dtype == bool:
+            dim += k.ndim
+            continue
+        size = shape[dim]
+        if isinstance(k, int) or (isinstance(k, np.ndarray) and k.size):
+            values = np.asarray(k, dtype=np.float64)
+            outside = values[(values < -size) | (values >= size)]
+            if outside.size:
+                bad = outside.flat[0]
+                shown = int(bad) if bad == int(bad) else bad
+                allowed = f"indices run from {-size} to {size - 1}" if size else "it is empty"
+                raise ExpressionError(
+                    f"index {shown} is out of range for dimension {dim}, of size {size} ({allowed})"
+                )
+        dim += 1
 
 
 def _to_value(value: Any, scope: Scope) -> Any:

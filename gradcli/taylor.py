@@ -51,6 +51,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.autograd.table import extremum
 from gradcli.errors import ExpressionError, LimitError, ShapeError
 
 Dim = int | float | Sequence[int] | None
@@ -1160,7 +1161,9 @@ def index(x: Any, key: Any) -> Series:
         raise ShapeError(f"index {key!r} does not fit shape {a.shape[1:]}: {error}") from None
 
 
-RULES["max"], RULES["min"] = RULES["amax"], RULES["amin"]
+# As in the op table: one tensor reduced, or two values elementwise (max(x, 0.5)).
+RULES["max"] = extremum("max", RULES["amax"], RULES["maximum"])
+RULES["min"] = extremum("min", RULES["amin"], RULES["minimum"])
 
 
 # --- entry points -------------------------------------------------------------------------------
