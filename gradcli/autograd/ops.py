@@ -54,8 +54,17 @@ def _axes(dim: Dim, ndim: int) -> tuple[int, ...]:
             raise ShapeError(f"dim must be a whole number, not {d}")
         d = int(d)
         if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise ShapeError(f"dim {d} is out of range for a tensor with {ndim} dimensions")
-        axes.append(d % ndim if ndim else 0)
+            if ndim == 0:
+                raise ShapeError(f"dim {d} is out of range for a single number (only 0 and -1 fit)")
+            plural = "s" if ndim > 1 else ""
+            raise ShapeError(
+                f"dim {d} is out of range for a tensor with {ndim} dimension{plural} "
+                f"(use {-ndim} to {ndim - 1})"
+            )
+        # A single number is its own reduction, so PyTorch takes dim 0 or -1 there
+        # as no axis at all: sum(x, dim=0) and log_softmax(x) of a number work.
+        if ndim:
+            axes.append(d % ndim)
     return tuple(sorted(set(axes)))
 
 
