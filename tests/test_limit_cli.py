@@ -137,3 +137,42 @@ def test_bad_input(args, message):
 def test_underflowing_steps_show_the_breakdown():
     code, out, _ = run("x**2", "--at", "x=1", "--h", "1e-300", "--steps", "4", "-o", "json")
     assert code == 0 and len(json.loads(out)["rows"]) == 4
+
+
+# ---------------------------------------------------------------------------
+# Each scheme's own default sweep, and a best row chosen without the exact value
+# ---------------------------------------------------------------------------
+
+
+def test_default_complex_step_reaches_the_region_where_it_is_exact():
+    doc = json.loads(run("sin(x)", "--at", "x=0.9", "--scheme", "complex", "-o", "json")[1])
+    assert doc["rows"][-1]["h"] <= 1e-8
+    assert doc["best"]["h"] <= 1e-8
+    assert abs(doc["best"]["estimate"] - math.cos(0.9)) <= 1e-15 * math.cos(0.9)
+    assert "default steps for complex: h = 0.1 … 1e-12, each ÷10, 12 rows" in doc["note"]
+
+
+@pytest.mark.parametrize(("scheme", "tolerance"), [("central", 1e-9), ("richardson", 1e-13)])
+def test_default_sweeps_answer_as_well_as_the_scheme_can(scheme, tolerance):
+    doc = json.loads(run("exp(sin(x))", "--at", "x=0.7", "--scheme", scheme, "-o", "json")[1])
+    exact = math.cos(0.7) * math.exp(math.sin(0.7))
+    assert doc["exact"] == pytest.approx(exact, rel=1e-15)
+    assert abs(doc["best"]["estimate"] - exact) <= tolerance * exact
+    assert "chosen without the exact value" in doc["note"]
+
+
+def test_every_scheme_says_its_default_steps():
+    doc = json.loads(run("exp(x)", "--at", "x=1", "--scheme", "all", "-o", "json")[1])
+    rows = {"forward": 5, "backward": 10, "central": 9, "complex": 12, "richardson": 12}
+    for scheme, block in doc["schemes"].items():
+        assert f"default steps for {scheme}: " in block["note"]
+        assert f", {rows[scheme]} rows" in block["note"]
+        assert len(block["rows"]) == rows[scheme]
+
+
+def test_the_table_says_which_steps_were_defaults():
+    code, out, _ = run("exp(x)", "--at", "x=1", "--scheme", "central", "--h", "0.5", "-o", "table")
+    text = " ".join(out.split())  # the note wraps at the terminal's width
+    assert code == 0
+    assert "h = 0.5 … 5e-10, each ÷10, 10 rows (h as given; steps and shrink: central's" in text
+    assert "chosen without the exact value" in text
