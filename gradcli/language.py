@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 MAX_SOURCE_LENGTH = 1_000_000
 """The longest expression accepted, in characters."""
 
-CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan}
 
 SPELLINGS: dict[str, str] = {"π": "pi"}
 """Other spellings of names: the grammar reads π as a name, and it means pi."""
@@ -164,6 +164,10 @@ _CHARACTER_HINTS = {
     "\N{RIGHT SINGLE QUOTATION MARK}": _QUOTES_HINT,
     "\N{LEFT DOUBLE QUOTATION MARK}": _QUOTES_HINT,
     "\N{RIGHT DOUBLE QUOTATION MARK}": _QUOTES_HINT,
+    "'": _QUOTES_HINT,
+    '"': _QUOTES_HINT,
+    "|": "write abs(x) for |x|",
+    ";": "give one expression at a time",
 }
 _READABLE = "\N{MULTIPLICATION SIGN} · ⋅ ÷ \N{MINUS SIGN} √ π and superscript powers (x², x⁻¹)"
 
@@ -174,7 +178,7 @@ def _unexpected_character(char: str) -> str:
 
     message = f"unexpected character {char!r}"
     if char.isascii():
-        return message
+        return f"{message}; {_CHARACTER_HINTS[char]}" if char in _CHARACTER_HINTS else message
     name = unicodedata.name(char, "")
     message += f" ({name})" if name else f" (U+{ord(char):04X})"
     if char in _CHARACTER_HINTS:
@@ -191,6 +195,8 @@ def _token_hint(source: str, column: int, token: str) -> str:
     """A hint for a token the grammar did not expect, from the text just before it."""
     before = source[: column - 1]
     stripped = before.rstrip()
+    if token == "=":
+        return "to compare, write ==; to give a variable a value, use --at NAME=VALUE"
     if not (token[:1].isalnum() or token[:1] in "_(√π."):
         return ""  # an operator or a closing bracket: only "expected ..." helps
     power = re.search(r"([A-Za-z_]\w*)\s*(\*\*\s*-?\d+|\^\s*-?\d+|[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$", stripped)
@@ -494,7 +500,7 @@ def _lookup(name: str, scope: Scope) -> Any:
 def _call(name: str, arguments: list[Any], scope: Scope) -> Any:
     info = scope.functions.get(name) or scope.functions.get(ALIASES.get(name, ""))
     if info is None:
-        if name in scope.variables or name in CONSTANTS:
+        if _name(name) in scope.variables or _name(name) in CONSTANTS:
             raise ExpressionError(
                 f"'{name}' is a value, not a function; to multiply, write {name}*(...)"
             )
@@ -519,7 +525,7 @@ def _call(name: str, arguments: list[Any], scope: Scope) -> Any:
     keywords = {k: _argument(v, scope, keep_list=False) for k, v in keywords.items()}
     if info.category == "reduction":
         _check_reduction(info, converted, keywords)
-    _check_arguments(info, converted, keywords)
+    _check_arguments(info, converted, keywords, name)
     return info.function(*converted, **keywords)
 
 
@@ -538,26 +544,23 @@ def _check_reduction(info: OpInfo, args: list[Any], kwargs: dict[str, Any]) -> N
 
     ``sum(v, 0)`` sums v over dimension 0, as in PyTorch; where that reading
     cannot be what was meant (x is a single number, or the "dimension" is a
-    tensor), say how to write the values' sum. max and min take two values
-    elementwise, so they are not checked here.
+    tensor), say how to write the values' sum. (For max and min a second
+    positional argument is a value: they compare two values elementwise.)
     """
     name = info.name
-    if name in ("max", "min") or not args:
-        return
     second = list(_signature(info.function).parameters)[1:2]
     alternative = f" or {_TWO_VALUES[name]}" if name in _TWO_VALUES else ""
-    if len(args) > 1 and _ndim(args[0]) == 0:
-        parameter = second[0] if second else "dim"
+    if name not in ("max", "min") and len(args) > 1 and _ndim(args[0]) == 0:
         raise ExpressionError(
-            f"{name}(x, {parameter}) works over the elements of one tensor, and this x is a "
+            f"{name}(x, {second[0]}) works over the elements of one tensor, and this x is a "
             f"single number; for the {name} of several values write {name}([a, b]){alternative}"
         )
     dim = kwargs.get("dim", args[1] if len(args) > 1 and second == ["dim"] else None)
     if dim is not None and _ndim(dim):
         raise ExpressionError(
             f"{name}: dim is the number of a dimension, such as 0 or -1, not a tensor of shape "
-            f"{tuple(dim.shape)}; for the {name} of two tensors write {name}([a, b], dim=0)"
-            f"{alternative}"
+            f"{tuple(dim.shape)}; for the {name} of two tensors write "
+            + (f"{name}(a, b)" if name in ("max", "min") else f"{name}([a, b], dim=0){alternative}")
         )
 
 
@@ -580,13 +583,24 @@ def _signature(function: Callable[..., Any]) -> inspect.Signature:
     return inspect.signature(function)
 
 
-def _check_arguments(info: OpInfo, args: list[Any], kwargs: dict[str, Any]) -> None:
+# What people may have meant by arguments a function does not take.
+_ARGUMENT_HINTS = {
+    "log": "; for a logarithm to base b write log(x)/log(b) (log2 and log10 exist)",
+    "sqrt": "; for an n-th root write x**(1/n)",
+}
+
+
+def _check_arguments(
+    info: OpInfo, args: list[Any], kwargs: dict[str, Any], called: str | None = None
+) -> None:
     try:
         _signature(info.function).bind(*args, **kwargs)
     except TypeError as error:
+        name = called or info.name
         detail = str(error).replace("'", "")
+        use = info.signature.replace(f"{info.name}(", f"{name}(")
         raise ExpressionError(
-            f"wrong arguments for {info.name} ({detail}): use {info.signature}"
+            f"wrong arguments for {name} ({detail}): use {use}" + _ARGUMENT_HINTS.get(info.name, "")
         ) from None
 
 

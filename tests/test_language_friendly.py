@@ -257,6 +257,15 @@ def test_ln_as_a_value_says_how_to_call_it():
         ("v[[0, -3]]", "index -3 is out of range"),
         ("m[0, 0, 0]", "3 indices for a tensor of shape (2, 2), which has 2 dimensions"),
         ("x(x+1)", "to multiply, write x*(...)"),
+        ("π(2)", "'π' is a value, not a function; to multiply, write π*(...)"),
+        ("reshape(m, v)", "reshape takes numbers, as in reshape(x, 2, 3)"),
+        ("transpose(m, v)", "transpose takes numbers, as in transpose(x, 0, 1)"),
+        ("max(v, dim=v)", "for the max of two tensors write max(a, b)"),
+        ("log(x, 2)", "for a logarithm to base b write log(x)/log(b)"),
+        ("ln(x, 2)", "wrong arguments for ln (too many positional arguments): use ln(x)"),
+        ("|x|", "write abs(x) for |x|"),
+        ("x = 2", "to compare, write =="),
+        ("x; v", "give one expression at a time"),
     ],
 )
 def test_messages_say_what_to_write(source, message):

@@ -63,14 +63,17 @@ def extremum(name: str, reduce: Callable[..., Any], elementwise: Callable[..., A
     return function
 
 
-def _numbers(function: Callable[..., Tensor], example: str) -> Callable[..., Tensor]:
-    """A creation function that refuses tensors where it takes numbers, in the language's terms."""
+def _numbers(
+    function: Callable[..., Tensor], example: str, after: int = 0
+) -> Callable[..., Tensor]:
+    """A function that refuses tensors where it takes numbers (sizes, dimensions, ends) after
+    its first ``after`` arguments, in the language's terms rather than ``item()``'s."""
     name = function.__name__
     like = f"; for {name} in the shape of a tensor x, write {name}_like(x)"
 
     @functools.wraps(function)
     def call(*args: Any, **kwargs: Any) -> Tensor:
-        for number in args:
+        for number in args[after:]:
             if isinstance(number, Tensor) and number.numel() != 1:
                 raise ExpressionError(
                     f"{name} takes numbers, as in {example}, not a tensor of shape "
@@ -145,8 +148,8 @@ _ENTRIES = [
     ("dot", ops.dot, "dot(x, y)", "inner product of two vectors", "linear algebra"),
     ("cat", _cat, "cat([x, y, ...], dim=0)", "join along an existing dimension", "shape"),
     ("stack", ops.stack, "stack([x, y, ...], dim=0)", "join along a new dimension", "shape"),
-    ("reshape", ops.reshape, "reshape(x, n, m, ...)", "same elements, new shape", "shape"),
-    ("transpose", ops.transpose, "transpose(x, dim0=0, dim1=1)", "swap two dimensions", "shape"),
+    ("reshape", _numbers(ops.reshape, "reshape(x, 2, 3)", after=1), "reshape(x, n, m, ...)", "same elements, new shape", "shape"),
+    ("transpose", _numbers(ops.transpose, "transpose(x, 0, 1)", after=1), "transpose(x, dim0=0, dim1=1)", "swap two dimensions", "shape"),
     ("bce_with_logits", ops.binary_cross_entropy_with_logits, "bce_with_logits(logits, target)", "binary cross-entropy from logits, mean", "loss", True, False),
     ("mse", ops.mse_loss, "mse(x, target)", "mean squared error", "loss"),
     ("lt", ops.lt, "x < y", "1 where x < y, else 0", "comparison", False, False),
