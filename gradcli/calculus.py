@@ -6,7 +6,9 @@ and lists) for ``gradcli.render``; nothing here prints or knows about options.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +24,7 @@ from gradcli.language import (
     CONSTANTS,
     STRUCTURAL,
     Scope,
+    UnboundNameError,
     evaluate,
     parse,
     postorder,
@@ -87,6 +90,8 @@ def parse_binding(text: str, seen: Sequence[str] = ()) -> tuple[str, str]:
         raise UsageError(f"--at {text!r}: {name!r} is a function; choose another variable name")
     if name in seen:
         raise UsageError(f"--at {text!r}: {name!r} is bound twice")
+    if re.search(r",\s*[A-Za-z_]\w*\s*=", value):
+        raise UsageError(f"--at {text!r}: give one --at per variable, e.g. --at x=1 --at y=2")
     return name, value.strip()
 
 
@@ -99,7 +104,17 @@ def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
     bound: list[Binding] = []
     for text in bindings:
         name, source = parse_binding(text, [b.name for b in bound])
-        value = constant(source, f"--at {name}=...")
+        try:
+            value = constant(source, f"--at {name}=...")
+        except UnboundNameError as error:
+            if error.name in [b.name for b in bound] or any(
+                t.partition("=")[0].strip() == error.name for t in bindings
+            ):
+                raise UsageError(
+                    f"--at {name}={source}: a value cannot refer to another variable "
+                    f"({error.name}); give {name} a number or a constant expression"
+                ) from None
+            raise
         bound.append(Binding(name, source, _wrap(np.asarray(value._data, dtype=np.float64))))
     return bound
 
@@ -345,15 +360,20 @@ class Limit:
     warnings: list[str] = field(default_factory=list)
 
 
-def _non_analytic(tree: Any) -> list[str]:
-    """Operations in the expression that are not holomorphic (no complex step through them)."""
+def _non_analytic(tree: Any) -> str:
+    """The operations in the expression that are not holomorphic (no complex step through
+    them), as the user wrote them (``abs``, ``>``), or "" if there are none."""
     found = []
     for node in postorder(tree):
         name = str(node.children[0]) if node.data == "call" else node.data
         info = OPS.get(name)
         if info is not None and not info.analytic:
-            found.append(name)
-    return list(dict.fromkeys(found))
+            # A comparison's signature is "x > y": the user wrote its operator.
+            found.append(info.signature.split()[1] if info.category == "comparison" else name)
+    names = list(dict.fromkeys(found))
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]} are"
+    return f"{names[0]} is" if names else ""
 
 
 def finite_differences(
@@ -407,7 +427,7 @@ def _finite_differences(
         blocked = _non_analytic(tree)
         if blocked and scheme == "complex":
             raise UsageError(
-                f"the complex step needs an analytic expression, and {', '.join(blocked)} is not; "
+                f"the complex step needs an analytic expression, and {blocked} not; "
                 "use --scheme central or richardson"
             )
         if blocked:
@@ -443,15 +463,45 @@ def _finite_differences(
         order=order,
         schemes=schemes,
     )
+    kink = _not_smooth(tree, scope, name, order)
+    if kink:
+        # No row is the best estimate of a derivative that does not exist.
+        sweeps = {
+            key: dataclasses.replace(
+                sweep,
+                best=None,
+                note=f"{sweep.note.rstrip('.')}. No row is marked best: see the warning.",
+            )
+            for key, sweep in sweeps.items()
+        }
     result = Limit(expression, _point(bound), name, order, exact, sweeps)
-    if scheme == "all" and "complex" not in schemes:
+    if kink:
         result.warnings.append(
-            f"the complex step was skipped: {', '.join(_non_analytic(tree))} is not analytic"
+            f"the function is not smooth at {name} = {float(point.item())!r}: {kink}"
         )
+    if scheme == "all" and "complex" not in schemes:
+        result.warnings.append(f"the complex step was skipped: {_non_analytic(tree)} not analytic")
     if not math.isfinite(exact):
         result.warnings.append(f"the exact derivative is {exact} at this point")
     result.warnings.extend(_limit_warnings(value, sweeps))
     return result
+
+
+def _not_smooth(tree: Any, scope: Scope, name: str, order: int) -> str:
+    """Why the expression has no Taylor expansion in ``name`` at the point (a kink of abs,
+    a jump of a comparison, ...), or "" where it has one."""
+    from gradcli.higher import taylor_series_exists
+
+    try:
+        if taylor_series_exists(tree, scope, name, order):
+            return ""
+        return "its derivatives are not finite there, so the estimates cannot converge"
+    except ExpressionError as error:
+        return (
+            f"{error.message}; the schemes estimate one-sided or averaged slopes, and the exact "
+            "value follows the engine's convention there (abs'(0) = 0, ties split evenly), "
+            "so they need not agree"
+        )
 
 
 def _check_sweep_work(tree: Any, rows: list[int]) -> None:

@@ -165,10 +165,20 @@ def _taylor(tree: Any, scope: Scope, name: str, order: int) -> tuple[list[float]
         constant=lambda value: value,
     )
     result = evaluate(tree, taylor_scope)
-    if not isinstance(result, taylor.Series):  # the expression does not depend on the variable
+    # A result that does not depend on the variable is a number, or a series of
+    # order 0 (a constant such as sum(x > 0), whose comparisons have no derivatives).
+    if not isinstance(result, taylor.Series) or result.order < order:
         return [0.0] * order, True
     derivatives = [float(d) for d in np.asarray(result.derivatives()).reshape(order)]
     return derivatives, bool(np.all(np.isfinite(result.coefficients)))
+
+
+def taylor_series_exists(tree: Any, scope: Scope, name: str, order: int) -> bool:
+    """Whether the expression has finite Taylor coefficients in ``name`` up to ``order``.
+
+    Raises ExpressionError where it is not smooth at the point (a kink, a jump).
+    """
+    return _taylor(tree, scope, name, order)[1]
 
 
 def _all_nested(

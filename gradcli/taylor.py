@@ -859,16 +859,29 @@ def where(condition: Any, x: Any, y: Any) -> Series:
 # --- comparisons: of primal values, not differentiable ------------------------------------------
 
 
-def _comparison(ufunc: Callable[[Any, Any], Any], name: str) -> Callable[[Any, Any], np.ndarray]:
+def _comparison(
+    ufunc: Callable[[Any, Any], Any], name: str, symbol: str
+) -> Callable[[Any, Any], np.ndarray]:
     def compare(x: Any, y: Any) -> np.ndarray:
         x0 = x.primal if isinstance(x, Series) else np.asarray(x, dtype=np.float64)
         y0 = y.primal if isinstance(y, Series) else np.asarray(y, dtype=np.float64)
         try:
-            return np.asarray(ufunc(x0, y0))
+            result = np.asarray(ufunc(x0, y0))
         except ValueError:
             raise ShapeError(
                 f"{name}: shapes {x0.shape} and {y0.shape} cannot be broadcast"
             ) from None
+        if isinstance(x, Series) or isinstance(y, Series):
+            # Where the sides tie and their difference moves, the answer flips
+            # on one side of the point at least: a jump, as a kink is for abs.
+            a, b = _operands(name, x, y)
+            d = a - b
+            if np.any((d[0] == 0) & (d[1:] != 0).any(axis=0)):
+                raise ExpressionError(
+                    f"{symbol} is not continuous at this point: its two sides are equal there, "
+                    "a jump"
+                )
+        return result
 
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = f"{name}(x, y) of the primal values, as a numpy bool array."
@@ -876,9 +889,9 @@ def _comparison(ufunc: Callable[[Any, Any], Any], name: str) -> Callable[[Any, A
     return compare
 
 
-lt, le = _comparison(np.less, "lt"), _comparison(np.less_equal, "le")
-gt, ge = _comparison(np.greater, "gt"), _comparison(np.greater_equal, "ge")
-eq, ne = _comparison(np.equal, "eq"), _comparison(np.not_equal, "ne")
+lt, le = _comparison(np.less, "lt", "<"), _comparison(np.less_equal, "le", "<=")
+gt, ge = _comparison(np.greater, "gt", ">"), _comparison(np.greater_equal, "ge", ">=")
+eq, ne = _comparison(np.equal, "eq", "=="), _comparison(np.not_equal, "ne", "!=")
 
 
 # --- reductions: over the trailing dims, one past the coefficient axis -------------------------

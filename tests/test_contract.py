@@ -157,3 +157,64 @@ def test_ctrl_c_while_modules_load_exits_130_quietly():
         [sys.executable, "-c", program, "eval", "1"], capture_output=True, text=True
     )
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "error: interrupted\n")
+
+
+# --- messages in the user's words ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("eval", "x", "--at", "y=1", "--at", "x=y"), "a value cannot refer to another variable"),
+        (("eval", "x", "--at", "x=y", "--at", "y=1"), "a value cannot refer to another variable"),
+        (("eval", "x", "--at", "x=1,y=2"), "give one --at per variable, e.g. --at x=1 --at y=2"),
+        (("limit", "x*(x>0)", "--at", "x=1", "--scheme", "complex"), "and > is not;"),
+    ],
+)
+def test_messages_speak_the_users_language(args, message):
+    code, out, err = run(*args)
+    assert code == 2 and out == "" and err.startswith("error: ") and message in err
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"), [("inf", "inf\n"), ("-inf", "-inf\n"), ("nan", "nan\n")]
+)
+def test_infinity_and_nan_are_values(value, plain):
+    code, out, err = run("eval", "x", "--at", f"x={value}", "-o", "plain")
+    assert code == 0 and out == plain and "warning:" in err
+
+
+@pytest.mark.parametrize(
+    ("expression", "at", "order"),
+    [("sum(x > 0)", "x=0.7", "2"), ("amax(x>0)", "x=0.7", "2"), ("(y<1)+1", "y=0", "1")],
+)
+def test_a_variable_only_inside_comparisons_has_zero_derivatives(expression, at, order):
+    doc = document("diff", expression, "--at", at, "--order", order)
+    name = at.split("=")[0]
+    assert doc["derivatives"][name] == [0.0] * int(order) and doc["gradient"][name] == 0.0
+
+
+# --- limit at a point where the function is not smooth ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "why"),
+    [
+        ("abs(x)", "abs is not differentiable at this point"),
+        ("relu(x)+x", "relu is not differentiable"),
+        ("x*(x>0)", "> is not continuous at this point"),
+        ("sqrt(x)", "its derivatives are not finite there"),
+    ],
+)
+def test_limit_warns_at_a_kink_and_marks_no_row_best(expression, why):
+    code, out, _ = run("limit", expression, "--at", "x=0", "-o", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["best"] is None
+    assert any(w.startswith("the function is not smooth at x = 0.0") and why in w
+               for w in doc["warnings"])  # fmt: skip
+
+
+def test_limit_at_a_smooth_point_has_no_such_warning():
+    doc = document("limit", "abs(x)", "--at", "x=0.5")
+    assert doc["best"] is not None and "warnings" not in doc

@@ -180,11 +180,16 @@ CASES += [
     ("bce_with_logits", 0.4, lambda o, x: o("bce_with_logits", vec(o, x), o.c([0.0, 1.0, 0.5]))),
     ("mse", 0.4, lambda o, x: o("mse", o("sin", vec(o, x)), o.c([0.1, 0.2, 0.3]))),
 ]  # fmt: skip
-for _name in ("lt", "le", "gt", "ge", "eq", "ne"):
-    for _x0 in (0.3, 0.4):
-        CASES.append(
-            (_name, _x0, lambda o, x, n=_name: o("where", o(n, x, 0.3), o("exp", x), o("sin", x)))
-        )
+COMPARISONS = ("lt", "le", "gt", "ge", "eq", "ne")
+
+
+def _switch(o, x, n):
+    return o("where", o(n, x, 0.3), o("exp", x), o("sin", x))
+
+
+for _name in COMPARISONS:
+    for _x0 in (0.2, 0.4):
+        CASES.append((_name, _x0, lambda o, x, n=_name: _switch(o, x, n)))
 
 
 def test_every_rule_has_a_case():
@@ -194,6 +199,19 @@ def test_every_rule_has_a_case():
 @pytest.mark.parametrize(("name", "x0", "build"), CASES, ids=[c[0] for c in CASES])
 def test_rule_matches_nested_reverse_mode(name, x0, build):
     assert_close(taylor_mode(build, x0, 4), nested(build, x0, 4))
+
+
+@pytest.mark.parametrize("name", COMPARISONS)
+def test_a_comparison_whose_sides_tie_is_a_jump(name):
+    symbol = OPS[name].signature.split()[1]
+    with pytest.raises(ExpressionError, match=f"^{symbol} is not continuous at this point"):
+        taylor_mode(lambda o, x: _switch(o, x, name), 0.3, 4)
+
+
+def test_a_comparison_of_a_series_with_itself_is_no_jump():
+    assert taylor_mode(lambda o, x: o("where", o("ge", x, x), o("exp", x), x), 0.3, 2) == (
+        pytest.approx([math.exp(0.3)] * 2)
+    )
 
 
 # --- closed forms at high orders ------------------------------------------------------------------
@@ -408,7 +426,9 @@ def test_elementwise_over_an_array_variable():
 def test_comparisons_use_primals_and_return_arrays():
     x = Series.variable(0.5, 2)
     assert isinstance(x < 1, np.ndarray) and bool(x < 1) and not bool(x > 1)
-    assert bool(x == 0.5) and bool(x >= Series.constant(0.5, 2))
+    assert bool(x != 0.7) and bool(Series.constant(0.5, 2) >= 0.5)
+    with pytest.raises(ExpressionError, match="a jump"):
+        x >= Series.constant(0.5, 2)  # noqa: B015 (the comparison raises)
     np.testing.assert_array_equal(
         taylor.gt(Series.variable(np.array([0.0, 1.0]), 2), 0.5), [False, True]
     )
