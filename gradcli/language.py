@@ -154,6 +154,8 @@ _CHARACTER_HINTS = {
     "\N{BULLET OPERATOR}": _TIMES_HINT,
     "\N{BULLET}": _TIMES_HINT,
     "∛": "write x**(1/3) for a cube root",
+    "∑": "write sum(x) for the sum of x's elements",
+    "∏": "write prod(x) for the product of x's elements",
     "½": "write 1/2",
     "¼": "write 1/4",
     "¾": "write 3/4",
@@ -413,6 +415,9 @@ def _describe(node: Tree) -> str:
         return f"the value of {node.children[0]}"
     if node.data == "call":
         return f"{node.children[0]}(...)"
+    exponent = node.children[-1]
+    if node.data == "pow" and getattr(exponent, "data", None) == "superscript":
+        return f"the power {exponent.children[0]}"
     symbols = {
         "add": "+",
         "sub": "-",

@@ -120,7 +120,8 @@ def test_every_superscript_exponent_is_its_power(n, x):
         ("x \N{EN DASH} 1", "\N{EN DASH}", "write - for minus"),
         ("x≤1", "≤", "write <="),
         ("x\N{ZERO WIDTH SPACE}+1", "\N{ZERO WIDTH SPACE}", "invisible"),
-        ("√x + ∑x", "∑", "reads only"),
+        ("√x + ∑x", "∑", "write sum(x)"),
+        ("√x + ∫x", "∫", "reads only"),
         ("x⁻ + 1", "⁻", "x⁻¹"),
         ("x½", "½", "1/2"),
     ],
@@ -131,6 +132,11 @@ def test_other_non_ascii_is_a_clear_error_with_a_caret_under_it(source, char, hi
     assert hint in first
     assert shown.strip() == source
     assert shown[caret.index("^")] == char
+
+
+def test_warnings_name_a_superscript_power_as_typed():
+    code, out, err = run("eval", "x⁻¹", "--at", "x=0")
+    assert code == 0 and "the power ⁻¹ (column 2)" in err
 
 
 def test_carets_count_pasted_characters_as_one_column():
