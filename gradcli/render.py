@@ -109,48 +109,246 @@ def evaluation_plain(result: Evaluation) -> str:
 
 
 def differentiation_plain(result: Differentiation) -> str:
-    """Only the derivatives, one block per variable in --wrt order."""
+    """Only the derivatives, one block per variable in --wrt order.
+
+    A scalar or vector block is one line, so variables are one line each; once
+    any block takes several lines (a matrix), a blank line separates the blocks.
+    """
     if result.hessian is not None:
         return plain_array(result.hessian[1])
     table = result.derivatives or result.gradient or result.jacobian or {}
-    return "\n".join(plain_array(table[name]) for name in result.wrt)
+    blocks = [plain_array(table[name]) for name in result.wrt]
+    return ("\n\n" if any("\n" in block for block in blocks) else "\n").join(blocks)
 
+
+# --- tables -------------------------------------------------------------------------
+#
+# Rich is imported inside functions, so plain and JSON output never load it. User
+# text always goes in as Text (never read as markup: "[x, y]" stays "[x, y]"), and
+# every cell folds rather than ending in "…". Layouts that depend on the width are
+# chosen when rich renders them, from the width it offers (a terminal's, or 80 in
+# a pipe): a grid when it fits, otherwise a layout that wraps.
 
 MAX_GRID_COLUMNS = 8
 MAX_GRID_ROWS = 12
+SUMMARY_THRESHOLD = 24
+"""Arrays with more values are summarised to EDGE_ITEMS at each end of each axis, with a note."""
+EDGE_ITEMS = 3
+MAX_MATRIX_SIDE = 12
+"""Hessians show at most this many rows and columns, with a note."""
+_ALL_VALUES = "use -o json or -o plain for all"
 
 
-def _array_view(array: Any, digits: int) -> RenderableType:
-    """A scalar as text, a small array as a grid of right-aligned numbers.
-
-    A larger one is laid out by numpy (summarised with ... and wrapped to the
-    terminal); plain and JSON output always carry every number.
-    """
-    from rich.table import Table
+def _text(value: str, style: str = "") -> Any:
     from rich.text import Text
 
+    return Text(value, style=style, overflow="fold")
+
+
+def _width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+class _ArrayView:
+    """An array for people: right-aligned columns when they fit the width, otherwise
+    numpy's bracketed layout wrapped to it; a large array summarised with a note."""
+
+    def __init__(self, array: np.ndarray, digits: int) -> None:
+        self.array = array
+        self.digits = digits
+        rows = np.atleast_2d(array)
+        self.gridded = (
+            array.ndim <= 2 and rows.shape[0] <= MAX_GRID_ROWS and rows.shape[1] <= MAX_GRID_COLUMNS
+        )
+        self.threshold = array.size if self.gridded else SUMMARY_THRESHOLD
+        self.summarised = array.size > self.threshold
+        shown = array
+        if self.summarised:  # only the corner blocks numpy prints are formatted
+            for axis, n in enumerate(array.shape):
+                shown = np.take(shown, _edges(n), axis=axis)
+        self.shown = int(shown.size)
+        self.widest = max((_width(short_number(v, digits)) for v in shown.flat), default=1)
+        self.cells = (
+            [[short_number(v, digits) for v in row] for row in rows] if self.gridded else []
+        )
+
+    def _grid_width(self) -> int:
+        columns = zip(*self.cells)
+        return sum(max(map(_width, c)) for c in columns) + 2 * (len(self.cells[0]) - 1)
+
+    def _numpy(self, width: int) -> str:
+        return np.array2string(
+            self.array,
+            max_line_width=width,
+            threshold=self.threshold,
+            edgeitems=EDGE_ITEMS,
+            separator="  ",
+            formatter={"float_kind": lambda v: short_number(v, self.digits)},
+        )
+
+    def _note(self) -> str:
+        note = f"shape {self.array.shape}"
+        if self.summarised:
+            note += f": showing {self.shown:,} of {self.array.size:,} values; {_ALL_VALUES}"
+        return note
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        narrowest = self.widest + 2 * self.array.ndim
+        if self.gridded:
+            widest = self._grid_width()
+        else:
+            widest = max(map(_width, self._numpy(10**9).splitlines()))
+        return Measurement(narrowest, max(narrowest, widest))
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.table import Table
+
+        if self.gridded and self._grid_width() <= options.max_width:
+            grid = Table.grid(padding=(0, 2))
+            for _ in self.cells[0]:
+                grid.add_column(justify="right", overflow="fold")
+            for row in self.cells:
+                grid.add_row(*row)
+            yield grid
+        else:
+            yield _text(f"{self._numpy(options.max_width)}\n{self._note()}")
+
+
+def _edges(n: int) -> list[int]:
+    """The indices numpy prints of an axis of length n when it summarises."""
+    return (
+        list(range(n)) if n <= 2 * EDGE_ITEMS else [*range(EDGE_ITEMS), *range(n - EDGE_ITEMS, n)]
+    )
+
+
+def _array_view(array: Any, digits: int) -> Any:
+    """A scalar as its number, an array as an _ArrayView."""
     array = np.asarray(array, dtype=np.float64)
     if array.ndim == 0:
-        return short_number(array, digits)
+        return _text(short_number(array, digits))
     if array.size == 0:
-        return f"(empty, shape {array.shape})"
-    rows = np.atleast_2d(array)
-    if array.ndim > 2 or rows.shape[1] > MAX_GRID_COLUMNS or rows.shape[0] > MAX_GRID_ROWS:
-        text = np.array2string(
-            array,
-            max_line_width=48,
-            threshold=24,
-            edgeitems=3,
-            separator="  ",
-            formatter={"float_kind": lambda v: short_number(v, digits)},
+        return _text(f"(empty, shape {array.shape})")
+    return _ArrayView(array, digits)
+
+
+class _LabeledGrid:
+    """A matrix with labelled rows and columns (a Hessian, a table of orders).
+
+    When the columns do not fit the width they are split into blocks, each repeating
+    the row labels, so every number and label is shown whole.
+    """
+
+    def __init__(
+        self, corner: str, columns: list[str], rows: list[tuple[str, list[str]]], padding: int
+    ) -> None:
+        self.corner = corner
+        self.columns = columns
+        self.rows = rows
+        self.padding = padding
+        self.label_width = max([_width(corner)] + [_width(label) for label, _ in rows])
+        self.column_widths = [
+            max([_width(name)] + [_width(cells[k]) for _, cells in rows])
+            for k, name in enumerate(columns)
+        ]
+
+    def _span(self, width: int) -> int:
+        return width + 2 * self.padding
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        labels = self._span(self.label_width)
+        narrowest = labels + self._span(max(self.column_widths))
+        return Measurement(narrowest, labels + sum(map(self._span, self.column_widths)))
+
+    def _blocks(self, width: int) -> list[list[int]]:
+        blocks: list[list[int]] = [[]]
+        used = self._span(self.label_width)
+        for k, column_width in enumerate(self.column_widths):
+            if blocks[-1] and used + self._span(column_width) > width:
+                blocks.append([])
+                used = self._span(self.label_width)
+            blocks[-1].append(k)
+            used += self._span(column_width)
+        return blocks
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.table import Table
+
+        blocks = self._blocks(options.max_width)
+        for number, block in enumerate(blocks):
+            grid = Table(box=None, padding=(0, self.padding), show_edge=False)
+            grid.add_column(_text(self.corner), justify="right", overflow="fold")
+            for k in block:
+                grid.add_column(_text(self.columns[k]), justify="right", overflow="fold")
+            for label, cells in self.rows:
+                grid.add_row(_text(label), *(cells[k] for k in block))
+            if number:
+                yield _text("")
+            yield grid
+
+
+class _FirstThatFits:
+    """The first of several layouts whose natural width fits; the last one otherwise."""
+
+    def __init__(self, *layouts: Any) -> None:
+        self.layouts = layouts
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        narrowest = Measurement.get(console, options, self.layouts[-1]).minimum
+        return Measurement(narrowest, Measurement.get(console, options, self.layouts[0]).maximum)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        unbounded = options.update_width(10**6)
+        for layout in self.layouts[:-1]:
+            if Measurement.get(console, unbounded, layout).maximum <= options.max_width:
+                yield layout
+                return
+        yield self.layouts[-1]
+
+
+class _Summary:
+    """Label and value side by side; stacked (the label above its value) when the
+    values' narrowest layouts would not fit beside the labels."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.rows: list[tuple[str, Any]] = []
+
+    def add_row(self, label: str, value: Any) -> None:
+        self.rows.append((label, value))
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+        from rich.padding import Padding
+        from rich.table import Table
+
+        labels = max(_width(label) for label, _ in self.rows)
+        values = max(Measurement.get(console, options, value).minimum for _, value in self.rows)
+        side_by_side = labels + values + 7 <= options.max_width  # 3 rules, 2 x 2 padding
+        table = Table(
+            title=_text(self.title), show_header=False, title_justify="left", expand=False
         )
-        return Text(f"{text}\nshape {array.shape}")
-    grid = Table.grid(padding=(0, 2))
-    for _ in range(rows.shape[1]):
-        grid.add_column(justify="right")
-    for row in rows:
-        grid.add_row(*(short_number(v, digits) for v in row))
-    return grid
+        if side_by_side:
+            # A fixed label column: when the table must shrink, the values adapt, not the labels.
+            table.add_column(style="bold", width=labels, overflow="fold")
+            table.add_column(overflow="fold")
+            for label, value in self.rows:
+                table.add_row(_text(label), value)
+        else:
+            table.add_column(overflow="fold")
+            for label, value in self.rows:
+                table.add_row(_text(label, style="bold"))
+                table.add_row(Padding(value, (0, 0, 0, 2)))
+        yield table
 
 
 def _point_text(at: dict[str, np.ndarray], digits: int) -> str:
@@ -162,14 +360,10 @@ def _point_text(at: dict[str, np.ndarray], digits: int) -> str:
     return ", ".join(parts) or "(no variables)"
 
 
-def _summary(title: str, result: Evaluation, digits: int) -> Any:
-    from rich.table import Table
-
-    table = Table(title=title, show_header=False, title_justify="left", expand=False)
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_row("expression", result.expression)
-    table.add_row("at", _point_text(result.at, digits))
+def _summary(title: str, result: Evaluation, digits: int) -> _Summary:
+    table = _Summary(title)
+    table.add_row("expression", _text(result.expression))
+    table.add_row("at", _text(_point_text(result.at, digits)))
     for name, value in result.at.items():
         if np.ndim(value) > 0:
             table.add_row(f"  {name}", _array_view(value, digits))
@@ -182,8 +376,6 @@ def evaluation_table(result: Evaluation, digits: int) -> RenderableType:
 
 
 def differentiation_table(result: Differentiation, digits: int) -> RenderableType:
-    from rich.table import Table
-
     table = _summary("gradcli diff", result, digits)
     if result.gradient is not None:
         label = "weighted gradient" if result.weighted else "gradient"
@@ -193,26 +385,32 @@ def differentiation_table(result: Differentiation, digits: int) -> RenderableTyp
         for name in result.wrt:
             table.add_row(f"Jacobian ∂value/∂{name}", _array_view(result.jacobian[name], digits))
     if result.hessian is not None:
-        labels, matrix = result.hessian
-        grid = Table(show_edge=False, box=None, padding=(0, 1))
-        grid.add_column("")
-        for label in labels:
-            grid.add_column(label, justify="right")
-        for label, row in zip(labels, matrix):
-            grid.add_row(label, *(short_number(v, digits) for v in row))
-        table.add_row("Hessian", grid)
+        table.add_row("Hessian", _hessian_view(*result.hessian, digits))
     if result.derivatives is not None:
         for name in result.wrt:
-            grid = Table(box=None, padding=(0, 2))
-            grid.add_column("order", justify="right")
-            grid.add_column(f"d^k/d{name}^k", justify="right")
-            grid.add_column("f^(k)/k!", justify="right")
-            for k, value in enumerate(result.derivatives[name], start=1):
-                grid.add_row(
-                    str(k), short_number(value, digits), short_number(_taylor(value, k), digits)
-                )
+            rows = [
+                (str(k), [short_number(value, digits), short_number(_taylor(value, k), digits)])
+                for k, value in enumerate(result.derivatives[name], start=1)
+            ]
+            grid = _LabeledGrid("order", [f"d^k/d{name}^k", "f^(k)/k!"], rows, padding=2)
             table.add_row(f"derivatives in {name} ({result.method})", grid)
     return table
+
+
+def _hessian_view(labels: list[str], matrix: np.ndarray, digits: int) -> Any:
+    """The Hessian's leading MAX_MATRIX_SIDE rows and columns; only those are formatted."""
+    from rich.console import Group
+
+    side = min(len(labels), MAX_MATRIX_SIDE)
+    rows = [(labels[i], [short_number(v, digits) for v in matrix[i, :side]]) for i in range(side)]
+    grid = _LabeledGrid("", labels[:side], rows, padding=1)
+    if side == len(labels):
+        return grid
+    note = (
+        f"showing rows and columns 1 to {side} ({labels[0]} to {labels[side - 1]}) "
+        f"of {len(labels):,}; {_ALL_VALUES}"
+    )
+    return Group(grid, _text(note, style="dim"))
 
 
 def _taylor(value: float, k: int) -> float:
@@ -225,10 +423,10 @@ def functions_table(entries: list[Any]) -> RenderableType:
 
     table = Table(title="functions of the expression language", title_justify="left")
     for column in ("signature", "what it computes", "kind"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for info in entries:
         kind = info.category + ("" if info.differentiable else ", not differentiable")
-        table.add_row(info.signature, info.summary, kind)
+        table.add_row(_text(info.signature), _text(info.summary), _text(kind))
     return table
 
 
@@ -323,42 +521,57 @@ def fixed(value: float | None, places: int) -> str:
 def limit_table(result: Any, digits: int) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
 
     places = max(digits - 1, 1)
-    tables: list[Any] = []
+    parts: list[Any] = []
     kind = "f'" if result.derivative_order == 1 else "f''"
+    columns = ("h", "estimate", "abs error", "rel error", "order")
     for sweep in result.sweeps.values():
-        table = Table(
-            title=f"{sweep.scheme} differences for {kind}({result.wrt}) of {result.expression}",
-            title_justify="left",
-        )
-        for column in ("h", "estimate", "abs error", "rel error", "order", ""):
-            table.add_column(column, justify="right")
-        for row in sweep.rows:
-            best = sweep.best is not None and row is sweep.best
-            table.add_row(
-                fixed(row.h, places),
-                fixed(row.estimate, places),
-                "" if row.abs_error is None else f"{row.abs_error:.2e}",
-                "" if row.rel_error is None else f"{row.rel_error:.2e}",
-                "" if row.order is None else f"{row.order:.2f}",
-                "◀ best" if best else "",
-                style="bold green" if best else None,
+        title = f"{sweep.scheme} differences for {kind}({result.wrt}) of {result.expression}"
+        rows = [
+            (
+                [
+                    fixed(row.h, places),
+                    fixed(row.estimate, places),
+                    "" if row.abs_error is None else f"{row.abs_error:.2e}",
+                    "" if row.rel_error is None else f"{row.rel_error:.2e}",
+                    "" if row.order is None else f"{row.order:.2f}",
+                ],
+                sweep.best is not None and row is sweep.best,
             )
-        tables.append(table)
-        tables.append(Text(f"exact (autograd) {kind} = {plain_number(result.exact)}"))
-        tables.append(Text(sweep.note, style="dim"))
+            for row in sweep.rows
+        ]
+        wide = Table(title=_text(title), title_justify="left")
+        for column in (*columns, ""):
+            wide.add_column(column, justify="right", overflow="fold")
+        for cells, best in rows:
+            wide.add_row(*cells, "◀ best" if best else "", style="bold green" if best else None)
+        # Too narrow for the columns: one record per step, a line per quantity.
+        records = Table(title=_text(title), title_justify="left", show_header=False)
+        records.add_column(overflow="fold")
+        records.add_column(justify="right", overflow="fold")
+        for cells, best in rows:
+            for number, (column, cell) in enumerate(zip(columns, cells)):
+                records.add_row(
+                    column,
+                    cell + (" ◀ best" if best and number == 0 else ""),
+                    style="bold green" if best else None,
+                    end_section=number == len(columns) - 1,
+                )
+        layouts = (wide, records)
+        parts.append(_FirstThatFits(*layouts))
+        parts.append(_text(f"exact (autograd) {kind} = {plain_number(result.exact)}"))
+        parts.append(_text(sweep.note, style="dim"))
         if sweep.extrapolation:
             extra = Table(title="Richardson extrapolation, by column", title_justify="left")
-            for column in ("column", "best estimate", "at h", "error estimate"):
-                extra.add_column(column, justify="right")
+            for column in ("column", "best estimate (all digits)", "at h", "error estimate"):
+                extra.add_column(column, justify="right", overflow="fold")
             for column in sweep.extrapolation:
                 extra.add_row(
                     f"removes h^{2 * column.level}" if column.level else "central",
-                    short_number(column.best, 17),
+                    plain_number(column.best),
                     fixed(column.best_h, places),
                     "" if column.error_estimate is None else f"{column.error_estimate:.2e}",
                 )
-            tables.append(extra)
-    return Group(*tables)
+            parts.append(extra)
+    return Group(*parts)
