@@ -41,6 +41,10 @@ array, about 20 MB and 1 s as JSON."""
 MAX_HESSIAN_SIZE = 2_000
 """Variables (flattened) a Hessian may span."""
 
+MAX_BACKWARD_WORK = 500_000
+"""Graph operations that the backward passes of a Jacobian or Hessian may walk in all
+(rows times the graph's size; about 16 µs each, so about 8 s)."""
+
 MAX_SWEEP_WORK = 400_000
 """Operations a ``limit`` sweep may run in all: the expression's operations times the
 evaluations its rows take (about 25 µs each on the tree-walking evaluator: 10 s)."""
@@ -304,6 +308,9 @@ def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str
             f"{entries // rows:,} variable elements; the limit is {MAX_JACOBIAN_ENTRIES:,}); pass "
             "--weights W for a vector-Jacobian product, or differentiate a part of the value"
         )
+    _check_backward_work(
+        "the Jacobian", rows, value, "pass --weights W for one vector-Jacobian product instead"
+    )
     flat = value.reshape((-1,))
     per_row = [_grads(flat[i], inputs, None, retain_graph=True) for i in range(rows)]
     return {
@@ -336,6 +343,11 @@ def _hessian(value: Tensor, inputs: list[Tensor], names: list[str]) -> tuple[lis
         return labels, matrix
     offsets = np.cumsum([0] + [t.numel() for t in inputs])
     firsts = engine.grad(value.reshape(()), inputs, create_graph=True, allow_unused=True)
+    for first in firsts:
+        if first is not None:
+            _check_backward_work(
+                "the Hessian", size, first, "differentiate by fewer variables with --wrt"
+            )
     for k, first in enumerate(firsts):
         if first is None:  # the value does not depend on this variable: its rows stay 0
             continue
@@ -485,6 +497,15 @@ def _finite_differences(
         result.warnings.append(f"the exact derivative is {exact} at this point")
     result.warnings.extend(_limit_warnings(value, sweeps))
     return result
+
+
+def _check_backward_work(what: str, rows: int, output: Tensor, advice: str) -> None:
+    size = engine.graph_size(output)
+    if rows * size > MAX_BACKWARD_WORK:
+        raise LimitError(
+            f"{what} needs {rows:,} backward passes through a graph of {size:,} operations: "
+            f"about {rows * size:,} in all, over the budget of {MAX_BACKWARD_WORK:,}; {advice}"
+        )
 
 
 def _not_smooth(tree: Any, scope: Scope, name: str, order: int) -> str:

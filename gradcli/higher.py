@@ -24,6 +24,10 @@ MAX_ORDER = 170
 
 METHODS = ("auto", "taylor", "nested")
 
+TAYLOR_WORK_BUDGET = 2_000_000
+"""Operations times order that Taylor mode may run: each operation's recurrence takes
+about 5 µs per order, so about 10 s."""
+
 NESTED_NODE_BUDGET = 250_000
 """Operations the last derivative's graph may hold in nested reverse mode.
 
@@ -69,6 +73,13 @@ def pure_derivatives(
             f"--order needs a scalar value, and this one has shape {tuple(value.shape)}; "
             "reduce it first, e.g. sum(...)"
         )
+    operations = len(_operations(tree, unique=False))
+    if method != "nested" and operations * order * len(names) > TAYLOR_WORK_BUDGET:
+        raise LimitError(
+            f"order {order} in {len(names)} variable(s) of an expression of {operations:,} "
+            f"operations is about {operations * order * len(names):,} steps of Taylor mode, over "
+            f"the budget of {TAYLOR_WORK_BUDGET:,}; ask for a lower order or fewer variables"
+        )
     missing = _without_taylor_rule(tree)
     if method == "taylor" and missing:
         raise UsageError(
@@ -105,15 +116,15 @@ def _note(warnings: list[str] | None, message: str) -> None:
         warnings.append(message)
 
 
-def _operations(tree: Any) -> list[str]:
-    """The op-table names an expression uses (operators and calls)."""
+def _operations(tree: Any, unique: bool = True) -> list[str]:
+    """The op-table names an expression uses (operators and calls), each once if ``unique``."""
     found = []
     for node in postorder(tree):
         if node.data == "call":
             found.append(str(node.children[0]))
         elif node.data not in STRUCTURAL:
             found.append(node.data)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found)) if unique else found
 
 
 def _without_taylor_rule(tree: Any) -> list[str]:
@@ -200,7 +211,7 @@ def _nested(tree: Any, scope: Scope, name: str, order: int, reason: str | None) 
     x = variables[name]
     current = evaluate(tree, Scope(variables=variables, source=scope.source)).reshape(())
     results: list[float] = []
-    size = _graph_size(current)
+    size = engine.graph_size(current)
     for k in range(order):
         if not current.requires_grad:
             results.extend([0.0] * (order - k))
@@ -212,7 +223,7 @@ def _nested(tree: Any, scope: Scope, name: str, order: int, reason: str | None) 
         current = current.reshape(())
         results.append(float(current.item()))
         if k + 1 < order:
-            size, previous = _graph_size(current), size
+            size, previous = engine.graph_size(current), size
             _check_budget(size, previous, k + 1, order, name, scope, reason)
     return results
 
@@ -220,18 +231,6 @@ def _nested(tree: Any, scope: Scope, name: str, order: int, reason: str | None) 
 _CHEAP_GRAPH = 2_000
 """Below this many nodes an order costs milliseconds, and the growth per order is still
 too irregular to extrapolate, so the budget is judged from here on."""
-
-
-def _graph_size(output: Tensor) -> int:
-    """How many operations the graph behind ``output`` holds."""
-    seen: set[int] = set()
-    stack = [output.grad_fn]
-    while stack:
-        node = stack.pop()
-        if node is not None and id(node) not in seen:
-            seen.add(id(node))
-            stack.extend(node._next)
-    return len(seen)
 
 
 def _check_budget(

@@ -169,3 +169,38 @@ def test_a_jacobian_at_its_cap_is_computed():
     doc = document("diff", "x*x", "--at", "x=arange(1000)")
     jacobian = doc["jacobian"]["x"]
     assert len(jacobian) == 1000 and jacobian[7][7] == 14.0 and jacobian[7][8] == 0.0
+
+
+# --- work budgets of the Jacobian, the Hessian and Taylor mode -----------------------------
+
+
+def _terms(count, variable):
+    return "+".join(f"sin({i}*{variable})" for i in range(1, count + 1))
+
+
+def test_a_jacobian_over_its_work_budget_is_refused():
+    code, out, err = run("diff", "-", "--at", "x=linspace(0,1,1000)", stdin=_terms(200, "x"))
+    assert code == 2 and out == ""
+    assert "1,000 backward passes through a graph of 600 operations" in err and "--weights" in err
+
+
+def test_a_hessian_over_its_work_budget_is_refused():
+    terms = "+".join(f"sin({i}*x[{i % 2000}])" for i in range(1, 3001))
+    code, out, err = run("diff", "-", "--at", "x=ones(2000)", "--hessian", stdin=terms)
+    assert code == 2 and out == "" and "2,000 backward passes" in err and "--wrt" in err
+
+
+def test_a_large_hessian_of_a_small_graph_is_computed():
+    doc = document("diff", "sum(x)**2", "--at", "x=arange(2000)/2000", "--hessian")
+    matrix = doc["hessian"]["matrix"]
+    assert len(matrix) == 2000 and matrix[3][1999] == 2.0
+
+
+def test_taylor_mode_over_its_work_budget_is_refused():
+    code, out, err = run("diff", "-", "--at", "x=0.3", "--order", "170", stdin=_terms(5000, "x"))
+    assert code == 2 and out == "" and "14,999 operations" in err and "lower order" in err
+    doc = document("diff", "-", "--at", "x=0.3", "--order", "20", stdin=_terms(200, "x"))
+    exact = sum(
+        i**20 * math.sin(i * 0.3) for i in range(1, 201)
+    )  # d^20/dx^20 sin(ix) = i^20 sin(ix)
+    assert doc["derivatives"]["x"][19] == pytest.approx(exact, rel=1e-9)

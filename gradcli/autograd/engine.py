@@ -67,6 +67,18 @@ def grad(
     return results
 
 
+def graph_size(output: Tensor) -> int:
+    """How many operations the graph behind ``output`` holds (what a backward pass walks)."""
+    seen: set[int] = set()
+    stack = [output.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is not None and id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node._next)
+    return len(seen)
+
+
 def _root_gradients(outputs: tuple[Tensor, ...], given: Sequence[Any] | None) -> list[Tensor]:
     """The gradient each output starts with: given, or 1 for a one-element output."""
     if given is None:
