@@ -136,7 +136,7 @@ SUMMARY_THRESHOLD = 24
 EDGE_ITEMS = 3
 MAX_MATRIX_SIDE = 12
 """Hessians show at most this many rows and columns, with a note."""
-_ALL_VALUES = "use -o json or -o plain for all"
+_ALL_VALUES = "use -o json for all"
 
 
 def _text(value: str, style: str = "") -> Any:
@@ -201,7 +201,7 @@ class _ArrayView:
         if self.gridded:
             widest = self._grid_width()
         else:
-            widest = max(map(_width, self._numpy(10**9).splitlines()))
+            widest = max(map(_width, [*self._numpy(10**9).splitlines(), self._note()]))
         return Measurement(narrowest, max(narrowest, widest))
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
