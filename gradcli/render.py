@@ -322,9 +322,14 @@ class _Summary:
     def __init__(self, title: str) -> None:
         self.title = title
         self.rows: list[tuple[str, Any]] = []
+        self.laid_out: list[Any] = []
 
-    def add_row(self, label: str, value: Any) -> None:
+    def add_row(self, label: str, value: Any, wraps: bool = False) -> None:
+        """``wraps``: text that may break anywhere (the expression), so its width never
+        decides the layout."""
         self.rows.append((label, value))
+        if not wraps:
+            self.laid_out.append(value)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         from rich.measure import Measurement
@@ -332,7 +337,7 @@ class _Summary:
         from rich.table import Table
 
         labels = max(_width(label) for label, _ in self.rows)
-        values = max(Measurement.get(console, options, value).minimum for _, value in self.rows)
+        values = max(Measurement.get(console, options, v).minimum for v in self.laid_out)
         side_by_side = labels + values + 7 <= options.max_width  # 3 rules, 2 x 2 padding
         table = Table(
             title=_text(self.title), show_header=False, title_justify="left", expand=False
@@ -362,8 +367,8 @@ def _point_text(at: dict[str, np.ndarray], digits: int) -> str:
 
 def _summary(title: str, result: Evaluation, digits: int) -> _Summary:
     table = _Summary(title)
-    table.add_row("expression", _text(result.expression))
-    table.add_row("at", _text(_point_text(result.at, digits)))
+    table.add_row("expression", _text(result.expression), wraps=True)
+    table.add_row("at", _text(_point_text(result.at, digits)), wraps=True)
     for name, value in result.at.items():
         if np.ndim(value) > 0:
             table.add_row(f"  {name}", _array_view(value, digits))
