@@ -17,7 +17,7 @@ import numpy as np
 
 from gradcli.autograd import creation, engine
 from gradcli.autograd.function import no_grad
-from gradcli.autograd.table import OPS
+from gradcli.autograd.table import ALIASES, OPS
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.errors import ExpressionError, LimitError, ShapeError, UsageError
 from gradcli.language import (
@@ -88,9 +88,12 @@ def parse_binding(text: str, seen: Sequence[str] = ()) -> tuple[str, str]:
     name = name.strip()
     if not sep or not value.strip():
         raise UsageError(f'--at {text!r}: write NAME=VALUE, e.g. --at x=1 or --at "v=[1,2,3]"')
-    if not name.isidentifier():
-        raise UsageError(f"--at {text!r}: {name!r} is not a valid variable name")
-    if name in OPS:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
+        raise UsageError(
+            f"--at {text!r}: {name!r} is not a variable name (letters, digits and _, "
+            "starting with a letter or _)"
+        )
+    if name in OPS or name in ALIASES:
         raise UsageError(f"--at {text!r}: {name!r} is a function; choose another variable name")
     if name in seen:
         raise UsageError(f"--at {text!r}: {name!r} is bound twice")

@@ -168,6 +168,8 @@ def test_ctrl_c_while_modules_load_exits_130_quietly():
         (("eval", "x", "--at", "y=1", "--at", "x=y"), "a value cannot refer to another variable"),
         (("eval", "x", "--at", "x=y", "--at", "y=1"), "a value cannot refer to another variable"),
         (("eval", "x", "--at", "x=1,y=2"), "give one --at per variable, e.g. --at x=1 --at y=2"),
+        (("eval", "1", "--at", "π=3"), "'π' is not a variable name"),
+        (("eval", "1", "--at", "ln=3"), "'ln' is a function"),
         (("limit", "x*(x>0)", "--at", "x=1", "--scheme", "complex"), "and > is not;"),
     ],
 )
