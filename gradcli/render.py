@@ -511,23 +511,36 @@ def limit_plain(result: Any) -> str:
     return "\n".join(lines)
 
 
-def fixed(value: float | None, places: int) -> str:
-    """Fixed-point like the seed's ``{:.5f}``, switching to exponent form for tiny or huge values."""
+def fixed(value: float | None, digits: int) -> str:
+    """A number of a limit table: fixed-point like the seed's ``{:.5f}`` (digits=6), with
+    more places where a small value needs them to keep ``digits`` significant digits;
+    exponent form below ``10**-(digits-1)`` and from a million."""
     if value is None:
         return ""
     value = float(value)
     if not math.isfinite(value):
         return str(value)
-    if value == 0 or 10.0**-places <= abs(value) < 1e6:
+    places = max(digits - 1, 1)
+    if value == 0:
         return f"{value:.{places}f}"
-    return f"{value:.{max(places - 2, 1)}e}"
+    if 10.0**-places <= abs(value) < 1e6:
+        return f"{value:.{max(places, digits - 1 - math.floor(math.log10(abs(value))))}f}"
+    return f"{value:.{places}e}"
+
+
+def _step(h: float, digits: int) -> str:
+    """A step in the seed's ``0.00001`` form, or as ``1e-06`` or ``0.015625``, where that is
+    exact (steps are usually round); otherwise as ``fixed`` shows it."""
+    for short in (f"{h:.{max(digits - 1, 1)}f}", f"{h:.{digits}g}"):
+        if float(short) == h:
+            return short
+    return fixed(h, digits)
 
 
 def limit_table(result: Any, digits: int) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
 
-    places = max(digits - 1, 1)
     parts: list[Any] = []
     kind = "f'" if result.derivative_order == 1 else "f''"
     columns = ("h", "estimate", "abs error", "rel error", "order")
@@ -536,8 +549,8 @@ def limit_table(result: Any, digits: int) -> RenderableType:
         rows = [
             (
                 [
-                    fixed(row.h, places),
-                    fixed(row.estimate, places),
+                    _step(row.h, digits),
+                    fixed(row.estimate, digits),
                     "" if row.abs_error is None else f"{row.abs_error:.2e}",
                     "" if row.rel_error is None else f"{row.rel_error:.2e}",
                     "" if row.order is None else f"{row.order:.2f}",
@@ -569,13 +582,13 @@ def limit_table(result: Any, digits: int) -> RenderableType:
         parts.append(_text(sweep.note, style="dim"))
         if sweep.extrapolation:
             extra = Table(title="Richardson extrapolation, by column", title_justify="left")
-            for column in ("column", "best estimate (all digits)", "at h", "error estimate"):
+            for column in ("column", "best (every digit)", "at h", "error estimate"):
                 extra.add_column(column, justify="right", overflow="fold")
             for column in sweep.extrapolation:
                 extra.add_row(
                     f"removes h^{2 * column.level}" if column.level else "central",
                     plain_number(column.best),
-                    fixed(column.best_h, places),
+                    _step(column.best_h, digits),
                     "" if column.error_estimate is None else f"{column.error_estimate:.2e}",
                 )
             parts.append(extra)

@@ -159,6 +159,22 @@ def test_digits_are_honoured_in_eval_and_limit():
     assert_nothing_cut(out)
 
 
+def test_limit_keeps_significant_digits_of_small_numbers_and_shows_steps_exactly():
+    out = show(render.limit_table(limit("x**2/10000", "x=1", scheme="central", steps=7), 6))
+    assert out.count("0.000200000") == 7  # f' = 2e-4 to 6 digits, not 0.00020
+    assert {"0.10000", "0.00001", "1e-06"} <= words(out)
+    out = show(
+        render.limit_table(limit("exp(x)", "x=0", scheme="central", h=0.25, shrink=2, steps=6), 6)
+    )
+    assert {"0.12500", "0.015625", "0.0078125"} <= words(out)  # not 0.01562, 0.00781
+    assert [render.fixed(v, 6) for v in (2.3, 1234.5678, 1.5e-7, 2e6)] == [
+        "2.30000",
+        "1234.56780",
+        "1.50000e-07",
+        "2.00000e+06",
+    ]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_limit_rows_stay_whole_when_narrow(width):
     result = limit("3*x**2-4*x", "x=1")
@@ -166,7 +182,7 @@ def test_limit_rows_stay_whole_when_narrow(width):
     assert_nothing_cut(out)
     on_screen = words(out)
     for row in result.sweeps["forward"].rows:
-        assert render.fixed(row.estimate, 11) in on_screen
+        assert render.fixed(row.estimate, 12) in on_screen
         assert f"{row.abs_error:.2e}" in on_screen
     assert out.count("◀ best") == 1
 
