@@ -243,9 +243,15 @@ class _LabeledGrid:
     """
 
     def __init__(
-        self, corner: str, columns: list[str], rows: list[tuple[str, list[str]]], padding: int
+        self,
+        corner: str,
+        columns: list[str],
+        rows: list[tuple[str, list[str]]],
+        padding: int,
+        labels: str = "right",
     ) -> None:
         self.corner = corner
+        self.labels = labels
         self.columns = columns
         self.rows = rows
         self.padding = padding
@@ -282,7 +288,7 @@ class _LabeledGrid:
         blocks = self._blocks(options.max_width)
         for number, block in enumerate(blocks):
             grid = Table(box=None, padding=(0, self.padding), show_edge=False)
-            grid.add_column(_text(self.corner), justify="right", overflow="fold")
+            grid.add_column(_text(self.corner), justify=self.labels, overflow="fold")
             for k in block:
                 grid.add_column(_text(self.columns[k]), justify="right", overflow="fold")
             for label, cells in self.rows:
@@ -408,7 +414,7 @@ def _hessian_view(labels: list[str], matrix: np.ndarray, digits: int) -> Any:
 
     side = min(len(labels), MAX_MATRIX_SIDE)
     rows = [(labels[i], [short_number(v, digits) for v in matrix[i, :side]]) for i in range(side)]
-    grid = _LabeledGrid("", labels[:side], rows, padding=1)
+    grid = _LabeledGrid("", labels[:side], rows, padding=1, labels="left")
     if side == len(labels):
         return grid
     note = (
