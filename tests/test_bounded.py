@@ -1,26 +1,9 @@
 """Every command finishes or refuses quickly: work budgets, size caps, one function per command."""
 
-import json
 import math
 
 import pytest
-from typer.testing import CliRunner
-
-from gradcli.cli import app
-
-runner = CliRunner()
-
-
-def run(*args, stdin=None):
-    result = runner.invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def document(*args, stdin=None):
-    code, out, err = run(*args, "-o", "json", stdin=stdin)
-    assert code == 0, err
-    return json.loads(out)
-
+from clirun import document, run
 
 # --- --order: overflow is a result; nested reverse mode only within its budget --------------
 

@@ -9,26 +9,13 @@ import sys
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clirun import document, run
 
 from gradcli.cli import app
 
-runner = CliRunner()
-
-
-def run(*args, stdin=None):
-    result = runner.invoke(app, list(args), input=stdin)
-    # CliRunner swallows a crash (exit 1, empty stderr, no traceback), so an
-    # assertion on stderr alone would pass; re-raise it instead.
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
 
 def diff_json(*args):
-    code, out, err = run("diff", *args, "-o", "json")
-    assert code == 0, err
-    return json.loads(out)
+    return document("diff", *args)
 
 
 # --- the seed rows that use diff -------------------------------------------------------

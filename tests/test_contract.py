@@ -3,23 +3,7 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
-
-from gradcli.cli import app
-
-runner = CliRunner()
-
-
-def run(*args, stdin=None):
-    result = runner.invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def document(*args):
-    code, out, err = run(*args, "-o", "json")
-    assert code == 0, err
-    return json.loads(out)
-
+from clirun import document, run
 
 # --- diff --format json: the documented keys for every combination of options ----------
 

@@ -46,6 +46,16 @@ SMOOTH = [
 POINTS = [-1.3, 0.4, 0.7, 2.1]
 
 
+# Seed row S0.1: forward differences of 3x^2 - 4x at x = 1, h = 0.1 ... 1e-5.
+SEED_S0_1 = [
+    2.3000000000000043,
+    2.029999999999976,
+    2.0029999999993104,
+    2.000299999997956,
+    2.0000300000155837,
+]
+
+
 def seed_f(x):
     return 3 * x**2 - 4 * x
 
@@ -57,13 +67,7 @@ def seed_f(x):
 
 def test_seed_s0_1_estimates_are_exact():
     s = sweep(seed_f, 1, exact=2.0)
-    assert [r.estimate for r in s.rows] == [
-        2.3000000000000043,
-        2.029999999999976,
-        2.0029999999993104,
-        2.000299999997956,
-        2.0000300000155837,
-    ]
+    assert [r.estimate for r in s.rows] == SEED_S0_1
     assert s.scheme == "forward"
     assert s.derivative_order == 1
     assert s.extrapolation is None
@@ -332,13 +336,7 @@ def test_default_forward_sweep_is_seed_s0_1():
         ],
     ):
         assert [r.h for r in s.rows] == [0.1, 0.01, 0.001, 0.0001, 1e-05]
-        assert [r.estimate for r in s.rows] == [
-            2.3000000000000043,
-            2.029999999999976,
-            2.0029999999993104,
-            2.000299999997956,
-            2.0000300000155837,
-        ]
+        assert [r.estimate for r in s.rows] == SEED_S0_1
         assert s.best is s.rows[-1]
 
 

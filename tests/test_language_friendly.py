@@ -1,33 +1,21 @@
 """The language meets people halfway: pasted mathematical text, max/min as people mean
 them, ln, and errors in the language's own words. All through the real command."""
 
-import json
 import math
 
 import numpy as np
 import pytest
+from clirun import document, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 import gradcli
-from gradcli.cli import app
 from gradcli.language import evaluate_source
-
-runner = CliRunner()
 
 TIMES, MINUS = "\N{MULTIPLICATION SIGN}", "\N{MINUS SIGN}"
 
 
-def run(*args, stdin=None):
-    result = runner.invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def json_of(*args):
-    code, out, err = run(*args, "-o", "json")
-    assert code == 0, err
-    return json.loads(out)
+json_of = document
 
 
 def assert_clean_error(args, message, stdin=None):

@@ -3,12 +3,9 @@
 import json
 import math
 
+import clirun
 import pytest
-from typer.testing import CliRunner
 
-from gradcli.cli import app
-
-runner = CliRunner()
 SEED_ESTIMATES = [
     2.3000000000000043,
     2.029999999999976,
@@ -19,8 +16,7 @@ SEED_ESTIMATES = [
 
 
 def run(*args):
-    result = runner.invoke(app, ["limit", *args])
-    return result.exit_code, result.stdout, result.stderr
+    return clirun.run("limit", *args)
 
 
 def test_s0_1_json_rows_carry_the_unrounded_floats():

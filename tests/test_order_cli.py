@@ -4,6 +4,7 @@ import json
 import math
 
 import pytest
+from clirun import document
 from typer.testing import CliRunner
 
 from gradcli.cli import app
@@ -12,9 +13,7 @@ runner = CliRunner()
 
 
 def derivatives(expression, *args):
-    result = runner.invoke(app, ["diff", expression, *args, "-o", "json"])
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    return document("diff", expression, *args)
 
 
 def test_s2_3_second_derivative_of_x_squared():
