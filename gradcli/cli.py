@@ -67,6 +67,8 @@ class _Group(TyperGroup):
             if collecting:
                 gc.enable()
         code = result if isinstance(result, int) else ExitStatus.OK
+        if code == ExitStatus.INTERRUPTED:  # typer turns KeyboardInterrupt into Exit(130)
+            _fail("interrupted", ExitStatus.INTERRUPTED, debug=False)
         sys.exit(code)
 
 
