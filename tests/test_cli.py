@@ -300,12 +300,12 @@ def test_the_cyclic_gc_is_back_on_after_a_command():
 
 
 def test_ctrl_c_exits_130_without_a_traceback(monkeypatch):
-    from gradcli import calculus
+    from gradcli import compute
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(calculus, "differentiate", interrupted)
+    monkeypatch.setattr(compute, "differentiate", interrupted)
     assert run("diff", "x", "--at", "x=1") == (130, "", "error: interrupted\n")
 
 

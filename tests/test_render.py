@@ -14,9 +14,10 @@ from hypothesis.extra import numpy as hnp
 from rich.console import Console
 from typer.testing import CliRunner
 
-from gradcli import calculus, render
+from gradcli import compute
 from gradcli.autograd.table import OPS
 from gradcli.cli import app
+from gradcli.render import numbers, tables
 
 BOX = "│┃┆┊║┌┐└┘├┤┬┴┼─━┏┓┗┛┣┫┳┻╋┡┩╇"
 WIDTHS = (80, 40)
@@ -46,15 +47,15 @@ def assert_nothing_cut(out):
 
 
 def evaluation(expression, *at, seed=None):
-    return calculus.evaluate_expression(expression, calculus.bind(list(at), seed))
+    return compute.evaluate_expression(expression, compute.bind(list(at), seed))
 
 
 def differentiation(expression, *at, seed=None, **options):
-    return calculus.differentiate(expression, calculus.bind(list(at), seed), **options)
+    return compute.differentiate(expression, compute.bind(list(at), seed), **options)
 
 
 def limit(expression, *at, **options):
-    return calculus.finite_differences(expression, calculus.bind(list(at)), **options)
+    return compute.finite_differences(expression, compute.bind(list(at)), **options)
 
 
 # --- user text, literally ---------------------------------------------------------------
@@ -76,11 +77,11 @@ BRACKETS = [
 @pytest.mark.parametrize(("command", "expression", "at", "options"), BRACKETS)
 def test_expressions_with_brackets_are_shown_as_typed(command, expression, at, options):
     if command == "eval":
-        table = render.evaluation_table(evaluation(expression, *at), 6)
+        table = tables.evaluation_table(evaluation(expression, *at), 6)
     elif command == "diff":
-        table = render.differentiation_table(differentiation(expression, *at, **options), 6)
+        table = tables.differentiation_table(differentiation(expression, *at, **options), 6)
     else:
-        table = render.limit_table(limit(expression, *at, **options), 6)
+        table = tables.limit_table(limit(expression, *at, **options), 6)
     out = show(table)
     assert expression in out
     if command == "limit":
@@ -91,21 +92,21 @@ def test_expressions_with_brackets_are_shown_as_typed(command, expression, at, o
 
 def test_the_functions_table_shows_every_signature_and_summary_as_written():
     entries = [info for info in OPS.values() if info.category != "comparison"]
-    wide = show(render.functions_table(entries), width=200)
+    wide = show(tables.functions_table(entries), width=200)
     for info in entries:
         assert info.signature in wide and info.summary in wide
     assert "cat([x, y, ...], dim=0)" in wide and "x limited to [min, max]" in wide
     for width in WIDTHS:
-        out = show(render.functions_table(entries), width)
+        out = show(tables.functions_table(entries), width)
         assert_nothing_cut(out)
-    on_screen = words(show(render.functions_table(entries), 80))
+    on_screen = words(show(tables.functions_table(entries), 80))
     for info in entries:
         assert set(info.signature.split()) <= on_screen, info.signature
 
 
 def test_a_variable_label_with_brackets_is_not_markup():
     result = differentiation("sum(w**2)", "w=[[1,2],[3,4]]", hessian=True)
-    out = show(render.differentiation_table(result, 6))
+    out = show(tables.differentiation_table(result, 6))
     for label in ("w[0,0]", "w[0,1]", "w[1,0]", "w[1,1]"):
         assert out.count(label) == 2  # a row and a column
 
@@ -116,58 +117,58 @@ def test_a_variable_label_with_brackets_is_not_markup():
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_wide_random_matrix_wraps_instead_of_cutting_numbers(width):
     result = evaluation("randn(2,8)", seed=0)
-    out = show(render.evaluation_table(result, 6), width)
+    out = show(tables.evaluation_table(result, 6), width)
     assert_nothing_cut(out)
     on_screen = words(out.replace("[", " ").replace("]", " "))
     for value in result.value.flat:
-        assert render.short_number(value, 6) in on_screen
+        assert numbers.short_number(value, 6) in on_screen
     assert "shape (2, 8)" in out
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_hessian_labels_and_values_are_whole(width):
     result = differentiation("sum(w**3)", "w=randn(3,3)", seed=0, hessian=True)
-    out = show(render.differentiation_table(result, 6), width)
+    out = show(tables.differentiation_table(result, 6), width)
     assert_nothing_cut(out)
     on_screen = words(out)
     labels, matrix = result.hessian
     assert set(labels) <= on_screen
     for value in np.diag(matrix):
-        assert render.short_number(value, 6) in on_screen
+        assert numbers.short_number(value, 6) in on_screen
     assert np.allclose(np.diag(matrix), 6 * result.at["w"].reshape(-1), rtol=1e-15)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_digits_17_shows_17_digits_in_the_order_table(width):
     result = differentiation("exp(sin(x))", "x=0.5", order=5)
-    out = show(render.differentiation_table(result, 17), width)
+    out = show(tables.differentiation_table(result, 17), width)
     assert_nothing_cut(out)
     on_screen = words(out)
     for k, value in enumerate(result.derivatives["x"], start=1):
-        shown = render.short_number(value, 17)
+        shown = numbers.short_number(value, 17)
         assert len(re.sub(r"[-.]|e.*", "", shown).lstrip("0")) >= 16  # all 17 (a last 0 may go)
         assert shown in on_screen
-        assert render.short_number(value / math.factorial(k), 17) in on_screen
+        assert numbers.short_number(value / math.factorial(k), 17) in on_screen
 
 
 def test_digits_are_honoured_in_eval_and_limit():
-    out = show(render.evaluation_table(evaluation("pi"), 17))
+    out = show(tables.evaluation_table(evaluation("pi"), 17))
     assert "3.1415926535897931" in out
-    out = show(render.limit_table(limit("exp(x)", "x=1", scheme="central", h=0.1, steps=9), 12))
+    out = show(tables.limit_table(limit("exp(x)", "x=1", scheme="central", h=0.1, steps=9), 12))
     estimates = re.findall(r"│ +(2\.7\d*) │", out)
     assert len(estimates) == 9 and all(len(e) == 13 for e in estimates)  # 12 digits
     assert_nothing_cut(out)
 
 
 def test_limit_keeps_significant_digits_of_small_numbers_and_shows_steps_exactly():
-    out = show(render.limit_table(limit("x**2/10000", "x=1", scheme="central", steps=7), 6))
+    out = show(tables.limit_table(limit("x**2/10000", "x=1", scheme="central", steps=7), 6))
     assert out.count("0.000200000") == 7  # f' = 2e-4 to 6 digits, not 0.00020
     assert {"0.10000", "0.00001", "1e-06"} <= words(out)
     out = show(
-        render.limit_table(limit("exp(x)", "x=0", scheme="central", h=0.25, shrink=2, steps=6), 6)
+        tables.limit_table(limit("exp(x)", "x=0", scheme="central", h=0.25, shrink=2, steps=6), 6)
     )
     assert {"0.12500", "0.015625", "0.0078125"} <= words(out)  # not 0.01562, 0.00781
-    assert [render.fixed(v, 6) for v in (2.3, 1234.5678, 1.5e-7, 2e6)] == [
+    assert [numbers.fixed(v, 6) for v in (2.3, 1234.5678, 1.5e-7, 2e6)] == [
         "2.30000",
         "1234.56780",
         "1.50000e-07",
@@ -178,18 +179,18 @@ def test_limit_keeps_significant_digits_of_small_numbers_and_shows_steps_exactly
 @pytest.mark.parametrize("width", WIDTHS)
 def test_limit_rows_stay_whole_when_narrow(width):
     result = limit("3*x**2-4*x", "x=1")
-    out = show(render.limit_table(result, 12), width)
+    out = show(tables.limit_table(result, 12), width)
     assert_nothing_cut(out)
     on_screen = words(out)
     for row in result.sweeps["forward"].rows:
-        assert render.fixed(row.estimate, 12) in on_screen
+        assert numbers.fixed(row.estimate, 12) in on_screen
         assert f"{row.abs_error:.2e}" in on_screen
     assert out.count("◀ best") == 1
 
 
 def test_a_jacobian_and_arrays_at_40_columns():
     result = differentiation("x*x", "x=arange(8)")
-    out = show(render.differentiation_table(result, 17), 40)
+    out = show(tables.differentiation_table(result, 17), 40)
     assert_nothing_cut(out)
     assert {"14", "12", "49"} <= words(out.replace("[", " ").replace("]", " "))
 
@@ -209,8 +210,8 @@ def corners(n):
     width=st.integers(40, 160),
 )
 def test_every_number_shown_is_whole_and_a_summary_says_so(array, digits, width):
-    result = calculus.Evaluation("x", {"x": array}, array)
-    out = show(render.evaluation_table(result, digits), width)
+    result = compute.Evaluation("x", {"x": array}, array)
+    out = show(tables.evaluation_table(result, digits), width)
     assert_nothing_cut(out)
     on_screen = words(out.replace("[", " ").replace("]", " "))
     rows = np.atleast_2d(array)
@@ -222,7 +223,7 @@ def test_every_number_shown_is_whole_and_a_summary_says_so(array, digits, width)
             shown = np.take(shown, corners(n), axis=axis)
         assert f"showing {shown.size:,} of {array.size:,} values" in flat(out)
     for value in shown.flat:
-        assert render.short_number(value, digits) in on_screen
+        assert numbers.short_number(value, digits) in on_screen
 
 
 # --- big arrays: summarised with a note, quickly ---------------------------------------------
@@ -231,10 +232,10 @@ def test_every_number_shown_is_whole_and_a_summary_says_so(array, digits, width)
 def test_a_big_hessian_shows_its_first_rows_and_columns_and_says_so():
     labels = [f"x[{i}]" for i in range(2000)]
     matrix = np.add.outer(np.arange(2000.0), np.arange(2000.0) / 10000)
-    result = calculus.Differentiation(
+    result = compute.Differentiation(
         "sum(x)**2", {"x": np.arange(2000.0)}, np.float64(1), wrt=["x"], hessian=(labels, matrix)
     )
-    out = show(render.differentiation_table(result, 6))
+    out = show(tables.differentiation_table(result, 6))
     assert "showing rows and columns 1 to 12 (x[0] to x[11]) of 2,000" in flat(out)
     assert "use -o json for all" in flat(out)
     on_screen = words(out)
@@ -243,7 +244,7 @@ def test_a_big_hessian_shows_its_first_rows_and_columns_and_says_so():
 
 
 def test_a_long_vector_says_how_many_values_are_shown():
-    out = show(render.evaluation_table(evaluation("arange(30)"), 6))
+    out = show(tables.evaluation_table(evaluation("arange(30)"), 6))
     assert "shape (30,): showing 6 of 30 values; use -o json for all" in flat(out)
     assert {"0", "2", "27", "29"} <= words(out.replace("[", " ").replace("]", " "))
 
@@ -271,7 +272,7 @@ def coefficients(out):
 )
 def test_taylor_column_is_the_series_coefficient(expression, at, coefficient):
     result = differentiation(expression, at, order=10)
-    printed = coefficients(show(render.differentiation_table(result, 17), 120))
+    printed = coefficients(show(tables.differentiation_table(result, 17), 120))
     assert sorted(printed) == list(range(1, 11))
     for k, value in printed.items():
         assert value == pytest.approx(coefficient(k), rel=1e-12), k

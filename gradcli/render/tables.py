@@ -1,124 +1,22 @@
-"""Results as text: rich tables for people, bare numbers for shells, strict JSON.
+"""Results as rich tables for people. Rich is imported here only, when a table is asked for.
 
-Rendering never computes; it formats what ``gradcli.calculus`` (and the other
-computing modules) returned. Rich is imported only for table output.
+Every piece of user text is shown literally and no number is cut: wide arrays
+wrap or are summarised with a note saying so.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gradcli.render.numbers import fixed, plain_number, short_number
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from gradcli.calculus import Differentiation, Evaluation
-
-
-# --- numbers ----------------------------------------------------------------------
-
-_NONFINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
-
-
-def json_number(value: float) -> float | str:
-    """A float for JSON: itself (shortest round-trip), or a string for NaN and infinities."""
-    value = float(value)
-    if math.isnan(value):
-        return "NaN"
-    return _NONFINITE.get(value, value)
-
-
-def json_array(array: Any) -> Any:
-    """A number for a scalar, nested lists for an array (non-finite numbers as strings)."""
-    array = np.asarray(array, dtype=np.float64)
-    if array.ndim == 0:
-        return json_number(array)
-    return [json_array(row) for row in array] if array.ndim > 1 else [json_number(v) for v in array]
-
-
-def plain_number(value: float) -> str:
-    """Python's shortest round-trip form: ``12.0``, ``2.3000000000000043``, ``nan``."""
-    return repr(float(value))
-
-
-def _rows(array: np.ndarray) -> np.ndarray:
-    """An array of two or more dimensions as a matrix of its last axis (empty ones too)."""
-    return array.reshape(int(np.prod(array.shape[:-1])), array.shape[-1])
-
-
-def plain_array(array: Any) -> str:
-    """One line per row, numbers separated by tabs; a scalar is one number."""
-    array = np.asarray(array, dtype=np.float64)
-    if array.ndim <= 1:
-        return "\t".join(plain_number(v) for v in np.atleast_1d(array))
-    return "\n".join("\t".join(plain_number(v) for v in row) for row in _rows(array))
-
-
-def short_number(value: float, digits: int) -> str:
-    """A number for people: ``digits`` significant digits, no trailing noise."""
-    value = float(value)
-    if math.isnan(value) or math.isinf(value):
-        return str(value)
-    text = f"{value:.{digits}g}"
-    return "0" if text == "-0" else text
-
-
-def to_json(document: dict[str, Any]) -> str:
-    """One strict RFC 8259 document (no NaN/Infinity literals)."""
-    return json.dumps(document, allow_nan=False, ensure_ascii=False)
-
-
-# --- eval and diff ------------------------------------------------------------------
-
-
-def evaluation_document(result: Evaluation) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "expression": result.expression,
-        "at": {name: json_array(v) for name, v in result.at.items()},
-        "value": json_array(result.value),
-    }
-    if result.warnings:
-        document["warnings"] = list(result.warnings)
-    return document
-
-
-def differentiation_document(result: Differentiation) -> dict[str, Any]:
-    document = evaluation_document(result)
-    warnings = document.pop("warnings", None)
-    document["wrt"] = list(result.wrt)
-    if result.gradient is not None:
-        document["gradient"] = {n: json_array(g) for n, g in result.gradient.items()}
-    if result.jacobian is not None:
-        document["jacobian"] = {n: json_array(j) for n, j in result.jacobian.items()}
-    if result.derivatives is not None:
-        document["derivatives"] = {n: json_array(d) for n, d in result.derivatives.items()}
-        document["method"] = result.method
-    if result.hessian is not None:
-        labels, matrix = result.hessian
-        document["hessian"] = {"variables": labels, "matrix": json_array(matrix)}
-    if warnings:
-        document["warnings"] = warnings
-    return document
-
-
-def evaluation_plain(result: Evaluation) -> str:
-    return plain_array(result.value)
-
-
-def differentiation_plain(result: Differentiation) -> str:
-    """Only the derivatives, one block per variable in --wrt order.
-
-    A scalar or vector block is one line, so variables are one line each; once
-    any block takes several lines (a matrix), a blank line separates the blocks.
-    """
-    if result.hessian is not None:
-        return plain_array(result.hessian[1])
-    table = result.derivatives or result.gradient or result.jacobian or {}
-    blocks = [plain_array(table[name]) for name in result.wrt]
-    return ("\n\n" if any("\n" in block for block in blocks) else "\n").join(blocks)
+    from gradcli.compute import Differentiation, Evaluation
 
 
 # --- tables -------------------------------------------------------------------------
@@ -439,99 +337,6 @@ def functions_table(entries: list[Any]) -> RenderableType:
         kind = info.category + ("" if info.differentiable else ", not differentiable")
         table.add_row(_text(info.signature), _text(info.summary), _text(kind))
     return table
-
-
-# --- limit ------------------------------------------------------------------------------
-
-
-def _row_document(row: Any) -> dict[str, Any]:
-    document = {"h": row.h, "estimate": json_number(row.estimate)}
-    for key in ("abs_error", "rel_error", "order"):
-        value = getattr(row, key)
-        document[key] = None if value is None else json_number(value)
-    return document
-
-
-def _sweep_document(sweep: Any) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "scheme": sweep.scheme,
-        "rows": [_row_document(row) for row in sweep.rows],
-        "best": None
-        if sweep.best is None
-        else {
-            "h": sweep.best.h,
-            "estimate": json_number(sweep.best.estimate),
-            "abs_error": None
-            if sweep.best.abs_error is None
-            else json_number(sweep.best.abs_error),
-        },
-        "note": sweep.note,
-    }
-    if sweep.extrapolation:
-        document["extrapolation"] = [
-            {
-                "level": column.level,
-                "best": json_number(column.best),
-                "h": column.best_h,
-                "error_estimate": None
-                if column.error_estimate is None
-                else json_number(column.error_estimate),
-            }
-            for column in sweep.extrapolation
-        ]
-    return document
-
-
-def limit_document(result: Any) -> dict[str, Any]:
-    """The contract's shape; with --scheme all, one block per scheme under "schemes"."""
-    head: dict[str, Any] = {
-        "expression": result.expression,
-        "at": {name: json_array(v) for name, v in result.at.items()},
-        "wrt": result.wrt,
-    }
-    sweeps = [_sweep_document(s) for s in result.sweeps.values()]
-    tail = {"order": result.derivative_order, "exact": json_number(result.exact)}
-    if len(sweeps) == 1:
-        (sweep,) = sweeps
-        document = {**head, "scheme": sweep.pop("scheme"), **tail, **sweep}
-    else:
-        document = {**head, **tail, "schemes": {s["scheme"]: s for s in sweeps}}
-    if result.warnings:
-        document["warnings"] = list(result.warnings)
-    return document
-
-
-def _optional(value: float | None) -> str:
-    return "" if value is None else plain_number(value)
-
-
-def limit_plain(result: Any) -> str:
-    """One line per row: scheme (with --scheme all), h, estimate, abs error, rel error, order."""
-    lines = []
-    several = len(result.sweeps) > 1
-    for sweep in result.sweeps.values():
-        for row in sweep.rows:
-            fields = [plain_number(row.h), plain_number(row.estimate), _optional(row.abs_error),
-                      _optional(row.rel_error), _optional(row.order)]  # fmt: skip
-            lines.append("\t".join(([sweep.scheme] if several else []) + fields))
-    return "\n".join(lines)
-
-
-def fixed(value: float | None, digits: int) -> str:
-    """A number of a limit table: fixed-point like the seed's ``{:.5f}`` (digits=6), with
-    more places where a small value needs them to keep ``digits`` significant digits;
-    exponent form below ``10**-(digits-1)`` and from a million."""
-    if value is None:
-        return ""
-    value = float(value)
-    if not math.isfinite(value):
-        return str(value)
-    places = max(digits - 1, 1)
-    if value == 0:
-        return f"{value:.{places}f}"
-    if 10.0**-places <= abs(value) < 1e6:
-        return f"{value:.{max(places, digits - 1 - math.floor(math.log10(abs(value))))}f}"
-    return f"{value:.{places}e}"
 
 
 def _step(h: float, digits: int) -> str:

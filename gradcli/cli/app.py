@@ -1,25 +1,21 @@
-"""The command line: a thin Typer app over ``gradcli.calculus`` and ``gradcli.render``.
+"""The Typer app: thin commands over ``gradcli.compute`` and ``gradcli.render``.
 
-Every command calls the library once and hands the result to a renderer.
-Errors are turned into exit codes in one place, ``_Group.main``.
+Each command validates its options once, calls the library once and hands the
+result to a renderer; errors become exit codes in ``gradcli.cli.errors``.
 """
 
 from __future__ import annotations
 
-import difflib
-import gc
-import os
-import re
 import sys
-import warnings
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
 from gradcli import __version__
-from gradcli.errors import ExitStatus, ExpressionError, GradcliError, UsageError
+from gradcli.cli.arguments import Command
+from gradcli.cli.errors import Group
+from gradcli.errors import UsageError
 
 
 class Format(StrEnum):
@@ -28,169 +24,8 @@ class Format(StrEnum):
     json = "json"
 
 
-class _Group(TyperGroup):
-    """Runs a command and maps every failure to one ``error:`` line and an exit code."""
-
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
-        args = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in args or os.environ.get("GRADCLI_DEBUG") == "1"
-        args = [a for a in args if a != "--debug"]
-        extra["standalone_mode"] = False
-        # A command is one shot: the cyclic GC would only rescan the growing
-        # graph (a third of the time for large expressions). It is switched
-        # back on afterwards for callers that live on (tests, embedding).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            import numpy as np
-
-            # NaN and inf are reported by gradcli's own warnings, so numpy's go quiet.
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                result = super().main(args, prog_name or "gradcli", **extra)
-        except (typer.Abort, KeyboardInterrupt):
-            _fail("interrupted", ExitStatus.INTERRUPTED, debug)
-        except UnicodeDecodeError as error:
-            _fail(
-                f"standard input is not UTF-8 text (byte {error.object[error.start]:#04x} at "
-                f"offset {error.start}); convert it, e.g. with iconv -t UTF-8",
-                ExitStatus.BAD_INPUT,
-                debug,
-            )
-        except typer.TyperException as error:  # click's usage errors, as typer vendors them
-            _fail(_usage_message(error), ExitStatus.BAD_INPUT, debug)
-        except GradcliError as error:
-            _fail(_describe(error), error.exit_status, debug)
-        except RecursionError:
-            _fail("the input is nested too deeply to process", ExitStatus.BAD_INPUT, debug)
-        finally:
-            if collecting:
-                gc.enable()
-        code = result if isinstance(result, int) else ExitStatus.OK
-        if code == ExitStatus.INTERRUPTED:  # typer turns KeyboardInterrupt into Exit(130)
-            _fail("interrupted", ExitStatus.INTERRUPTED, debug=False)
-        sys.exit(code)
-
-
-class _Command(TyperCommand):
-    """A command whose arguments are read the way a person means them.
-
-    Before click parses, one pass over the words, using the command's own
-    option definitions: a word that starts with ``-`` but is no option of the
-    command is the expression (``gradcli diff "-x**2" --at x=1``); a
-    single-valued option given twice is refused, except ``--wrt``, whose
-    values join (``--wrt x --wrt y`` is ``--wrt x,y``).
-    """
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _normalise(self.get_params(ctx), args))
-
-
-_JOINED = {"wrt": ","}
-_OPTION_SHAPE = re.compile(r"--?[A-Za-z][A-Za-z-]*(=.*)?")
-
-
-def _normalise(params: list[Any], args: list[str]) -> list[str]:
-    options = {
-        name: param
-        for param in params
-        if param.param_type_name == "option"
-        for name in (*param.opts, *param.secondary_opts)
-    }
-    words: list[str] = []
-    positional: list[str] = []
-    given: dict[str, list[tuple[str, str]]] = {}
-    rest = iter(args)
-    for word in rest:
-        if word == "--":
-            positional.extend(rest)
-            break
-        name, value = _split_option(word, options)
-        param = options.get(name) if name else None
-        if param is None:
-            positional.append(word)
-            continue
-        takes_value = not param.is_flag and not param.count
-        if takes_value and value is None:
-            value = next(rest, None)
-            if value is None:
-                words.append(word)  # click says the value is missing
-                continue
-        if takes_value and not param.multiple:
-            given.setdefault(param.name, []).append((name, value))
-            continue
-        words.extend([name] if value is None else [name, value])
-    for key, uses in given.items():
-        name = uses[0][0]
-        if len(uses) > 1 and key not in _JOINED:
-            values = ", ".join(value for _, value in uses)
-            raise UsageError(f"{name} is given {len(uses)} times ({values}); give it once")
-        words.extend([name, _JOINED.get(key, "").join(value for _, value in uses)])
-    if len(positional) > 1:
-        for word in positional:
-            if _OPTION_SHAPE.fullmatch(word):
-                close = difflib.get_close_matches(word.partition("=")[0], list(options), n=1)
-                hint = f"; did you mean {close[0]}?" if close else ""
-                raise UsageError(f"no such option: {word}{hint} (see --help)")
-    if any(word[:1] == "-" and word != "-" for word in positional):
-        return [*words, "--", *positional]
-    return words + positional
-
-
-def _split_option(word: str, options: dict[str, Any]) -> tuple[str | None, str | None]:
-    """``(name, attached value)`` when ``word`` is one of ``options``, else ``(None, None)``.
-
-    Accepts ``--name``, ``--name=value``, ``-o`` and ``-ojson``.
-    """
-    if word in options:
-        return word, None
-    if word.startswith("--"):
-        name, sep, value = word.partition("=")
-        return (name, value) if sep and name in options else (None, None)
-    if word[:2] in options and len(word) > 2 and not options[word[:2]].is_flag:
-        return word[:2], word[2:]
-    return None, None
-
-
-def _usage_message(error: Any) -> str:
-    """click's message for a usage error, with where to read more.
-
-    typer vendors click privately, so its exception classes are told apart by name.
-    """
-    if type(error).__name__ == "NoArgsIsHelpError":
-        sys.stderr.write(error.format_message() + "\n")
-        return "no command given; choose one of those above"
-    context = getattr(error, "ctx", None)
-    hint = f" (see {context.command_path} --help)" if context is not None else ""
-    return error.format_message() + hint
-
-
-def _describe(error: GradcliError) -> str:
-    """The message, with a caret under the column for errors in an expression."""
-    from gradcli.language import UnboundNameError
-
-    message = str(error)
-    if isinstance(error, UnboundNameError):
-        message += f"; bind it with --at {error.name}=VALUE"
-    if isinstance(error, ExpressionError) and error.source is not None and error.column:
-        source = error.source.replace("\n", " ")
-        column = min(error.column, len(source) + 1)
-        start = max(0, column - 60)  # keep the caret on screen for very long input
-        shown = ("..." if start else "") + source[start : start + 100]
-        caret = " " * (column - 1 - start + (3 if start else 0)) + "^"
-        message += f"\n  {shown}\n  {caret}"
-    return message
-
-
-def _fail(message: str, status: int, debug: bool) -> None:
-    if debug:
-        raise  # the exception being handled, with its traceback
-    sys.stderr.write(f"error: {message}\n")
-    sys.exit(int(status))
-
-
 app = typer.Typer(
-    cls=_Group,
+    cls=Group,
     name="gradcli",
     help=(
         "Exact derivatives, gradients, Hessians and finite-difference tables of "
@@ -280,27 +115,34 @@ def _format(choice: Format | None, digits: int | None = None) -> Format:
     return Format.table if sys.stdout.isatty() else Format.plain
 
 
-def _emit(
-    output: Format, result: Any, document: Any, plain: Any, table: Any, digits: int | None
-) -> None:
-    from gradcli import render
-
+def _emit(output: Format, result: Any, kind: str, digits: int | None) -> None:
+    """Warnings to standard error, then the result as ``output``: ``kind`` names the
+    renderers (``evaluation`` -> ``evaluation_document``/``_plain``/``_table``), and
+    only the one module the format needs is imported."""
     for warning in getattr(result, "warnings", []):
         sys.stderr.write(f"warning: {warning}\n")
     if output is Format.json:
-        sys.stdout.write(render.to_json(document(result)) + "\n")
+        from gradcli.render import documents
+
+        render = getattr(documents, f"{kind}_document")
+        sys.stdout.write(documents.to_json(render(result)) + "\n")
     elif output is Format.plain:
-        sys.stdout.write(plain(result) + "\n")
+        from gradcli.render import plain
+
+        sys.stdout.write(getattr(plain, f"{kind}_plain")(result) + "\n")
     else:
         from rich.console import Console
 
+        from gradcli.render import tables
+
+        table = getattr(tables, f"{kind}_table")
         Console(highlight=False).print(table(result, 6 if digits is None else digits))
 
 
 # --- commands ---------------------------------------------------------------------------
 
 
-@app.command("eval", cls=_Command)
+@app.command("eval", cls=Command)
 def eval_command(
     expression: Expression,
     at: At = None,
@@ -316,20 +158,18 @@ def eval_command(
 
       gradcli eval "norm(v)" --at "v=[3,4]" -o json
     """
-    from gradcli import calculus, render
+    from gradcli import compute
 
-    result = calculus.evaluate_expression(_source(expression), calculus.bind(at or [], seed))
+    result = compute.evaluate_expression(_source(expression), compute.bind(at or [], seed))
     _emit(
         _format(output, digits),
         result,
-        render.evaluation_document,
-        render.evaluation_plain,
-        render.evaluation_table,
+        "evaluation",
         digits,
     )
 
 
-@app.command("diff", cls=_Command)
+@app.command("diff", cls=Command)
 def diff_command(
     expression: Expression,
     at: At = None,
@@ -380,8 +220,8 @@ def diff_command(
 
       d=$(gradcli diff "x**3" --at x=2 -o plain)
     """
-    from gradcli import calculus, render
-    from gradcli.higher import METHODS
+    from gradcli import compute
+    from gradcli.compute.higher import METHODS
 
     if method is not None and method not in METHODS:
         raise UsageError(f"--method {method!r}: choose one of {', '.join(METHODS)}")
@@ -396,15 +236,15 @@ def diff_command(
         raise UsageError(
             "--weights weights a first derivative; it does not combine with --order or --hessian"
         )
-    bound = calculus.bind(at or [], seed)
+    bound = compute.bind(at or [], seed)
     names = [n.strip() for n in wrt.split(",") if n.strip()] if wrt is not None else None
     if wrt is not None and not names:
         raise UsageError("--wrt needs at least one variable name, e.g. --wrt x,y")
-    result = calculus.differentiate(
+    result = compute.differentiate(
         _source(expression),
         bound,
         wrt=names,
-        weights=None if weights is None else calculus.constant(weights, "--weights"),
+        weights=None if weights is None else compute.constant(weights, "--weights"),
         order=order,
         hessian=hessian,
         method=method or "auto",
@@ -412,14 +252,12 @@ def diff_command(
     _emit(
         _format(output, digits),
         result,
-        render.differentiation_document,
-        render.differentiation_plain,
-        render.differentiation_table,
+        "differentiation",
         digits,
     )
 
 
-@app.command("limit", cls=_Command)
+@app.command("limit", cls=Command)
 def limit_command(
     expression: Expression,
     at: At = None,
@@ -461,13 +299,13 @@ def limit_command(
 
       gradcli limit "exp(sin(x))" --at x=0.7 --scheme all -o json
     """
-    from gradcli import calculus, render
+    from gradcli import compute
 
     if wrt is not None and "," in wrt:
         raise UsageError(f"--wrt {wrt}: limit differentiates by one variable; name one")
-    result = calculus.finite_differences(
+    result = compute.finite_differences(
         _source(expression),
-        calculus.bind(at or [], seed),
+        compute.bind(at or [], seed),
         wrt=wrt,
         h=h,
         steps=steps,
@@ -478,14 +316,12 @@ def limit_command(
     _emit(
         _format(output, digits),
         result,
-        render.limit_document,
-        render.limit_plain,
-        render.limit_table,
+        "limit",
         digits,
     )
 
 
-@app.command("functions", cls=_Command)
+@app.command("functions", cls=Command)
 def functions_command(
     output: FormatOption = None,
 ) -> None:
@@ -495,7 +331,6 @@ def functions_command(
 
       gradcli functions
     """
-    from gradcli import render
     from gradcli.autograd.table import OPS
 
     entries = [info for info in OPS.values() if info.category != "comparison"]
@@ -505,13 +340,17 @@ def functions_command(
             {"name": i.name, "signature": i.signature, "summary": i.summary, "category": i.category}
             for i in entries
         ]
-        sys.stdout.write(render.to_json({"functions": document}) + "\n")
+        from gradcli.render.documents import to_json
+
+        sys.stdout.write(to_json({"functions": document}) + "\n")
     elif chosen is Format.plain:
         sys.stdout.write("\n".join(f"{i.signature}\t{i.summary}" for i in entries) + "\n")
     else:
         from rich.console import Console
 
-        Console(highlight=False).print(render.functions_table(entries))
+        from gradcli.render.tables import functions_table
+
+        Console(highlight=False).print(functions_table(entries))
 
 
 def run() -> None:

@@ -1,0 +1,97 @@
+"""The forward pass, and what every computation shares: the scope, the point, the warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd import creation
+from gradcli.autograd.function import no_grad
+from gradcli.autograd.tensor import Tensor
+from gradcli.compute.bindings import Binding
+from gradcli.compute.results import Evaluation
+from gradcli.errors import UsageError
+from gradcli.language import (
+    CONSTANTS,
+    Scope,
+    evaluate,
+    parse,
+    variable_names,
+)
+
+# --- evaluation ---------------------------------------------------------------------
+
+
+def scope_of(expression: str, bound: Sequence[Binding], wrt: Sequence[str]) -> Scope:
+    variables = {}
+    for b in bound:
+        variables[b.name] = Tensor(b.value._data, requires_grad=b.name in wrt)
+    return Scope(variables=variables, source=expression)
+
+
+def nonfinite_warnings(tree: Any, scope: Scope, value: Tensor) -> list[str]:
+    """Say where NaN or infinity first came from, by re-running with a trace."""
+    if np.all(np.isfinite(value._data)):
+        return []
+    origins: list[str] = []
+    with no_grad():
+        evaluate(tree, scope, trace=origins)
+    kind = "NaN" if np.any(np.isnan(value._data)) else "infinite"
+    where = origins[0] if origins else "the expression"
+    return [f"the value is {kind}: it first appears at {where}"]
+
+
+def evaluate_expression(expression: str, bound: Sequence[Binding]) -> Evaluation:
+    """The forward pass only."""
+    with creation.same_draws():
+        return _evaluate_expression(expression, bound)
+
+
+def _evaluate_expression(expression: str, bound: Sequence[Binding]) -> Evaluation:
+    tree = parse(expression)
+    scope = scope_of(expression, bound, ())
+    with no_grad():
+        value = evaluate(tree, scope)
+    return Evaluation(
+        expression=expression,
+        at=point_of(bound),
+        value=as_array(value),
+        warnings=nonfinite_warnings(tree, scope, value),
+    )
+
+
+def point_of(bound: Sequence[Binding]) -> dict[str, np.ndarray]:
+    return {b.name: np.asarray(b.value._data) for b in bound}
+
+
+def as_array(value: Tensor) -> np.ndarray:
+    return np.asarray(value._data, dtype=np.float64)
+
+
+def choose_wrt(
+    expression: str, tree: Any, bound: Sequence[Binding], wrt: Sequence[str] | None
+) -> list[str]:
+    names = [b.name for b in bound]
+    if wrt:
+        for name in wrt:
+            if not name.isidentifier():
+                raise UsageError(
+                    f"--wrt {name!r} is not a variable name; separate names with commas: --wrt x,y"
+                )
+            if name not in names:
+                raise UsageError(f"--wrt {name}: no such variable; bind it with --at {name}=VALUE")
+        return list(dict.fromkeys(wrt))
+    used = set(variable_names(tree)) - (set(CONSTANTS) - set(names))
+    chosen = [name for name in names if name in used]
+    if not chosen:
+        # Evaluating first reports what is really wrong (an unbound name, a bad
+        # call) with its caret; only an expression that works has nothing to vary.
+        with no_grad():
+            evaluate(tree, scope_of(expression, bound, ()))
+        raise UsageError(
+            "the expression uses none of the --at variables, so there is nothing to "
+            "differentiate; bind the variables it uses with --at NAME=VALUE"
+        )
+    return chosen

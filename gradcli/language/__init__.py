@@ -1,0 +1,23 @@
+"""The expression language: text -> parse tree (``parser``) -> values (``evaluator``)."""
+
+from gradcli.language.evaluator import (
+    Scope,
+    evaluate,
+    evaluate_source,
+    postorder,
+    variable_names,
+)
+from gradcli.language.parser import (
+    CONSTANTS,
+    MAX_SOURCE_LENGTH,
+    STRUCTURAL,
+    UnboundNameError,
+    grammar_path,
+    parse,
+    parser,
+)
+
+__all__ = [
+    "CONSTANTS", "MAX_SOURCE_LENGTH", "STRUCTURAL", "Scope", "UnboundNameError", "evaluate",
+    "evaluate_source", "grammar_path", "parse", "parser", "postorder", "variable_names",
+]  # fmt: skip

@@ -1,0 +1,277 @@
+"""The grammar, one cached LALR parser, and syntax errors in the user's words.
+
+User text is only ever parsed by the grammar; names resolve to the registry and
+to bound variables, nothing else.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gradcli.autograd.table import ALIASES, OPS
+from gradcli.errors import ExpressionError, LimitError
+
+if TYPE_CHECKING:
+    from lark import Lark, Tree
+
+
+MAX_SOURCE_LENGTH = 1_000_000
+"""The longest expression accepted, in characters."""
+
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan}
+
+SPELLINGS: dict[str, str] = {"π": "pi"}
+"""Other spellings of names: the grammar reads π as a name, and it means pi."""
+
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+# Nodes of the tree that are structure rather than operations.
+STRUCTURAL = (
+    "number",
+    "name",
+    "call",
+    "arguments",
+    "keyword",
+    "array",
+    "index",
+    "slice",
+    "attribute",
+    "superscript",
+)
+
+_GRAMMAR_FILES = (
+    Path(__file__).parents[1] / "_grammar" / "gradcli.lark",  # inside an installed wheel
+    Path(__file__).parents[2] / "grammar" / "gradcli.lark",  # a source or editable checkout
+)
+
+
+class UnboundNameError(ExpressionError):
+    """A name that is neither a bound variable, a constant nor a function."""
+
+    def __init__(self, name: str, *, source: str | None = None, column: int | None = None):
+        super().__init__(f"unknown name '{name}'", source=source, column=column)
+        self.name = name
+
+
+def grammar_path() -> Path:
+    """Where the grammar file is, for a wheel install or a source checkout."""
+    for path in _GRAMMAR_FILES:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"gradcli's grammar is missing; looked in {_GRAMMAR_FILES}")
+
+
+@functools.cache
+def parser(positions: bool = False) -> Lark:
+    """The LALR parser, built once per process and cached on disk between processes.
+
+    Tracking positions halves parsing speed, so the everyday parser does not;
+    when an error needs a caret the expression is parsed again with them.
+    """
+    from lark import Lark
+
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="basic",
+        propagate_positions=positions,
+        maybe_placeholders=True,
+        cache=True,
+    )
+
+
+def parse(source: str) -> Tree:
+    """Parse an expression, raising ExpressionError with the column of a syntax error."""
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        UnexpectedToken,
+    )
+
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise LimitError(
+            f"the expression is {len(source):,} characters long; the limit is {MAX_SOURCE_LENGTH:,}"
+        )
+    if not source.strip():
+        raise ExpressionError("the expression is empty; write one, such as x**2")
+    try:
+        return parser().parse(source)
+    except UnexpectedInput as error:
+        # Columns count from the start of the whole text (not of its line), so the
+        # caret lands right under multi-line input, which is shown on one line.
+        position = getattr(error, "pos_in_stream", None)
+        column = position + 1 if isinstance(position, int) and position >= 0 else len(source) + 1
+        if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+            column = len(source) + 1
+        if isinstance(error, UnexpectedEOF):
+            column = len(source) + 1
+        expected = _expected(error, source, column)
+        if isinstance(error, UnexpectedCharacters):
+            # The lexer cannot tell what would fit after a stray character.
+            message, expected = _unexpected_character(source[column - 1]), ""
+        elif column > len(source):
+            message = "the expression ends too early"
+        else:
+            token = source[error.token.start_pos : error.token.end_pos]  # type: ignore[union-attr]
+            message = f"unexpected {token!r}"
+            hint = _token_hint(source, column, token)
+            if hint:
+                message, expected = f"{message}; {hint}", ""
+        if expected:
+            message += f"; expected {expected}"
+        raise ExpressionError(message, source=source, column=column) from None
+
+
+# What to write instead of characters people paste that the grammar does not take.
+_MINUS_HINT = "write - for minus"
+_TIMES_HINT = "write * to multiply"
+_POWER_HINT = "superscripts are powers only with digits and ⁻, as in x² or x⁻¹; write x**n"
+_QUOTES_HINT = "gradcli has no strings; names and numbers need no quotes"
+_CHARACTER_HINTS = {
+    "\N{EN DASH}": _MINUS_HINT,
+    "\N{EM DASH}": _MINUS_HINT,
+    "\N{HYPHEN}": _MINUS_HINT,
+    "≤": "write <=",
+    "≥": "write >=",
+    "≠": "write !=",
+    "\N{ASTERISK OPERATOR}": _TIMES_HINT,
+    "\N{BULLET OPERATOR}": _TIMES_HINT,
+    "\N{BULLET}": _TIMES_HINT,
+    "∛": "write x**(1/3) for a cube root",
+    "∑": "write sum(x) for the sum of x's elements",
+    "∏": "write prod(x) for the product of x's elements",
+    "½": "write 1/2",
+    "¼": "write 1/4",
+    "¾": "write 3/4",
+    "⁺": _POWER_HINT,
+    "ⁿ": _POWER_HINT,
+    "⁻": "a superscript minus needs superscript digits after it, as in x⁻¹",
+    "\N{LEFT SINGLE QUOTATION MARK}": _QUOTES_HINT,
+    "\N{RIGHT SINGLE QUOTATION MARK}": _QUOTES_HINT,
+    "\N{LEFT DOUBLE QUOTATION MARK}": _QUOTES_HINT,
+    "\N{RIGHT DOUBLE QUOTATION MARK}": _QUOTES_HINT,
+    "'": _QUOTES_HINT,
+    '"': _QUOTES_HINT,
+    "|": "write abs(x) for |x|",
+    ";": "give one expression at a time",
+}
+_READABLE = "\N{MULTIPLICATION SIGN} · ⋅ ÷ \N{MINUS SIGN} √ π and superscript powers (x², x⁻¹)"
+
+
+def _unexpected_character(char: str) -> str:
+    """The lexer's error in the user's terms: what the character is and what to write."""
+    import unicodedata
+
+    message = f"unexpected character {char!r}"
+    if char.isascii():
+        return f"{message}; {_CHARACTER_HINTS[char]}" if char in _CHARACTER_HINTS else message
+    name = unicodedata.name(char, "")
+    message += f" ({name})" if name else f" (U+{ord(char):04X})"
+    if char in _CHARACTER_HINTS:
+        return f"{message}; {_CHARACTER_HINTS[char]}"
+    if name.startswith("GREEK") and " LETTER " in name:
+        spelled = name.rsplit(" ", 1)[-1].lower()
+        return f"{message}; names are ASCII: write {spelled}"
+    if unicodedata.category(char).startswith("Z") or unicodedata.category(char) == "Cf":
+        return f"{message}; an invisible character, delete it"
+    return f"{message}; besides ASCII, gradcli reads only {_READABLE}"
+
+
+def _token_hint(source: str, column: int, token: str) -> str:
+    """A hint for a token the grammar did not expect, from the text just before it."""
+    before = source[: column - 1]
+    stripped = before.rstrip()
+    if token == "=":
+        return "to compare, write ==; to give a variable a value, use --at NAME=VALUE"
+    if not (token[:1].isalnum() or token[:1] in "_(√π."):
+        return ""  # an operator or a closing bracket: only "expected ..." helps
+    power = re.search(r"([A-Za-z_]\w*)\s*(\*\*\s*-?\d+|\^\s*-?\d+|[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$", stripped)
+    if power and token == "(" and _is_function(power.group(1)):
+        name, exponent = power.group(1), power.group(2).replace(" ", "")
+        argument = _bracketed(source, column - 1)
+        if exponent in ("⁻¹", "^-1", "**-1") and f"a{name}" in OPS:
+            return (
+                f"for the inverse write a{name}({argument}); "
+                f"for 1/{name}({argument}) write {name}({argument}){exponent}"
+            )
+        return f"the power goes after the call: {name}({argument}){exponent}"
+    number = _trailing_number(stripped)
+    if number:
+        adjacent = not before[-1:].isspace()
+        shown = f"({_bracketed(source, column - 1)})" if token == "(" else token
+        return (adjacent and _number_hint(number, token)) or f"to multiply, write {number}*{shown}"
+    if token == "(" and stripped[-1:] in ")⁰¹²³⁴⁵⁶⁷⁸⁹":
+        return f"to multiply, write * between {stripped[-1]!r} and '('"
+    function = _trailing_function(stripped)
+    if function and token != "(":
+        return f"to call {function}, put its argument in parentheses: {function}({token})"
+    return ""
+
+
+def _number_hint(number: str, token: str) -> str:
+    """Python-style numbers gradcli does not read, written without a space: 1j, 0x10, 1_000, 1e."""
+    if token in ("j", "J"):
+        return f"complex numbers are not supported (to multiply by a variable {token}, write {number}*{token})"
+    if number == "0" and re.fullmatch(r"[xX][0-9a-fA-F]+|[bB][01]+|[oO][0-7]+", token):
+        base = {"x": "hexadecimal", "b": "binary", "o": "octal"}[token[0].lower()]
+        return f"{base} numbers are not supported; write {int(number + token, 0)}"
+    if re.fullmatch(r"(_\d+)+", token):
+        return f"digit separators (_) are not supported; write {number + token.replace('_', '')}"
+    if token in ("e", "E") and not re.search(r"[eE]", number):
+        return (
+            f"the exponent of {number}{token} is incomplete: write {number}{token}3 for "
+            f"{number}·10³, or {number}*{token} to multiply by the constant {token}"
+        )
+    return ""
+
+
+def _trailing_number(text: str) -> str:
+    """The number the text ends with, if it ends with one ('' if not)."""
+    match = re.search(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", text)
+    if not match or re.search(r"[A-Za-z_]$", text[: match.start()]):
+        return ""
+    return match.group(0)
+
+
+def _trailing_function(text: str) -> str:
+    """The function name the text ends with, unless it is an attribute (x.T)."""
+    match = re.search(r"(?<![.\w])([A-Za-z_][A-Za-z_0-9]*)$", text)
+    return match.group(1) if match and _is_function(match.group(1)) else ""
+
+
+def _is_function(name: str) -> bool:
+    return name in OPS or name in ALIASES
+
+
+def _bracketed(source: str, start: int) -> str:
+    """The text inside the parentheses that open at ``start`` (up to the end if unclosed)."""
+    depth = 0
+    for i in range(start, len(source)):
+        depth += {"(": 1, ")": -1}.get(source[i], 0)
+        if depth == 0:
+            return source[start + 1 : i]
+    return source[start + 1 :]
+
+
+def _expected(error: Any, source: str, column: int) -> str:
+    """What could have come next, in the user's terms.
+
+    LALR's expected-token sets are loose after default reductions, so this
+    says only whether a value or an operator was due, and which bracket is open.
+    """
+    names = set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
+    if names & {"NUMBER", "NAME"}:
+        return "a number, a name, '(' or '['"
+    depth: list[str] = []
+    for char in source[: column - 1]:
+        if char in "([":
+            depth.append(")" if char == "(" else "]")
+        elif char in ")]" and depth:
+            depth.pop()
+    closing = f" or '{depth[-1]}'" if depth else " or the end of the expression"
+    return "an operator (+ - * / ** @ < > ...)" + closing

@@ -1,0 +1,109 @@
+"""Results as strict JSON documents (RFC 8259), in the contract's shapes."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from gradcli.render.numbers import json_array, json_number
+
+if TYPE_CHECKING:
+    from gradcli.compute import Differentiation, Evaluation
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """One strict RFC 8259 document (no NaN/Infinity literals)."""
+    return json.dumps(document, allow_nan=False, ensure_ascii=False)
+
+
+# --- eval and diff ------------------------------------------------------------------
+
+
+def evaluation_document(result: Evaluation) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "expression": result.expression,
+        "at": {name: json_array(v) for name, v in result.at.items()},
+        "value": json_array(result.value),
+    }
+    if result.warnings:
+        document["warnings"] = list(result.warnings)
+    return document
+
+
+def differentiation_document(result: Differentiation) -> dict[str, Any]:
+    document = evaluation_document(result)
+    warnings = document.pop("warnings", None)
+    document["wrt"] = list(result.wrt)
+    if result.gradient is not None:
+        document["gradient"] = {n: json_array(g) for n, g in result.gradient.items()}
+    if result.jacobian is not None:
+        document["jacobian"] = {n: json_array(j) for n, j in result.jacobian.items()}
+    if result.derivatives is not None:
+        document["derivatives"] = {n: json_array(d) for n, d in result.derivatives.items()}
+        document["method"] = result.method
+    if result.hessian is not None:
+        labels, matrix = result.hessian
+        document["hessian"] = {"variables": labels, "matrix": json_array(matrix)}
+    if warnings:
+        document["warnings"] = warnings
+    return document
+
+
+# --- limit ------------------------------------------------------------------------------
+
+
+def _row_document(row: Any) -> dict[str, Any]:
+    document = {"h": row.h, "estimate": json_number(row.estimate)}
+    for key in ("abs_error", "rel_error", "order"):
+        value = getattr(row, key)
+        document[key] = None if value is None else json_number(value)
+    return document
+
+
+def _sweep_document(sweep: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "scheme": sweep.scheme,
+        "rows": [_row_document(row) for row in sweep.rows],
+        "best": None
+        if sweep.best is None
+        else {
+            "h": sweep.best.h,
+            "estimate": json_number(sweep.best.estimate),
+            "abs_error": None
+            if sweep.best.abs_error is None
+            else json_number(sweep.best.abs_error),
+        },
+        "note": sweep.note,
+    }
+    if sweep.extrapolation:
+        document["extrapolation"] = [
+            {
+                "level": column.level,
+                "best": json_number(column.best),
+                "h": column.best_h,
+                "error_estimate": None
+                if column.error_estimate is None
+                else json_number(column.error_estimate),
+            }
+            for column in sweep.extrapolation
+        ]
+    return document
+
+
+def limit_document(result: Any) -> dict[str, Any]:
+    """The contract's shape; with --scheme all, one block per scheme under "schemes"."""
+    head: dict[str, Any] = {
+        "expression": result.expression,
+        "at": {name: json_array(v) for name, v in result.at.items()},
+        "wrt": result.wrt,
+    }
+    sweeps = [_sweep_document(s) for s in result.sweeps.values()]
+    tail = {"order": result.derivative_order, "exact": json_number(result.exact)}
+    if len(sweeps) == 1:
+        (sweep,) = sweeps
+        document = {**head, "scheme": sweep.pop("scheme"), **tail, **sweep}
+    else:
+        document = {**head, **tail, "schemes": {s["scheme"]: s for s in sweeps}}
+    if result.warnings:
+        document["warnings"] = list(result.warnings)
+    return document

@@ -1,0 +1,43 @@
+"""Results as bare numbers for shells: tab-separated, one line per row, nothing else."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gradcli.render.numbers import plain_array, plain_number
+
+if TYPE_CHECKING:
+    from gradcli.compute import Differentiation, Evaluation
+
+
+def evaluation_plain(result: Evaluation) -> str:
+    return plain_array(result.value)
+
+
+def differentiation_plain(result: Differentiation) -> str:
+    """Only the derivatives, one block per variable in --wrt order.
+
+    A scalar or vector block is one line, so variables are one line each; once
+    any block takes several lines (a matrix), a blank line separates the blocks.
+    """
+    if result.hessian is not None:
+        return plain_array(result.hessian[1])
+    table = result.derivatives or result.gradient or result.jacobian or {}
+    blocks = [plain_array(table[name]) for name in result.wrt]
+    return ("\n\n" if any("\n" in block for block in blocks) else "\n").join(blocks)
+
+
+def _optional(value: float | None) -> str:
+    return "" if value is None else plain_number(value)
+
+
+def limit_plain(result: Any) -> str:
+    """One line per row: scheme (with --scheme all), h, estimate, abs error, rel error, order."""
+    lines = []
+    several = len(result.sweeps) > 1
+    for sweep in result.sweeps.values():
+        for row in sweep.rows:
+            fields = [plain_number(row.h), plain_number(row.estimate), _optional(row.abs_error),
+                      _optional(row.rel_error), _optional(row.order)]  # fmt: skip
+            lines.append("\t".join(([sweep.scheme] if several else []) + fields))
+    return "\n".join(lines)
