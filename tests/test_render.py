@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from gradcli import compute
 from gradcli.autograd.table import OPS
 from gradcli.cli import app
+from gradcli.language import compile
 from gradcli.render import numbers, tables
 
 BOX = "│┃┆┊║┌┐└┘├┤┬┴┼─━┏┓┗┛┣┫┳┻╋┡┩╇"
@@ -47,15 +48,15 @@ def assert_nothing_cut(out):
 
 
 def evaluation(expression, *at, seed=None):
-    return compute.evaluate_expression(expression, compute.bind(list(at), seed))
+    return compute.evaluate_expression(compile(expression), compute.bind(list(at), seed))
 
 
 def differentiation(expression, *at, seed=None, **options):
-    return compute.differentiate(expression, compute.bind(list(at), seed), **options)
+    return compute.differentiate(compile(expression), compute.bind(list(at), seed), **options)
 
 
 def limit(expression, *at, **options):
-    return compute.finite_differences(expression, compute.bind(list(at)), **options)
+    return compute.finite_differences(compile(expression), compute.bind(list(at)), **options)
 
 
 # --- user text, literally ---------------------------------------------------------------

@@ -159,8 +159,11 @@ def eval_command(
       gradcli eval "norm(v)" --at "v=[3,4]" -o json
     """
     from gradcli import compute
+    from gradcli.language import compile
 
-    result = compute.evaluate_expression(_source(expression), compute.bind(at or [], seed))
+    text = _source(expression)
+    bound = compute.bind(at or [], seed)
+    result = compute.evaluate_expression(compile(text), bound)
     _emit(
         _format(output, digits),
         result,
@@ -222,6 +225,7 @@ def diff_command(
     """
     from gradcli import compute
     from gradcli.compute.higher import METHODS
+    from gradcli.language import compile
 
     if method is not None and method not in METHODS:
         raise UsageError(f"--method {method!r}: choose one of {', '.join(METHODS)}")
@@ -241,7 +245,7 @@ def diff_command(
     if wrt is not None and not names:
         raise UsageError("--wrt needs at least one variable name, e.g. --wrt x,y")
     result = compute.differentiate(
-        _source(expression),
+        compile(_source(expression)),
         bound,
         wrt=names,
         weights=None if weights is None else compute.constant(weights, "--weights"),
@@ -300,12 +304,15 @@ def limit_command(
       gradcli limit "exp(sin(x))" --at x=0.7 --scheme all -o json
     """
     from gradcli import compute
+    from gradcli.language import compile
 
     if wrt is not None and "," in wrt:
         raise UsageError(f"--wrt {wrt}: limit differentiates by one variable; name one")
+    text = _source(expression)
+    bound = compute.bind(at or [], seed)
     result = compute.finite_differences(
-        _source(expression),
-        compute.bind(at or [], seed),
+        compile(text),
+        bound,
         wrt=wrt,
         h=h,
         steps=steps,

@@ -11,21 +11,17 @@ import numpy as np
 from gradcli.autograd import creation
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.table import ALIASES, OPS
-from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.errors import ExpressionError, UsageError
-from gradcli.language import (
-    Scope,
-    UnboundNameError,
-    evaluate,
-    parse,
-)
+from gradcli.language import UnboundNameError, compile
 
 
 @dataclass
 class Binding:
+    """A variable's name, the text of its value, and the value, as a float64 array."""
+
     name: str
     source: str
-    value: Tensor
+    value: np.ndarray
 
 
 # --- binding variables ------------------------------------------------------------
@@ -71,15 +67,15 @@ def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
                     f"({error.name}); give {name} a number or a constant expression"
                 ) from None
             raise
-        bound.append(Binding(name, source, _wrap(np.asarray(value._data, dtype=np.float64))))
+        bound.append(Binding(name, source, value))
     return bound
 
 
-def constant(source: str, what: str) -> Tensor:
-    """A constant expression given in an option, such as ``--weights``."""
+def constant(source: str, what: str) -> np.ndarray:
+    """The value of a constant expression given in an option, such as ``--weights``."""
     try:
         with no_grad():
-            return evaluate(parse(source), Scope(source=source))
+            return np.asarray(compile(source).evaluate()._data, dtype=np.float64)
     except ExpressionError as error:
         error.message = f"in {what}: {error.message}"
         error.args = (error.message,)

@@ -11,13 +11,16 @@ import numpy as np
 from gradcli.autograd import creation, engine
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
-from gradcli.compute.evaluation import as_array, choose_wrt, nonfinite_warnings, point_of, scope_of
+from gradcli.compute.evaluation import (
+    as_array,
+    choose_wrt,
+    nonfinite_warnings,
+    point_of,
+    tensors_of,
+)
 from gradcli.compute.results import Differentiation
 from gradcli.errors import LimitError, ShapeError, UsageError
-from gradcli.language import (
-    evaluate,
-    parse,
-)
+from gradcli.language import Expression
 
 MAX_JACOBIAN_ROWS = 10_000
 """Backward passes a Jacobian may take; beyond it, ask for a vector-Jacobian product."""
@@ -35,10 +38,10 @@ MAX_BACKWARD_WORK = 500_000
 
 
 def differentiate(
-    expression: str,
+    expression: Expression,
     bound: Sequence[Binding],
     wrt: Sequence[str] | None = None,
-    weights: Tensor | None = None,
+    weights: np.ndarray | None = None,
     order: int | None = None,
     hessian: bool = False,
     method: str = "auto",
@@ -48,47 +51,34 @@ def differentiate(
     Random draws in the expression are the same in every evaluation it takes.
     """
     with creation.same_draws():
-        return _differentiate(expression, bound, wrt, weights, order, hessian, method)
-
-
-def _differentiate(
-    expression: str,
-    bound: Sequence[Binding],
-    wrt: Sequence[str] | None,
-    weights: Tensor | None,
-    order: int | None,
-    hessian: bool,
-    method: str,
-) -> Differentiation:
-    tree = parse(expression)
-    names = choose_wrt(expression, tree, bound, wrt)
-    scope = scope_of(expression, bound, names)
-    inputs = [scope.variables[name] for name in names]
-    value = evaluate(tree, scope)
-    result = Differentiation(
-        expression=expression,
-        at=point_of(bound),
-        value=as_array(value),
-        warnings=nonfinite_warnings(tree, scope, value),
-        wrt=names,
-    )
-    if weights is not None:
-        result.gradient = _vjp(value, inputs, names, weights)
-        result.weighted = True
-    elif value.numel() == 1:
-        result.gradient = _vjp(value, inputs, names, None, retain_graph=hessian)
-    else:
-        result.jacobian = _jacobian(value, inputs, names)
-    if order is not None:
-        from gradcli.compute.higher import pure_derivatives
-
-        result.derivatives, result.method = pure_derivatives(
-            tree, scope, names, order, method, value, result.warnings
+        names = choose_wrt(expression, bound, wrt)
+        values = tensors_of(bound, names)
+        inputs = [values[name] for name in names]
+        value = expression.evaluate(values)
+        result = Differentiation(
+            expression=expression.source,
+            at=point_of(bound),
+            value=as_array(value),
+            warnings=nonfinite_warnings(expression, values, value),
+            wrt=names,
         )
-    elif hessian:
-        result.hessian = _hessian(value, inputs, names)
-    _gradient_warnings(result)
-    return result
+        if weights is not None:
+            result.gradient = _vjp(value, inputs, names, _wrap(weights))
+            result.weighted = True
+        elif value.numel() == 1:
+            result.gradient = _vjp(value, inputs, names, None, retain_graph=hessian)
+        else:
+            result.jacobian = _jacobian(value, inputs, names)
+        if order is not None:
+            from gradcli.compute.higher import pure_derivatives
+
+            result.derivatives, result.coefficients, result.method = pure_derivatives(
+                expression, bound, names, order, method, value, result.warnings
+            )
+        elif hessian:
+            result.hessian = _hessian(value, inputs, names)
+        _gradient_warnings(result)
+        return result
 
 
 def _grads(

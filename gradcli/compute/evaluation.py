@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -13,66 +12,54 @@ from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.compute.results import Evaluation
 from gradcli.errors import UsageError
-from gradcli.language import (
-    CONSTANTS,
-    Scope,
-    evaluate,
-    parse,
-    variable_names,
-)
-
-# --- evaluation ---------------------------------------------------------------------
+from gradcli.language import CONSTANTS, Expression
 
 
-def scope_of(expression: str, bound: Sequence[Binding], wrt: Sequence[str]) -> Scope:
-    variables = {}
-    for b in bound:
-        variables[b.name] = Tensor(b.value._data, requires_grad=b.name in wrt)
-    return Scope(variables=variables, source=expression)
-
-
-def nonfinite_warnings(tree: Any, scope: Scope, value: Tensor) -> list[str]:
-    """Say where NaN or infinity first came from, by re-running with a trace."""
-    if np.all(np.isfinite(value._data)):
-        return []
-    origins: list[str] = []
-    with no_grad():
-        evaluate(tree, scope, trace=origins)
-    kind = "NaN" if np.any(np.isnan(value._data)) else "infinite"
-    where = origins[0] if origins else "the expression"
-    return [f"the value is {kind}: it first appears at {where}"]
-
-
-def evaluate_expression(expression: str, bound: Sequence[Binding]) -> Evaluation:
-    """The forward pass only."""
-    with creation.same_draws():
-        return _evaluate_expression(expression, bound)
-
-
-def _evaluate_expression(expression: str, bound: Sequence[Binding]) -> Evaluation:
-    tree = parse(expression)
-    scope = scope_of(expression, bound, ())
-    with no_grad():
-        value = evaluate(tree, scope)
-    return Evaluation(
-        expression=expression,
-        at=point_of(bound),
-        value=as_array(value),
-        warnings=nonfinite_warnings(tree, scope, value),
-    )
+def tensors_of(bound: Sequence[Binding], wrt: Sequence[str] = ()) -> dict[str, Tensor]:
+    """The bound values as tensors; those in ``wrt`` record the graph."""
+    return {b.name: Tensor(b.value, requires_grad=b.name in wrt) for b in bound}
 
 
 def point_of(bound: Sequence[Binding]) -> dict[str, np.ndarray]:
-    return {b.name: np.asarray(b.value._data) for b in bound}
+    return {b.name: b.value for b in bound}
 
 
 def as_array(value: Tensor) -> np.ndarray:
     return np.asarray(value._data, dtype=np.float64)
 
 
-def choose_wrt(
-    expression: str, tree: Any, bound: Sequence[Binding], wrt: Sequence[str] | None
+def nonfinite_warnings(
+    expression: Expression, values: dict[str, Tensor], value: Tensor
 ) -> list[str]:
+    """Say where NaN or infinity first came from, by re-running with a trace."""
+    if np.all(np.isfinite(value._data)):
+        return []
+    origins: list[str] = []
+    with no_grad():
+        expression.evaluate(values, trace=origins)
+    kind = "NaN" if np.any(np.isnan(value._data)) else "infinite"
+    where = origins[0] if origins else "the expression"
+    return [f"the value is {kind}: it first appears at {where}"]
+
+
+def evaluate_expression(expression: Expression, bound: Sequence[Binding]) -> Evaluation:
+    """The forward pass only."""
+    with creation.same_draws():
+        values = tensors_of(bound)
+        with no_grad():
+            value = expression.evaluate(values)
+        return Evaluation(
+            expression=expression.source,
+            at=point_of(bound),
+            value=as_array(value),
+            warnings=nonfinite_warnings(expression, values, value),
+        )
+
+
+def choose_wrt(
+    expression: Expression, bound: Sequence[Binding], wrt: Sequence[str] | None
+) -> list[str]:
+    """The variables to differentiate by: ``wrt``, checked, or every bound one used."""
     names = [b.name for b in bound]
     if wrt:
         for name in wrt:
@@ -83,13 +70,13 @@ def choose_wrt(
             if name not in names:
                 raise UsageError(f"--wrt {name}: no such variable; bind it with --at {name}=VALUE")
         return list(dict.fromkeys(wrt))
-    used = set(variable_names(tree)) - (set(CONSTANTS) - set(names))
+    used = set(expression.names) - (set(CONSTANTS) - set(names))
     chosen = [name for name in names if name in used]
     if not chosen:
         # Evaluating first reports what is really wrong (an unbound name, a bad
         # call) with its caret; only an expression that works has nothing to vary.
         with no_grad():
-            evaluate(tree, scope_of(expression, bound, ()))
+            expression.evaluate(tensors_of(bound))
         raise UsageError(
             "the expression uses none of the --at variables, so there is nothing to "
             "differentiate; bind the variables it uses with --at NAME=VALUE"

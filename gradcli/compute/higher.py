@@ -9,6 +9,9 @@ Taylor mode when every operation in the expression has a Taylor rule.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,8 +19,9 @@ import numpy as np
 from gradcli.autograd import engine
 from gradcli.autograd.table import OPS, OpInfo
 from gradcli.autograd.tensor import Tensor
+from gradcli.compute.bindings import Binding
 from gradcli.errors import ExpressionError, LimitError, UsageError
-from gradcli.language import STRUCTURAL, Scope, evaluate, postorder
+from gradcli.language import Algebra, Expression
 
 MAX_ORDER = 170
 """Beyond 170, k! overflows float64, and with it every derivative's scale."""
@@ -39,16 +43,20 @@ budget is refused as soon as that is foreseeable, not when it is reached.
 """
 
 
+Derivatives = dict[str, list[float]]
+
+
 def pure_derivatives(
-    tree: Any,
-    scope: Scope,
+    expression: Expression,
+    bound: Sequence[Binding],
     names: list[str],
     order: int,
     method: str,
     value: Tensor,
     warnings: list[str] | None = None,
-) -> tuple[dict[str, list[float]], str]:
-    """For each variable, [f', f'', ..., f^(order)] at the scope's point, and the method used.
+) -> tuple[Derivatives, Derivatives, str]:
+    """For each variable, [f', f'', ..., f^(order)] at the bound point, the Taylor
+    coefficients [f'/1!, ..., f^(order)/order!] beside them, and the method used.
 
     ``value`` is the expression's value there, which must be a scalar. With
     ``auto``, a point where Taylor mode finds an operation non-analytic (``abs``
@@ -61,9 +69,10 @@ def pure_derivatives(
         raise UsageError(f"--order {order}: the order must be at least 1")
     if order > MAX_ORDER:
         raise LimitError(f"--order {order}: the highest order is {MAX_ORDER}")
+    point = {b.name: b.value for b in bound}
     for name in names:
-        if scope.variables[name].numel() != 1:
-            shape = tuple(scope.variables[name].shape)
+        if point[name].size != 1:
+            shape = point[name].shape
             raise UsageError(
                 f"--order applies to scalar variables, and {name} has shape {shape}; "
                 "use --hessian for the second partials of an array variable"
@@ -73,42 +82,44 @@ def pure_derivatives(
             f"--order needs a scalar value, and this one has shape {tuple(value.shape)}; "
             "reduce it first, e.g. sum(...)"
         )
-    operations = len(_operations(tree, unique=False))
+    operations = len(expression.operations)
     if method != "nested" and operations * order * len(names) > TAYLOR_WORK_BUDGET:
         raise LimitError(
             f"order {order} in {len(names)} variable(s) of an expression of {operations:,} "
             f"operations is about {operations * order * len(names):,} steps of Taylor mode, over "
             f"the budget of {TAYLOR_WORK_BUDGET:,}; ask for a lower order or fewer variables"
         )
-    missing = _without_taylor_rule(tree)
+    missing = _without_taylor_rule(expression)
     if method == "taylor" and missing:
         raise UsageError(
             f"--method taylor: no Taylor rule for {', '.join(missing)}; use --method nested"
         )
     if method == "nested" or missing:
         reason = f"no Taylor rule for {', '.join(missing)}" if missing else None
-        return _all_nested(tree, scope, names, order, reason), "nested"
+        return (*_all_nested(expression, point, names, order, reason), "nested")
     try:
-        found = {name: _taylor(tree, scope, name, order) for name in names}
+        found = {name: _taylor(expression, point, name, order) for name in names}
     except ExpressionError as error:
         if method == "taylor":
             raise
         reason = f"Taylor mode: {error.message}"
-        nested = _all_nested(tree, scope, names, order, reason)
+        nested = _all_nested(expression, point, names, order, reason)
         _note(warnings, f"{reason}; nested reverse mode was used instead (at a kink, with its "
               "conventions: abs'(0) = 0, ties split evenly)")  # fmt: skip
-        return nested, "nested"
-    failed = [name for name, (_, series_exists) in found.items() if not series_exists]
+        return (*nested, "nested")
+    failed = [name for name, (_, _, series_exists) in found.items() if not series_exists]
     if method == "auto" and failed:
         reason = (
             f"Taylor mode: the Taylor series in {', '.join(failed)} does not exist at this point "
             "(a coefficient is NaN or infinite, as for sqrt(x) or x**1.5 at 0)"
         )
-        nested = _all_nested(tree, scope, names, order, reason)
+        nested = _all_nested(expression, point, names, order, reason)
         _note(warnings, f"{reason}; nested reverse mode was used instead, which gives the "
               "one-sided limits of the derivatives")  # fmt: skip
-        return nested, "nested"
-    return {name: derivatives for name, (derivatives, _) in found.items()}, "taylor"
+        return (*nested, "nested")
+    derivatives = {name: series[0] for name, series in found.items()}
+    coefficients = {name: series[1] for name, series in found.items()}
+    return derivatives, coefficients, "taylor"
 
 
 def _note(warnings: list[str] | None, message: str) -> None:
@@ -116,23 +127,12 @@ def _note(warnings: list[str] | None, message: str) -> None:
         warnings.append(message)
 
 
-def _operations(tree: Any, unique: bool = True) -> list[str]:
-    """The op-table names an expression uses (operators and calls), each once if ``unique``."""
-    found = []
-    for node in postorder(tree):
-        if node.data == "call":
-            found.append(str(node.children[0]))
-        elif node.data not in STRUCTURAL:
-            found.append(node.data)
-    return list(dict.fromkeys(found)) if unique else found
-
-
-def _without_taylor_rule(tree: Any) -> list[str]:
+def _without_taylor_rule(expression: Expression) -> list[str]:
     from gradcli.taylor import RULES
 
     return [
         name
-        for name in _operations(tree)
+        for name in dict.fromkeys(expression.operations)
         if name in OPS and name not in RULES and OPS[name].category != "creation"
     ]
 
@@ -153,63 +153,80 @@ def _taylor_functions() -> dict[str, OpInfo]:
     }
 
 
-def _taylor(tree: Any, scope: Scope, name: str, order: int) -> tuple[list[float], bool]:
+@functools.cache
+def taylor_algebra() -> Algebra:
+    """Truncated Taylor series: each name's Taylor rule; constants stay numpy arrays."""
+    from gradcli import taylor
+
+    return Algebra("taylor", _taylor_functions(), taylor.RULES["stack"], lambda value: value)
+
+
+def _taylor(
+    expression: Expression, point: dict[str, np.ndarray], name: str, order: int
+) -> tuple[list[float], list[float], bool]:
     """One forward pass on truncated Taylor series in ``name``; the others are constants.
 
-    Returns the derivatives and whether every Taylor coefficient is finite: a
-    derivative that overflows only when scaled by k! is a result (infinity),
-    while a coefficient that is itself NaN or infinite means there is no series.
+    Returns the derivatives, the Taylor coefficients, and whether every
+    coefficient is finite: a derivative that overflows only when scaled by k! is
+    a result (infinity), while a coefficient that is itself NaN or infinite
+    means there is no series.
     """
     from gradcli import taylor
 
-    variables = {
-        key: taylor.Series.variable(float(value.item()), order)
-        if key == name
-        else np.asarray(value._data)
-        for key, value in scope.variables.items()
+    values = {
+        key: taylor.Series.variable(float(value.item()), order) if key == name else value
+        for key, value in point.items()
     }
-    taylor_scope = Scope(
-        variables=variables,
-        source=scope.source,
-        functions=_taylor_functions(),
-        stack=taylor.RULES["stack"],
-        constant=lambda value: value,
-    )
-    result = evaluate(tree, taylor_scope)
+    result = expression.evaluate(values, taylor_algebra())
     # A result that does not depend on the variable is a number, or a series of
     # order 0 (a constant such as sum(x > 0), whose comparisons have no derivatives).
     if not isinstance(result, taylor.Series) or result.order < order:
-        return [0.0] * order, True
+        return [0.0] * order, [0.0] * order, True
     derivatives = [float(d) for d in np.asarray(result.derivatives()).reshape(order)]
-    return derivatives, bool(np.all(np.isfinite(result.coefficients)))
+    coefficients = [float(c) for c in result.coefficients[1:].reshape(order)]
+    return derivatives, coefficients, bool(np.all(np.isfinite(result.coefficients)))
 
 
-def taylor_series_exists(tree: Any, scope: Scope, name: str, order: int) -> bool:
+def taylor_series_exists(
+    expression: Expression, point: dict[str, np.ndarray], name: str, order: int
+) -> bool:
     """Whether the expression has finite Taylor coefficients in ``name`` up to ``order``.
 
     Raises ExpressionError where it is not smooth at the point (a kink, a jump).
     """
-    return _taylor(tree, scope, name, order)[1]
+    return _taylor(expression, point, name, order)[2]
 
 
 def _all_nested(
-    tree: Any, scope: Scope, names: list[str], order: int, reason: str | None
-) -> dict[str, list[float]]:
-    return {name: _nested(tree, scope, name, order, reason) for name in names}
+    expression: Expression,
+    point: dict[str, np.ndarray],
+    names: list[str],
+    order: int,
+    reason: str | None,
+) -> tuple[Derivatives, Derivatives]:
+    derivatives = {name: _nested(expression, point, name, order, reason) for name in names}
+    coefficients = {
+        name: [d / math.factorial(k) for k, d in enumerate(ds, start=1)]
+        for name, ds in derivatives.items()
+    }
+    return derivatives, coefficients
 
 
-def _nested(tree: Any, scope: Scope, name: str, order: int, reason: str | None) -> list[float]:
+def _nested(
+    expression: Expression,
+    point: dict[str, np.ndarray],
+    name: str,
+    order: int,
+    reason: str | None,
+) -> list[float]:
     """Differentiate ``order`` times, keeping each derivative's graph for the next.
 
     Refused with a LimitError as soon as the graph's growth so far shows that
     the last order would pass ``NESTED_NODE_BUDGET``.
     """
-    variables = {
-        key: Tensor(value._data, requires_grad=key == name)
-        for key, value in scope.variables.items()
-    }
-    x = variables[name]
-    current = evaluate(tree, Scope(variables=variables, source=scope.source)).reshape(())
+    values = {key: Tensor(value, requires_grad=key == name) for key, value in point.items()}
+    x = values[name]
+    current = expression.evaluate(values).reshape(())
     results: list[float] = []
     size = engine.graph_size(current)
     for k in range(order):
@@ -224,7 +241,7 @@ def _nested(tree: Any, scope: Scope, name: str, order: int, reason: str | None) 
         results.append(float(current.item()))
         if k + 1 < order:
             size, previous = engine.graph_size(current), size
-            _check_budget(size, previous, k + 1, order, name, scope, reason)
+            _check_budget(size, previous, k + 1, order, name, float(point[name]), reason)
     return results
 
 
@@ -239,7 +256,7 @@ def _check_budget(
     done: int,
     order: int,
     name: str,
-    scope: Scope,
+    at: float,
     reason: str | None,
 ) -> None:
     if size < _CHEAP_GRAPH:
@@ -251,7 +268,7 @@ def _check_budget(
     reachable = (
         done + int(np.log(NESTED_NODE_BUDGET / size) / np.log(growth)) if growth > 1 else order
     )
-    point = f"{name} = {float(scope.variables[name].item())!r}"
+    point = f"{name} = {at!r}"
     why = f"{reason}, so " if reason else ""
     raise LimitError(
         f"{why}order {order} needs nested reverse mode, whose graph grows {growth:.1f}x per "

@@ -14,16 +14,10 @@ from gradcli.autograd.function import no_grad
 from gradcli.autograd.table import OPS
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
-from gradcli.compute.evaluation import choose_wrt, point_of, scope_of
+from gradcli.compute.evaluation import choose_wrt, point_of, tensors_of
 from gradcli.compute.results import Limit
 from gradcli.errors import ExpressionError, LimitError, UsageError
-from gradcli.language import (
-    STRUCTURAL,
-    Scope,
-    evaluate,
-    parse,
-    postorder,
-)
+from gradcli.language import Expression
 
 MAX_SWEEP_WORK = 400_000
 """Operations a ``limit`` sweep may run in all: the expression's operations times the
@@ -33,12 +27,11 @@ _EVALUATIONS_PER_ROW = 4
 """At most, for any scheme: central second differences take f(x+h), f(x), f(x-h)."""
 
 
-def _non_analytic(tree: Any) -> str:
+def _non_analytic(expression: Expression) -> str:
     """The operations in the expression that are not holomorphic (no complex step through
     them), as the user wrote them (``abs``, ``>``), or "" if there are none."""
     found = []
-    for node in postorder(tree):
-        name = str(node.children[0]) if node.data == "call" else node.data
+    for name in expression.operations:
         info = OPS.get(name)
         if info is not None and not info.analytic:
             # A comparison's signature is "x > y": the user wrote its operator.
@@ -50,7 +43,7 @@ def _non_analytic(tree: Any) -> str:
 
 
 def finite_differences(
-    expression: str,
+    expression: Expression,
     bound: Sequence[Binding],
     wrt: str | None = None,
     h: float | None = None,
@@ -68,7 +61,7 @@ def finite_differences(
 
 
 def _finite_differences(
-    expression: str,
+    expression: Expression,
     bound: Sequence[Binding],
     wrt: str | None,
     h: float | None,
@@ -79,16 +72,15 @@ def _finite_differences(
 ) -> Limit:
     from gradcli import finite
 
-    tree = parse(expression)
-    names = choose_wrt(expression, tree, bound, [wrt] if wrt else None)
+    names = choose_wrt(expression, bound, [wrt] if wrt else None)
     if len(names) != 1:
         raise UsageError(
             f"limit differentiates by one variable; pick one with --wrt ({', '.join(names)})"
         )
     (name,) = names
-    scope = scope_of(expression, bound, [name])
-    point = scope.variables[name]
-    if point.numel() != 1 or point.ndim != 0:
+    at = point_of(bound)
+    point = at[name]
+    if point.ndim != 0:
         raise UsageError(
             f"limit needs a scalar variable, and {name} has shape {tuple(point.shape)}; "
             "bind a number, or differentiate by a scalar one with --wrt"
@@ -97,7 +89,7 @@ def _finite_differences(
         raise UsageError(f"--order {order}: limit supports first (1) and second (2) derivatives")
     schemes = list(finite.SCHEMES) if scheme == "all" else [scheme]
     if "complex" in schemes:
-        blocked = _non_analytic(tree)
+        blocked = _non_analytic(expression)
         if blocked and scheme == "complex":
             raise UsageError(
                 f"the complex step needs an analytic expression, and {blocked} not; "
@@ -106,9 +98,9 @@ def _finite_differences(
         if blocked:
             schemes.remove("complex")
     _check_sweep_work(
-        tree, [finite.sweep_parameters(s, order, h, steps, shrink)[1] for s in schemes]
+        expression, [finite.sweep_parameters(s, order, h, steps, shrink)[1] for s in schemes]
     )
-    value = evaluate(tree, scope)
+    value = expression.evaluate(tensors_of(bound, [name]))
     if value.numel() != 1:
         raise UsageError(
             f"limit needs a scalar value, and this one has shape {tuple(value.shape)}; "
@@ -117,14 +109,13 @@ def _finite_differences(
     value = value.reshape(())
     from gradcli.compute.higher import pure_derivatives
 
-    derivatives, _ = pure_derivatives(tree, scope, [name], order, "nested", value)
+    derivatives, _, _ = pure_derivatives(expression, bound, [name], order, "nested", value)
     exact = derivatives[name][order - 1]
-    others = {k: v for k, v in scope.variables.items() if k != name}
+    others = {k: _wrap(v) for k, v in at.items() if k != name}
 
     def f(t: complex | float) -> Any:
-        variables = dict(others, **{name: _wrap(np.asarray(t))})
         with no_grad():
-            return evaluate(tree, Scope(variables=variables, source=expression))._data
+            return expression.evaluate(dict(others, **{name: _wrap(np.asarray(t))}))._data
 
     sweeps = finite.sweep_all(
         f,
@@ -136,7 +127,7 @@ def _finite_differences(
         order=order,
         schemes=schemes,
     )
-    kink = _not_smooth(tree, scope, name, order)
+    kink = _not_smooth(expression, at, name, order)
     if kink:
         # No row is the best estimate of a derivative that does not exist.
         sweeps = {
@@ -147,26 +138,28 @@ def _finite_differences(
             )
             for key, sweep in sweeps.items()
         }
-    result = Limit(expression, point_of(bound), name, order, exact, sweeps)
+    result = Limit(expression.source, at, name, order, exact, sweeps)
     if kink:
         result.warnings.append(
             f"the function is not smooth at {name} = {float(point.item())!r}: {kink}"
         )
     if scheme == "all" and "complex" not in schemes:
-        result.warnings.append(f"the complex step was skipped: {_non_analytic(tree)} not analytic")
+        result.warnings.append(
+            f"the complex step was skipped: {_non_analytic(expression)} not analytic"
+        )
     if not math.isfinite(exact):
         result.warnings.append(f"the exact derivative is {exact} at this point")
     result.warnings.extend(_limit_warnings(value, sweeps))
     return result
 
 
-def _not_smooth(tree: Any, scope: Scope, name: str, order: int) -> str:
+def _not_smooth(expression: Expression, point: dict[str, np.ndarray], name: str, order: int) -> str:
     """Why the expression has no Taylor expansion in ``name`` at the point (a kink of abs,
     a jump of a comparison, ...), or "" where it has one."""
     from gradcli.compute.higher import taylor_series_exists
 
     try:
-        if taylor_series_exists(tree, scope, name, order):
+        if taylor_series_exists(expression, point, name, order):
             return ""
         return "its derivatives are not finite there, so the estimates cannot converge"
     except ExpressionError as error:
@@ -177,8 +170,8 @@ def _not_smooth(tree: Any, scope: Scope, name: str, order: int) -> str:
         )
 
 
-def _check_sweep_work(tree: Any, rows: list[int]) -> None:
-    operations = sum(1 for n in postorder(tree) if n.data == "call" or n.data not in STRUCTURAL)
+def _check_sweep_work(expression: Expression, rows: list[int]) -> None:
+    operations = len(expression.operations)
     evaluations = _EVALUATIONS_PER_ROW * sum(rows)
     if operations * evaluations > MAX_SWEEP_WORK:
         raise LimitError(

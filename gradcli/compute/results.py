@@ -23,6 +23,8 @@ class Differentiation(Evaluation):
     jacobian: dict[str, np.ndarray] | None = None
     weighted: bool = False
     derivatives: dict[str, list[float]] | None = None
+    coefficients: dict[str, list[float]] | None = None
+    """The Taylor coefficients f^(k)/k!, beside ``derivatives`` (as Taylor mode makes them)."""
     hessian: tuple[list[str], np.ndarray] | None = None
     method: str | None = None
 

@@ -1,8 +1,9 @@
-"""Evaluation of a parse tree on concrete values: define-by-run.
+"""Evaluation on concrete values: define-by-run.
 
-The parse tree is walked bottom-up on concrete values and every operation calls
-the scope's algebra (the engine records the graph), in an explicit loop, not
-recursion, so 3,000 nested parentheses or a 50,000-term sum are no problem.
+A parse tree is compiled once into a flat list of steps, children before
+parents; running them on a stack calls the scope's algebra for every operation
+(the engine records the graph). No recursion, so 3,000 nested parentheses or a
+50,000-term sum are no problem, and control flow can jump within the list.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import difflib
 import functools
 import inspect
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -90,22 +91,63 @@ def postorder(tree: Tree) -> Iterator[Tree]:
                 stack.append((child, False))
 
 
-def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Tensor:
-    """Evaluate a parsed expression on the scope's values; the engine records the graph.
+class Instruction(NamedTuple):
+    """One step of a compiled expression: a node of the parse tree, in post-order.
+
+    ``template`` holds the node's own tokens and a placeholder for each child
+    subtree, whose value the step takes from the stack (``arity`` of them).
+    """
+
+    kind: str
+    template: tuple[Any, ...]
+    arity: int
+    node: Tree
+
+
+_CHILD = object()  # a child's value, taken from the stack
+
+
+def compile_tree(tree: Tree) -> tuple[Instruction, ...]:
+    """The parse tree as a flat list of steps, children before parents (no recursion)."""
+    from lark import Tree
+
+    return tuple(
+        Instruction(
+            node.data,
+            tuple(_CHILD if isinstance(c, Tree) else c for c in node.children),
+            builtins.sum(isinstance(c, Tree) for c in node.children),
+            node,
+        )
+        for node in postorder(tree)
+    )
+
+
+def run(
+    code: Sequence[Instruction],
+    scope: Scope,
+    trace: list[str] | None = None,
+    origin: Any = None,
+) -> Any:
+    """Run compiled steps on a stack; the engine records the graph as they go.
 
     With ``trace``, each operation whose inputs are finite but whose result is
     not (``log(-1)``, ``1/0``, overflow) is appended to it, with its column.
+    With ``origin``, every graph node an operation records gets
+    ``origin = (origin, index of the step)``, a way back to the source text.
     """
-    from lark import Tree
-
     creation.rewind()
-    values: dict[int, Any] = {}
-    for index, node in enumerate(postorder(tree)):
-        args = [values.pop(id(c)) if isinstance(c, Tree) else c for c in node.children]
+    stack: list[Any] = []
+    for index, step in enumerate(code):
+        if step.arity:
+            taken = iter(stack[-step.arity :])
+            del stack[-step.arity :]
+            args = [next(taken) if t is _CHILD else t for t in step.template]
+        else:
+            args = list(step.template)
         try:
-            values[id(node)] = _evaluate_node(node, args, scope)
-            if trace is not None and _became_nonfinite(values[id(node)], args):
-                trace.append(f"{_describe(node)} (column {_locate(scope.source, index)})")
+            value = _evaluate_node(step.kind, args, scope)
+            if trace is not None and _became_nonfinite(value, args):
+                trace.append(f"{_describe(step.node)} (column {_locate(scope.source, index)})")
         except ExpressionError as error:
             if error.column is None:
                 error.column, error.source = _locate(scope.source, index), scope.source
@@ -124,11 +166,21 @@ def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Tensor
             raise LimitError(
                 "not enough memory to evaluate the expression; use smaller tensors"
             ) from None
+        if origin is not None and step.kind != "name":
+            node = getattr(value, "grad_fn", None)
+            if node is not None:
+                node.origin = (origin, index)
+        stack.append(value)
     try:
-        return _to_value(values[id(tree)], scope)
+        return _to_value(stack[-1], scope)
     except ExpressionError as error:
-        error.source, error.column = scope.source, _locate(scope.source, index)
+        error.source, error.column = scope.source, _locate(scope.source, len(code) - 1)
         raise
+
+
+def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Any:
+    """Evaluate a parsed expression on the scope's values (see :func:`run`)."""
+    return run(compile_tree(tree), scope, trace)
 
 
 def _locate(source: str, index: int) -> int | None:
@@ -198,8 +250,7 @@ def _column(node: Tree, source: str) -> int | None:
     return meta.start_pos + 1
 
 
-def _evaluate_node(node: Tree, args: list[Any], scope: Scope) -> Any:
-    kind = node.data
+def _evaluate_node(kind: str, args: list[Any], scope: Scope) -> Any:
     if kind == "number":
         return float(args[0])
     if kind == "name":

@@ -1,0 +1,149 @@
+"""A compiled expression: source text parsed once, evaluated many times under any algebra.
+
+Every command goes through this one object: ``diff`` and ``eval`` evaluate it on
+recording tensors, ``--order`` on Taylor series, ``limit`` on plain and complex
+numbers, and each evaluation sees the same random draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.tensor import Tensor, as_tensor
+from gradcli.errors import ExpressionError
+from gradcli.language.evaluator import Scope, compile_tree, run
+from gradcli.language.parser import CONSTANTS, SPELLINGS, STRUCTURAL, parse, parser
+
+
+@dataclass(frozen=True)
+class Algebra:
+    """What values an evaluation computes with.
+
+    ``functions`` maps each name of the language to its operation, ``stack``
+    makes one value of an array literal whose elements are not all constants,
+    and ``constant`` turns numbers and constant arrays into values.
+    """
+
+    name: str
+    functions: Mapping[str, Any]
+    stack: Any
+    constant: Any
+
+
+def tensors() -> Algebra:
+    """The autograd engine's tensors: the default, which records the graph."""
+    defaults = Scope()
+    return Algebra("tensors", defaults.functions, defaults.stack, defaults.constant)
+
+
+class Expression:
+    """An expression (or, later, a program) of gradcli's language, compiled once.
+
+    >>> import gradcli
+    >>> f = gradcli.compile("sin(x)*exp(-x**2/2)")
+    >>> f.variables
+    ('x',)
+    >>> round(f(x=0.5).item(), 6)
+    0.423092
+    >>> round(float(f.grad(x=0.5)["x"]), 6)
+    0.562918
+
+    ``evaluate`` runs it on values of any :class:`Algebra`; calling it runs it on
+    tensors, so the result can be differentiated like any tensor. No text of the
+    expression ever reaches Python's ``eval``: the grammar parses it and the
+    registry gives every name its meaning.
+    """
+
+    def __init__(self, source: str):
+        self.source = source
+        tree = parse(source)
+        self._code = compile_tree(tree)
+        names = [
+            SPELLINGS.get(str(step.template[0]), str(step.template[0]))
+            for step in self._code
+            if step.kind == "name"
+        ]
+        self.names: tuple[str, ...] = tuple(dict.fromkeys(names))
+        """Every name used as a value, in order of first use (variables and constants)."""
+        self.operations: tuple[str, ...] = tuple(
+            str(step.template[0]) if step.kind == "call" else step.kind
+            for step in self._code
+            if step.kind == "call" or step.kind not in STRUCTURAL
+        )
+        """The operation of every step that computes, in the order they run."""
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The names a caller must bind: those that are not constants such as ``pi``."""
+        return tuple(name for name in self.names if name not in CONSTANTS)
+
+    def __repr__(self) -> str:
+        return f"gradcli.compile({self.source!r})"
+
+    def evaluate(
+        self,
+        values: Mapping[str, Any] | None = None,
+        algebra: Algebra | None = None,
+        trace: list[str] | None = None,
+    ) -> Any:
+        """The value at ``values`` (name -> value of the algebra), computed in ``algebra``.
+
+        With ``trace``, where NaN or infinity first appears is appended to it.
+        """
+        scope = Scope(variables=values or {}, source=self.source)
+        if algebra is not None:
+            scope.functions, scope.stack, scope.constant = (
+                algebra.functions,
+                algebra.stack,
+                algebra.constant,
+            )
+        return run(self._code, scope, trace, origin=self)
+
+    def __call__(self, **values: Any) -> Tensor:
+        """The value as a tensor; tensors given with ``requires_grad`` are differentiable."""
+        return self.evaluate({k: as_tensor(v) for k, v in values.items()})
+
+    def grad(self, **values: Any) -> dict[str, np.ndarray]:
+        """The gradient of a single-number value with respect to each variable given."""
+        from gradcli.autograd import engine
+
+        inputs = {
+            k: Tensor(np.asarray(v, dtype=np.float64), requires_grad=True)
+            for k, v in values.items()
+        }
+        value = self.evaluate(inputs)
+        if value.numel() != 1:
+            raise ExpressionError(
+                f"grad needs a single-number value, and this one has shape {tuple(value.shape)}"
+            )
+        if not value.requires_grad:
+            return {k: np.zeros(t.shape) for k, t in inputs.items()}
+        grads = engine.grad(value.reshape(()), list(inputs.values()), allow_unused=True)
+        return {
+            k: np.zeros(t.shape) if g is None else np.asarray(g._data)
+            for (k, t), g in zip(inputs.items(), grads)
+        }
+
+    def column(self, index: int) -> int | None:
+        """The 1-based column in the source of step ``index`` (what a caret points at)."""
+        from gradcli.language.evaluator import _locate
+
+        return _locate(self.source, index)
+
+    def text(self, index: int) -> str:
+        """The source text of step ``index``: the subexpression it computes."""
+        from gradcli.language.evaluator import postorder
+
+        for i, node in enumerate(postorder(parser(positions=True).parse(self.source))):
+            if i == index and not node.meta.empty:
+                return self.source[node.meta.start_pos : node.meta.end_pos]
+        return ""
+
+
+def compile(source: str) -> Expression:
+    """Parse ``source`` once into an :class:`Expression` to evaluate and differentiate."""
+    return Expression(source)

@@ -1,0 +1,76 @@
+"""The compiled expression: parsed once, evaluated many times, under any algebra."""
+
+import doctest
+import math
+
+import numpy as np
+import pytest
+
+import gradcli
+from gradcli.errors import ExpressionError
+from gradcli.language import compiled
+
+
+def test_the_docstring_examples_run():
+    assert doctest.testmod(compiled).failed == 0
+
+
+def test_it_knows_its_variables_and_operations():
+    f = gradcli.compile("x*pi + sin(y)**2 - x")
+    assert f.names == ("x", "pi", "y") and f.variables == ("x", "y")
+    assert f.operations == ("mul", "sin", "pow", "add", "sub")
+
+
+def test_it_evaluates_many_times_without_parsing_again(monkeypatch):
+    from lark import Lark
+
+    f = gradcli.compile("x**3 - 2*x")
+    monkeypatch.setattr(Lark, "parse", lambda *a, **k: pytest.fail("parsed again"))
+    for x in (-1.5, 0.0, 2.0):
+        assert f(x=x).item() == pytest.approx(x**3 - 2 * x)
+        assert float(f.grad(x=x)["x"]) == pytest.approx(3 * x**2 - 2)
+
+
+def test_called_on_tensors_it_records_a_graph_that_points_back_to_the_source():
+    f = gradcli.compile("exp(x) * sin(x)")
+    x = gradcli.tensor(0.3, requires_grad=True)
+    y = f(x=x)
+    y.backward()
+    assert x.grad.item() == pytest.approx(math.exp(0.3) * (math.sin(0.3) + math.cos(0.3)))
+    source, index = y.grad_fn.origin
+    assert source is f and f.text(index) == "exp(x) * sin(x)" and f.column(index) == 8
+    (left, _), (right, _) = y.grad_fn.next_functions
+    assert f.text(left.origin[1]) == "exp(x)" and f.text(right.origin[1]) == "sin(x)"
+
+
+def test_it_runs_under_the_taylor_algebra():
+    from gradcli import taylor
+    from gradcli.compute.higher import taylor_algebra
+
+    f = gradcli.compile("exp(2*x)")
+    series = f.evaluate({"x": taylor.Series.variable(0.0, 4)}, taylor_algebra())
+    assert list(series.coefficients) == pytest.approx([1, 2, 2, 4 / 3, 2 / 3])
+
+
+def test_it_runs_on_complex_numbers_for_the_complex_step():
+    f = gradcli.compile("x**2 * exp(x)")
+    with gradcli.no_grad():
+        value = f.evaluate({"x": gradcli.as_tensor(np.complex128(1.0 + 1e-20j))})
+    assert value._data.imag / 1e-20 == pytest.approx(3 * math.e)
+
+
+def test_grad_of_an_array_value_says_what_it_needs():
+    with pytest.raises(ExpressionError, match="single-number value"):
+        gradcli.compile("x*2").grad(x=np.arange(3.0))
+
+
+def test_a_syntax_error_is_raised_when_compiling():
+    with pytest.raises(ExpressionError) as error:
+        gradcli.compile("x +* 2")
+    assert error.value.column == 4
+
+
+def test_deep_nesting_compiles_and_runs_without_recursion():
+    depth = 3000
+    f = gradcli.compile("(" * depth + "x" + ")" * depth + "+1")
+    assert f(x=1.0).item() == 2.0
