@@ -19,9 +19,9 @@ from gradcli.compute.results import Limit
 from gradcli.errors import ExpressionError, LimitError, UsageError
 from gradcli.language import Expression
 
-MAX_SWEEP_WORK = 400_000
+MAX_SWEEP_WORK = 1_000_000
 """Operations a ``limit`` sweep may run in all: the expression's operations times the
-evaluations its rows take (about 25 µs each on the tree-walking evaluator: 10 s)."""
+evaluations its rows take (about 8 µs each on the compiled expression: 8 s)."""
 
 _EVALUATIONS_PER_ROW = 4
 """At most, for any scheme: central second differences take f(x+h), f(x), f(x-h)."""

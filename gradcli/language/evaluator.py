@@ -327,8 +327,13 @@ def _call(name: str, arguments: list[Any], scope: Scope) -> Any:
     keywords = {k: _argument(v, scope, keep_list=False) for k, v in keywords.items()}
     if info.category == "reduction":
         _check_reduction(info, converted, keywords)
-    _check_arguments(info, converted, keywords, name)
-    return info.function(*converted, **keywords)
+    try:
+        return info.function(*converted, **keywords)
+    except TypeError:
+        # Binding the signature only now keeps it off the path of every call;
+        # it turns arguments that do not fit into a message in the user's terms.
+        _check_arguments(info, converted, keywords, name)
+        raise
 
 
 # For a reduction given what looks like two values: how to write what was probably meant.
