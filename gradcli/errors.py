@@ -8,7 +8,20 @@ catches those keeps working.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from enum import IntEnum
+
+_OPTION = re.compile("\x1f([a-z_]+)\x1f")
+
+
+def option(name: str) -> str:
+    """A setting named in a message, in the caller's terms.
+
+    The library names its parameters (``wrt``); the command line spells the same
+    setting as its flag (``--wrt``), through :meth:`GradcliError.spelled`.
+    """
+    return f"\x1f{name}\x1f"
 
 
 class ExitStatus(IntEnum):
@@ -24,6 +37,13 @@ class GradcliError(Exception):
     """Base class of every error gradcli raises on purpose."""
 
     exit_status = ExitStatus.BAD_INPUT
+
+    def __str__(self) -> str:
+        return self.spelled(lambda name: name)
+
+    def spelled(self, spell: Callable[[str], str]) -> str:
+        """The message with each :func:`option` spelled by ``spell`` (e.g. as a flag)."""
+        return _OPTION.sub(lambda match: spell(match.group(1)), super().__str__())
 
 
 class AutogradError(GradcliError, RuntimeError):

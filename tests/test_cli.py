@@ -337,7 +337,7 @@ def test_comparison_results_are_exact_0_1_numbers_to_arithmetic():
         (("diff", "y", "--at", "x=1"), "unknown name 'y'; bind it with --at y=VALUE"),
         (("diff", "sin()", "--at", "x=1"), "use sin(x)"),
         (("diff", "x", "--at", "x=1", "--wrt", "x y"), "separate names with commas"),
-        (("diff", "x", "--at", "x=1", "--method", "fast"), "--method 'fast'"),
+        (("diff", "x", "--at", "x=1", "--order", "2", "--method", "fast"), "--method 'fast'"),
         (("limit", "x*y", "--at", "x=1", "--at", "y=2", "--wrt", "x,y"), "one variable"),
         (("limit", "[x,x]", "--at", "x=1"), "scalar value"),
     ],

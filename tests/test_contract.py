@@ -204,3 +204,20 @@ def test_limit_warns_at_a_kink_and_marks_no_row_best(expression, why):
 def test_limit_at_a_smooth_point_has_no_such_warning():
     doc = document("limit", "abs(x)", "--at", "x=0.5")
     assert doc["best"] is not None and "warnings" not in doc
+
+
+# --- the library names its parameters; the command line names its flags -------------------
+
+
+def test_library_errors_name_parameters_and_the_cli_names_flags():
+    from gradcli import compute
+    from gradcli.errors import UsageError
+    from gradcli.language import compile
+
+    with pytest.raises(UsageError) as error:
+        compute.differentiate(compile("x"), compute.bind(["x=1"]), wrt=["y"])
+    assert str(error.value) == "wrt y: no such variable; bind it with at y=VALUE"
+    assert "--" not in str(error.value)
+    code, out, err = run("diff", "x", "--at", "x=1", "--wrt", "y")
+    assert (code, out) == (2, "")
+    assert err == "error: --wrt y: no such variable; bind it with --at y=VALUE\n"

@@ -72,10 +72,11 @@ def _usage_message(error: Any) -> str:
 
 
 def _describe(error: GradcliError) -> str:
-    """The message, with a caret under the column for errors in an expression."""
+    """The message in the command line's terms (settings spelled as their flags), with a
+    caret under the column for errors in an expression."""
     from gradcli.language import UnboundNameError
 
-    message = str(error)
+    message = error.spelled(lambda name: f"--{name}")
     if isinstance(error, UnboundNameError):
         message += f"; bind it with --at {error.name}=VALUE"
     if isinstance(error, ExpressionError) and error.source is not None and error.column:

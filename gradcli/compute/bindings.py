@@ -11,7 +11,7 @@ import numpy as np
 from gradcli.autograd import creation
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.table import ALIASES, OPS
-from gradcli.errors import ExpressionError, UsageError
+from gradcli.errors import ExpressionError, UsageError, option
 from gradcli.language import UnboundNameError, compile
 
 
@@ -32,18 +32,24 @@ def parse_binding(text: str, seen: Sequence[str] = ()) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or not value.strip():
-        raise UsageError(f'--at {text!r}: write NAME=VALUE, e.g. --at x=1 or --at "v=[1,2,3]"')
+        raise UsageError(
+            f'{option("at")} {text!r}: write NAME=VALUE, e.g. {option("at")} x=1 or {option("at")} "v=[1,2,3]"'
+        )
     if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
         raise UsageError(
-            f"--at {text!r}: {name!r} is not a variable name (letters, digits and _, "
+            f"{option('at')} {text!r}: {name!r} is not a variable name (letters, digits and _, "
             "starting with a letter or _)"
         )
     if name in OPS or name in ALIASES:
-        raise UsageError(f"--at {text!r}: {name!r} is a function; choose another variable name")
+        raise UsageError(
+            f"{option('at')} {text!r}: {name!r} is a function; choose another variable name"
+        )
     if name in seen:
-        raise UsageError(f"--at {text!r}: {name!r} is bound twice")
+        raise UsageError(f"{option('at')} {text!r}: {name!r} is bound twice")
     if re.search(r",\s*[A-Za-z_]\w*\s*=", value):
-        raise UsageError(f"--at {text!r}: give one --at per variable, e.g. --at x=1 --at y=2")
+        raise UsageError(
+            f"{option('at')} {text!r}: give one {option('at')} per variable, e.g. {option('at')} x=1 {option('at')} y=2"
+        )
     return name, value.strip()
 
 
@@ -51,19 +57,19 @@ def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
     """Evaluate each ``NAME=VALUE``; VALUE is a constant expression (``2*pi``, ``randn(3)``)."""
     if seed is not None:
         if seed < 0:
-            raise UsageError(f"--seed {seed}: the seed must be a whole number >= 0")
+            raise UsageError(f"{option('seed')} {seed}: the seed must be a whole number >= 0")
         creation.manual_seed(seed)
     bound: list[Binding] = []
     for text in bindings:
         name, source = parse_binding(text, [b.name for b in bound])
         try:
-            value = constant(source, f"--at {name}=...")
+            value = constant(source, f"{option('at')} {name}=...")
         except UnboundNameError as error:
             if error.name in [b.name for b in bound] or any(
                 t.partition("=")[0].strip() == error.name for t in bindings
             ):
                 raise UsageError(
-                    f"--at {name}={source}: a value cannot refer to another variable "
+                    f"{option('at')} {name}={source}: a value cannot refer to another variable "
                     f"({error.name}); give {name} a number or a constant expression"
                 ) from None
             raise

@@ -19,7 +19,7 @@ from gradcli.compute.evaluation import (
     tensors_of,
 )
 from gradcli.compute.results import Differentiation
-from gradcli.errors import LimitError, ShapeError, UsageError
+from gradcli.errors import LimitError, ShapeError, UsageError, option
 from gradcli.language import Expression
 
 MAX_JACOBIAN_ROWS = 10_000
@@ -100,7 +100,7 @@ def _vjp(
 ) -> dict[str, np.ndarray]:
     if weights is not None and weights.shape != value.shape:
         raise ShapeError(
-            f"--weights has shape {tuple(weights.shape)} but the expression's value has "
+            f"{option('weights')} has shape {tuple(weights.shape)} but the expression's value has "
             f"shape {tuple(value.shape)}; give weights of the value's shape"
         )
     if weights is None:
@@ -113,17 +113,20 @@ def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str
     if rows > MAX_JACOBIAN_ROWS:
         raise LimitError(
             f"the value has {rows:,} elements, so its Jacobian needs {rows:,} backward passes "
-            f"(the limit is {MAX_JACOBIAN_ROWS:,}); pass --weights W for a vector-Jacobian product"
+            f"(the limit is {MAX_JACOBIAN_ROWS:,}); pass {option('weights')} W for a vector-Jacobian product"
         )
     entries = rows * sum(t.numel() for t in inputs)
     if entries > MAX_JACOBIAN_ENTRIES:
         raise LimitError(
             f"the Jacobian would hold {entries:,} numbers ({rows:,} value elements times "
             f"{entries // rows:,} variable elements; the limit is {MAX_JACOBIAN_ENTRIES:,}); pass "
-            "--weights W for a vector-Jacobian product, or differentiate a part of the value"
+            f"{option('weights')} W for a vector-Jacobian product, or differentiate a part of the value"
         )
     _check_backward_work(
-        "the Jacobian", rows, value, "pass --weights W for one vector-Jacobian product instead"
+        "the Jacobian",
+        rows,
+        value,
+        f"pass {option('weights')} W for one vector-Jacobian product instead",
     )
     flat = value.reshape((-1,))
     per_row = [_grads(flat[i], inputs, None, retain_graph=True) for i in range(rows)]
@@ -143,7 +146,7 @@ def entry_labels(name: str, shape: tuple[int, ...]) -> list[str]:
 def _hessian(value: Tensor, inputs: list[Tensor], names: list[str]) -> tuple[list[str], np.ndarray]:
     if value.numel() != 1:
         raise UsageError(
-            f"--hessian needs a scalar value, and this one has shape {tuple(value.shape)}; "
+            f"{option('hessian')} needs a scalar value, and this one has shape {tuple(value.shape)}; "
             "reduce it first, e.g. sum(...)"
         )
     size = sum(t.numel() for t in inputs)
@@ -160,7 +163,7 @@ def _hessian(value: Tensor, inputs: list[Tensor], names: list[str]) -> tuple[lis
     for first in firsts:
         if first is not None:
             _check_backward_work(
-                "the Hessian", size, first, "differentiate by fewer variables with --wrt"
+                "the Hessian", size, first, f"differentiate by fewer variables with {option('wrt')}"
             )
     for k, first in enumerate(firsts):
         if first is None:  # the value does not depend on this variable: its rows stay 0

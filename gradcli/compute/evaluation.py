@@ -11,7 +11,7 @@ from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.compute.results import Evaluation
-from gradcli.errors import UsageError
+from gradcli.errors import UsageError, option
 from gradcli.language import CONSTANTS, Expression
 
 
@@ -65,10 +65,12 @@ def choose_wrt(
         for name in wrt:
             if not name.isidentifier():
                 raise UsageError(
-                    f"--wrt {name!r} is not a variable name; separate names with commas: --wrt x,y"
+                    f"{option('wrt')} {name!r} is not a variable name; separate names with commas: {option('wrt')} x,y"
                 )
             if name not in names:
-                raise UsageError(f"--wrt {name}: no such variable; bind it with --at {name}=VALUE")
+                raise UsageError(
+                    f"{option('wrt')} {name}: no such variable; bind it with {option('at')} {name}=VALUE"
+                )
         return list(dict.fromkeys(wrt))
     used = set(expression.names) - (set(CONSTANTS) - set(names))
     chosen = [name for name in names if name in used]
@@ -78,7 +80,7 @@ def choose_wrt(
         with no_grad():
             expression.evaluate(tensors_of(bound))
         raise UsageError(
-            "the expression uses none of the --at variables, so there is nothing to "
-            "differentiate; bind the variables it uses with --at NAME=VALUE"
+            f"the expression uses none of the {option('at')} variables, so there is nothing to "
+            f"differentiate; bind the variables it uses with {option('at')} NAME=VALUE"
         )
     return chosen

@@ -20,7 +20,7 @@ from gradcli.autograd import engine
 from gradcli.autograd.table import OPS, OpInfo
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
-from gradcli.errors import ExpressionError, LimitError, UsageError
+from gradcli.errors import ExpressionError, LimitError, UsageError, option
 from gradcli.language import Algebra, Expression
 
 MAX_ORDER = 170
@@ -64,22 +64,22 @@ def pure_derivatives(
     ``warnings``.
     """
     if method not in METHODS:
-        raise UsageError(f"--method {method!r}: choose one of {', '.join(METHODS)}")
+        raise UsageError(f"{option('method')} {method!r}: choose one of {', '.join(METHODS)}")
     if order < 1:
-        raise UsageError(f"--order {order}: the order must be at least 1")
+        raise UsageError(f"{option('order')} {order}: the order must be at least 1")
     if order > MAX_ORDER:
-        raise LimitError(f"--order {order}: the highest order is {MAX_ORDER}")
+        raise LimitError(f"{option('order')} {order}: the highest order is {MAX_ORDER}")
     point = {b.name: b.value for b in bound}
     for name in names:
         if point[name].size != 1:
             shape = point[name].shape
             raise UsageError(
-                f"--order applies to scalar variables, and {name} has shape {shape}; "
-                "use --hessian for the second partials of an array variable"
+                f"{option('order')} applies to scalar variables, and {name} has shape {shape}; "
+                f"use {option('hessian')} for the second partials of an array variable"
             )
     if value.numel() != 1:
         raise UsageError(
-            f"--order needs a scalar value, and this one has shape {tuple(value.shape)}; "
+            f"{option('order')} needs a scalar value, and this one has shape {tuple(value.shape)}; "
             "reduce it first, e.g. sum(...)"
         )
     operations = len(expression.operations)
@@ -92,7 +92,7 @@ def pure_derivatives(
     missing = _without_taylor_rule(expression)
     if method == "taylor" and missing:
         raise UsageError(
-            f"--method taylor: no Taylor rule for {', '.join(missing)}; use --method nested"
+            f"{option('method')} taylor: no Taylor rule for {', '.join(missing)}; use {option('method')} nested"
         )
     if method == "nested" or missing:
         reason = f"no Taylor rule for {', '.join(missing)}" if missing else None

@@ -16,7 +16,7 @@ from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
 from gradcli.compute.evaluation import choose_wrt, point_of, tensors_of
 from gradcli.compute.results import Limit
-from gradcli.errors import ExpressionError, LimitError, UsageError
+from gradcli.errors import ExpressionError, LimitError, UsageError, option
 from gradcli.language import Expression
 
 MAX_SWEEP_WORK = 1_000_000
@@ -45,7 +45,7 @@ def _non_analytic(expression: Expression) -> str:
 def finite_differences(
     expression: Expression,
     bound: Sequence[Binding],
-    wrt: str | None = None,
+    wrt: Sequence[str] | None = None,
     h: float | None = None,
     steps: int | None = None,
     shrink: float | None = None,
@@ -63,7 +63,7 @@ def finite_differences(
 def _finite_differences(
     expression: Expression,
     bound: Sequence[Binding],
-    wrt: str | None,
+    wrt: Sequence[str] | None,
     h: float | None,
     steps: int | None,
     shrink: float | None,
@@ -72,10 +72,10 @@ def _finite_differences(
 ) -> Limit:
     from gradcli import finite
 
-    names = choose_wrt(expression, bound, [wrt] if wrt else None)
+    names = choose_wrt(expression, bound, wrt)
     if len(names) != 1:
         raise UsageError(
-            f"limit differentiates by one variable; pick one with --wrt ({', '.join(names)})"
+            f"limit differentiates by one variable; pick one with {option('wrt')} ({', '.join(names)})"
         )
     (name,) = names
     at = point_of(bound)
@@ -83,17 +83,15 @@ def _finite_differences(
     if point.ndim != 0:
         raise UsageError(
             f"limit needs a scalar variable, and {name} has shape {tuple(point.shape)}; "
-            "bind a number, or differentiate by a scalar one with --wrt"
+            f"bind a number, or differentiate by a scalar one with {option('wrt')}"
         )
-    if order not in (1, 2):
-        raise UsageError(f"--order {order}: limit supports first (1) and second (2) derivatives")
     schemes = list(finite.SCHEMES) if scheme == "all" else [scheme]
     if "complex" in schemes:
         blocked = _non_analytic(expression)
         if blocked and scheme == "complex":
             raise UsageError(
                 f"the complex step needs an analytic expression, and {blocked} not; "
-                "use --scheme central or richardson"
+                f"use {option('scheme')} central or richardson"
             )
         if blocked:
             schemes.remove("complex")
@@ -178,7 +176,7 @@ def _check_sweep_work(expression: Expression, rows: list[int]) -> None:
             f"this sweep evaluates the expression up to {evaluations:,} times ({sum(rows):,} rows) "
             f"and each evaluation runs {operations:,} operations: about "
             f"{operations * evaluations:,.0f} in all, over the budget of {MAX_SWEEP_WORK:,}; "
-            "ask for fewer --steps or one --scheme"
+            f"ask for fewer {option('steps')} or one {option('scheme')}"
         )
 
 
