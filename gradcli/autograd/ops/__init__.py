@@ -1,0 +1,145 @@
+"""The primitives: one small ``Function`` per operation, forward beside backward.
+
+Backward formulas use gradcli's own tensor operations, never raw numpy, so
+with ``create_graph=True`` every gradient is a graph that can be differentiated
+again. Broadcasting is undone in exactly one place, :func:`unbroadcast`.
+
+At kinks the conventions are PyTorch's: ``abs'(0) = sign(0) = 0``,
+``relu'(0) = 0``, ``clamp`` passes the gradient on its closed interval,
+``maximum``/``minimum`` and ``amax``/``amin`` split it evenly between ties.
+
+The modules group the primitives: ``arithmetic`` (two tensors, comparisons),
+``elementwise`` (the unary table, clamp, where), ``reductions``, ``linalg``,
+``shape`` (reshape, permute, broadcast_to, indexing, cat, stack) and
+``losses``; ``_helpers`` holds what they share. This package exports the
+functions users call and attaches them to ``Tensor`` as methods and operators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.ops._helpers import Dim, unbroadcast
+from gradcli.autograd.ops.arithmetic import (
+    add,
+    div,
+    eq,
+    ge,
+    gt,
+    le,
+    lt,
+    maximum,
+    minimum,
+    mul,
+    ne,
+    pow,
+    sub,
+)
+from gradcli.autograd.ops.elementwise import (
+    abs,
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atanh,
+    clamp,
+    cos,
+    cosh,
+    exp,
+    expm1,
+    log,
+    log1p,
+    log2,
+    log10,
+    neg,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sinh,
+    softplus,
+    sqrt,
+    tan,
+    tanh,
+    where,
+)
+from gradcli.autograd.ops.linalg import dot, matmul
+from gradcli.autograd.ops.losses import binary_cross_entropy_with_logits, mse_loss
+from gradcli.autograd.ops.reductions import (
+    amax,
+    amin,
+    log_softmax,
+    logsumexp,
+    mean,
+    norm,
+    prod,
+    softmax,
+    sum,
+)
+from gradcli.autograd.ops.shape import (
+    Index,
+    _expand,
+    _squeeze,
+    _unsqueeze,
+    broadcast_to,
+    cat,
+    permute,
+    reshape,
+    stack,
+    transpose,
+)
+from gradcli.autograd.tensor import Tensor, _wrap
+
+__all__ = [
+    "Dim", "abs", "acos", "acosh", "add", "amax", "amin", "asin", "asinh", "atan", "atanh",
+    "binary_cross_entropy_with_logits", "broadcast_to", "cat", "clamp", "cos", "cosh", "div",
+    "dot", "eq", "exp", "expm1", "ge", "gt", "le", "log", "log10", "log1p", "log2",
+    "log_softmax", "logsumexp", "lt", "matmul", "maximum", "mean", "minimum", "mse_loss", "mul",
+    "ne", "neg", "norm", "permute", "pow", "prod", "relu", "reshape", "sigmoid", "sign", "sin",
+    "sinh", "softmax", "softplus", "sqrt", "stack", "sub", "sum", "tan", "tanh", "transpose",
+    "unbroadcast", "where",
+]  # fmt: skip
+
+
+# --- the same operations as Tensor methods and operators ------------------------------------
+
+
+def _reflected(function: Callable[[Any, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
+    return lambda self, other: function(other, self)
+
+
+_METHODS: dict[str, Callable[..., Any]] = {
+    "__add__": add, "__radd__": _reflected(add),
+    "__sub__": sub, "__rsub__": _reflected(sub),
+    "__mul__": mul, "__rmul__": _reflected(mul),
+    "__truediv__": div, "__rtruediv__": _reflected(div),
+    "__pow__": pow, "__rpow__": _reflected(pow),
+    "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
+    "__neg__": neg, "__pos__": lambda self: self, "__abs__": abs,
+    "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
+    "__getitem__": lambda self, key: Index.apply(self, key),
+    "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "matmul": matmul, "dot": dot,
+    "maximum": maximum, "minimum": minimum, "clamp": clamp, "where": lambda self, c, y: where(c, self, y),
+    "neg": neg, "exp": exp, "expm1": expm1, "log": log, "log1p": log1p, "log2": log2,
+    "log10": log10, "sqrt": sqrt, "sin": sin, "cos": cos, "tan": tan, "asin": asin,
+    "acos": acos, "atan": atan, "sinh": sinh, "cosh": cosh, "tanh": tanh, "asinh": asinh,
+    "acosh": acosh, "atanh": atanh, "sigmoid": sigmoid, "softplus": softplus, "relu": relu,
+    "abs": abs, "sign": sign,
+    "sum": sum, "mean": mean, "prod": prod, "amax": amax, "amin": amin, "max": amax,
+    "min": amin, "norm": norm, "logsumexp": logsumexp, "softmax": softmax,
+    "log_softmax": log_softmax,
+    "reshape": reshape, "view": reshape, "permute": permute, "transpose": transpose,
+    "expand": _expand, "unsqueeze": _unsqueeze, "squeeze": _squeeze,
+    "flatten": lambda self: self.reshape((-1,)),
+    "any": lambda self: _wrap(np.any(self._data)), "all": lambda self: _wrap(np.all(self._data)),
+}  # fmt: skip
+
+for _name, _method in _METHODS.items():
+    setattr(Tensor, _name, _method)
+
+Tensor.T = property(lambda self: self.permute(tuple(reversed(range(self.ndim)))))
+Tensor.mT = property(lambda self: transpose(self, -2, -1))

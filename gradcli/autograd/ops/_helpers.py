@@ -1,0 +1,142 @@
+"""What every primitive shares: axes, broadcasting undone, binary arithmetic, the wrappers.
+
+Broadcasting is undone in exactly one place, :func:`unbroadcast`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.creation import check_size
+from gradcli.autograd.function import Function, Node
+from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.errors import ShapeError
+
+Dim = int | Sequence[int] | None
+
+
+def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum ``grad`` down to ``shape``, undoing numpy broadcasting (the one place)."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
+    )
+    return sum(grad, dim=axes, keepdim=True).reshape(shape)
+
+
+def _axes(dim: Dim, ndim: int) -> tuple[int, ...]:
+    """``dim`` as a sorted tuple of non-negative axes; ``None`` means all."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    axes = []
+    for d in dims:
+        if isinstance(d, Tensor):
+            d = d.item()
+        if not np.isfinite(float(d)) or float(d) != int(d):
+            raise ShapeError(f"dim must be a whole number, not {d}")
+        d = int(d)
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            if ndim == 0:
+                raise ShapeError(f"dim {d} is out of range for a single number (only 0 and -1 fit)")
+            plural = "s" if ndim > 1 else ""
+            raise ShapeError(
+                f"dim {d} is out of range for a tensor with {ndim} dimension{plural} "
+                f"(use {-ndim} to {ndim - 1})"
+            )
+        # A single number is its own reduction, so PyTorch takes dim 0 or -1 there
+        # as no axis at all: sum(x, dim=0) and log_softmax(x) of a number work.
+        if ndim:
+            axes.append(d % ndim)
+    return tuple(sorted(set(axes)))
+
+
+def _reduction(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> tuple[int, ...]:
+    """Record a reduction's axes and keepdim on ``ctx``; returns the axes."""
+    ctx.axes, ctx.keepdim = _axes(dim, x.ndim), keepdim
+    return ctx.axes
+
+
+def _expand_back(
+    grad: Tensor, shape: tuple[int, ...], axes: tuple[int, ...], keepdim: bool
+) -> Tensor:
+    """Broadcast the gradient of a reduction over ``axes`` back to the input's ``shape``."""
+    if not keepdim and shape:
+        grad = grad.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+    return broadcast_to(grad, shape)
+
+
+def _const(array: Any) -> Tensor:
+    """A constant (non-differentiable) tensor, e.g. a mask inside a backward formula."""
+    return _wrap(np.asarray(array, dtype=np.float64))
+
+
+def _numeric(a: Any) -> Any:
+    """Booleans (comparison results) as float64 0/1.
+
+    numpy would compute ``exp(True)`` in float16 and ``True + True`` as a
+    logical or; gradcli's comparisons are 0/1 numbers to arithmetic.
+    """
+    return a.astype(np.float64) if a.dtype.kind == "b" else a
+
+
+def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
+    """``ufunc`` applied to the arrays, booleans taken as 0/1.
+
+    Arithmetic passes Python's operator (``operator.mul``) rather than the ufunc:
+    on numpy scalars it is the same operation, about ten times faster.
+    """
+    if x.shape != y.shape:  # equal shapes make nothing larger than an input
+        try:
+            shape = np.broadcast_shapes(x.shape, y.shape)
+        except ValueError:
+            raise ShapeError(
+                f"{symbol}: shapes {tuple(x.shape)} and {tuple(y.shape)} cannot be broadcast "
+                "together (trailing dimensions must be equal or 1)"
+            ) from None
+        check_size(math.prod(shape), symbol, shape)
+    return _wrap(ufunc(_numeric(x._data), _numeric(y._data)))
+
+
+def _analytic_or_real(real: Callable, complex_: Callable) -> Callable:
+    """A numpy function that uses a stable real formula and an analytic one for complex input."""
+    return lambda a: complex_(a) if np.iscomplexobj(a) else real(a)
+
+
+# --- the functions users call --------------------------------------------------------
+
+
+def _named(function: Callable[..., Tensor], op: type[Function], doc: str) -> Callable[..., Tensor]:
+    function.__name__ = function.__qualname__ = op.__name__.lower()
+    function.__doc__ = doc
+    return function
+
+
+def _unary(op: type[Function], doc: str) -> Callable[[Any], Tensor]:
+    """The function users call for a one-input op (constants become tensors)."""
+
+    def function(x: Any) -> Tensor:
+        return op.apply(as_tensor(x))
+
+    return _named(function, op, doc)
+
+
+def _two_input(op: type[Function], doc: str) -> Callable[[Any, Any], Tensor]:
+    """The function users call for a two-input op (constants become tensors)."""
+
+    def function(x: Any, y: Any) -> Tensor:
+        return op.apply(as_tensor(x), as_tensor(y))
+
+    return _named(function, op, doc)
+
+
+# At the bottom: a reduction's backward broadcasts and broadcasting's backward
+# reduces, so those two modules build on these helpers and these call them back.
+from gradcli.autograd.ops.reductions import sum  # noqa: E402
+from gradcli.autograd.ops.shape import broadcast_to  # noqa: E402

@@ -1,0 +1,163 @@
+"""Arithmetic of two tensors (+ - * / **, maximum, minimum) and the comparisons."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.function import Function, Node
+from gradcli.autograd.ops._helpers import _binary, _const, _two_input, unbroadcast
+from gradcli.autograd.ops.elementwise import log
+from gradcli.autograd.tensor import Tensor, as_tensor
+
+
+class Add(Function):
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        return _binary(operator.add, x, y, "+")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        xs, ys = ctx.input_shapes
+        return unbroadcast(grad_output, xs), unbroadcast(grad_output, ys)
+
+
+class Sub(Function):
+    node_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        return _binary(operator.sub, x, y, "-")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        xs, ys = ctx.input_shapes
+        gy = unbroadcast(-grad_output, ys) if ctx.needs_input_grad[1] else None
+        return unbroadcast(grad_output, xs), gy
+
+
+class Mul(Function):
+    node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        ctx.save_for_backward(x, y)
+        return _binary(operator.mul, x, y, "*")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        gx = unbroadcast(grad_output * y, x.shape) if need_x else None
+        gy = unbroadcast(grad_output * x, y.shape) if need_y else None
+        return gx, gy
+
+
+class Div(Function):
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        ctx.save_for_backward(x, y)
+        return _binary(operator.truediv, x, y, "/")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, y = ctx.saved_tensors
+        g_over_y = grad_output / y
+        gx = unbroadcast(g_over_y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = unbroadcast(-g_over_y * x / y, y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Pow(Function):
+    node_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        result = _binary(np.power, x, y, "**")
+        ctx.save_for_backward(x, y, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, y, result = ctx.saved_tensors
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            # d/dx x**0 is 0 even at x = 0, where y * x**(y-1) would be 0 * inf:
+            # there the base is moved to 1, so the formula gives y * 1 = 0 and
+            # its own derivatives stay finite. Masking the result instead would
+            # zero its derivative in y wherever y = 0 (wrong higher orders when y
+            # depends on the variable) and leak NaN through the masked branch.
+            zero_zero = (y._data == 0) & (x._data == 0)
+            base = x + _const(zero_zero) if np.any(zero_zero) else x
+            local = y * base ** (y - 1)
+            gx = unbroadcast(grad_output * local, x.shape)
+        if ctx.needs_input_grad[1]:
+            # d/dy 0**y is taken as 0 for y >= 0 (PyTorch), not 0 * log(0).
+            zero_base = (x._data == 0) & (y._data >= 0)
+            log_x = log(x + _const(zero_base)) if np.any(zero_base) else log(x)
+            gy = unbroadcast(grad_output * result * log_x, y.shape)
+        return gx, gy
+
+
+class Maximum(Function):
+    node_name = "MaximumBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        ctx.save_for_backward(x, y)
+        return _binary(np.maximum, x, y, "maximum")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        x, y = ctx.saved_tensors
+        share = _const((x._data > y._data) + 0.5 * (x._data == y._data))
+        return _split_between(grad_output, share, x.shape, y.shape)
+
+
+class Minimum(Function):
+    node_name = "MinimumBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        ctx.save_for_backward(x, y)
+        return _binary(np.minimum, x, y, "minimum")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        x, y = ctx.saved_tensors
+        share = _const((x._data < y._data) + 0.5 * (x._data == y._data))
+        return _split_between(grad_output, share, x.shape, y.shape)
+
+
+def _split_between(grad: Tensor, share: Tensor, xs: tuple, ys: tuple) -> tuple[Tensor, Tensor]:
+    """Give ``share`` of the gradient to x and the rest to y (ties split evenly)."""
+    return unbroadcast(grad * share, xs), unbroadcast(grad * (1.0 - share), ys)
+
+
+add = _two_input(Add, "x + y, broadcasting.")
+sub = _two_input(Sub, "x - y, broadcasting.")
+mul = _two_input(Mul, "x * y, elementwise, broadcasting.")
+div = _two_input(Div, "x / y, elementwise, broadcasting.")
+pow = _two_input(Pow, "x ** y, elementwise, broadcasting.")
+maximum = _two_input(Maximum, "Elementwise maximum; ties share the gradient evenly.")
+minimum = _two_input(Minimum, "Elementwise minimum; ties share the gradient evenly.")
+
+
+def _compare(ufunc: Callable, symbol: str) -> Callable[[Any, Any], Tensor]:
+    def compare(x: Any, y: Any) -> Tensor:
+        """A boolean tensor; comparisons are not differentiable."""
+        return _binary(ufunc, as_tensor(x), as_tensor(y), symbol)
+
+    return compare
+
+
+lt, le = _compare(np.less, "<"), _compare(np.less_equal, "<=")
+gt, ge = _compare(np.greater, ">"), _compare(np.greater_equal, ">=")
+eq, ne = _compare(np.equal, "=="), _compare(np.not_equal, "!=")

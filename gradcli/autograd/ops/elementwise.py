@@ -1,0 +1,187 @@
+"""Elementwise functions of one tensor (the unary table), clamp and where.
+
+At kinks the conventions are PyTorch's: ``abs'(0) = sign(0) = 0``,
+``relu'(0) = 0``, ``clamp`` passes the gradient on its closed interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.function import Function, Node
+from gradcli.autograd.ops._helpers import (
+    _analytic_or_real,
+    _const,
+    _numeric,
+    _unary,
+    unbroadcast,
+)
+from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.errors import ShapeError
+
+
+def _elementwise(
+    name: str,
+    forward: Callable[[Any], Any],
+    *,
+    of_input: Callable[[Tensor], Any] | None = None,
+    of_result: Callable[[Tensor], Any] | None = None,
+) -> type[Function]:
+    """A unary elementwise op whose backward is ``grad_output * f'``.
+
+    ``f'`` is given as a function of the input (``of_input``) or, where that
+    is simpler, of the result (``of_result``: exp, sqrt, tanh, sigmoid); only
+    that tensor is saved. It is written with tensor operations, so it is
+    differentiable in turn.
+    """
+    derivative = of_result if of_result is not None else of_input
+    saves_result = of_result is not None
+
+    def fwd(ctx: Node, x: Tensor) -> Tensor:
+        result = _wrap(forward(_numeric(x._data)))
+        ctx.save_for_backward(result if saves_result else x)
+        return result
+
+    def bwd(ctx: Node, grad_output: Tensor) -> Tensor:
+        (saved,) = ctx.saved_tensors
+        return grad_output * derivative(saved)
+
+    return type(
+        name,
+        (Function,),
+        {
+            "node_name": f"{name}Backward0",
+            "forward": staticmethod(fwd),
+            "backward": staticmethod(bwd),
+            "__doc__": f"Elementwise {name.lower()}.",
+        },
+    )
+
+
+_LN2, _LN10 = np.log(2.0), np.log(10.0)
+
+_sigmoid = _analytic_or_real(
+    lambda a: np.exp(-np.logaddexp(0.0, -a)), lambda a: 1.0 / (1.0 + np.exp(-a))
+)
+_softplus = _analytic_or_real(lambda a: np.logaddexp(0.0, a), lambda a: np.log1p(np.exp(a)))
+
+Neg = _elementwise("Neg", np.negative, of_input=lambda x: -1.0)
+Exp = _elementwise("Exp", np.exp, of_result=lambda r: r)
+Expm1 = _elementwise("Expm1", np.expm1, of_result=lambda r: r + 1.0)
+Log = _elementwise("Log", np.log, of_input=lambda x: 1.0 / x)
+Log1p = _elementwise("Log1p", np.log1p, of_input=lambda x: 1.0 / (1.0 + x))
+Log2 = _elementwise("Log2", np.log2, of_input=lambda x: 1.0 / (x * _LN2))
+Log10 = _elementwise("Log10", np.log10, of_input=lambda x: 1.0 / (x * _LN10))
+Sqrt = _elementwise("Sqrt", np.sqrt, of_result=lambda r: 0.5 / r)
+Sin = _elementwise("Sin", np.sin, of_input=lambda x: cos(x))
+Cos = _elementwise("Cos", np.cos, of_input=lambda x: -sin(x))
+Tan = _elementwise("Tan", np.tan, of_result=lambda r: 1.0 + r * r)
+Asin = _elementwise("Asin", np.arcsin, of_input=lambda x: (1.0 - x * x) ** -0.5)
+Acos = _elementwise("Acos", np.arccos, of_input=lambda x: -((1.0 - x * x) ** -0.5))
+Atan = _elementwise("Atan", np.arctan, of_input=lambda x: 1.0 / (1.0 + x * x))
+Sinh = _elementwise("Sinh", np.sinh, of_input=lambda x: cosh(x))
+Cosh = _elementwise("Cosh", np.cosh, of_input=lambda x: sinh(x))
+Tanh = _elementwise("Tanh", np.tanh, of_result=lambda r: 1.0 - r * r)
+Asinh = _elementwise("Asinh", np.arcsinh, of_input=lambda x: (x * x + 1.0) ** -0.5)
+Acosh = _elementwise("Acosh", np.arccosh, of_input=lambda x: (x * x - 1.0) ** -0.5)
+Atanh = _elementwise("Atanh", np.arctanh, of_input=lambda x: 1.0 / (1.0 - x * x))
+Sigmoid = _elementwise("Sigmoid", _sigmoid, of_result=lambda r: r * (1.0 - r))
+Softplus = _elementwise("Softplus", _softplus, of_input=lambda x: sigmoid(x))
+Relu = _elementwise("Relu", lambda a: np.maximum(a, 0.0), of_input=lambda x: _const(x._data > 0))
+Abs = _elementwise("Abs", np.abs, of_input=lambda x: sign(x))
+Sign = _elementwise("Sign", np.sign, of_input=lambda x: _const(np.zeros_like(x._data)))
+
+
+class Clamp(Function):
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, low: float | None, high: float | None) -> Tensor:
+        ctx.save_for_backward(x)
+        ctx.low, ctx.high = low, high
+        return _wrap(np.clip(x._data, low, high))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        (x,) = ctx.saved_tensors
+        inside = np.ones(x.shape, dtype=bool)
+        if ctx.low is not None:
+            inside &= x._data >= ctx.low
+        if ctx.high is not None:
+            inside &= x._data <= ctx.high
+        return grad_output * _const(inside), None, None
+
+
+class Where(Function):
+    node_name = "WhereBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, condition: Tensor, x: Tensor, y: Tensor) -> Tensor:
+        ctx.mask = np.asarray(condition._data, dtype=bool)
+        try:
+            return _wrap(np.where(ctx.mask, x._data, y._data))
+        except ValueError:
+            raise ShapeError(
+                f"where: shapes {tuple(condition.shape)}, {tuple(x.shape)} and "
+                f"{tuple(y.shape)} cannot be broadcast together"
+            ) from None
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[None, Tensor | None, Tensor | None]:
+        _, xs, ys = ctx.input_shapes
+        mask, zero = _wrap(ctx.mask), _const(0.0)
+        gx = unbroadcast(where(mask, grad_output, zero), xs) if ctx.needs_input_grad[1] else None
+        gy = unbroadcast(where(mask, zero, grad_output), ys) if ctx.needs_input_grad[2] else None
+        return None, gx, gy
+
+
+neg = _unary(Neg, "-x.")
+exp = _unary(Exp, "e**x.")
+expm1 = _unary(Expm1, "e**x - 1, accurate for small x.")
+log = _unary(Log, "Natural logarithm.")
+log1p = _unary(Log1p, "log(1 + x), accurate for small x.")
+log2 = _unary(Log2, "Base-2 logarithm.")
+log10 = _unary(Log10, "Base-10 logarithm.")
+sqrt = _unary(Sqrt, "Square root.")
+sin = _unary(Sin, "Sine.")
+cos = _unary(Cos, "Cosine.")
+tan = _unary(Tan, "Tangent.")
+asin = _unary(Asin, "Inverse sine.")
+acos = _unary(Acos, "Inverse cosine.")
+atan = _unary(Atan, "Inverse tangent.")
+sinh = _unary(Sinh, "Hyperbolic sine.")
+cosh = _unary(Cosh, "Hyperbolic cosine.")
+tanh = _unary(Tanh, "Hyperbolic tangent.")
+asinh = _unary(Asinh, "Inverse hyperbolic sine.")
+acosh = _unary(Acosh, "Inverse hyperbolic cosine.")
+atanh = _unary(Atanh, "Inverse hyperbolic tangent.")
+sigmoid = _unary(Sigmoid, "1 / (1 + e**-x), computed without overflow.")
+softplus = _unary(Softplus, "log(1 + e**x), computed without overflow.")
+relu = _unary(Relu, "max(x, 0); relu'(0) = 0.")
+abs = _unary(Abs, "|x|; abs'(0) = 0.")
+sign = _unary(Sign, "-1, 0 or 1; its derivative is 0.")
+
+
+def clamp(x: Any, min: float | None = None, max: float | None = None) -> Tensor:
+    """Limit x to [min, max]; the gradient passes where min <= x <= max."""
+    if min is None and max is None:
+        raise ValueError("clamp: give min, max or both")
+    return Clamp.apply(as_tensor(x), _scalar(min, "min"), _scalar(max, "max"))
+
+
+def _scalar(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, Tensor):
+        if value.numel() != 1:
+            raise ShapeError(f"{name} must be a single number")
+        return float(value.item())
+    return float(value)
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """x where condition is true (non-zero), else y."""
+    return Where.apply(as_tensor(condition), as_tensor(x), as_tensor(y))

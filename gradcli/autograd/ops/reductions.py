@@ -1,0 +1,260 @@
+"""Reductions: sum, mean, prod, amax/amin, norm, logsumexp, softmax.
+
+Tied maxima and minima share the gradient evenly (``amax``/``amin``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.function import Function, Node
+from gradcli.autograd.ops._helpers import (
+    Dim,
+    _axes,
+    _const,
+    _expand_back,
+    _numeric,
+    _reduction,
+)
+from gradcli.autograd.ops.elementwise import abs, exp, where
+from gradcli.autograd.tensor import Tensor, _wrap, as_tensor, to_array
+from gradcli.errors import ShapeError
+
+
+class Sum(Function):
+    node_name = "SumBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        axes = _reduction(ctx, x, dim, keepdim)
+        return _wrap(to_array(np.sum(x._data, axis=axes, keepdims=keepdim)))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        return _expand_back(grad_output, ctx.input_shapes[0], ctx.axes, ctx.keepdim), None, None
+
+
+class Mean(Function):
+    node_name = "MeanBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        axes = _reduction(ctx, x, dim, keepdim)
+        ctx.count = int(np.prod([x.shape[a] for a in axes]))
+        return _wrap(to_array(np.mean(x._data, axis=axes, keepdims=keepdim)))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        shape = ctx.input_shapes[0]
+        return _expand_back(grad_output, shape, ctx.axes, ctx.keepdim) / ctx.count, None, None
+
+
+class Prod(Function):
+    node_name = "ProdBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+        axes = _reduction(ctx, x, dim, keepdim)
+        result = _wrap(to_array(np.prod(x._data, axis=axes, keepdims=keepdim)))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        x, result = ctx.saved_tensors
+        grad = _expand_back(grad_output, x.shape, ctx.axes, ctx.keepdim)
+        if not np.any(x._data == 0):
+            return grad * _expand_back(result, x.shape, ctx.axes, ctx.keepdim) / x, None, None
+        return grad * _product_of_others(x, ctx.axes), None, None
+
+
+def _product_of_others(x: Tensor, axes: tuple[int, ...]) -> Tensor:
+    """For each element, the product of the other elements reduced with it.
+
+    Exact where zeros make ``prod / x`` useless; built from differentiable ops
+    by masking the diagonal of an n-by-n copy of each reduced slice.
+    """
+    kept = [a for a in range(x.ndim) if a not in axes]
+    order = kept + list(axes)
+    moved = x.permute(order) if x.ndim else x
+    n = int(np.prod([x.shape[a] for a in axes]))
+    rows = moved.reshape((*tuple(x.shape[a] for a in kept), 1, n))
+    diagonal = _wrap(np.eye(n, dtype=bool))
+    others = prod(where(diagonal, 1.0, rows), dim=-1)
+    back = others.reshape(moved.shape)
+    return back.permute(list(np.argsort(order))) if x.ndim else back.reshape(())
+
+
+class _Extremum(Function):
+    """amax / amin: the gradient is split evenly between tied extreme elements."""
+
+    reduce: Callable = staticmethod(np.max)
+
+    @classmethod
+    def _forward(cls, ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        _reduction(ctx, x, dim, keepdim)
+        if x.numel() == 0:
+            raise ShapeError(f"{cls.__name__.lower()}() of an empty tensor")
+        extreme = cls.reduce(x._data, axis=ctx.axes, keepdims=True)
+        ties = np.asarray(x._data == extreme, dtype=np.float64)
+        ctx.share = ties / np.sum(ties, axis=ctx.axes, keepdims=True)
+        return _wrap(extreme if keepdim else np.squeeze(extreme, axis=ctx.axes))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        grad = _expand_back(grad_output, ctx.input_shapes[0], ctx.axes, ctx.keepdim)
+        return grad * _wrap(ctx.share), None, None
+
+
+class Amax(_Extremum):
+    node_name = "AmaxBackward0"
+    reduce = staticmethod(np.max)
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        return Amax._forward(ctx, x, dim, keepdim)
+
+
+class Amin(_Extremum):
+    node_name = "AminBackward0"
+    reduce = staticmethod(np.min)
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        return Amin._forward(ctx, x, dim, keepdim)
+
+
+class Norm(Function):
+    """The Euclidean norm, computed as ``s * sqrt(sum((x/s)**2))`` with ``s = max|x|``
+    so that it neither overflows for huge entries nor underflows for tiny ones."""
+
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        _reduction(ctx, x, dim, keepdim)
+        a = _numeric(x._data)
+        if np.iscomplexobj(a):  # complex step: the analytic formula, no |x|
+            norm = np.sqrt(np.sum(a * a, axis=ctx.axes, keepdims=True))
+        else:
+            scale = np.max(np.abs(a), axis=ctx.axes, keepdims=True, initial=0.0)
+            scale = np.where((scale == 0) | ~np.isfinite(scale), 1.0, scale)
+            norm = scale * np.sqrt(np.sum((a / scale) ** 2, axis=ctx.axes, keepdims=True))
+        result = _wrap(norm if keepdim else np.squeeze(norm, axis=ctx.axes))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        x, result = ctx.saved_tensors
+        norm = _expand_back(result, x.shape, ctx.axes, ctx.keepdim)
+        # At a zero norm x is 0 too; adding 1 there gives the subgradient 0, not 0/0.
+        safe = norm + _const(norm._data == 0)
+        grad = _expand_back(grad_output, x.shape, ctx.axes, ctx.keepdim)
+        return grad * x / safe, None, None
+
+
+class Logsumexp(Function):
+    node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        _reduction(ctx, x, dim, keepdim)
+        a = _numeric(x._data)
+        shift = np.max(a.real, axis=ctx.axes, keepdims=True) if a.size else np.zeros(())
+        shift = np.where(np.isfinite(shift), shift, 0.0)
+        total = np.log(np.sum(np.exp(a - shift), axis=ctx.axes, keepdims=True)) + shift
+        ctx.save_for_backward(x)
+        ctx.shift = shift
+        return _wrap(total if keepdim else np.squeeze(total, axis=ctx.axes))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        (x,) = ctx.saved_tensors
+        grad = _expand_back(grad_output, x.shape, ctx.axes, ctx.keepdim)
+        # The gradient is softmax(x). exp(x - result) would inherit the rounding of
+        # result (1e15 + log 2 keeps few digits of log 2); shifting by the forward's
+        # constant maximum instead is exact, and softmax does not depend on the shift.
+        e = exp(x - _const(ctx.shift))
+        return grad * e / sum(e, dim=ctx.axes, keepdim=True), None, None
+
+
+class Softmax(Function):
+    node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int) -> Tensor:
+        (ctx.axis,) = _axes(dim, x.ndim) if x.ndim else (0,)
+        a = _numeric(x._data)
+        if x.ndim == 0:
+            result = _wrap(np.ones_like(a))
+        else:
+            e = np.exp(a - np.max(a.real, axis=ctx.axis, keepdims=True))
+            result = _wrap(e / np.sum(e, axis=ctx.axis, keepdims=True))
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
+        (y,) = ctx.saved_tensors
+        if y.ndim == 0:
+            return grad_output * 0.0, None
+        return y * (grad_output - sum(grad_output * y, dim=ctx.axis, keepdim=True)), None
+
+
+def sum(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """Sum over dim (all dimensions by default)."""
+    return Sum.apply(as_tensor(x), dim, keepdim)
+
+
+def mean(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """Mean over dim (all dimensions by default)."""
+    return Mean.apply(as_tensor(x), dim, keepdim)
+
+
+def prod(x: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Product over one dim (all elements by default); exact gradients at zeros."""
+    return Prod.apply(as_tensor(x), dim, keepdim)
+
+
+def amax(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """Maximum over dim; tied maxima share the gradient evenly."""
+    return Amax.apply(as_tensor(x), dim, keepdim)
+
+
+def amin(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """Minimum over dim; tied minima share the gradient evenly."""
+    return Amin.apply(as_tensor(x), dim, keepdim)
+
+
+def norm(x: Any, p: float = 2, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """The p-norm over dim (all elements by default); p = 2 is overflow-safe."""
+    x = as_tensor(x)
+    if p == 2:
+        return Norm.apply(x, dim, keepdim)
+    if p == float("inf"):
+        return amax(abs(x), dim, keepdim)
+    if p == 1:
+        return sum(abs(x), dim, keepdim)
+    if p <= 0:
+        raise ValueError(f"norm: p must be positive, not {p}")
+    return sum(abs(x) ** p, dim, keepdim) ** (1.0 / p)
+
+
+def logsumexp(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """log(sum(exp(x))) over dim, shifted by the maximum so it never overflows."""
+    return Logsumexp.apply(as_tensor(x), dim, keepdim)
+
+
+def softmax(x: Any, dim: int = -1) -> Tensor:
+    """exp(x) / sum(exp(x)) along dim, computed stably."""
+    return Softmax.apply(as_tensor(x), dim)
+
+
+def log_softmax(x: Any, dim: int = -1) -> Tensor:
+    """x - logsumexp(x) along dim."""
+    x = as_tensor(x)
+    return x - logsumexp(x, dim, keepdim=True)
