@@ -9,6 +9,7 @@ parents; running them on a stack calls the scope's algebra for every operation
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import difflib
 import functools
 import inspect
@@ -59,7 +60,7 @@ class Scope:
     ``constant`` for numbers and constant arrays.
     """
 
-    variables: Mapping[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
     source: str = ""
     functions: Mapping[str, OpInfo] = field(default_factory=lambda: OPS)
     stack: Callable[[list[Any]], Any] = _stack_tensors
@@ -136,8 +137,13 @@ def run(
     ``origin = (origin, index of the step)``, a way back to the source text.
     """
     creation.rewind()
+    # The names are this run's own frame: statements will assign to it without
+    # touching the caller's values, and jumps move ``index`` (the program counter).
+    scope = dataclasses.replace(scope, variables=dict(scope.variables))
     stack: list[Any] = []
-    for index, step in enumerate(code):
+    index = 0
+    while index < len(code):
+        step = code[index]
         if step.arity:
             taken = iter(stack[-step.arity :])
             del stack[-step.arity :]
@@ -171,6 +177,7 @@ def run(
             if node is not None:
                 node.origin = (origin, index)
         stack.append(value)
+        index += 1
     try:
         return _to_value(stack[-1], scope)
     except ExpressionError as error:
