@@ -6,7 +6,6 @@ wrap or are summarised with a note saying so.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -297,9 +296,10 @@ def differentiation_table(result: Differentiation, digits: int) -> RenderableTyp
         table.add_row("Hessian", _hessian_view(*result.hessian, digits))
     if result.derivatives is not None:
         for name in result.wrt:
+            pairs = zip(result.derivatives[name], result.coefficients[name])
             rows = [
-                (str(k), [short_number(value, digits), short_number(_taylor(value, k), digits)])
-                for k, value in enumerate(result.derivatives[name], start=1)
+                (str(k), [short_number(value, digits), short_number(coefficient, digits)])
+                for k, (value, coefficient) in enumerate(pairs, start=1)
             ]
             grid = _LabeledGrid("order", [f"d^k/d{name}^k", "f^(k)/k!"], rows, padding=2)
             table.add_row(f"derivatives in {name} ({result.method})", grid)
@@ -320,11 +320,6 @@ def _hessian_view(labels: list[str], matrix: np.ndarray, digits: int) -> Any:
         f"of {len(labels):,}; {_ALL_VALUES}"
     )
     return Group(grid, _text(note, style="dim"))
-
-
-def _taylor(value: float, k: int) -> float:
-    """f^(k)/k!, the k-th Taylor coefficient, without overflowing k!."""
-    return value / math.factorial(k) if k <= 170 else math.nan
 
 
 def functions_table(entries: list[Any]) -> RenderableType:
