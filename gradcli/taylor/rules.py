@@ -1,25 +1,4 @@
-"""Univariate Taylor mode: every derivative up to order N in one forward pass.
-
-A :class:`Series` holds the *normalised* Taylor coefficients of a quantity along
-one direction, ``c[k] = f⁽ᵏ⁾(x0) / k!`` for ``k = 0..N``, as a float64 array of
-shape ``(N + 1, *shape)``: the first axis is the order, the others are the
-quantity's own (elementwise rules broadcast over them). Each op maps its inputs'
-coefficients to its output's with a recurrence of cost O(N²) (Griewank &
-Walther, *Evaluating Derivatives*, 2nd ed., ch. 13; JAX's
-``jax/experimental/jet.py``), never by expanding formulas symbolically, so the
-30th derivative costs about 30² multiply-adds per op, where nested reverse mode
-builds ever larger graphs.
-
-Normalised coefficients stay of moderate size where the derivatives themselves
-grow like k! (``1/(1-x)``) or shrink like 1/k! (``exp``); ``derivatives()``
-multiplies by k! only at the end. Beyond order 170, k! overflows float64, so
-derivatives that large are ±inf, and coefficients below ~1e-308 lose precision
-(they become subnormal): orders up to 170 are the useful range.
-
-The rules sit in :data:`RULES`, keyed by the names of the expression language
-(``gradcli.autograd.table.OPS``); the module-level functions of the same names
-accept Series or plain constants (numbers, numpy arrays) and return a Series.
-Comparisons compare primal values and return numpy bool arrays, for ``where``.
+"""The Taylor rule of each op, in :data:`RULES`, keyed by the expression language's names.
 
 Conventions (decided here, and the same in every rule):
 
@@ -45,169 +24,17 @@ Conventions (decided here, and the same in every rule):
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from gradcli.autograd.table import extremum
-from gradcli.errors import ExpressionError, LimitError, ShapeError
+from gradcli.errors import ExpressionError, ShapeError
+from gradcli.taylor import recurrences as rec
+from gradcli.taylor.series import Series
 
 Dim = int | float | Sequence[int] | None
-
-
-class Series:
-    """A truncated Taylor series ``Σ c[k]·tᵏ``, elementwise over ``shape``.
-
-    ``coefficients`` has shape ``(order + 1, *shape)``. Build one with
-    :meth:`constant` or :meth:`variable`; combine with ``+ - * / ** @``, unary
-    ``-`` and the functions of this module.
-    """
-
-    __slots__ = ("coefficients",)
-    # numpy arrays and scalars defer to our reflected operators (array * series).
-    __array_ufunc__ = None
-
-    def __init__(self, coefficients: Any):
-        coefficients = np.asarray(coefficients, dtype=np.float64)
-        if coefficients.ndim == 0:
-            raise ShapeError("a Series needs at least one coefficient (shape (order + 1, ...))")
-        self.coefficients = coefficients
-
-    @classmethod
-    def constant(cls, value: Any, order: int) -> Series:
-        """``value`` with every derivative 0."""
-        value = np.asarray(value, dtype=np.float64)
-        coefficients = np.zeros((_check_order(order) + 1, *value.shape))
-        coefficients[0] = value
-        return cls(coefficients)
-
-    @classmethod
-    def variable(cls, x0: Any, order: int, direction: Any = 1.0) -> Series:
-        """The independent variable ``x0 + direction·t``: coefficients [x0, direction, 0, ...]."""
-        series = cls.constant(np.broadcast_arrays(x0, direction)[0], order)
-        if order:
-            series.coefficients[1] = direction
-        return series
-
-    @property
-    def order(self) -> int:
-        return len(self.coefficients) - 1
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self.coefficients.shape[1:]
-
-    @property
-    def ndim(self) -> int:
-        return self.coefficients.ndim - 1
-
-    @property
-    def primal(self) -> np.ndarray:
-        """The value itself, ``c[0]``."""
-        return self.coefficients[0]
-
-    @property
-    def T(self) -> Series:
-        return permute(self, *reversed(range(self.ndim)))
-
-    def derivatives(self) -> np.ndarray:
-        """``f⁽ᵏ⁾(x0) = c[k]·k!`` for k = 1..order, shape ``(order, *shape)``."""
-        mantissa, exponent = _factorials(self.order)
-        shape = (-1,) + (1,) * self.ndim
-        # k! = m·2**e: ldexp scales without forming k! as a float, which overflows past 170.
-        with np.errstate(all="ignore"):
-            scaled = self.coefficients[1:] * mantissa[1:].reshape(shape)
-            return np.ldexp(scaled, exponent[1:].reshape(shape))
-
-    def __repr__(self) -> str:
-        return f"Series({np.array2string(self.coefficients, separator=', ')})"
-
-    def __getitem__(self, key: Any) -> Series:
-        return index(self, key)
-
-    def __add__(self, other: Any) -> Series:
-        return add(self, other)
-
-    def __radd__(self, other: Any) -> Series:
-        return add(other, self)
-
-    def __sub__(self, other: Any) -> Series:
-        return sub(self, other)
-
-    def __rsub__(self, other: Any) -> Series:
-        return sub(other, self)
-
-    def __mul__(self, other: Any) -> Series:
-        return mul(self, other)
-
-    def __rmul__(self, other: Any) -> Series:
-        return mul(other, self)
-
-    def __truediv__(self, other: Any) -> Series:
-        return div(self, other)
-
-    def __rtruediv__(self, other: Any) -> Series:
-        return div(other, self)
-
-    def __pow__(self, other: Any) -> Series:
-        return pow(self, other)
-
-    def __rpow__(self, other: Any) -> Series:
-        return pow(other, self)
-
-    def __matmul__(self, other: Any) -> Series:
-        return matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Series:
-        return matmul(other, self)
-
-    def __neg__(self) -> Series:
-        return neg(self)
-
-    def __pos__(self) -> Series:
-        return self
-
-    def __abs__(self) -> Series:
-        return abs(self)
-
-    def __lt__(self, other: Any) -> np.ndarray:
-        return lt(self, other)
-
-    def __le__(self, other: Any) -> np.ndarray:
-        return le(self, other)
-
-    def __gt__(self, other: Any) -> np.ndarray:
-        return gt(self, other)
-
-    def __ge__(self, other: Any) -> np.ndarray:
-        return ge(self, other)
-
-    def __eq__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return eq(self, other)
-
-    def __ne__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return ne(self, other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def _check_order(order: Any) -> int:
-    if isinstance(order, bool) or int(order) != order or order < 0:
-        raise LimitError(f"the order of a Taylor series must be a whole number >= 0, not {order}")
-    return int(order)
-
-
-@functools.cache
-def _factorials(order: int) -> tuple[np.ndarray, np.ndarray]:
-    """k! = mantissa·2**exponent for k = 0..order, each mantissa in [0.5, 1) rounded once."""
-    mantissa, exponent = np.empty(order + 1), np.empty(order + 1, dtype=np.int64)
-    for k in range(order + 1):
-        exact = math.factorial(k)
-        exponent[k] = exact.bit_length()
-        mantissa[k] = exact / (1 << int(exponent[k]))  # int / int rounds correctly
-    return mantissa, exponent
 
 
 # --- coefficient arrays -----------------------------------------------------------------
@@ -217,7 +44,7 @@ def _factorials(order: int) -> tuple[np.ndarray, np.ndarray]:
 # coefficients are all 0.
 
 
-def _raw(value: Any) -> np.ndarray:
+def raw(value: Any) -> np.ndarray:
     if isinstance(value, Series):
         return value.coefficients
     if isinstance(value, (list, tuple)) and any(isinstance(v, Series) for v in value):
@@ -225,189 +52,34 @@ def _raw(value: Any) -> np.ndarray:
     return np.asarray(value, dtype=np.float64)[None]
 
 
-def _is_constant(a: np.ndarray) -> bool:
-    return len(a) == 1 or not a[1:].any()
-
-
-def _with_rows(a: np.ndarray, n: int) -> np.ndarray:
-    """A constant's coefficients cut or padded with zeros to n rows."""
-    if len(a) >= n:
-        return a[:n]
-    return np.concatenate([a, np.zeros((n - len(a), *a.shape[1:]))])
-
-
-def _common_order(op: str, arrays: list[np.ndarray]) -> list[np.ndarray]:
+def common_order(op: str, arrays: list[np.ndarray]) -> list[np.ndarray]:
     """Coefficient arrays with one number of rows: constants are cut or padded with zeros."""
     rows = {len(a) for a in arrays}
     if len(rows) == 1:
         return arrays
-    varying = {len(a) for a in arrays if not _is_constant(a)}
+    varying = {len(a) for a in arrays if not rec.is_constant(a)}
     if len(varying) > 1:
         raise ShapeError(f"{op}: Taylor series of different orders {sorted(varying)} meet")
     n = varying.pop() if varying else max(rows)
-    return [_with_rows(a, n) for a in arrays]
+    return [rec.with_rows(a, n) for a in arrays]
 
 
-def _lift_dims(a: np.ndarray, ndim: int) -> np.ndarray:
+def lift_dims(a: np.ndarray, ndim: int) -> np.ndarray:
     """Insert size-1 axes after the coefficient axis, so trailing shapes align as numpy's do."""
     return a.reshape((len(a),) + (1,) * (ndim - a.ndim) + a.shape[1:])
 
 
-def _operands(op: str, *values: Any) -> list[np.ndarray]:
+def operands(op: str, *values: Any) -> list[np.ndarray]:
     """The coefficients of ``values`` with one order and one broadcast shape."""
-    arrays = _common_order(op, [_raw(v) for v in values])
+    arrays = common_order(op, [raw(v) for v in values])
     if all(a.shape == arrays[0].shape for a in arrays):
         return arrays
     ndim = max(a.ndim for a in arrays)
     try:
-        return np.broadcast_arrays(*(_lift_dims(a, ndim) for a in arrays))
+        return np.broadcast_arrays(*(lift_dims(a, ndim) for a in arrays))
     except ValueError:
         shapes = " and ".join(str(a.shape[1:]) for a in arrays)
         raise ShapeError(f"{op}: shapes {shapes} cannot be broadcast together") from None
-
-
-def _k(n: int, like: np.ndarray) -> np.ndarray:
-    """0, 1, ..., n-1 as a column that broadcasts against coefficient arrays like ``like``."""
-    return np.arange(n, dtype=np.float64).reshape((n,) + (1,) * (like.ndim - 1))
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> Any:
-    """Σ_j a[j]·b[j] over the coefficient axis, elementwise over the others."""
-    return a @ b if a.ndim == 1 else np.einsum("i...,i...->...", a, b)
-
-
-def _cauchy(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The product of two series: c_k = Σ_j a_j·b_(k-j)."""
-    n = len(a)
-    if a.ndim == 1 and b.ndim == 1 and n:
-        return np.convolve(a, b)[:n]
-    out = np.zeros(np.broadcast_shapes(a.shape, b.shape))
-    for j in range(n):
-        out[j:] += a[j] * b[: n - j]
-    return out
-
-
-def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The quotient a/b, from a = b·z: z_k = (a_k - Σ_(j=1..k) b_j·z_(k-j)) / b_0."""
-    z = np.empty(np.broadcast_shapes(a.shape, b.shape))
-    for k in range(len(z)):
-        z[k] = (a[k] - _dot(b[1 : k + 1], z[k - 1 :: -1]) if k else a[0]) / b[0]
-    return z
-
-
-def _derivative(a: np.ndarray) -> np.ndarray:
-    """The series of dx/dt, one order shorter: (k+1)·a_(k+1)."""
-    return _k(len(a), a)[1:] * a[1:]
-
-
-def _integral(z0: Any, q: np.ndarray) -> np.ndarray:
-    """The series z with z(0) = z0 and dz/dt = q, one order longer: z_k = q_(k-1)/k."""
-    z = np.empty((len(q) + 1, *np.broadcast_shapes(np.shape(z0), q.shape[1:])))
-    z[0] = z0
-    z[1:] = q / _k(len(q) + 1, q)[1:]
-    return z
-
-
-def _chain(a: np.ndarray, z0: Any, slope: np.ndarray) -> np.ndarray:
-    """f(x) from f(x0) = z0 and f'(x(t)) given as a series ``slope`` one order shorter.
-
-    z' = f'(x)·x', integrated: for a function whose derivative has its own
-    rule (softplus' = sigmoid).
-    """
-    return _integral(z0, _cauchy(_derivative(a), slope))
-
-
-def _exp(a: np.ndarray, z0: Any = None) -> np.ndarray:
-    """exp from z' = z·x': k·z_k = Σ_(j=1..k) j·a_j·z_(k-j)."""
-    z = np.empty_like(a)
-    z[0] = np.exp(a[0]) if z0 is None else z0
-    ja = _k(len(a), a) * a
-    for k in range(1, len(a)):
-        z[k] = _dot(ja[1 : k + 1], z[k - 1 :: -1]) / k
-    return z
-
-
-def _sin_cos(a: np.ndarray, hyperbolic: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """sin and cos together, from s' = c·x', c' = -s·x' (cosh' = +sinh·x')."""
-    s, c = np.empty_like(a), np.empty_like(a)
-    s[0], c[0] = (np.sinh(a[0]), np.cosh(a[0])) if hyperbolic else (np.sin(a[0]), np.cos(a[0]))
-    sign = 1.0 if hyperbolic else -1.0
-    ja = _k(len(a), a) * a
-    for k in range(1, len(a)):
-        s[k] = _dot(ja[1 : k + 1], c[k - 1 :: -1]) / k
-        c[k] = sign * _dot(ja[1 : k + 1], s[k - 1 :: -1]) / k
-    return s, c
-
-
-def _riccati(
-    a: np.ndarray, z0: Any, c: float, u0: Any, su: float, v0: Any, sv: float
-) -> np.ndarray:
-    """z with z' = (c + u·v)·x', where u = u0 + su·(z - z0) and v = v0 + sv·(z - z0).
-
-    tan (1 + z·z), tanh ((1 - z)(1 + z)) and sigmoid (z·(1 - z)) satisfy this;
-    passing u0 and v0 lets 1 - tanh(x0) and 1 - sigmoid(x0) be computed without
-    cancellation.
-    """
-    z, u, v, w = (np.empty_like(a) for _ in range(4))
-    z[0], u[0], v[0] = z0, u0, v0
-    w[0] = c + u[0] * v[0]
-    ja = _k(len(a), a) * a
-    for k in range(1, len(a)):
-        z[k] = _dot(ja[1 : k + 1], w[k - 1 :: -1]) / k
-        u[k], v[k] = su * z[k], sv * z[k]
-        w[k] = _dot(u[: k + 1], v[k::-1])
-    return z
-
-
-def _log(a: np.ndarray, z0: Any = None) -> np.ndarray:
-    """log from z' = x'/x."""
-    return _integral(np.log(a[0]) if z0 is None else z0, _divide(_derivative(a), a[:-1]))
-
-
-def _sqrt(a: np.ndarray) -> np.ndarray:
-    """sqrt from z·z = x: z_k = (a_k - Σ_(j=1..k-1) z_j·z_(k-j)) / (2·z_0)."""
-    z = np.empty_like(a)
-    if not len(a):
-        return z
-    z[0] = np.sqrt(a[0])
-    for k in range(1, len(a)):
-        z[k] = (a[k] - _dot(z[1:k], z[k - 1 : 0 : -1])) / (2.0 * z[0])
-    return z
-
-
-def _power(a: np.ndarray, r: Any) -> np.ndarray:
-    """x**r for a constant r, from x·z' = r·x'·z:
-    z_k = Σ_(j=0..k-1) (r·(k-j) - j)·a_(k-j)·z_j / (k·a_0)."""
-    z = np.empty(np.broadcast_shapes(a.shape, np.shape(r)))
-    z[0] = np.power(a[0], r)
-    lost = (a[0] != 0) & np.isfinite(a[0]) & ((z[0] == 0) | ~np.isfinite(z[0]))
-    if np.any(lost):
-        # Every coefficient is a multiple of z_0, so a z_0 that under- or
-        # overflowed takes the whole series with it, although x**(r-k) may be
-        # representable (x**1.5 at 1e-300): say so rather than return zeros.
-        raise ExpressionError(
-            "pow: x**r under- or overflows at this point, so its Taylor series cannot be formed"
-        )
-    for k in range(1, len(a)):
-        j = _k(k, a)
-        z[k] = _dot((r * (k - j) - j) * a[k:0:-1], z[:k]) / (k * a[0])
-    return z
-
-
-def _whole_power(a: np.ndarray, r: int) -> np.ndarray:
-    """x**r for a whole r >= 0 by repeated squaring: exact where x0 = 0 too."""
-    result = _with_rows(np.ones((1, *a.shape[1:])), len(a))
-    while r:
-        if r & 1:
-            result = _cauchy(result, a)
-        r >>= 1
-        if r:
-            a = _cauchy(a, a)
-    return result
-
-
-def _sigmoid0(x: Any) -> Any:
-    return np.exp(-np.logaddexp(0.0, -x))
 
 
 RULES: dict[str, Callable[..., Any]] = {}
@@ -453,7 +125,7 @@ def add(x: Any, y: Any) -> Series:
         return Series(_shifted(x.coefficients, y))
     if _number(x) and isinstance(y, Series):
         return Series(_shifted(y.coefficients, x))
-    a, b = _operands("add", x, y)
+    a, b = operands("add", x, y)
     return Series(a + b)
 
 
@@ -464,14 +136,14 @@ def sub(x: Any, y: Any) -> Series:
         return Series(_shifted(x.coefficients, -y))
     if _number(x) and isinstance(y, Series):
         return Series(_shifted(-y.coefficients, x))
-    a, b = _operands("sub", x, y)
+    a, b = operands("sub", x, y)
     return Series(a - b)
 
 
 @_rule
 def neg(x: Any) -> Series:
     """-x."""
-    return Series(-_raw(x))
+    return Series(-raw(x))
 
 
 @_rule
@@ -481,12 +153,12 @@ def mul(x: Any, y: Any) -> Series:
         return Series(x.coefficients * y)
     if _number(x) and isinstance(y, Series):
         return Series(x * y.coefficients)
-    a, b = _operands("mul", x, y)
+    a, b = operands("mul", x, y)
     if not isinstance(x, Series):
         return Series(a[:1] * b)
     if not isinstance(y, Series):
         return Series(a * b[:1])
-    return Series(_cauchy(a, b))
+    return Series(rec.cauchy(a, b))
 
 
 @_rule
@@ -494,23 +166,23 @@ def div(x: Any, y: Any) -> Series:
     """x / y."""
     if isinstance(x, Series) and _number(y):
         return Series(x.coefficients / y)
-    a, b = _operands("div", x, y)
+    a, b = operands("div", x, y)
     if not isinstance(y, Series):
         return Series(a / b[:1])
-    return Series(_divide(a, b))
+    return Series(rec.divide(a, b))
 
 
 def _constant_power(a: np.ndarray, r: np.ndarray) -> np.ndarray:
     """x**r for a constant r: whole powers by multiplication, sqrt by its own recurrence."""
     if r.ndim == 0 and r == 0.5:
-        return _sqrt(a)
+        return rec.sqrt(a)
     if not np.all((r == np.round(r)) & (r >= 0) & (r < 2**53)):
-        return _power(a, r)
+        return rec.power(a, r)
     if r.ndim == 0:
-        return _whole_power(a, int(r))
+        return rec.whole_power(a, int(r))
     z = np.zeros(a.shape)
     for whole in np.unique(r):  # elementwise exponents, usually few values
-        z = np.where(r == whole, _whole_power(a, int(whole)), z)
+        z = np.where(r == whole, rec.whole_power(a, int(whole)), z)
     return z
 
 
@@ -519,20 +191,20 @@ def pow(x: Any, y: Any) -> Series:
     """x ** y; see the module notes for the cases."""
     if isinstance(x, Series) and _number(y):
         return Series(_constant_power(x.coefficients, np.float64(y)))
-    a, b = _operands("pow", x, y)
-    if _is_constant(b):
+    a, b = operands("pow", x, y)
+    if rec.is_constant(b):
         return Series(_constant_power(a, b[0]))
     z0 = np.power(a[0], b[0])
-    if _is_constant(a):
-        z = _exp(b * np.log(a[0]), z0)
-        return Series(np.where(a[0] == 0, _with_rows(z0[None], len(z)), z))
-    return Series(_exp(_cauchy(b, _log(a)), z0))
+    if rec.is_constant(a):
+        z = rec.exp(b * np.log(a[0]), z0)
+        return Series(np.where(a[0] == 0, rec.with_rows(z0[None], len(z)), z))
+    return Series(rec.exp(rec.cauchy(b, rec.log(a)), z0))
 
 
 @_rule
 def matmul(x: Any, y: Any) -> Series:
     """x @ y, bilinear: c_k = Σ_j x_j @ y_(k-j); vectors as in numpy."""
-    a, b = _raw(x), _raw(y)
+    a, b = raw(x), raw(y)
     if a.ndim == 1 or b.ndim == 1:
         raise ShapeError(
             f"matmul: needs operands with at least one dimension, got shapes {a.shape[1:]} "
@@ -542,7 +214,7 @@ def matmul(x: Any, y: Any) -> Series:
     a2 = a[:, None, :] if a.ndim == 2 else a
     b2 = b[..., None] if b.ndim == 2 else b
     ndim = max(a2.ndim, b2.ndim)
-    a2, b2 = _lift_dims(a2, ndim), _lift_dims(b2, ndim)
+    a2, b2 = lift_dims(a2, ndim), lift_dims(b2, ndim)
     try:
         shape = np.matmul(a2[0], b2[0]).shape
     except ValueError:
@@ -553,7 +225,7 @@ def matmul(x: Any, y: Any) -> Series:
     if len(a2) == 1 or len(b2) == 1:  # a constant side scales every coefficient
         out = np.matmul(a2, b2)
     else:
-        a2, b2 = _common_order("matmul", [a2, b2])
+        a2, b2 = common_order("matmul", [a2, b2])
         out = np.zeros((len(a2), *shape))
         for j in range(len(a2)):
             out[j:] += np.matmul(a2[j], b2[: len(b2) - j])
@@ -564,7 +236,7 @@ def matmul(x: Any, y: Any) -> Series:
 @_rule
 def dot(x: Any, y: Any) -> Series:
     """Inner product of two vectors of the same length."""
-    a, b = _raw(x), _raw(y)
+    a, b = raw(x), raw(y)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1:] != b.shape[1:]:
         raise ShapeError(
             f"dot: needs two vectors of the same length, got shapes {a.shape[1:]} and {b.shape[1:]}"
@@ -575,42 +247,17 @@ def dot(x: Any, y: Any) -> Series:
 # --- elementwise functions ------------------------------------------------------------------
 
 
-def _quadratic(q: np.ndarray, constant: float, square: float) -> np.ndarray:
-    """The series constant + square·q² for ±1 each: 1 + q², 1 - q² or q² - 1.
-
-    1 - q0² and q0² - 1 are formed as (1 - q0)(1 + q0) and (q0 - 1)(q0 + 1), which
-    keep their digits, and a +0 rather than -0 at |q0| = 1.
-    """
-    d = square * _cauchy(q, q)
-    if len(d):
-        q0 = q[0]
-        if square < 0:
-            d[0] = (1.0 - q0) * (1.0 + q0)
-        elif constant < 0:
-            d[0] = (q0 - 1.0) * (q0 + 1.0)
-        else:
-            d[0] = 1.0 + q0 * q0
-    return d
-
-
-def _sigmoid_series(a: np.ndarray) -> np.ndarray:
-    """sigmoid from z' = z·(1 - z)·x', with 1 - z0 = sigmoid(-x0) exactly."""
-    if not len(a):
-        return a.copy()
-    return _riccati(a, _sigmoid0(a[0]), 0.0, _sigmoid0(a[0]), 1.0, _sigmoid0(-a[0]), -1.0)
-
-
 @_rule
 def exp(x: Any) -> Series:
     """e**x."""
-    return Series(_exp(_raw(x)))
+    return Series(rec.exp(raw(x)))
 
 
 @_rule
 def expm1(x: Any) -> Series:
     """e**x - 1: the series of exp with the primal from np.expm1."""
-    a = _raw(x)
-    z = _exp(a)
+    a = raw(x)
+    z = rec.exp(a)
     z[0] = np.expm1(a[0])
     return Series(z)
 
@@ -618,18 +265,18 @@ def expm1(x: Any) -> Series:
 @_rule
 def log(x: Any) -> Series:
     """Natural logarithm; log(0) starts at -inf, log(<0) is nan."""
-    return Series(_log(_raw(x)))
+    return Series(rec.log(raw(x)))
 
 
 @_rule
 def log1p(x: Any) -> Series:
     """log(1 + x), with the primal from np.log1p."""
-    a = _raw(x)
-    return Series(_log(_shifted(a, 1.0), np.log1p(a[0])))
+    a = raw(x)
+    return Series(rec.log(_shifted(a, 1.0), np.log1p(a[0])))
 
 
 def _log_base(a: np.ndarray, base: float, primal: Callable[[Any], Any]) -> Series:
-    z = _log(a) / np.log(base)
+    z = rec.log(a) / np.log(base)
     z[0] = primal(a[0])
     return Series(z)
 
@@ -637,60 +284,66 @@ def _log_base(a: np.ndarray, base: float, primal: Callable[[Any], Any]) -> Serie
 @_rule
 def log2(x: Any) -> Series:
     """Base-2 logarithm."""
-    return _log_base(_raw(x), 2.0, np.log2)
+    return _log_base(raw(x), 2.0, np.log2)
 
 
 @_rule
 def log10(x: Any) -> Series:
     """Base-10 logarithm."""
-    return _log_base(_raw(x), 10.0, np.log10)
+    return _log_base(raw(x), 10.0, np.log10)
 
 
 @_rule
 def sqrt(x: Any) -> Series:
     """Square root; at 0 the higher coefficients are inf/nan."""
-    return Series(_sqrt(_raw(x)))
+    return Series(rec.sqrt(raw(x)))
 
 
 @_rule
 def sin(x: Any) -> Series:
     """Sine (computed together with cosine)."""
-    return Series(_sin_cos(_raw(x))[0])
+    return Series(rec.sin_cos(raw(x))[0])
 
 
 @_rule
 def cos(x: Any) -> Series:
     """Cosine (computed together with sine)."""
-    return Series(_sin_cos(_raw(x))[1])
+    return Series(rec.sin_cos(raw(x))[1])
 
 
 @_rule
 def tan(x: Any) -> Series:
     """Tangent, from tan' = 1 + tan²."""
-    a = _raw(x)
+    a = raw(x)
     z0 = np.tan(a[0])
-    return Series(_riccati(a, z0, 1.0, z0, 1.0, z0, 1.0))
+    return Series(rec.riccati(a, z0, 1.0, z0, 1.0, z0, 1.0))
 
 
 @_rule
 def sinh(x: Any) -> Series:
     """Hyperbolic sine (computed together with cosh)."""
-    return Series(_sin_cos(_raw(x), hyperbolic=True)[0])
+    return Series(rec.sin_cos(raw(x), hyperbolic=True)[0])
 
 
 @_rule
 def cosh(x: Any) -> Series:
     """Hyperbolic cosine (computed together with sinh)."""
-    return Series(_sin_cos(_raw(x), hyperbolic=True)[1])
+    return Series(rec.sin_cos(raw(x), hyperbolic=True)[1])
 
 
 @_rule
 def tanh(x: Any) -> Series:
     """Hyperbolic tangent, from tanh' = (1 - tanh)(1 + tanh), each factor without cancellation."""
-    a = _raw(x)
+    a = raw(x)
     return Series(
-        _riccati(
-            a, np.tanh(a[0]), 0.0, 2 * _sigmoid0(-2 * a[0]), -1.0, 2 * _sigmoid0(2 * a[0]), 1.0
+        rec.riccati(
+            a,
+            np.tanh(a[0]),
+            0.0,
+            2 * rec.sigmoid_value(-2 * a[0]),
+            -1.0,
+            2 * rec.sigmoid_value(2 * a[0]),
+            1.0,
         )
     )
 
@@ -698,66 +351,71 @@ def tanh(x: Any) -> Series:
 @_rule
 def sigmoid(x: Any) -> Series:
     """1 / (1 + e**-x), without overflow."""
-    return Series(_sigmoid_series(_raw(x)))
+    return Series(rec.sigmoid(raw(x)))
 
 
 @_rule
 def softplus(x: Any) -> Series:
     """log(1 + e**x), without overflow; softplus' = sigmoid."""
-    a = _raw(x)
-    return Series(_chain(a, np.logaddexp(0.0, a[0]), _sigmoid_series(a[:-1])))
+    a = raw(x)
+    return Series(rec.chain(a, np.logaddexp(0.0, a[0]), rec.sigmoid(a[:-1])))
 
 
 @_rule
 def atan(x: Any) -> Series:
     """Inverse tangent, integrating x' / (1 + x²)."""
-    a = _raw(x)
-    return Series(_integral(np.arctan(a[0]), _divide(_derivative(a), _quadratic(a[:-1], 1.0, 1.0))))
-
-
-def _inverse_sqrt_slope(a: np.ndarray, radicand: np.ndarray) -> np.ndarray:
-    """The series x' / sqrt(radicand), radicand one order shorter than x."""
-    return _divide(_derivative(a), _sqrt(radicand))
+    a = raw(x)
+    return Series(
+        rec.integral(
+            np.arctan(a[0]), rec.divide(rec.derivative(a), rec.quadratic(a[:-1], 1.0, 1.0))
+        )
+    )
 
 
 @_rule
 def asin(x: Any) -> Series:
     """Inverse sine, integrating x' / sqrt(1 - x²)."""
-    a = _raw(x)
-    return Series(_integral(np.arcsin(a[0]), _inverse_sqrt_slope(a, _quadratic(a[:-1], 1.0, -1.0))))
+    a = raw(x)
+    return Series(
+        rec.integral(np.arcsin(a[0]), rec.inverse_sqrt_slope(a, rec.quadratic(a[:-1], 1.0, -1.0)))
+    )
 
 
 @_rule
 def acos(x: Any) -> Series:
     """Inverse cosine, integrating -x' / sqrt(1 - x²)."""
-    a = _raw(x)
+    a = raw(x)
     return Series(
-        _integral(np.arccos(a[0]), -_inverse_sqrt_slope(a, _quadratic(a[:-1], 1.0, -1.0)))
+        rec.integral(np.arccos(a[0]), -rec.inverse_sqrt_slope(a, rec.quadratic(a[:-1], 1.0, -1.0)))
     )
 
 
 @_rule
 def asinh(x: Any) -> Series:
     """Inverse hyperbolic sine, integrating x' / sqrt(1 + x²)."""
-    a = _raw(x)
-    return Series(_integral(np.arcsinh(a[0]), _inverse_sqrt_slope(a, _quadratic(a[:-1], 1.0, 1.0))))
+    a = raw(x)
+    return Series(
+        rec.integral(np.arcsinh(a[0]), rec.inverse_sqrt_slope(a, rec.quadratic(a[:-1], 1.0, 1.0)))
+    )
 
 
 @_rule
 def acosh(x: Any) -> Series:
     """Inverse hyperbolic cosine, integrating x' / sqrt(x² - 1)."""
-    a = _raw(x)
+    a = raw(x)
     return Series(
-        _integral(np.arccosh(a[0]), _inverse_sqrt_slope(a, _quadratic(a[:-1], -1.0, 1.0)))
+        rec.integral(np.arccosh(a[0]), rec.inverse_sqrt_slope(a, rec.quadratic(a[:-1], -1.0, 1.0)))
     )
 
 
 @_rule
 def atanh(x: Any) -> Series:
     """Inverse hyperbolic tangent, integrating x' / (1 - x²)."""
-    a = _raw(x)
+    a = raw(x)
     return Series(
-        _integral(np.arctanh(a[0]), _divide(_derivative(a), _quadratic(a[:-1], 1.0, -1.0)))
+        rec.integral(
+            np.arctanh(a[0]), rec.divide(rec.derivative(a), rec.quadratic(a[:-1], 1.0, -1.0))
+        )
     )
 
 
@@ -791,37 +449,37 @@ def _select(op: str, a: np.ndarray, b: np.ndarray, crossing: str, larger: bool =
 @_rule
 def abs(x: Any) -> Series:
     """|x|; raises where x crosses 0."""
-    a = _raw(x)
+    a = raw(x)
     return _select("abs", a, -a, "its argument crosses 0")
 
 
 @_rule
 def relu(x: Any) -> Series:
     """max(x, 0); raises where x crosses 0."""
-    a = _raw(x)
+    a = raw(x)
     return _select("relu", a, np.zeros_like(a), "its argument crosses 0")
 
 
 @_rule
 def sign(x: Any) -> Series:
     """-1, 0 or 1, with derivatives 0; raises where x is 0 but not constant."""
-    a = _raw(x)
+    a = raw(x)
     if np.any((a[0] == 0) & (a[1:] != 0).any(axis=0)):
         raise ExpressionError("sign is not differentiable at this point: its argument is 0, a jump")
-    return Series(_with_rows(np.sign(a[:1]), len(a)))
+    return Series(rec.with_rows(np.sign(a[:1]), len(a)))
 
 
 @_rule
 def maximum(x: Any, y: Any) -> Series:
     """Elementwise maximum; raises where x and y cross."""
-    a, b = _operands("maximum", x, y)
+    a, b = operands("maximum", x, y)
     return _select("maximum", a, b, "its arguments cross")
 
 
 @_rule
 def minimum(x: Any, y: Any) -> Series:
     """Elementwise minimum; raises where x and y cross."""
-    a, b = _operands("minimum", x, y)
+    a, b = operands("minimum", x, y)
     return _select("minimum", a, b, "its arguments cross", larger=False)
 
 
@@ -830,12 +488,12 @@ def clamp(x: Any, min: Any = None, max: Any = None) -> Series:
     """x limited to [min, max]; raises where x crosses a bound."""
     if min is None and max is None:
         raise ExpressionError("clamp: give min, max or both")
-    a = _raw(x)
+    a = raw(x)
     if min is not None:
-        a, low = _operands("clamp", Series(a), min)
+        a, low = operands("clamp", Series(a), min)
         a = _select("clamp", a, low, "its argument crosses the lower bound").coefficients
     if max is not None:
-        a, high = _operands("clamp", Series(a), max)
+        a, high = operands("clamp", Series(a), max)
         a = _select(
             "clamp", a, high, "its argument crosses the upper bound", larger=False
         ).coefficients
@@ -846,10 +504,10 @@ def clamp(x: Any, min: Any = None, max: Any = None) -> Series:
 def where(condition: Any, x: Any, y: Any) -> Series:
     """x where condition (its primal, if a Series) is non-zero, else y."""
     c = np.asarray(condition.primal if isinstance(condition, Series) else condition) != 0
-    a, b = _operands("where", x, y)
+    a, b = operands("where", x, y)
     ndim = max(a.ndim, c.ndim + 1)
     try:
-        return Series(np.where(_lift_dims(c[None], ndim), _lift_dims(a, ndim), _lift_dims(b, ndim)))
+        return Series(np.where(lift_dims(c[None], ndim), lift_dims(a, ndim), lift_dims(b, ndim)))
     except ValueError:
         raise ShapeError(
             f"where: shapes {c.shape}, {a.shape[1:]} and {b.shape[1:]} cannot be broadcast together"
@@ -874,7 +532,7 @@ def _comparison(
         if isinstance(x, Series) or isinstance(y, Series):
             # Where the sides tie and their difference moves, the answer flips
             # on one side of the point at least: a jump, as a kink is for abs.
-            a, b = _operands(name, x, y)
+            a, b = operands(name, x, y)
             d = a - b
             if np.any((d[0] == 0) & (d[1:] != 0).any(axis=0)):
                 raise ExpressionError(
@@ -916,7 +574,7 @@ def _squeezed(a: np.ndarray, axes: tuple[int, ...], keepdim: Any) -> Series:
 @_rule
 def sum(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
     """Sum over dim (all dimensions by default)."""
-    a = _raw(x)
+    a = raw(x)
     axes = _axes("sum", dim, a.ndim - 1)
     return Series(np.sum(a, axis=tuple(1 + i for i in axes), keepdims=bool(keepdim)))
 
@@ -924,7 +582,7 @@ def sum(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
 @_rule
 def mean(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
     """Mean over dim (all dimensions by default)."""
-    a = _raw(x)
+    a = raw(x)
     axes = _axes("mean", dim, a.ndim - 1)
     count = int(np.prod([a.shape[1 + i] for i in axes]))
     return div(sum(Series(a), axes, keepdim), count)
@@ -932,7 +590,7 @@ def mean(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
 
 def _fold(op: str, x: Any, dim: Dim, keepdim: Any, combine: Callable[[Any, Any], Series]) -> Series:
     """Reduce over dim by combining the elements pairwise (prod, amax, amin)."""
-    a = _raw(x)
+    a = raw(x)
     ndim = a.ndim - 1
     axes = _axes(op, dim, ndim)
     kept = [i for i in range(ndim) if i not in axes]
@@ -952,7 +610,7 @@ def _fold(op: str, x: Any, dim: Dim, keepdim: Any, combine: Callable[[Any, Any],
 @_rule
 def prod(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
     """Product over dim (all elements by default), by repeated multiplication."""
-    if np.size(_raw(x)) == 0:
+    if np.size(raw(x)) == 0:
         return Series(np.ones((1,)))
     return _fold("prod", x, dim, keepdim, mul)
 
@@ -987,15 +645,15 @@ def amin(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
 def norm(x: Any, p: float = 2, dim: Dim = None, keepdim: Any = False) -> Series:
     """The p-norm over dim; p = 2 is scaled by max|x0| so it cannot overflow. Raises at norm 0."""
     if p == 2:
-        a = _raw(x)
+        a = raw(x)
         axes = tuple(1 + i for i in _axes("norm", dim, a.ndim - 1))
         scale = np.max(np.abs(a[:1]), axis=axes, keepdims=True, initial=0.0)
         scale = np.where((scale == 0) | ~np.isfinite(scale), 1.0, scale)
-        squares = np.sum(_cauchy(a / scale, a / scale), axis=axes, keepdims=True)
+        squares = np.sum(rec.cauchy(a / scale, a / scale), axis=axes, keepdims=True)
         zero = squares[0] == 0
         if np.any(zero & (squares[1:] != 0).any(axis=0)):
             raise ExpressionError("norm is not differentiable at this point: the norm is 0")
-        root = np.where(zero, 0.0, _sqrt(squares)) * scale
+        root = np.where(zero, 0.0, rec.sqrt(squares)) * scale
         return Series(root if keepdim else root.squeeze(axis=axes))
     if p == float("inf"):
         return amax(abs(x), dim, keepdim)
@@ -1009,7 +667,7 @@ def norm(x: Any, p: float = 2, dim: Dim = None, keepdim: Any = False) -> Series:
 @_rule
 def logsumexp(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
     """log(sum(exp(x))) over dim, shifted by the largest primal so it never overflows."""
-    a = _raw(x)
+    a = raw(x)
     axes = _axes("logsumexp", dim, a.ndim - 1)
     shift = np.max(a[0], axis=axes, keepdims=True) if a[0].size else np.zeros(a[0].shape)
     shift = np.where(np.isfinite(shift), shift, 0.0)
@@ -1020,9 +678,9 @@ def logsumexp(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
 @_rule
 def softmax(x: Any, dim: Any = -1) -> Series:
     """exp(x) / sum(exp(x)) along dim, shifted by the largest primal."""
-    a = _raw(x)
+    a = raw(x)
     if a.ndim == 1:
-        return Series(_with_rows(np.ones(1), len(a)))
+        return Series(rec.with_rows(np.ones(1), len(a)))
     axes = _axes("softmax", dim, a.ndim - 1)
     e = exp(sub(Series(a), np.max(a[0], axis=axes, keepdims=True)))
     return div(e, sum(e, axes, keepdim=True))
@@ -1031,7 +689,7 @@ def softmax(x: Any, dim: Any = -1) -> Series:
 @_rule
 def log_softmax(x: Any, dim: Any = -1) -> Series:
     """x - logsumexp(x) along dim."""
-    a = _raw(x)
+    a = raw(x)
     return sub(Series(a), logsumexp(Series(a), dim, keepdim=True))
 
 
@@ -1039,7 +697,7 @@ def log_softmax(x: Any, dim: Any = -1) -> Series:
 
 
 def _loss(name: str, x: Any, target: Any, losses: Series, reduction: str) -> Series:
-    if _raw(x).shape[1:] != _raw(target).shape[1:]:
+    if raw(x).shape[1:] != raw(target).shape[1:]:
         raise ShapeError(f"{name}: the target's shape must equal the input's shape")
     if reduction == "mean":
         return mean(losses)
@@ -1081,7 +739,7 @@ def _dims(args: tuple[Any, ...]) -> tuple[int, ...]:
 @_rule
 def reshape(x: Any, *shape: Any) -> Series:
     """The same elements in a new shape (one entry may be -1)."""
-    a = _raw(x)
+    a = raw(x)
     try:
         return Series(a.reshape((len(a), *_dims(shape))))
     except ValueError:
@@ -1093,7 +751,7 @@ def reshape(x: Any, *shape: Any) -> Series:
 @_rule
 def permute(x: Any, *dims: Any) -> Series:
     """Reorder the dimensions."""
-    a = _raw(x)
+    a = raw(x)
     order = tuple(d % max(a.ndim - 1, 1) for d in _dims(dims))
     if sorted(order) != list(range(a.ndim - 1)):
         raise ShapeError(f"permute: {order} is not a permutation of the {a.ndim - 1} dimensions")
@@ -1103,7 +761,7 @@ def permute(x: Any, *dims: Any) -> Series:
 @_rule
 def transpose(x: Any, dim0: Any = 0, dim1: Any = 1) -> Series:
     """Swap two dimensions."""
-    a = _raw(x)
+    a = raw(x)
     if a.ndim < 3:
         return Series(a)
     i, j = (
@@ -1117,7 +775,7 @@ def transpose(x: Any, dim0: Any = 0, dim1: Any = 1) -> Series:
 def _joined(tensors: Sequence[Any]) -> list[np.ndarray]:
     if not len(tensors):
         raise ShapeError("cat/stack: needs at least one tensor")
-    return _common_order("cat", [_raw(t) for t in tensors])
+    return common_order("cat", [raw(t) for t in tensors])
 
 
 @_rule
@@ -1167,7 +825,7 @@ def _index_key(key: Any) -> Any:
 def index(x: Any, key: Any) -> Series:
     """x[key] over the trailing dims (ints, slices, integer or boolean arrays)."""
     keys = key if isinstance(key, tuple) else (key,)
-    a = _raw(x)
+    a = raw(x)
     try:
         return Series(a[(slice(None), *(_index_key(k) for k in keys))])
     except IndexError as error:
@@ -1179,32 +837,26 @@ RULES["max"] = extremum("max", RULES["amax"], RULES["maximum"])
 RULES["min"] = extremum("min", RULES["amin"], RULES["minimum"])
 
 
-# --- entry points -------------------------------------------------------------------------------
+# --- the same rules as Series operators -------------------------------------------------------
 
 
-def _propagate(fn: Callable[[Series], Any], x0: float, order: int) -> Series:
-    x = Series.variable(float(x0), _check_order(order))
-    with np.errstate(all="ignore"):
-        result = fn(x)
-    coefficients = _with_rows(_raw(result), order + 1)
-    if coefficients[0].size != 1:
-        raise ShapeError(f"fn must return a single number, not shape {coefficients.shape[1:]}")
-    return Series(coefficients.reshape(order + 1))
+def _reflected(function: Callable[[Any, Any], Any]) -> Callable[[Series, Any], Any]:
+    return lambda self, other: function(other, self)
 
 
-def taylor_coefficients(fn: Callable[[Series], Any], x0: float, order: int) -> list[float]:
-    """[f(x0), f'(x0), f''(x0)/2!, ..., f⁽ᴺ⁾(x0)/N!] for a scalar function of one variable.
+_METHODS: dict[str, Callable[..., Any]] = {
+    "__getitem__": index,
+    "__add__": add, "__radd__": _reflected(add),
+    "__sub__": sub, "__rsub__": _reflected(sub),
+    "__mul__": mul, "__rmul__": _reflected(mul),
+    "__truediv__": div, "__rtruediv__": _reflected(div),
+    "__pow__": pow, "__rpow__": _reflected(pow),
+    "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
+    "__neg__": neg, "__pos__": lambda self: self, "__abs__": abs,
+    "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
+}  # fmt: skip
 
-    ``fn`` takes a :class:`Series` and combines it with Series operators and the
-    functions of this module, e.g. ``lambda x: exp(sin(x))``.
-    """
-    return [float(c) for c in _propagate(fn, x0, order).coefficients]
+for _name, _method in _METHODS.items():
+    setattr(Series, _name, _method)
 
-
-def derivatives(fn: Callable[[Series], Any], x0: float, order: int) -> list[float]:
-    """[f'(x0), f''(x0), ..., f⁽ᴺ⁾(x0)] in one forward pass, N = ``order``.
-
-    >>> derivatives(lambda x: x**3, 2.0, 4)
-    [12.0, 12.0, 6.0, 0.0]
-    """
-    return [float(d) for d in _propagate(fn, x0, order).derivatives()]
+Series.T = property(lambda self: permute(self, *reversed(range(self.ndim))))
