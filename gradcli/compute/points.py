@@ -1,0 +1,265 @@
+"""Many points at once: the value and derivatives of one expression at every row of a chunk.
+
+Each row gets exactly the answer the single-point command gives it. An
+expression built only from elementwise operations of scalar row variables is
+evaluated on the whole chunk at once: numpy broadcasting then never mixes rows,
+because every row variable carries the row axis first and nothing reduces,
+multiplies matrices or indexes across it. Anything else (reductions, ``@``,
+indexing, array literals, array-valued row variables, derivatives by a constant
+shared by all rows, a kink in some row) is evaluated row by row through the
+single-point path, so the answers agree by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcli.autograd import engine
+from gradcli.autograd.function import no_grad
+from gradcli.autograd.table import OPS
+from gradcli.autograd.tensor import Tensor
+from gradcli.compute.bindings import Binding
+from gradcli.compute.differentiate import differentiate, entry_labels
+from gradcli.compute.evaluation import as_array
+from gradcli.errors import ExpressionError, UsageError, option
+from gradcli.language import Expression
+
+Block = tuple[str, np.ndarray]
+"""A named block of output columns: a label and an array with the row axis first."""
+
+_ELEMENTWISE = ("arithmetic", "elementwise", "comparison")
+_STRUCTURE_THAT_MIXES = ("array", "index", "slice", "attribute")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to compute at every row: ``wrt`` empty for values only (``eval``)."""
+
+    wrt: tuple[str, ...] = ()
+    order: int | None = None
+    hessian: bool = False
+
+
+def elementwise(expression: Expression) -> bool:
+    """Whether every operation of the expression works element by element."""
+    if any(step.kind in _STRUCTURE_THAT_MIXES for step in expression._code):
+        return False
+    for name in expression.operations:
+        info = OPS.get(name)
+        if info is None or info.category not in _ELEMENTWISE:
+            return False
+    return True
+
+
+def at_points(
+    expression: Expression,
+    constants: Sequence[Binding],
+    rows: Mapping[str, np.ndarray],
+    request: Request,
+) -> list[Block]:
+    """The output blocks for one chunk: each row variable, the value, the derivatives.
+
+    ``rows`` maps each row variable to its values, row axis first; ``constants``
+    are the bound values every row shares.
+    """
+    count = len(next(iter(rows.values()))) if rows else 0
+    inputs = [(name, values) for name, values in rows.items()]
+    if _batchable(expression, constants, rows, request):
+        try:
+            results = _batched(expression, constants, rows, request, count)
+        except ExpressionError:
+            results = None  # a kink or a jump in some row: those rows need the nested path
+        if results is not None:
+            return inputs + results
+    return inputs + _row_by_row(expression, constants, rows, request, count)
+
+
+def _batchable(
+    expression: Expression,
+    constants: Sequence[Binding],
+    rows: Mapping[str, np.ndarray],
+    request: Request,
+) -> bool:
+    shared = {b.name for b in constants}
+    return (
+        elementwise(expression)
+        and all(values.ndim == 1 for values in rows.values())
+        and not shared.intersection(request.wrt)
+    )
+
+
+def _batched(
+    expression: Expression,
+    constants: Sequence[Binding],
+    rows: Mapping[str, np.ndarray],
+    request: Request,
+    count: int,
+) -> list[Block] | None:
+    # Row variables get trailing unit axes so that the row axis stays first
+    # whatever the shapes of the constants they meet.
+    depth = max((b.value.ndim for b in constants), default=0)
+    lifted = {name: values.reshape((count,) + (1,) * depth) for name, values in rows.items()}
+    shared = {b.name: Tensor(b.value) for b in constants}
+    tensors = {name: Tensor(v, requires_grad=name in request.wrt) for name, v in lifted.items()}
+    value = expression.evaluate({**shared, **tensors})
+    shape = np.broadcast_shapes(value.shape, (count,) + (1,) * depth)
+    per_row = shape[1:]
+    if request.wrt and any(n != 1 for n in per_row):
+        _refuse_array_value(per_row)
+    blocks: list[Block] = [("value", _rows_of(as_array(value), count, per_row))]
+    if not request.wrt:
+        return blocks
+    inputs = [tensors[name] for name in request.wrt]
+    if value.requires_grad:
+        firsts = engine.grad(
+            value, inputs, Tensor(np.ones(value.shape)), create_graph=request.hessian,
+            allow_unused=True,
+        )  # fmt: skip
+    else:
+        firsts = [None] * len(inputs)
+    for name, first in zip(request.wrt, firsts):
+        blocks.append((f"d/d{name}", _column(first, count)))
+    if request.order is not None:
+        blocks += _batched_orders(expression, shared, lifted, request, count)
+    if request.hessian:
+        matrix = _batched_hessian(firsts, inputs, count)
+        blocks += _hessian_blocks(request.wrt, lambda i, j: matrix[:, i, j : j + 1])
+    return blocks
+
+
+def _batched_orders(
+    expression: Expression,
+    shared: dict[str, Tensor],
+    lifted: dict[str, np.ndarray],
+    request: Request,
+    count: int,
+) -> list[Block]:
+    from gradcli import taylor
+    from gradcli.compute.higher import taylor_algebra
+
+    constants = {name: np.asarray(t._data) for name, t in shared.items()}
+    blocks = []
+    for name in request.wrt:
+        values = {**constants, **lifted, name: taylor.Series.variable(lifted[name], request.order)}
+        result = expression.evaluate(values, taylor_algebra())
+        if not isinstance(result, taylor.Series) or result.order < request.order:
+            derivatives = np.zeros((count, request.order))
+        else:
+            scaled = np.broadcast_to(
+                result.derivatives(), (request.order, count, *result.shape[1:])
+            )
+            derivatives = scaled.reshape(request.order, count).T
+        if not np.all(np.isfinite(derivatives)):
+            # A row without a finite Taylor series takes the single-point path,
+            # which falls back to nested reverse mode there: the whole chunk goes.
+            raise ExpressionError("the Taylor series does not exist at some rows")
+        for k in range(2, request.order + 1):
+            blocks.append((f"d{k}/d{name}{k}", derivatives[:, k - 1 : k]))
+    return blocks
+
+
+def _batched_hessian(
+    firsts: Sequence[Tensor | None], inputs: list[Tensor], count: int
+) -> np.ndarray:
+    matrix = np.zeros((count, len(inputs), len(inputs)))
+    for i, first in enumerate(firsts):
+        if first is None or not first.requires_grad:
+            continue
+        seconds = engine.grad(
+            first, inputs, Tensor(np.ones(first.shape)), retain_graph=True, allow_unused=True
+        )
+        for j, second in enumerate(seconds):
+            matrix[:, i, j] = _column(second, count)[:, 0]
+    return matrix
+
+
+def _hessian_blocks(names: Sequence[str], entry: object) -> list[Block]:
+    """One column per second partial, named ``d2/dxdy``, in row-major order."""
+    return [
+        (f"d2/d{a}d{b}", entry(i, j))  # type: ignore[operator]
+        for i, a in enumerate(names)
+        for j, b in enumerate(names)
+    ]
+
+
+def _column(gradient: Tensor | None, count: int) -> np.ndarray:
+    if gradient is None:
+        return np.zeros((count, 1))
+    return np.broadcast_to(as_array(gradient), (count, *gradient.shape[1:])).reshape(count, 1)
+
+
+def _rows_of(array: np.ndarray, count: int, per_row: tuple[int, ...]) -> np.ndarray:
+    return np.broadcast_to(array, (count, *per_row)).reshape(count, -1)
+
+
+def _refuse_array_value(shape: tuple[int, ...]) -> None:
+    raise UsageError(
+        f"over {option('points')}, diff gives the derivatives of a single-number value at "
+        f"each row, and this value has shape {shape}; reduce it (e.g. sum(...)), or use eval"
+    )
+
+
+def _row_by_row(
+    expression: Expression,
+    constants: Sequence[Binding],
+    rows: Mapping[str, np.ndarray],
+    request: Request,
+    count: int,
+) -> list[Block]:
+    per_row: list[list[np.ndarray]] = []
+    labels: list[str] = []
+    for r in range(count):
+        bound = [*constants, *(Binding(n, "", np.asarray(v[r])) for n, v in rows.items())]
+        if not request.wrt:
+            with no_grad():
+                value = expression.evaluate({b.name: Tensor(b.value) for b in bound})
+            labels, parts = ["value"], [as_array(value).reshape(-1)]
+        else:
+            result = differentiate(
+                expression, bound, wrt=list(request.wrt), order=request.order,
+                hessian=request.hessian,
+            )  # fmt: skip
+            if result.jacobian is not None:
+                _refuse_array_value(result.value.shape)
+            labels, parts = _row_parts(result, request)
+        per_row.append(parts)
+    if not per_row:
+        return []
+    return [(label, np.stack([parts[i] for parts in per_row])) for i, label in enumerate(labels)]
+
+
+def _row_parts(result: object, request: Request) -> tuple[list[str], list[np.ndarray]]:
+    labels = ["value"]
+    parts = [np.asarray(result.value).reshape(-1)]  # type: ignore[attr-defined]
+    for name in request.wrt:
+        labels.append(f"d/d{name}")
+        parts.append(np.asarray(result.gradient[name]).reshape(-1))  # type: ignore[attr-defined]
+    if request.order is not None:
+        for name in request.wrt:
+            for k in range(2, request.order + 1):
+                labels.append(f"d{k}/d{name}{k}")
+                parts.append(np.asarray([result.derivatives[name][k - 1]]))  # type: ignore[attr-defined]
+    if request.hessian:
+        matrix = np.asarray(result.hessian[1])  # type: ignore[attr-defined]
+        for label, entry in _hessian_blocks(request.wrt, lambda i, j: matrix[i, j : j + 1]):
+            labels.append(label)
+            parts.append(entry)
+    return labels, parts
+
+
+def column_names(blocks: Sequence[Block], shapes: Mapping[str, tuple[int, ...]]) -> list[str]:
+    """One name per output column: ``x``, ``w[0,1]``, ``value``, ``d/dx``, ..."""
+    names = []
+    for label, array in blocks:
+        width = array.shape[1] if array.ndim > 1 else 1
+        shape = shapes.get(label)
+        if shape is not None:
+            names += entry_labels(label, shape)
+        elif width == 1:
+            names.append(label)
+        else:
+            names += [f"{label}[{i}]" for i in range(width)]
+    return names
