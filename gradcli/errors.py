@@ -74,3 +74,7 @@ class ExpressionError(GradcliError, ValueError):
 
 class UsageError(GradcliError, ValueError):
     """A command-line option whose value makes no sense."""
+
+
+class RegistrationError(GradcliError, ValueError):
+    """An operation that cannot be registered: its name is taken or cannot be written."""

@@ -15,8 +15,8 @@ from hypothesis.extra import numpy as hnp
 
 import gradcli
 from gradcli.autograd import Function, gradcheck, gradgradcheck
-from gradcli.autograd.table import OPS
 from gradcli.errors import AutogradError, ShapeError
+from gradcli.registry import OPS
 
 rng = np.random.default_rng(8)
 

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradcli
-from gradcli.autograd.table import OPS
 from gradcli.errors import ExpressionError
 from gradcli.language import STRUCTURAL, evaluate_source, grammar_path, parse, variable_names
+from gradcli.registry import OPS
 
 ROOT = Path(__file__).parent.parent
 

@@ -1,4 +1,4 @@
-"""Every differentiable entry of the op table, checked against central differences,
+"""Every differentiable operation in the registry, checked against central differences,
 first and second order, on several shapes with broadcasting."""
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 
 import gradcli
 from gradcli.autograd import gradcheck, gradgradcheck
-from gradcli.autograd.table import OPS
+from gradcli.registry import OPS
 
 rng = np.random.default_rng(1234)
 

@@ -15,9 +15,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from gradcli import compute
-from gradcli.autograd.table import OPS
 from gradcli.cli import app
 from gradcli.language import compile
+from gradcli.registry import OPS
 from gradcli.render import numbers, tables
 
 BOX = "│┃┆┊║┌┐└┘├┤┬┴┼─━┏┓┗┛┣┫┳┻╋┡┩╇"

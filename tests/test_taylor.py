@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import gradcli
 from gradcli import taylor
-from gradcli.autograd.table import OPS
 from gradcli.errors import ExpressionError, LimitError, ShapeError
+from gradcli.registry import OPS
 from gradcli.taylor import RULES, Series, derivatives, taylor_coefficients
 
 # --- two ways to evaluate the same expression ---------------------------------------------

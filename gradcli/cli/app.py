@@ -340,7 +340,7 @@ def functions_command(
 
       gradcli functions
     """
-    from gradcli.autograd.table import OPS
+    from gradcli.registry import OPS
 
     entries = [info for info in OPS.values() if info.category != "comparison"]
     chosen = _format(output)

@@ -10,9 +10,9 @@ import numpy as np
 
 from gradcli.autograd import creation
 from gradcli.autograd.function import no_grad
-from gradcli.autograd.table import ALIASES, OPS
 from gradcli.errors import ExpressionError, UsageError, option
 from gradcli.language import UnboundNameError, compile
+from gradcli.registry import ALIASES, OPS
 
 
 @dataclass

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import engine
-from gradcli.autograd.table import OPS, OpInfo
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.errors import ExpressionError, LimitError, UsageError, option
 from gradcli.language import Algebra, Expression
+from gradcli.registry import OPS, OpInfo
 
 MAX_ORDER = 170
 """Beyond 170, k! overflows float64, and with it every derivative's scale."""

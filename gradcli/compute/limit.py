@@ -11,13 +11,13 @@ import numpy as np
 
 from gradcli.autograd import creation
 from gradcli.autograd.function import no_grad
-from gradcli.autograd.table import OPS
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
 from gradcli.compute.evaluation import choose_wrt, point_of, tensors_of
 from gradcli.compute.results import Limit
 from gradcli.errors import ExpressionError, LimitError, UsageError, option
 from gradcli.language import Expression
+from gradcli.registry import OPS
 
 MAX_SWEEP_WORK = 1_000_000
 """Operations a ``limit`` sweep may run in all: the expression's operations times the

@@ -19,13 +19,13 @@ import numpy as np
 
 from gradcli.autograd import engine
 from gradcli.autograd.function import no_grad
-from gradcli.autograd.table import OPS
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.compute.differentiate import differentiate, entry_labels
 from gradcli.compute.evaluation import as_array
 from gradcli.errors import ExpressionError, UsageError, option
 from gradcli.language import Expression
+from gradcli.registry import OPS
 
 Block = tuple[str, np.ndarray]
 """A named block of output columns: a label and an array with the row axis first."""

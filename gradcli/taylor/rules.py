@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.autograd.table import extremum
 from gradcli.errors import ExpressionError, ShapeError
+from gradcli.registry import extremum
 from gradcli.taylor import recurrences as rec
 from gradcli.taylor.series import Series
 
@@ -83,7 +83,7 @@ def operands(op: str, *values: Any) -> list[np.ndarray]:
 
 
 RULES: dict[str, Callable[..., Any]] = {}
-"""Taylor rule per op, keyed by the expression language's names (``gradcli.autograd.table.OPS``).
+"""Taylor rule per op, keyed by the expression language's names (``gradcli.registry.OPS``).
 
 Every rule returns a :class:`Series`, except the comparisons, which return
 numpy bool arrays of the primal comparison (as the engine's, they are not
