@@ -16,7 +16,7 @@ import inspect
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -24,13 +24,11 @@ from gradcli.autograd import creation, ops
 from gradcli.autograd.table import ALIASES, OPS, OpInfo
 from gradcli.autograd.tensor import Tensor, as_tensor
 from gradcli.errors import ExpressionError, GradcliError, LimitError
-
-if TYPE_CHECKING:
-    from lark import Tree
 from gradcli.language.parser import (
     CONSTANTS,
     SPELLINGS,
     SUPERSCRIPTS,
+    Tree,
     UnboundNameError,
     parse,
     parser,
@@ -78,8 +76,6 @@ def variable_names(tree: Tree) -> list[str]:
 
 def postorder(tree: Tree) -> Iterator[Tree]:
     """Subtrees, children before parents, left to right, without recursion."""
-    from lark import Tree
-
     stack: list[tuple[Tree, bool]] = [(tree, False)]
     while stack:
         node, expanded = stack.pop()
@@ -110,8 +106,6 @@ _CHILD = object()  # a child's value, taken from the stack
 
 def compile_tree(tree: Tree) -> tuple[Instruction, ...]:
     """The parse tree as a flat list of steps, children before parents (no recursion)."""
-    from lark import Tree
-
     return tuple(
         Instruction(
             node.data,
@@ -238,8 +232,6 @@ def _describe(node: Tree) -> str:
 
 def _column(node: Tree, source: str) -> int | None:
     """The column to point at: a binary operator's symbol, else where the node starts."""
-    from lark import Tree
-
     meta = node.meta
     if meta.empty:
         return None

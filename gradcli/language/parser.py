@@ -1,7 +1,19 @@
-"""The grammar, one cached LALR parser, and syntax errors in the user's words.
+"""The grammar, its LALR parser, and syntax errors in the user's words.
 
 User text is only ever parsed by the grammar; names resolve to the registry and
 to bound variables, nothing else.
+
+The parser is ``gradcli/language/_lalr.py``, which Lark generates from
+``grammar/gradcli.lark`` (its tables and the parts of Lark that run them):
+importing it costs a third of importing Lark and loading a cached parser, on
+every command. tests/test_startup_parts.py fails when it is stale; regenerate it
+with::
+
+    python -m lark.tools.standalone --maybe_placeholders -l basic \
+        -o gradcli/language/_lalr.py grammar/gradcli.lark
+
+Its trees, tokens and exceptions are its own classes (not ``lark``'s), so they
+are imported from here.
 """
 
 from __future__ import annotations
@@ -10,14 +22,19 @@ import functools
 import math
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gradcli.autograd.table import ALIASES, OPS
 from gradcli.errors import ExpressionError, LimitError
-
-if TYPE_CHECKING:
-    from lark import Lark, Tree
-
+from gradcli.language._lalr import (
+    Lark,
+    Lark_StandAlone,
+    Tree,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+)
 
 MAX_SOURCE_LENGTH = 1_000_000
 """The longest expression accepted, in characters."""
@@ -67,32 +84,16 @@ def grammar_path() -> Path:
 
 @functools.cache
 def parser(positions: bool = False) -> Lark:
-    """The LALR parser, built once per process and cached on disk between processes.
+    """The LALR parser, loaded once per process from the generated module.
 
     Tracking positions halves parsing speed, so the everyday parser does not;
     when an error needs a caret the expression is parsed again with them.
     """
-    from lark import Lark
-
-    return Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="basic",
-        propagate_positions=positions,
-        maybe_placeholders=True,
-        cache=True,
-    )
+    return Lark_StandAlone(propagate_positions=positions)
 
 
 def parse(source: str) -> Tree:
     """Parse an expression, raising ExpressionError with the column of a syntax error."""
-    from lark.exceptions import (
-        UnexpectedCharacters,
-        UnexpectedEOF,
-        UnexpectedInput,
-        UnexpectedToken,
-    )
-
     if len(source) > MAX_SOURCE_LENGTH:
         raise LimitError(
             f"the expression is {len(source):,} characters long; the limit is {MAX_SOURCE_LENGTH:,}"
