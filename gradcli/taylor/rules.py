@@ -24,65 +24,32 @@ Conventions (decided here, and the same in every rule):
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from gradcli.autograd import shapes
+from gradcli.autograd.shapes import Dim
 from gradcli.errors import ExpressionError, ShapeError
 from gradcli.registry import extremum
 from gradcli.taylor import recurrences as rec
+from gradcli.taylor.linear import (
+    LINEAR,
+    common_order,
+    constant_matmul,
+    index,
+    lift_dims,
+    matmul_constant,
+    mean,
+    operands,
+    permute,
+    raw,
+    sum,
+)
 from gradcli.taylor.series import Series
 
-Dim = int | float | Sequence[int] | None
-
-
-# --- coefficient arrays -----------------------------------------------------------------
-#
-# The rules below work on raw coefficient arrays of shape (n, *shape); a plain
-# constant is an array with one row, which stands for a series whose higher
-# coefficients are all 0.
-
-
-def raw(value: Any) -> np.ndarray:
-    if isinstance(value, Series):
-        return value.coefficients
-    if isinstance(value, (list, tuple)) and any(isinstance(v, Series) for v in value):
-        return stack(value).coefficients
-    return np.asarray(value, dtype=np.float64)[None]
-
-
-def common_order(op: str, arrays: list[np.ndarray]) -> list[np.ndarray]:
-    """Coefficient arrays with one number of rows: constants are cut or padded with zeros."""
-    rows = {len(a) for a in arrays}
-    if len(rows) == 1:
-        return arrays
-    varying = {len(a) for a in arrays if not rec.is_constant(a)}
-    if len(varying) > 1:
-        raise ShapeError(f"{op}: Taylor series of different orders {sorted(varying)} meet")
-    n = varying.pop() if varying else max(rows)
-    return [rec.with_rows(a, n) for a in arrays]
-
-
-def lift_dims(a: np.ndarray, ndim: int) -> np.ndarray:
-    """Insert size-1 axes after the coefficient axis, so trailing shapes align as numpy's do."""
-    return a.reshape((len(a),) + (1,) * (ndim - a.ndim) + a.shape[1:])
-
-
-def operands(op: str, *values: Any) -> list[np.ndarray]:
-    """The coefficients of ``values`` with one order and one broadcast shape."""
-    arrays = common_order(op, [raw(v) for v in values])
-    if all(a.shape == arrays[0].shape for a in arrays):
-        return arrays
-    ndim = max(a.ndim for a in arrays)
-    try:
-        return np.broadcast_arrays(*(lift_dims(a, ndim) for a in arrays))
-    except ValueError:
-        shapes = " and ".join(str(a.shape[1:]) for a in arrays)
-        raise ShapeError(f"{op}: shapes {shapes} cannot be broadcast together") from None
-
-
-RULES: dict[str, Callable[..., Any]] = {}
+RULES: dict[str, Callable[..., Any]] = dict(LINEAR)
 """Taylor rule per op, keyed by the expression language's names (``gradcli.registry.OPS``).
 
 Every rule returns a :class:`Series`, except the comparisons, which return
@@ -203,32 +170,34 @@ def pow(x: Any, y: Any) -> Series:
 
 @_rule
 def matmul(x: Any, y: Any) -> Series:
-    """x @ y, bilinear: c_k = Σ_j x_j @ y_(k-j); vectors as in numpy."""
+    """x @ y, vectors as in numpy: linear where a side is constant, else the Cauchy
+    product c_k = Σ_j x_j @ y_(k-j)."""
     a, b = raw(x), raw(y)
     if a.ndim == 1 or b.ndim == 1:
         raise ShapeError(
             f"matmul: needs operands with at least one dimension, got shapes {a.shape[1:]} "
             f"and {b.shape[1:]}; use * for scalars"
         )
-    # Vectors as 1-by-n and n-by-1 matrices, removed again at the end, as numpy does.
-    a2 = a[:, None, :] if a.ndim == 2 else a
-    b2 = b[..., None] if b.ndim == 2 else b
-    ndim = max(a2.ndim, b2.ndim)
-    a2, b2 = lift_dims(a2, ndim), lift_dims(b2, ndim)
     try:
-        shape = np.matmul(a2[0], b2[0]).shape
+        np.matmul(a[0], b[0])
     except ValueError:
         raise ShapeError(
             f"matmul: shapes {a.shape[1:]} and {b.shape[1:]} do not fit: the last dimension "
             "on the left must equal the first (vector) or second-to-last one on the right"
         ) from None
-    if len(a2) == 1 or len(b2) == 1:  # a constant side scales every coefficient
-        out = np.matmul(a2, b2)
-    else:
-        a2, b2 = common_order("matmul", [a2, b2])
-        out = np.zeros((len(a2), *shape))
-        for j in range(len(a2)):
-            out[j:] += np.matmul(a2[j], b2[: len(b2) - j])
+    if len(b) == 1:
+        return matmul_constant(x, b[0])
+    if len(a) == 1:
+        return constant_matmul(a[0], y)
+    # Vectors as 1-by-n and n-by-1 matrices, removed again at the end, as numpy does,
+    # so that each x_j multiplies all the y_(k-j) at once.
+    a2 = a[:, None, :] if a.ndim == 2 else a
+    b2 = b[..., None] if b.ndim == 2 else b
+    ndim = max(a2.ndim, b2.ndim)
+    a2, b2 = common_order("matmul", [lift_dims(a2, ndim), lift_dims(b2, ndim)])
+    out = np.zeros((len(a2), *np.matmul(a2[0], b2[0]).shape))
+    for j in range(len(a2)):
+        out[j:] += np.matmul(a2[j], b2[: len(b2) - j])
     squeeze = ((out.ndim - 2,) if a.ndim == 2 else ()) + ((out.ndim - 1,) if b.ndim == 2 else ())
     return Series(out.squeeze(axis=squeeze))
 
@@ -500,20 +469,6 @@ def clamp(x: Any, min: Any = None, max: Any = None) -> Series:
     return Series(a)
 
 
-@_rule
-def where(condition: Any, x: Any, y: Any) -> Series:
-    """x where condition (its primal, if a Series) is non-zero, else y."""
-    c = np.asarray(condition.primal if isinstance(condition, Series) else condition) != 0
-    a, b = operands("where", x, y)
-    ndim = max(a.ndim, c.ndim + 1)
-    try:
-        return Series(np.where(lift_dims(c[None], ndim), lift_dims(a, ndim), lift_dims(b, ndim)))
-    except ValueError:
-        raise ShapeError(
-            f"where: shapes {c.shape}, {a.shape[1:]} and {b.shape[1:]} cannot be broadcast together"
-        ) from None
-
-
 # --- comparisons: of primal values, not differentiable ------------------------------------------
 
 
@@ -555,44 +510,11 @@ eq, ne = _comparison(np.equal, "eq", "=="), _comparison(np.not_equal, "ne", "!="
 # --- reductions: over the trailing dims, one past the coefficient axis -------------------------
 
 
-def _axes(op: str, dim: Dim, ndim: int) -> tuple[int, ...]:
-    """``dim`` as sorted non-negative axes of the trailing shape; ``None`` means all."""
-    if dim is None or ndim == 0:
-        return tuple(range(ndim))
-    axes = set()
-    for d in tuple(dim) if isinstance(dim, (tuple, list)) else (dim,):
-        if float(d) != int(d) or not -ndim <= int(d) < ndim:
-            raise ShapeError(f"{op}: dim {d} is out of range for {ndim} dimensions")
-        axes.add(int(d) % ndim)
-    return tuple(sorted(axes))
-
-
-def _squeezed(a: np.ndarray, axes: tuple[int, ...], keepdim: Any) -> Series:
-    return Series(a if keepdim else a.squeeze(axis=tuple(1 + i for i in axes)))
-
-
-@_rule
-def sum(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
-    """Sum over dim (all dimensions by default)."""
-    a = raw(x)
-    axes = _axes("sum", dim, a.ndim - 1)
-    return Series(np.sum(a, axis=tuple(1 + i for i in axes), keepdims=bool(keepdim)))
-
-
-@_rule
-def mean(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
-    """Mean over dim (all dimensions by default)."""
-    a = raw(x)
-    axes = _axes("mean", dim, a.ndim - 1)
-    count = int(np.prod([a.shape[1 + i] for i in axes]))
-    return div(sum(Series(a), axes, keepdim), count)
-
-
 def _fold(op: str, x: Any, dim: Dim, keepdim: Any, combine: Callable[[Any, Any], Series]) -> Series:
     """Reduce over dim by combining the elements pairwise (prod, amax, amin)."""
     a = raw(x)
     ndim = a.ndim - 1
-    axes = _axes(op, dim, ndim)
+    axes = shapes.axes(dim, ndim)
     kept = [i for i in range(ndim) if i not in axes]
     moved = np.transpose(a, [0, *(1 + i for i in kept), *(1 + i for i in axes)])
     flat = moved.reshape((*moved.shape[: 1 + len(kept)], -1))
@@ -643,36 +565,35 @@ def amin(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
 
 @_rule
 def norm(x: Any, p: float = 2, dim: Dim = None, keepdim: Any = False) -> Series:
-    """The p-norm over dim; p = 2 is scaled by max|x0| so it cannot overflow. Raises at norm 0."""
-    if p == 2:
-        a = raw(x)
-        axes = tuple(1 + i for i in _axes("norm", dim, a.ndim - 1))
-        scale = np.max(np.abs(a[:1]), axis=axes, keepdims=True, initial=0.0)
-        scale = np.where((scale == 0) | ~np.isfinite(scale), 1.0, scale)
-        squares = np.sum(rec.cauchy(a / scale, a / scale), axis=axes, keepdims=True)
-        zero = squares[0] == 0
-        if np.any(zero & (squares[1:] != 0).any(axis=0)):
-            raise ExpressionError("norm is not differentiable at this point: the norm is 0")
-        root = np.where(zero, 0.0, rec.sqrt(squares)) * scale
-        return Series(root if keepdim else root.squeeze(axis=axes))
-    if p == float("inf"):
-        return amax(abs(x), dim, keepdim)
-    if p == 1:
-        return sum(abs(x), dim, keepdim)
-    if p <= 0:
-        raise ExpressionError(f"norm: p must be positive, not {p}")
-    return pow(sum(pow(abs(x), p), dim, keepdim), 1.0 / p)
+    """The p-norm over dim; raises where the norm is 0."""
+    return shapes.norm(
+        x, p, dim, keepdim, euclidean=_euclidean, abs=abs, amax=amax, sum=sum, pow=pow
+    )
+
+
+def _euclidean(x: Any, dim: Dim, keepdim: Any) -> Series:
+    """The 2-norm, of x scaled by max|x0| so that its squares cannot overflow."""
+    a = raw(x)
+    axes = tuple(1 + i for i in shapes.axes(dim, a.ndim - 1))
+    scale = np.max(np.abs(a[:1]), axis=axes, keepdims=True, initial=0.0)
+    scale = np.where((scale == 0) | ~np.isfinite(scale), 1.0, scale)
+    squares = np.sum(rec.cauchy(a / scale, a / scale), axis=axes, keepdims=True)
+    zero = squares[0] == 0
+    if np.any(zero & (squares[1:] != 0).any(axis=0)):
+        raise ExpressionError("norm is not differentiable at this point: the norm is 0")
+    root = np.where(zero, 0.0, rec.sqrt(squares)) * scale
+    return Series(root if keepdim else root.squeeze(axis=axes))
 
 
 @_rule
 def logsumexp(x: Any, dim: Dim = None, keepdim: Any = False) -> Series:
     """log(sum(exp(x))) over dim, shifted by the largest primal so it never overflows."""
     a = raw(x)
-    axes = _axes("logsumexp", dim, a.ndim - 1)
+    axes = shapes.axes(dim, a.ndim - 1)
     shift = np.max(a[0], axis=axes, keepdims=True) if a[0].size else np.zeros(a[0].shape)
     shift = np.where(np.isfinite(shift), shift, 0.0)
-    total = add(log(sum(exp(sub(Series(a), shift)), axes, keepdim=True)), shift)
-    return _squeezed(total.coefficients, axes, keepdim)
+    total = log(sum(exp(sub(Series(a), shift)), axes, keepdim))
+    return add(total, shift if keepdim else np.squeeze(shift, axis=axes))
 
 
 @_rule
@@ -681,7 +602,7 @@ def softmax(x: Any, dim: Any = -1) -> Series:
     a = raw(x)
     if a.ndim == 1:
         return Series(rec.with_rows(np.ones(1), len(a)))
-    axes = _axes("softmax", dim, a.ndim - 1)
+    axes = shapes.axes(dim, a.ndim - 1)
     e = exp(sub(Series(a), np.max(a[0], axis=axes, keepdims=True)))
     return div(e, sum(e, axes, keepdim=True))
 
@@ -719,117 +640,6 @@ def mse(x: Any, target: Any, reduction: str = "mean") -> Series:
     """Mean squared error."""
     difference = sub(x, target)
     return _loss("mse", x, target, mul(difference, difference), reduction)
-
-
-# --- shapes: the trailing dims move, the coefficient axis stays first --------------------------
-
-
-def _whole(value: Any, what: str) -> int:
-    if isinstance(value, bool) or float(value) != int(value):
-        raise ExpressionError(f"{what} must be a whole number, not {value}")
-    return int(value)
-
-
-def _dims(args: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    return tuple(_whole(d, "a dimension") for d in args)
-
-
-@_rule
-def reshape(x: Any, *shape: Any) -> Series:
-    """The same elements in a new shape (one entry may be -1)."""
-    a = raw(x)
-    try:
-        return Series(a.reshape((len(a), *_dims(shape))))
-    except ValueError:
-        raise ShapeError(
-            f"reshape: shape {a.shape[1:]} cannot take the shape {_dims(shape)}"
-        ) from None
-
-
-@_rule
-def permute(x: Any, *dims: Any) -> Series:
-    """Reorder the dimensions."""
-    a = raw(x)
-    order = tuple(d % max(a.ndim - 1, 1) for d in _dims(dims))
-    if sorted(order) != list(range(a.ndim - 1)):
-        raise ShapeError(f"permute: {order} is not a permutation of the {a.ndim - 1} dimensions")
-    return Series(np.transpose(a, (0, *(1 + d for d in order))))
-
-
-@_rule
-def transpose(x: Any, dim0: Any = 0, dim1: Any = 1) -> Series:
-    """Swap two dimensions."""
-    a = raw(x)
-    if a.ndim < 3:
-        return Series(a)
-    i, j = (
-        1 + axis
-        for axis in _axes("transpose", (dim0,), a.ndim - 1)
-        + _axes("transpose", (dim1,), a.ndim - 1)
-    )
-    return Series(np.swapaxes(a, i, j))
-
-
-def _joined(tensors: Sequence[Any]) -> list[np.ndarray]:
-    if not len(tensors):
-        raise ShapeError("cat/stack: needs at least one tensor")
-    return common_order("cat", [raw(t) for t in tensors])
-
-
-@_rule
-def cat(tensors: Sequence[Any], dim: Any = 0) -> Series:
-    """Join along an existing dimension; scalars join as one-element vectors."""
-    arrays = [a[:, None] if a.ndim == 1 else a for a in _joined(tensors)]
-    (axis,) = _axes("cat", (dim,), arrays[0].ndim - 1)
-    try:
-        return Series(np.concatenate(arrays, axis=1 + axis))
-    except ValueError:
-        shapes = ", ".join(str(a.shape[1:]) for a in arrays)
-        raise ShapeError(f"cat: shapes {shapes} must match except in dimension {axis}") from None
-
-
-@_rule
-def stack(tensors: Sequence[Any], dim: Any = 0) -> Series:
-    """Join tensors of equal shape along a new dimension."""
-    arrays = _joined(tensors)
-    (axis,) = _axes("stack", (dim,), arrays[0].ndim)
-    try:
-        return Series(np.stack(arrays, axis=1 + axis))
-    except ValueError:
-        shapes = ", ".join(str(a.shape[1:]) for a in arrays)
-        raise ShapeError(f"stack: all shapes must be equal, got {shapes}") from None
-
-
-def _index_key(key: Any) -> Any:
-    if isinstance(key, Series):
-        raise ExpressionError(
-            "an index must be a constant, not a value that depends on the variable"
-        )
-    if isinstance(key, (list, np.ndarray)):
-        array = np.asarray(key)
-        return (
-            array
-            if array.dtype.kind == "b"
-            else np.array([_whole(k, "an index") for k in array.ravel()], dtype=np.intp).reshape(
-                array.shape
-            )
-        )
-    if isinstance(key, (float, np.floating)):
-        return _whole(key, "an index")
-    return key
-
-
-@_rule
-def index(x: Any, key: Any) -> Series:
-    """x[key] over the trailing dims (ints, slices, integer or boolean arrays)."""
-    keys = key if isinstance(key, tuple) else (key,)
-    a = raw(x)
-    try:
-        return Series(a[(slice(None), *(_index_key(k) for k in keys))])
-    except IndexError as error:
-        raise ShapeError(f"index {key!r} does not fit shape {a.shape[1:]}: {error}") from None
 
 
 # As in the op table: one tensor reduced, or two values elementwise (max(x, 0.5)).

@@ -1,0 +1,117 @@
+"""Shape arguments, read by one set of rules for every algebra: dims, sizes, indices, norm orders.
+
+The engine's ops, Taylor mode's rules and the language's evaluator all take
+these from users (``sum(x, dim=1)``, ``reshape(x, 2, 3)``, ``v[0]``,
+``norm(x, p=3)``); reading them here, once, keeps what each accepts and what it
+says when it refuses the same. The values may be Python numbers, numpy scalars
+or arrays, or single-element Tensors (the language has one number type, so a
+dim arrives as ``1.0``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from gradcli.autograd.tensor import Tensor
+from gradcli.errors import ExpressionError, ShapeError
+
+Dim = int | Sequence[int] | None
+T = TypeVar("T")
+
+
+def whole(value: Any, what: str) -> int:
+    """``value`` as an int; a fraction, inf, nan or a boolean is refused, naming ``what``."""
+    number = value.item() if isinstance(value, (Tensor, np.ndarray, np.generic)) else value
+    if isinstance(number, bool) or not math.isfinite(float(number)) or float(number) != int(number):
+        raise ShapeError(f"{what} must be a whole number, not {number}")
+    return int(number)
+
+
+def sizes(args: Sequence[Any], what: str = "a dimension") -> tuple[int, ...]:
+    """Sizes or dims given either way PyTorch takes them, ``f(x, 2, 3)`` or ``f(x, (2, 3))``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    return tuple(whole(n, what) for n in args)
+
+
+def axes(dim: Any, ndim: int) -> tuple[int, ...]:
+    """``dim`` (one or several) as a sorted tuple of non-negative axes; ``None`` means all."""
+    if dim is None:
+        return tuple(range(ndim))
+    found = set()
+    for given in dim if isinstance(dim, (tuple, list)) else (dim,):
+        d = whole(given, "dim")
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            if ndim == 0:
+                raise ShapeError(f"dim {d} is out of range for a single number (only 0 and -1 fit)")
+            plural = "s" if ndim > 1 else ""
+            raise ShapeError(
+                f"dim {d} is out of range for a tensor with {ndim} dimension{plural} "
+                f"(use {-ndim} to {ndim - 1})"
+            )
+        # A single number is its own reduction, so PyTorch takes dim 0 or -1 there
+        # as no axis at all: sum(x, dim=0) and log_softmax(x) of a number work.
+        if ndim:
+            found.add(d % ndim)
+    return tuple(sorted(found))
+
+
+def permutation(dims: Sequence[Any], ndim: int) -> tuple[int, ...]:
+    """``permute``'s dims as non-negative axes, each of the ``ndim`` exactly once."""
+    order = tuple(d % max(ndim, 1) for d in sizes(dims))
+    if sorted(order) != list(range(ndim)):
+        raise ShapeError(f"permute: {order} is not a permutation of the {ndim} dimensions")
+    return order
+
+
+def index_key(key: Any) -> Any:
+    """A numpy index from a user's: whole numbers, slices, boolean masks, integer arrays."""
+    if isinstance(key, tuple):
+        return tuple(index_key(k) for k in key)
+    if isinstance(key, Tensor):
+        key = key.numpy()
+    if isinstance(key, (list, np.ndarray)):
+        array = np.asarray(key)
+        if array.dtype.kind == "b":
+            return array
+        if array.dtype.kind == "f":
+            fractions = array[~np.isfinite(array) | (array != np.round(array))]
+            if fractions.size:
+                whole(fractions.flat[0], "an index")
+        return array.astype(np.intp)
+    if isinstance(key, (float, np.floating)):
+        return whole(key, "an index")
+    return key
+
+
+def norm(
+    x: T,
+    p: float,
+    dim: Dim,
+    keepdim: Any,
+    *,
+    euclidean: Callable[[T, Dim, Any], T],
+    abs: Callable[[T], T],
+    amax: Callable[[T, Dim, Any], T],
+    sum: Callable[[T, Dim, Any], T],
+    pow: Callable[[T, float], T],
+) -> T:
+    """The p-norm of ``x`` over ``dim``, built from one algebra's operations.
+
+    p = 2 is that algebra's ``euclidean`` (each guards against overflow its own
+    way), inf the largest magnitude, 1 the sum of magnitudes, any other positive
+    p is (Σ|x|^p)^(1/p).
+    """
+    if p == 2:
+        return euclidean(x, dim, keepdim)
+    if p == math.inf:
+        return amax(abs(x), dim, keepdim)
+    if p == 1:
+        return sum(abs(x), dim, keepdim)
+    if p <= 0:
+        raise ExpressionError(f"norm: p must be positive, not {p}")
+    return pow(sum(pow(abs(x), p), dim, keepdim), 1.0 / p)
