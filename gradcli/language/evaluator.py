@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from gradcli.autograd import creation, ops
-from gradcli.autograd.table import ALIASES, OPS, OpInfo
 from gradcli.autograd.tensor import Tensor, as_tensor
 from gradcli.errors import ExpressionError, GradcliError, LimitError
 from gradcli.language.parser import (
@@ -33,6 +32,7 @@ from gradcli.language.parser import (
     parse,
     parser,
 )
+from gradcli.registry import ALIASES, OPS, OpInfo
 
 # --- evaluation -------------------------------------------------------------------
 

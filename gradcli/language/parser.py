@@ -24,7 +24,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from gradcli.autograd.table import ALIASES, OPS
 from gradcli.errors import ExpressionError, LimitError
 from gradcli.language._lalr import (
     Lark,
@@ -35,6 +34,7 @@ from gradcli.language._lalr import (
     UnexpectedInput,
     UnexpectedToken,
 )
+from gradcli.registry import ALIASES, OPS
 
 MAX_SOURCE_LENGTH = 1_000_000
 """The longest expression accepted, in characters."""
