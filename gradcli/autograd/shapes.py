@@ -25,6 +25,8 @@ T = TypeVar("T")
 
 def whole(value: Any, what: str) -> int:
     """``value`` as an int; a fraction, inf, nan or a boolean is refused, naming ``what``."""
+    if type(value) is int:  # the engine's own calls (reshape in a backward pass): no checks
+        return value
     number = value.item() if isinstance(value, (Tensor, np.ndarray, np.generic)) else value
     if isinstance(number, bool) or not math.isfinite(float(number)) or float(number) != int(number):
         raise ShapeError(f"{what} must be a whole number, not {number}")
@@ -60,9 +62,9 @@ def axes(dim: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(found))
 
 
-def permutation(dims: Sequence[Any], ndim: int) -> tuple[int, ...]:
-    """``permute``'s dims as non-negative axes, each of the ``ndim`` exactly once."""
-    order = tuple(d % max(ndim, 1) for d in sizes(dims))
+def permutation(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
+    """``permute``'s dims (read by :func:`sizes`) as non-negative axes, each of ``ndim`` once."""
+    order = tuple(d % max(ndim, 1) for d in dims)
     if sorted(order) != list(range(ndim)):
         raise ShapeError(f"permute: {order} is not a permutation of the {ndim} dimensions")
     return order

@@ -160,7 +160,7 @@ def reshape(x: Any, *shape: Any) -> Coefficient:
 @linear("x")
 def permute(x: Any, *dims: Any) -> Coefficient:
     """Reorder the dimensions."""
-    order = shapes.permutation(dims, x.ndim)
+    order = shapes.permutation(shapes.sizes(dims), x.ndim)
     return lambda c: c.transpose(order)
 
 

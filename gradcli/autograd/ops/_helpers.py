@@ -6,17 +6,17 @@ Broadcasting is undone in exactly one place, :func:`unbroadcast`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from gradcli.autograd import shapes
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
+from gradcli.autograd.shapes import Dim
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
 from gradcli.errors import ShapeError
-
-Dim = int | Sequence[int] | None
 
 
 def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -30,36 +30,9 @@ def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     return sum(grad, dim=axes, keepdim=True).reshape(shape)
 
 
-def _axes(dim: Dim, ndim: int) -> tuple[int, ...]:
-    """``dim`` as a sorted tuple of non-negative axes; ``None`` means all."""
-    if dim is None:
-        return tuple(range(ndim))
-    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
-    axes = []
-    for d in dims:
-        if isinstance(d, Tensor):
-            d = d.item()
-        if not np.isfinite(float(d)) or float(d) != int(d):
-            raise ShapeError(f"dim must be a whole number, not {d}")
-        d = int(d)
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            if ndim == 0:
-                raise ShapeError(f"dim {d} is out of range for a single number (only 0 and -1 fit)")
-            plural = "s" if ndim > 1 else ""
-            raise ShapeError(
-                f"dim {d} is out of range for a tensor with {ndim} dimension{plural} "
-                f"(use {-ndim} to {ndim - 1})"
-            )
-        # A single number is its own reduction, so PyTorch takes dim 0 or -1 there
-        # as no axis at all: sum(x, dim=0) and log_softmax(x) of a number work.
-        if ndim:
-            axes.append(d % ndim)
-    return tuple(sorted(set(axes)))
-
-
 def _reduction(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> tuple[int, ...]:
     """Record a reduction's axes and keepdim on ``ctx``; returns the axes."""
-    ctx.axes, ctx.keepdim = _axes(dim, x.ndim), keepdim
+    ctx.axes, ctx.keepdim = shapes.axes(dim, x.ndim), keepdim
     return ctx.axes
 
 

@@ -10,15 +10,16 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.autograd import shapes
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops._helpers import (
     Dim,
-    _axes,
     _const,
     _expand_back,
     _numeric,
     _reduction,
 )
+from gradcli.autograd.ops.arithmetic import pow
 from gradcli.autograd.ops.elementwise import abs, exp, where
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor, to_array
 from gradcli.errors import ShapeError
@@ -187,7 +188,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Tensor:
-        (ctx.axis,) = _axes(dim, x.ndim) if x.ndim else (0,)
+        (ctx.axis,) = shapes.axes(dim, x.ndim) if x.ndim else (0,)
         a = _numeric(x._data)
         if x.ndim == 0:
             result = _wrap(np.ones_like(a))
@@ -232,16 +233,9 @@ def amin(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
 
 def norm(x: Any, p: float = 2, dim: Dim = None, keepdim: bool = False) -> Tensor:
     """The p-norm over dim (all elements by default); p = 2 is overflow-safe."""
-    x = as_tensor(x)
-    if p == 2:
-        return Norm.apply(x, dim, keepdim)
-    if p == float("inf"):
-        return amax(abs(x), dim, keepdim)
-    if p == 1:
-        return sum(abs(x), dim, keepdim)
-    if p <= 0:
-        raise ValueError(f"norm: p must be positive, not {p}")
-    return sum(abs(x) ** p, dim, keepdim) ** (1.0 / p)
+    return shapes.norm(
+        as_tensor(x), p, dim, keepdim, euclidean=Norm.apply, abs=abs, amax=amax, sum=sum, pow=pow
+    )
 
 
 def logsumexp(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:

@@ -9,9 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.autograd import shapes
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
-from gradcli.autograd.ops._helpers import _axes, unbroadcast
+from gradcli.autograd.ops._helpers import unbroadcast
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
 from gradcli.errors import ShapeError
 
@@ -39,10 +40,7 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dims: tuple[int, ...]) -> Tensor:
-        dims = tuple(int(d) % max(x.ndim, 1) for d in dims)
-        if sorted(dims) != list(range(x.ndim)):
-            raise ShapeError(f"permute: {dims} is not a permutation of the {x.ndim} dimensions")
-        ctx.dims = dims
+        ctx.dims = dims = shapes.permutation(dims, x.ndim)
         return _wrap(np.transpose(x._data, dims))
 
     @staticmethod
@@ -68,32 +66,12 @@ class BroadcastTo(Function):
         return unbroadcast(grad_output, ctx.input_shapes[0]), None
 
 
-def _index_key(key: Any) -> Any:
-    """A numpy index from a user's index: tensors become integer or boolean arrays."""
-    if isinstance(key, tuple):
-        return tuple(_index_key(k) for k in key)
-    if isinstance(key, Tensor):
-        key = key._data
-    if isinstance(key, (list, np.ndarray)):
-        array = np.asarray(key)
-        if array.dtype.kind == "b":
-            return array
-        if array.dtype.kind == "f" and not np.all(array == np.round(array)):
-            raise ShapeError("an index must hold whole numbers")
-        return array.astype(np.intp)
-    if isinstance(key, (float, np.floating)):
-        if key != int(key):
-            raise ShapeError(f"index {key} is not a whole number")
-        return int(key)
-    return key
-
-
 class Index(Function):
     node_name = "IndexBackward0"
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, key: Any) -> Tensor:
-        ctx.key = _index_key(key)
+        ctx.key = shapes.index_key(key)
         try:
             return _wrap(x._data[ctx.key])
         except IndexError as error:
@@ -130,14 +108,14 @@ class Cat(Function):
             raise ShapeError("cat: needs at least one tensor")
         if any(t.ndim == 0 for t in tensors):
             raise ShapeError("cat: zero-dimensional tensors cannot be joined; use stack")
-        (ctx.axis,) = _axes(dim, tensors[0].ndim)
+        (ctx.axis,) = shapes.axes(dim, tensors[0].ndim)
         check_size(builtins.sum(t.numel() for t in tensors), "cat")
         try:
             return _wrap(np.concatenate([t._data for t in tensors], axis=ctx.axis))
         except ValueError:
-            shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
+            listed = ", ".join(str(tuple(t.shape)) for t in tensors)
             raise ShapeError(
-                f"cat: shapes {shapes} must match except in dimension {ctx.axis}"
+                f"cat: shapes {listed} must match except in dimension {ctx.axis}"
             ) from None
 
     @staticmethod
@@ -159,13 +137,13 @@ class Stack(Function):
     def forward(ctx: Node, dim: int, *tensors: Tensor) -> Tensor:
         if not tensors:
             raise ShapeError("stack: needs at least one tensor")
-        (ctx.axis,) = _axes(dim, tensors[0].ndim + 1)
+        (ctx.axis,) = shapes.axes(dim, tensors[0].ndim + 1)
         check_size(builtins.sum(t.numel() for t in tensors), "stack")
         try:
             return _wrap(np.stack([t._data for t in tensors], axis=ctx.axis))
         except ValueError:
-            shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
-            raise ShapeError(f"stack: all shapes must be equal, got {shapes}") from None
+            listed = ", ".join(str(tuple(t.shape)) for t in tensors)
+            raise ShapeError(f"stack: all shapes must be equal, got {listed}") from None
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, ...]:
@@ -175,16 +153,12 @@ class Stack(Function):
 
 def reshape(x: Any, *shape: Any) -> Tensor:
     """The same elements in a new shape (one entry may be -1)."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return Reshape.apply(as_tensor(x), tuple(int(n) for n in shape))
+    return Reshape.apply(as_tensor(x), shapes.sizes(shape))
 
 
 def permute(x: Any, *dims: Any) -> Tensor:
     """Reorder the dimensions."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = tuple(dims[0])
-    return Permute.apply(as_tensor(x), tuple(int(d) for d in dims))
+    return Permute.apply(as_tensor(x), shapes.sizes(dims))
 
 
 def transpose(x: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
@@ -193,7 +167,7 @@ def transpose(x: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
     if x.ndim < 2:
         return x if x.ndim == 0 or dim0 == dim1 else permute(x, 0)
     order = list(range(x.ndim))
-    a, b = _axes(dim0, x.ndim)[0], _axes(dim1, x.ndim)[0]
+    a, b = shapes.axes(dim0, x.ndim)[0], shapes.axes(dim1, x.ndim)[0]
     order[a], order[b] = order[b], order[a]
     return permute(x, order)
 
@@ -218,12 +192,12 @@ def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
 
 
 def _unsqueeze(x: Tensor, dim: int) -> Tensor:
-    (axis,) = _axes(dim, x.ndim + 1)
+    (axis,) = shapes.axes(dim, x.ndim + 1)
     return x.reshape((*x.shape[:axis], 1, *x.shape[axis:]))
 
 
 def _squeeze(x: Tensor, dim: int | None = None) -> Tensor:
-    axes = [a for a in _axes(dim, x.ndim) if x.shape[a] == 1]
+    axes = [a for a in shapes.axes(dim, x.ndim) if x.shape[a] == 1]
     return x.reshape(tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
