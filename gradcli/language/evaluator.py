@@ -13,14 +13,13 @@ import dataclasses
 import difflib
 import functools
 import inspect
-import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from gradcli.autograd import creation, ops
+from gradcli.autograd import creation, ops, shapes
 from gradcli.autograd.tensor import Tensor, as_tensor
 from gradcli.errors import ExpressionError, GradcliError, LimitError
 from gradcli.language.parser import (
@@ -267,7 +266,7 @@ def _evaluate_node(kind: str, args: list[Any], scope: Scope) -> Any:
             _to_value(a, scope) if isinstance(a, Elements) else a for a in args if a is not None
         )
     if kind == "slice":
-        return slice(*(None if a is None else _whole(a, "a slice bound") for a in args))
+        return slice(*(None if a is None else shapes.whole(a, "a slice bound") for a in args))
     if kind == "index":
         return _index(_to_value(args[0], scope), args[1:])
     if kind == "attribute":
@@ -410,13 +409,6 @@ def _check_arguments(
         ) from None
 
 
-def _whole(value: Any, what: str) -> int:
-    number = value.item() if isinstance(value, Tensor) else value
-    if isinstance(number, bool) or not math.isfinite(float(number)) or float(number) != int(number):
-        raise ExpressionError(f"{what} must be a whole number, not {number}")
-    return int(number)
-
-
 def _index(value: Any, subscripts: list[Any]) -> Any:
     key = []
     for item in subscripts:
@@ -425,7 +417,7 @@ def _index(value: Any, subscripts: list[Any]) -> Any:
         elif isinstance(item, Elements) or (isinstance(item, Tensor) and item.ndim > 0):
             key.append(np.asarray(as_tensor(_to_value(item, Scope()))._data))
         else:
-            key.append(_whole(item, "an index"))
+            key.append(shapes.whole(item, "an index"))
     _check_index(tuple(value.shape), key)
     return value[tuple(key)]
 
