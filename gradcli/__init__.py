@@ -38,6 +38,7 @@ _HOMES = {
     **dict.fromkeys(_OPS.split(), "gradcli.autograd.ops"),
     **dict.fromkeys(("Tensor", "as_tensor", "complex128", "float64"), "gradcli.autograd.tensor"),
     **dict.fromkeys(("compile", "Expression"), "gradcli.language.compiled"),
+    "register": "gradcli.registry",
 }
 _ALIASES = {"max": "amax", "min": "amin"}  # torch.max(x) with one argument is the full reduction
 
@@ -58,7 +59,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "Expression", "compile", "MAX_ELEMENTS", "Tensor", "abs", "acos", "acosh", "add", "amax", "amin", "arange",
+    "Expression", "compile", "register", "MAX_ELEMENTS", "Tensor", "abs", "acos", "acosh", "add", "amax", "amin", "arange",
     "as_tensor", "asin", "asinh", "atan", "atanh", "autograd", "binary_cross_entropy_with_logits",
     "broadcast_to", "cat", "clamp", "complex128", "cos", "cosh", "div", "dot", "enable_grad",
     "eq", "exp", "expm1", "eye", "float64", "full", "ge", "gt", "is_grad_enabled", "le",

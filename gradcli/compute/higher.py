@@ -9,7 +9,6 @@ Taylor mode when every operation in the expression has a Taylor rule.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.errors import ExpressionError, LimitError, UsageError, option
 from gradcli.language import Algebra, Expression
-from gradcli.registry import OPS, OpInfo
+from gradcli.registry import OPS, OpInfo, taylor_rule
 
 MAX_ORDER = 170
 """Beyond 170, k! overflows float64, and with it every derivative's scale."""
@@ -128,34 +127,30 @@ def _note(warnings: list[str] | None, message: str) -> None:
 
 
 def _without_taylor_rule(expression: Expression) -> list[str]:
-    from gradcli.taylor import RULES
-
     return [
         name
         for name in dict.fromkeys(expression.operations)
-        if name in OPS and name not in RULES and OPS[name].category != "creation"
+        if name in OPS and taylor_rule(name) is None and OPS[name].category != "creation"
     ]
 
 
 def _taylor_functions() -> dict[str, OpInfo]:
-    """The op table with each name bound to its Taylor rule; creation ops make constants."""
-    from gradcli.taylor import RULES
+    """The registry with each name bound to its Taylor rule; creation ops make constants."""
 
     def constant_of(make: Any) -> Any:
         return lambda *args, **kwargs: np.asarray(make(*args, **kwargs)._data)
 
-    return {
-        name: dataclasses.replace(
-            info, function=RULES[name] if name in RULES else constant_of(info.function)
-        )
-        for name, info in OPS.items()
-        if name in RULES or info.category == "creation"
-    }
+    functions = {}
+    for name, info in OPS.items():
+        rule = taylor_rule(name)
+        if rule is not None or info.category == "creation":
+            functions[name] = dataclasses.replace(info, function=rule or constant_of(info.function))
+    return functions
 
 
-@functools.cache
 def taylor_algebra() -> Algebra:
-    """Truncated Taylor series: each name's Taylor rule; constants stay numpy arrays."""
+    """Truncated Taylor series: each name's Taylor rule (built in or registered, so it is
+    made afresh: an operation may be registered at any time); constants stay arrays."""
     from gradcli import taylor
 
     return Algebra("taylor", _taylor_functions(), taylor.RULES["stack"], lambda value: value)
