@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import shapes
+from gradcli.autograd.operators import python_operators
 from gradcli.autograd.shapes import Dim
 from gradcli.errors import ExpressionError, ShapeError
 from gradcli.registry import extremum
@@ -650,21 +651,7 @@ RULES["min"] = extremum("min", RULES["amin"], RULES["minimum"])
 # --- the same rules as Series operators -------------------------------------------------------
 
 
-def _reflected(function: Callable[[Any, Any], Any]) -> Callable[[Series, Any], Any]:
-    return lambda self, other: function(other, self)
-
-
-_METHODS: dict[str, Callable[..., Any]] = {
-    "__getitem__": index,
-    "__add__": add, "__radd__": _reflected(add),
-    "__sub__": sub, "__rsub__": _reflected(sub),
-    "__mul__": mul, "__rmul__": _reflected(mul),
-    "__truediv__": div, "__rtruediv__": _reflected(div),
-    "__pow__": pow, "__rpow__": _reflected(pow),
-    "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
-    "__neg__": neg, "__pos__": lambda self: self, "__abs__": abs,
-    "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
-}  # fmt: skip
+_METHODS: dict[str, Callable[..., Any]] = {"__getitem__": index, **python_operators(RULES)}
 
 for _name, _method in _METHODS.items():
     setattr(Series, _name, _method)

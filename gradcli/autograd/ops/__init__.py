@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.autograd.operators import python_operators
 from gradcli.autograd.ops._helpers import Dim, unbroadcast
 from gradcli.autograd.ops.arithmetic import (
     add,
@@ -108,19 +109,8 @@ __all__ = [
 # --- the same operations as Tensor methods and operators ------------------------------------
 
 
-def _reflected(function: Callable[[Any, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
-    return lambda self, other: function(other, self)
-
-
 _METHODS: dict[str, Callable[..., Any]] = {
-    "__add__": add, "__radd__": _reflected(add),
-    "__sub__": sub, "__rsub__": _reflected(sub),
-    "__mul__": mul, "__rmul__": _reflected(mul),
-    "__truediv__": div, "__rtruediv__": _reflected(div),
-    "__pow__": pow, "__rpow__": _reflected(pow),
-    "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
-    "__neg__": neg, "__pos__": lambda self: self, "__abs__": abs,
-    "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
+    **python_operators(globals()),
     "__getitem__": lambda self, key: Index.apply(self, key),
     "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "matmul": matmul, "dot": dot,
     "maximum": maximum, "minimum": minimum, "clamp": clamp, "where": lambda self, c, y: where(c, self, y),
