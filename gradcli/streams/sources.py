@@ -1,0 +1,140 @@
+"""Bytes from a path, a binary file object or an iterable of byte blocks, as they arrive.
+
+A reader asks for the next block of bytes and whether more are ready now. The
+second question is what lets a slow producer (``tail -f``, a person typing) get
+each row's answer at once: when nothing more is waiting in the pipe, the reader
+hands over the rows it has instead of waiting for a full chunk.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, BinaryIO
+
+BLOCK = 1 << 20
+"""Bytes asked for per read: larger than any buffered reader's buffer, so one ``read1``
+drains it and ``select`` on the descriptor then tells whether more is waiting."""
+
+Source = str | os.PathLike | BinaryIO | Iterable[bytes]
+
+
+class ByteSource:
+    """One input as a sequence of byte blocks; ``ready()`` says whether more is waiting.
+
+    Regular files and objects without a descriptor (``BytesIO``, iterables) are
+    always ready: reading them never waits for a producer. Pipes, terminals and
+    sockets are asked with ``select``.
+    """
+
+    def __init__(self, source: Source):
+        self.label = _label(source)
+        self._owned: IO[bytes] | None = None
+        self._blocks: Iterator[bytes] | None = None
+        self._pending = b""
+        if isinstance(source, str | os.PathLike):
+            try:
+                self._owned = open(source, "rb", buffering=0)  # noqa: SIM115 (closed by close())
+            except OSError as error:
+                raise OSError(f"cannot read {self.label}: {error.strerror}") from error
+            self._file: IO[bytes] | None = self._owned
+        elif hasattr(source, "read"):
+            self._file = source  # type: ignore[assignment]
+        else:
+            self._file = None
+            self._blocks = iter(source)  # type: ignore[arg-type]
+        self._fd = _descriptor(self._file)
+        self._regular = self._fd is None or stat.S_ISREG(os.fstat(self._fd).st_mode)
+
+    def read(self) -> bytes:
+        """The next bytes (at least one unless the input has ended, then ``b""``)."""
+        if self._pending:
+            data, self._pending = self._pending, b""
+            return data
+        if self._blocks is not None:
+            for block in self._blocks:
+                if block:
+                    return bytes(block)
+            return b""
+        read = getattr(self._file, "read1", None) or self._file.read  # type: ignore[union-attr]
+        while True:
+            try:
+                return read(BLOCK) or b""
+            except InterruptedError:  # pragma: no cover - PEP 475 retries most of these
+                continue
+
+    def peek(self, size: int) -> bytes:
+        """At least ``size`` bytes from the start (fewer only at the end), not consumed."""
+        data = self._pending
+        while len(data) < size:
+            self._pending = b""
+            more = self.read()
+            if not more:
+                break
+            data += more
+        self._pending = data
+        return data[:size]
+
+    def take(self, size: int) -> bytes:
+        """Exactly ``size`` bytes (fewer only at the end), consumed."""
+        data = self.peek(size)
+        self._pending = self._pending[size:]
+        return data
+
+    def ready(self) -> bool:
+        """Whether more bytes can be read now without waiting for a producer."""
+        if self._pending or self._regular:
+            return True
+        try:
+            readable, _, _ = select.select([self._fd], [], [], 0)
+        except (OSError, ValueError):
+            return False  # cannot tell: answer what we have rather than risk a wait
+        return bool(readable)
+
+    def seekable_file(self) -> IO[bytes] | None:
+        """The underlying file, back where reading began, when it can seek (``zipfile`` needs it).
+
+        Bytes already peeked are given back by seeking, so the file reads from its start.
+        """
+        if self._file is None:
+            return None
+        try:
+            if not self._file.seekable():
+                return None
+            self._file.seek(self._file.tell() - len(self._pending))
+        except (AttributeError, OSError):
+            return None
+        self._pending = b""
+        return self._file
+
+    def spool(self) -> IO[bytes]:
+        """The rest of the input in an anonymous temporary file (disk, not memory), at its start."""
+        spooled = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it)
+        while data := self.read():
+            spooled.write(data)
+        spooled.seek(0)
+        return spooled
+
+    def close(self) -> None:
+        if self._owned is not None:
+            self._owned.close()
+
+
+def _label(source: object) -> str:
+    if isinstance(source, str | os.PathLike):
+        return str(Path(source))
+    name = getattr(source, "name", None)
+    if name in (0, "<stdin>"):
+        return "standard input"
+    return name if isinstance(name, str) else "the input"
+
+
+def _descriptor(file: object) -> int | None:
+    try:
+        return file.fileno()  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):
+        return None
