@@ -1,21 +1,29 @@
 """Per-node cost of gradcli's autograd engine, side by side with PyTorch (float64).
 
-Run ``python bench/engine.py``. Each graph is built (forward) and
-back-propagated (backward) several times; the table shows the median cost per
-recorded node in microseconds. PyTorch is optional: without it its columns say
-n/a. A second row group repeats both with the cyclic garbage collector
-disabled, which shows how much of gradcli's cost is Python's GC walking the
-growing graph (its gen-2 collections revisit every live node; PyTorch's graph
-lives in C++ and is not walked).
+Run ``python bench/engine.py [--torch-python PYTHON]``. Each graph is built
+(forward) and back-propagated (backward) several times; the table shows the
+median cost per recorded node in microseconds. PyTorch is optional: without it
+its columns say n/a. A second row group repeats both with the cyclic garbage
+collector disabled, which shows how much of gradcli's cost is Python's GC
+walking the growing graph (its gen-2 collections revisit every live node;
+PyTorch's graph lives in C++ and is not walked).
 
-gradcli is measured before PyTorch is imported: importing torch adds a few
-hundred thousand Python objects that every full collection would walk too.
+The runs alternate, gradcli then PyTorch, one run each, so a change in the
+machine's speed (another process, a frequency step) hits both sides alike
+instead of whichever happened to be measured at the time. Each library runs
+in its own worker process: importing torch adds a few hundred thousand Python
+objects that every full collection in gradcli's process would walk too.
+``--torch-python`` runs PyTorch's worker with another interpreter (one whose
+environment has torch, which gradcli never depends on).
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
+import importlib
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -74,22 +82,17 @@ def _once(lib: Any, step: Callable, shape: tuple[int, ...], steps: int) -> tuple
     return built - start, done - built
 
 
-def measure(
-    lib: Any, step: Callable, shape: tuple[int, ...], steps: int, repeats: int, gc_on: bool
+def _run(
+    lib: Any, step: Callable, shape: tuple[int, ...], steps: int, gc_on: bool
 ) -> tuple[float, float]:
-    """Median forward and backward seconds over ``repeats`` runs."""
-    forward, backward = [], []
-    for _ in range(repeats):
-        gc.collect()
-        if not gc_on:
-            gc.disable()
-        try:
-            f, b = _once(lib, step, shape, steps)
-        finally:
-            gc.enable()
-        forward.append(f)
-        backward.append(b)
-    return statistics.median(forward), statistics.median(backward)
+    """One run, after a full collection, with the cyclic GC on or off."""
+    gc.collect()
+    if not gc_on:
+        gc.disable()
+    try:
+        return _once(lib, step, shape, steps)
+    finally:
+        gc.enable()
 
 
 def _repeats(nodes: int) -> int:
@@ -127,31 +130,93 @@ def row(
 
 
 Results = dict[tuple[bool, str, int], tuple[float, float]]
+CASES = [
+    (gc_on, name, size) for gc_on in (True, False) for name, *_, sizes in GRAPHS for size in sizes
+]
 
 
-def measure_all(lib: Any) -> Results:
-    """Median (forward, backward) seconds for every graph and size, GC on and off."""
-    results: Results = {}
-    for gc_on in (True, False):
-        for name, per_step, step, shape, sizes in GRAPHS:
-            for size in sizes:
-                steps = size // per_step
-                results[gc_on, name, size] = measure(lib, step, shape, steps, _repeats(size), gc_on)
-    return results
+def worker(library: str) -> None:
+    """Serve runs on request: a case's index on each line in, its two timings on a line out."""
+    lib = importlib.import_module(library)
+    graphs = {name: (per_step, step, shape) for name, per_step, step, shape, _ in GRAPHS}
+    print("ready", lib.__version__, flush=True)
+    for line in sys.stdin:
+        gc_on, name, size = CASES[int(line)]
+        per_step, step, shape = graphs[name]
+        forward, backward = _run(lib, step, shape, size // per_step, gc_on)
+        print(forward, backward, flush=True)
+
+
+class Worker:
+    """A process that has imported one library and times runs of it."""
+
+    def __init__(self, python: str, library: str):
+        self.process = subprocess.Popen(
+            [python, __file__, "--worker", library],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        first = self.process.stdout.readline().split()  # type: ignore[union-attr]
+        self.version = first[1] if first[:1] == ["ready"] else None
+
+    def run(self, case: int) -> tuple[float, float]:
+        self.process.stdin.write(f"{case}\n")  # type: ignore[union-attr]
+        self.process.stdin.flush()  # type: ignore[union-attr]
+        forward, backward = self.process.stdout.readline().split()  # type: ignore[union-attr]
+        return float(forward), float(backward)
+
+    def close(self) -> None:
+        self.process.stdin.close()  # type: ignore[union-attr]
+        self.process.wait()
+
+
+def measure_all(workers: dict[str, Worker]) -> dict[str, Results]:
+    """Median (forward, backward) seconds of every library for every case, runs alternating."""
+    samples: dict[str, dict[int, list[tuple[float, float]]]] = {lib: {} for lib in workers}
+    for index, (_, _, size) in enumerate(CASES):
+        for worker in workers.values():  # one run each, not counted: first-call costs
+            worker.run(index)
+        for _ in range(_repeats(size)):
+            for lib, worker in workers.items():
+                samples[lib].setdefault(index, []).append(worker.run(index))
+    return {
+        lib: {
+            CASES[i]: (
+                statistics.median(f for f, _ in runs),
+                statistics.median(b for _, b in runs),
+            )
+            for i, runs in by_case.items()
+        }
+        for lib, by_case in samples.items()
+    }
 
 
 def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument(
+        "--torch-python", default=sys.executable, help="the interpreter with torch"
+    )
+    options.add_argument("--worker", choices=("gradcli", "torch"), help=argparse.SUPPRESS)
+    arguments = options.parse_args()
+    if arguments.worker:
+        worker(arguments.worker)
+        return
     print(f"gradcli {gradcli.__version__}, numpy {np.__version__}, Python {sys.version.split()[0]}")
-    print("measuring gradcli ...", flush=True)
-    ours = measure_all(gradcli)
-    theirs: Results = {}
-    try:
-        import torch
-    except ImportError:
+    workers = {"gradcli": Worker(sys.executable, "gradcli")}
+    torch = Worker(arguments.torch_python, "torch")
+    if torch.version is None:
         print("PyTorch is not installed: its columns say n/a")
+        torch.close()
     else:
-        print(f"measuring PyTorch {torch.__version__} ...", flush=True)
-        theirs = measure_all(torch)
+        print(f"PyTorch {torch.version}")
+        workers["torch"] = torch
+    print("measuring, alternating gradcli and PyTorch run by run ...", flush=True)
+    results = measure_all(workers)
+    for each in workers.values():
+        each.close()
+    ours, theirs = results["gradcli"], results.get("torch", {})
     print(
         "\nmedian µs per node (one recorded operation, the final sum included); "
         "ratio = gradcli total / PyTorch total\n"
