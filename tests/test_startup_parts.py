@@ -244,3 +244,15 @@ def test_the_app_run_in_process_returns():
     assert run("eval", "1+1", "-o", "plain")[:2] == (0, "2.0\n")
     assert run("eval", "1+", "-o", "plain")[0] == 2
     assert run("eval", "2*2", "-o", "plain")[:2] == (0, "4.0\n")
+
+
+# --- building the commands ----------------------------------------------------------------------
+
+
+def test_the_commands_annotations_are_objects_not_strings():
+    # typer reads them several times per run; strings would be compiled and evaluated each time.
+    from gradcli.cli import app as commands
+
+    for command in commands.registered_commands:
+        annotations = command.callback.__annotations__
+        assert annotations and not any(isinstance(a, str) for a in annotations.values())
