@@ -7,6 +7,7 @@ result to a renderer; errors become exit codes in ``gradcli.cli.errors``.
 # No ``from __future__ import annotations``: typer reads every command's
 # annotations several times while it builds the commands, and as strings each
 # reading compiles and evaluates them again (about 4 ms a run).
+import os
 import sys
 from enum import StrEnum
 from typing import Annotated, Any
@@ -23,6 +24,13 @@ class Format(StrEnum):
     table = "table"
     plain = "plain"
     json = "json"
+    tsv = "tsv"
+    csv = "csv"
+    jsonl = "jsonl"
+    npy = "npy"
+
+
+_STREAM_ONLY = (Format.tsv, Format.csv, Format.jsonl, Format.npy)
 
 
 app = typer.Typer(
@@ -74,7 +82,37 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-o",
-        help="Output: table (default on a terminal), plain (default in a pipe), json.",
+        help=(
+            "Output: table (default on a terminal), plain (default in a pipe), json; "
+            "with --points also tsv, csv, jsonl, npy."
+        ),
+    ),
+]
+Points = Annotated[
+    str | None,
+    typer.Option(
+        "--points",
+        metavar="FILE|-",
+        help=(
+            "Evaluate at every point of FILE (- for standard input): text/CSV/TSV with a "
+            "header, JSON Lines, .npy or .npz; one output row per point."
+        ),
+    ),
+]
+PointsFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--points-format",
+        help="The format of --points when its name or first line does not tell: text, csv, "
+        "tsv, jsonl, npy, npz.",
+    ),
+]
+OnError = Annotated[
+    str | None,
+    typer.Option(
+        "--on-error",
+        help="A bad row of --points: stop (the default: exit 2 after the earlier rows), "
+        "skip it, or null (write it as NaN).",
     ),
 ]
 Digits = Annotated[
@@ -114,6 +152,55 @@ def _names(wrt: str | None) -> list[str] | None:
     return names
 
 
+def _stream(
+    expression: str,
+    at: list[str] | None,
+    seed: int | None,
+    points: str,
+    points_format: str | None,
+    on_error: str | None,
+    output: Format | None,
+    digits: int | None,
+    **request: Any,
+) -> None:
+    """``--points``: one row per point, written as each chunk is done."""
+    from gradcli import compute
+    from gradcli.language import compile
+    from gradcli.streams import FORMATS, ON_ERROR
+    from gradcli.streams.pipeline import stream
+
+    if digits is not None:
+        raise UsageError("--digits shapes tables; rows from --points always carry every digit")
+    if output is Format.json:
+        raise UsageError("-o json is one document; with --points use -o jsonl, one per row")
+    if points_format is not None and points_format not in FORMATS:
+        raise UsageError(f"--points-format {points_format}: choose one of {', '.join(FORMATS)}")
+    if on_error is not None and on_error not in ON_ERROR:
+        raise UsageError(f"--on-error {on_error}: choose one of {', '.join(ON_ERROR)}")
+    if points == "-" and expression == "-":
+        raise UsageError("the expression and --points cannot both come from standard input")
+    chosen = output or (Format.table if sys.stdout.isatty() else Format.plain)
+    if chosen is Format.npy and sys.stdout.isatty():
+        raise UsageError("-o npy writes binary data: redirect it to a file (> points.npy)")
+    text = _source(expression)
+    constants = compute.bind(at or [], seed)
+    # A table of a stream is TSV with its header line: rows are written as they come.
+    written = "tsv" if chosen is Format.table else str(chosen)
+    source = sys.stdin.buffer if points == "-" else points
+    try:
+        report = stream(
+            compile(text), constants, source, sys.stdout.buffer, output=written,
+            points_format=points_format, on_error=on_error or "stop", **request,
+        )  # fmt: skip
+    except BrokenPipeError:
+        # The reader closed the pipe (| head): it has what it wanted; stop quietly,
+        # and keep the interpreter from flushing into the closed pipe at exit.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return
+    for warning in report.warnings(on_error or "stop"):
+        sys.stderr.write(f"warning: {warning}\n")
+
+
 def _format(choice: Format | None, digits: int | None = None) -> Format:
     """The output format; ``--digits`` only with the table it shapes."""
     if choice is not None and choice is not Format.table and digits is not None:
@@ -121,6 +208,8 @@ def _format(choice: Format | None, digits: int | None = None) -> Format:
             f"--digits sets the digits of tables; -o {choice} always writes every digit, "
             "so leave --digits out (or use -o table)"
         )
+    if choice in _STREAM_ONLY:
+        raise UsageError(f"-o {choice} writes one row per point: give the points with --points")
     if choice is not None:
         return choice
     return Format.table if sys.stdout.isatty() else Format.plain
@@ -160,17 +249,26 @@ def eval_command(
     seed: Seed = None,
     output: FormatOption = None,
     digits: Digits = None,
+    points: Points = None,
+    points_format: PointsFormat = None,
+    on_error: OnError = None,
 ) -> None:
-    """Evaluate an expression (the forward pass only).
+    """Evaluate an expression (the forward pass only), at one point or at every --points row.
 
     Examples:
 
       gradcli eval "sin(pi/6)"
 
       gradcli eval "norm(v)" --at "v=[3,4]" -o json
+
+      seq 0 0.5 2 | gradcli eval "log1p(x)" --points -
     """
     from gradcli import compute
     from gradcli.language import compile
+
+    if points is not None:
+        _stream(expression, at, seed, points, points_format, on_error, output, digits)
+        return
 
     text = _source(expression)
     bound = compute.bind(at or [], seed)
@@ -217,6 +315,9 @@ def diff_command(
     seed: Seed = None,
     output: FormatOption = None,
     digits: Digits = None,
+    points: Points = None,
+    points_format: PointsFormat = None,
+    on_error: OnError = None,
 ) -> None:
     """Value and derivatives: gradient, Jacobian, vector-Jacobian product, f', f'', ..., Hessian.
 
@@ -233,6 +334,8 @@ def diff_command(
       gradcli diff "x**2*y + sin(y)" --at x=1 --at y=2 --hessian
 
       d=$(gradcli diff "x**3" --at x=2 -o plain)
+
+      seq 0 0.5 2 | gradcli diff "sin(x)*exp(-x**2/2)" --points - --order 3
     """
     from gradcli import compute
     from gradcli.language import compile
@@ -248,6 +351,15 @@ def diff_command(
         raise UsageError(
             "--weights weights a first derivative; it does not combine with --order or --hessian"
         )
+    if points is not None:
+        if weights is not None or method is not None:
+            flag = "--weights" if weights is not None else "--method"
+            raise UsageError(f"{flag} applies to one point; it does not combine with --points")
+        _stream(
+            expression, at, seed, points, points_format, on_error, output, digits,
+            differentiate=True, wrt=_names(wrt), order=order, hessian=hessian,
+        )  # fmt: skip
+        return
     bound = compute.bind(at or [], seed)
     result = compute.differentiate(
         compile(_source(expression)),

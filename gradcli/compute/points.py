@@ -126,7 +126,7 @@ def _batched(
         blocks += _batched_orders(expression, shared, lifted, request, count)
     if request.hessian:
         matrix = _batched_hessian(firsts, inputs, count)
-        blocks += _hessian_blocks(request.wrt, lambda i, j: matrix[:, i, j : j + 1])
+        blocks += _hessian_blocks(request.wrt, lambda i, j: matrix[:, i, j])
     return blocks
 
 
@@ -157,7 +157,7 @@ def _batched_orders(
             # which falls back to nested reverse mode there: the whole chunk goes.
             raise ExpressionError("the Taylor series does not exist at some rows")
         for k in range(2, request.order + 1):
-            blocks.append((f"d{k}/d{name}{k}", derivatives[:, k - 1 : k]))
+            blocks.append((f"d{k}/d{name}{k}", derivatives[:, k - 1]))
     return blocks
 
 
@@ -172,7 +172,7 @@ def _batched_hessian(
             first, inputs, Tensor(np.ones(first.shape)), retain_graph=True, allow_unused=True
         )
         for j, second in enumerate(seconds):
-            matrix[:, i, j] = _column(second, count)[:, 0]
+            matrix[:, i, j] = _column(second, count)
     return matrix
 
 
@@ -186,13 +186,14 @@ def _hessian_blocks(names: Sequence[str], entry: object) -> list[Block]:
 
 
 def _column(gradient: Tensor | None, count: int) -> np.ndarray:
+    """A derivative by a scalar row variable: one number per row."""
     if gradient is None:
-        return np.zeros((count, 1))
-    return np.broadcast_to(as_array(gradient), (count, *gradient.shape[1:])).reshape(count, 1)
+        return np.zeros(count)
+    return np.broadcast_to(as_array(gradient), (count, *gradient.shape[1:])).reshape(count)
 
 
 def _rows_of(array: np.ndarray, count: int, per_row: tuple[int, ...]) -> np.ndarray:
-    return np.broadcast_to(array, (count, *per_row)).reshape(count, -1)
+    return np.ascontiguousarray(np.broadcast_to(array, (count, *per_row)))
 
 
 def _refuse_array_value(shape: tuple[int, ...]) -> None:
@@ -216,7 +217,7 @@ def _row_by_row(
         if not request.wrt:
             with no_grad():
                 value = expression.evaluate({b.name: Tensor(b.value) for b in bound})
-            labels, parts = ["value"], [as_array(value).reshape(-1)]
+            labels, parts = ["value"], [as_array(value)]
         else:
             result = differentiate(
                 expression, bound, wrt=list(request.wrt), order=request.order,
@@ -233,18 +234,18 @@ def _row_by_row(
 
 def _row_parts(result: object, request: Request) -> tuple[list[str], list[np.ndarray]]:
     labels = ["value"]
-    parts = [np.asarray(result.value).reshape(-1)]  # type: ignore[attr-defined]
+    parts = [np.asarray(result.value)]  # type: ignore[attr-defined]
     for name in request.wrt:
         labels.append(f"d/d{name}")
-        parts.append(np.asarray(result.gradient[name]).reshape(-1))  # type: ignore[attr-defined]
+        parts.append(np.asarray(result.gradient[name]))  # type: ignore[attr-defined]
     if request.order is not None:
         for name in request.wrt:
             for k in range(2, request.order + 1):
                 labels.append(f"d{k}/d{name}{k}")
-                parts.append(np.asarray([result.derivatives[name][k - 1]]))  # type: ignore[attr-defined]
+                parts.append(np.asarray(result.derivatives[name][k - 1]))  # type: ignore[attr-defined]
     if request.hessian:
         matrix = np.asarray(result.hessian[1])  # type: ignore[attr-defined]
-        for label, entry in _hessian_blocks(request.wrt, lambda i, j: matrix[i, j : j + 1]):
+        for label, entry in _hessian_blocks(request.wrt, lambda i, j: matrix[i, j]):
             labels.append(label)
             parts.append(entry)
     return labels, parts

@@ -67,13 +67,10 @@ class PointsError(GradcliError, ValueError):
     """
 
     def __init__(self, message: str, *, line: int | None = None, source: str | None = None):
-        super().__init__(message)
+        super().__init__(f"line {line}: {message}" if line is not None else message)
         self.message = message
         self.line = line
         self.source = source
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line is not None else self.message
 
 
 @dataclass
