@@ -17,6 +17,9 @@ Schemes (``order=1`` / ``order=2``):
   (a Neville tableau with ratio t = shrink); each column comes with an error
   estimate that does not use the exact value.
 
+The first central difference, with its rounding bound, is the engine's
+:func:`gradcli.autograd.differences.central_differences`, the one ``gradcheck`` uses.
+
 The step sequence
 -----------------
 h_0 = h and h_{k+1} = h_k * (1/shrink), computed iteratively in floating point,
@@ -62,6 +65,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.autograd.differences import EPS, central_differences
 from gradcli.errors import ShapeError, UsageError
 
 SCHEMES = ("forward", "backward", "central", "complex", "richardson")
@@ -70,8 +74,6 @@ REAL_SCHEMES = tuple(s for s in SCHEMES if s != "complex")
 
 MAX_STEPS = 1000
 """Most rows one sweep may have; the Richardson tableau grows as steps²/2."""
-
-EPS = float(np.finfo(np.float64).eps)
 
 DEFAULT_SWEEPS: dict[tuple[str, int], tuple[float, int, float]] = {
     # (scheme, derivative order): (first step h, rows, shrink). Each runs past the
@@ -280,9 +282,14 @@ class _Evaluator:
         self._fx: np.float64 | None = None
 
     def at(self, dx: float) -> np.float64:
-        if dx == 0.0:
+        return self.at_point(self.x + dx)
+
+    def at_point(self, point: float) -> np.float64:
+        # A step that underflowed to 0 means x itself, also at x = -0.0, where x + 0
+        # is +0.0 and f may differ (1/x); any other point equal to x has its bits.
+        if point == self.x:
             return self.fx()
-        return _real(self.f(self.x + dx))
+        return _real(self.f(point))
 
     def fx(self) -> np.float64:
         if self._fx is None:
@@ -291,6 +298,12 @@ class _Evaluator:
 
     def at_complex(self, dz: complex) -> np.complex128:
         return _complex(self.f(self.x + dz))
+
+    def central(self, h: float) -> tuple[float, float]:
+        """The central difference at step h, and the bound on its rounding error."""
+        # f takes a Python float here as at the other schemes' points.
+        est, noise = central_differences(lambda point: self.at_point(float(point)), self.x, h)
+        return float(est), float(noise)
 
 
 def _quotient(ev: _Evaluator, scheme: str, order: int, h: float) -> tuple[float, float]:
@@ -320,14 +333,14 @@ def _quotient(ev: _Evaluator, scheme: str, order: int, h: float) -> tuple[float,
             difference, size = plus + minus, abs(plus) + abs(minus)
             denominator = hh * hh
         elif order == 1:
+            if scheme in ("central", "richardson"):
+                return ev.central(h)
             if scheme == "forward":
                 a, b = ev.at(h), ev.fx()
-            elif scheme == "backward":
+            else:  # backward
                 a, b = ev.fx(), ev.at(-h)
-            else:  # central, richardson
-                a, b = ev.at(h), ev.at(-h)
             difference, size = a - b, abs(a) + abs(b)
-            denominator = hh if scheme in ("forward", "backward") else 2 * hh
+            denominator = hh
         else:
             if scheme == "forward":
                 a, b, c = ev.at(2 * h), ev.at(h), ev.fx()
