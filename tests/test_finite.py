@@ -475,6 +475,24 @@ def test_underflowing_steps_show_the_breakdown_without_raising(scheme, order):
     assert s.rows[-1].order is None
 
 
+@pytest.mark.parametrize("scheme", REAL_SCHEMES)
+@pytest.mark.parametrize("order", [1, 2])
+def test_a_step_that_underflows_to_zero_evaluates_at_x_itself(scheme, order):
+    # At x = -0.0, x + 0.0 is +0.0, where this f is 1, not -1: a zero step must
+    # still mean f(x) - f(x), so its quotient is 0/0, not 2/0.
+    points = []
+
+    def f(x):
+        points.append(x)
+        return math.copysign(1.0, x)
+
+    s = sweep(f, -0.0, exact=None, scheme=scheme, h=1e-320, steps=5, shrink=10.0, order=order)
+    assert s.rows[-1].h == 0.0
+    assert all(math.copysign(1.0, x) < 0 for x in points if x == 0)
+    if scheme != "richardson":  # whose diagonal extrapolates through inf: NaN either way
+        assert math.isnan(s.rows[-1].estimate)
+
+
 def test_huge_shrink_and_long_richardson_sweep_do_not_raise():
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
