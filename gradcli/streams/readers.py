@@ -158,10 +158,13 @@ def _detect(data: ByteSource, source: Source) -> str:
         suffix = Path(source).suffix.lower()
         if suffix in _SUFFIXES:
             return _SUFFIXES[suffix]
-    head = data.peek(len(_NPY_MAGIC))
-    if head.startswith(_NPY_MAGIC):
+    # Only as many bytes as it takes: a slow producer may have sent a single short line.
+    while len(data.peeked) < len(_NPY_MAGIC) and b"\n" not in data.peeked:
+        if not data.peek_more():
+            break
+    if data.peeked.startswith(_NPY_MAGIC):
         return "npy"
-    if head.startswith(_ZIP_MAGIC):
+    if data.peeked.startswith(_ZIP_MAGIC):
         return "npz"
     line = _first_row(data)
     if line.lstrip().startswith(b"{"):
@@ -171,17 +174,15 @@ def _detect(data: ByteSource, source: Source) -> str:
 
 def _first_row(data: ByteSource) -> bytes:
     """The first line that is not blank or a comment, peeked (or b"" if there is none)."""
-    size = 4096
+    ended = False
     while True:
-        head = data.peek(size)
-        lines = head.split(b"\n")
-        complete = lines if len(head) < size else lines[:-1]
-        for line in complete:
+        lines = data.peeked.split(b"\n")
+        for line in lines if ended else lines[:-1]:
             if not _NOT_A_ROW.match(line):
                 return line
-        if len(head) < size:
+        if ended:
             return b""
-        size *= 2
+        ended = not data.peek_more()
 
 
 # --- bad rows -------------------------------------------------------------------------------
@@ -510,9 +511,10 @@ class _JsonLinesReader:
         for name, value in obj.items():
             array = _json_array(value)
             if array is None:
+                shown = orjson.dumps(value).decode()
+                shown = shown if len(shown) <= 40 else shown[:39] + "…"
                 return self.policy.error(
-                    f"{name} is {_shown(orjson.dumps(value))}, not a number or an array of numbers",
-                    line,
+                    f"{name} is {shown}, not a number or an array of numbers", line
                 )
             values.append(array)
         if self.names is None:

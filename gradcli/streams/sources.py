@@ -69,15 +69,22 @@ class ByteSource:
 
     def peek(self, size: int) -> bytes:
         """At least ``size`` bytes from the start (fewer only at the end), not consumed."""
-        data = self._pending
-        while len(data) < size:
-            self._pending = b""
-            more = self.read()
-            if not more:
+        while len(self._pending) < size:
+            if not self.peek_more():
                 break
-            data += more
-        self._pending = data
-        return data[:size]
+        return self._pending[:size]
+
+    def peek_more(self) -> bool:
+        """Read one more block into the peeked bytes; ``False`` at the end of the input."""
+        data, self._pending = self._pending, b""
+        more = self.read()
+        self._pending = data + more
+        return bool(more)
+
+    @property
+    def peeked(self) -> bytes:
+        """The bytes read ahead and not yet consumed."""
+        return self._pending
 
     def take(self, size: int) -> bytes:
         """Exactly ``size`` bytes (fewer only at the end), consumed."""
