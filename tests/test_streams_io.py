@@ -225,8 +225,9 @@ def test_a_bad_header_is_refused_whatever_the_policy(header, message):
 
 def test_comments_blank_lines_and_crlf_keep_the_line_numbers():
     text = b"# sensor 3\r\nx\ty\r\n\r\n1\t2\r\n  # pause\r\n3\t4\r\n5\t6"
-    columns, lines = read_all(io.BytesIO(text))
-    assert columns["y"].tolist() == [2.0, 4.0, 6.0] and lines.tolist() == [4, 6, 7]
+    for chunk_rows in (1, 2, 1000):
+        columns, lines = read_all(io.BytesIO(text), chunk_rows=chunk_rows)
+        assert columns["y"].tolist() == [2.0, 4.0, 6.0] and lines.tolist() == [4, 6, 7]
 
 
 def test_array_columns_spread_over_entry_names_and_csv_quotes_them():

@@ -264,6 +264,17 @@ def _after_newline(buffer: bytearray, count: int) -> int:
     return offset
 
 
+def _may_skip(text: bytes) -> bool:
+    """Whether a block of lines may hold a blank line or a comment (cheap, can say yes wrongly)."""
+    return (
+        b"#" in text
+        or b"\n\n" in text
+        or text[:1] in (b" ", b"\t", b"\n")
+        or b"\n " in text
+        or b"\n\t" in text
+    )
+
+
 def _shown(text: bytes, limit: int = 40) -> str:
     shown = text.decode("utf-8", "replace")
     return repr(shown if len(shown) <= limit else shown[: limit - 1] + "…")
@@ -293,23 +304,24 @@ class _TextReader:
     def _block(self, text: bytes, first: int) -> Iterator[Chunk]:
         if b"\r" in text:
             text = text.replace(b"\r\n", b"\n")
-        lines: np.ndarray | None = None
-        if self.names is None or _NOT_A_ROW.search(text, 0, len(text) - 1):
+        if self.names is None:
+            text, first = self._take_header(text, first)
+            if self.names is None:
+                return  # only blank lines and comments so far
+        # The fast path takes no blank line or comment (orjson refuses the empty fields), so
+        # only a block it refuses is searched for lines that are not rows.
+        lines = np.arange(first, first + text.count(b"\n"), dtype=np.int64)
+        values = self._plain_numbers(text, len(lines)) if len(lines) else None
+        if values is None and _may_skip(text):
             rows = [
                 (number, line)
                 for number, line in enumerate(text.split(b"\n")[:-1], first)
                 if not _NOT_A_ROW.match(line)
             ]
-            if rows and self.names is None and self._header(*rows[0]):
-                rows = rows[1:]
-            if not rows:
-                return
             lines = np.array([number for number, _ in rows], dtype=np.int64)
-            text = b"\n".join(line for _, line in rows) + b"\n"
-        else:
-            lines = np.arange(first, first + text.count(b"\n"), dtype=np.int64)
-        assert self.names is not None
-        values = self._plain_numbers(text, len(lines))
+            text = b"".join(line + b"\n" for _, line in rows)
+        if not len(lines):
+            return
         if values is None:
             values = self._loadtxt(text, len(lines))
         if values is not None:
@@ -321,6 +333,19 @@ class _TextReader:
         parsed = [self._row(line, number) for number, line in zip(lines, text.split(b"\n"))]
         shapes = [()] * len(self.names)
         yield from self.policy.settle(self.names, shapes, [int(n) for n in lines], parsed)
+
+    def _take_header(self, text: bytes, first: int) -> tuple[bytes, int]:
+        """The block from its first row on (after the header, if that row is one)."""
+        start = 0
+        while start < len(text):
+            end = text.index(b"\n", start)
+            line = text[start:end]
+            if not _NOT_A_ROW.match(line):
+                if self._header(first, line):
+                    return text[end + 1 :], first + 1
+                return text[start:], first
+            start, first = end + 1, first + 1
+        return b"", first
 
     def _fields(self, line: bytes) -> list[bytes]:
         if self.delimiter is None:
@@ -367,14 +392,17 @@ class _TextReader:
         width = len(self.names)  # type: ignore[arg-type]
         if text.translate(None, _DIGITS + self.separators):
             return None  # letters (nan, inf, a typo), quotes, a stray \r, ...
-        flat = text.translate(self.to_commas)
+        flat = bytearray(b"[")
+        flat += text
+        flat = flat.translate(self.to_commas)
+        flat[-1] = ord("]")
         # "-0" is a JSON integer, so orjson would read it as 0 and lose the sign.
-        if flat.count(b",") != rows * width or b"-0," in flat:
+        if flat.count(b",") != rows * width - 1 or b"-0," in flat or b"-0]" in flat:
             return None
         import orjson
 
         try:
-            values = np.array(orjson.loads(b"[" + flat[:-1] + b"]"), dtype=np.float64)
+            values = np.array(orjson.loads(flat), dtype=np.float64)
         except (orjson.JSONDecodeError, OverflowError, TypeError):
             return None
         if width > 1 and not self._one_row_per_line(text, rows, width):
