@@ -56,10 +56,10 @@ def best(run: Callable[[], object], repeat: int = 3) -> float:
 
 def rows_table(title: str, rows: list[tuple[str, str, float]], count: int) -> None:
     print(f"\n{title}")
-    print(f"| {'what':<58} | {'how':<34} | {'s':>6} | {'M rows/s':>8} |")
-    print(f"|{'-' * 60}|{'-' * 36}|{'-' * 8}:|{'-' * 10}:|")
+    print(f"| {'what':<58} | {'how':<38} | {'s':>6} | {'M rows/s':>8} |")
+    print(f"|{'-' * 60}|{'-' * 40}|{'-' * 7}:|{'-' * 9}:|")
     for what, how, seconds in rows:
-        print(f"| {what:<58} | {how:<34} | {seconds:6.3f} | {count / seconds / 1e6:8.2f} |")
+        print(f"| {what:<58} | {how:<38} | {seconds:6.3f} | {count / seconds / 1e6:8.2f} |")
 
 
 # --- I/O alone ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ yielded at once, so a slow producer gets each answer promptly.
 Text is parsed on three paths that accept the same numbers (an optional sign,
 then decimal digits with an optional point and exponent, or ``nan``, ``inf``,
 ``infinity`` in any case): a chunk of plain decimal numbers goes through
-orjson's parser (correctly rounded, about 3x faster than numpy's), anything else
+orjson's parser (correctly rounded, 2-3x faster than numpy's), anything else
 through ``numpy.loadtxt``, and a chunk that either refuses row by row, which is
 where a bad row gets its line number.
 """
