@@ -59,9 +59,16 @@ def test_it_runs_on_complex_numbers_for_the_complex_step():
     assert value._data.imag / 1e-20 == pytest.approx(3 * math.e)
 
 
-def test_grad_of_an_array_value_says_what_it_needs():
-    with pytest.raises(ExpressionError, match="single-number value"):
-        gradcli.compile("x*2").grad(x=np.arange(3.0))
+def test_grad_of_an_elementwise_expression_is_vectorised_over_points():
+    x = np.linspace(-3, 3, 1001)
+    slopes = gradcli.compile("sin(x)*exp(-x**2/2)").grad(x=x)["x"]
+    np.testing.assert_allclose(slopes, (np.cos(x) - x * np.sin(x)) * np.exp(-(x**2) / 2),
+                               rtol=1e-14, atol=1e-300)  # fmt: skip
+
+
+def test_grad_of_an_array_value_that_mixes_elements_says_what_it_needs():
+    with pytest.raises(ExpressionError, match="single-number value, or an expression"):
+        gradcli.compile("x*sum(x)").grad(x=np.arange(3.0))
 
 
 def test_a_syntax_error_is_raised_when_compiling():

@@ -108,21 +108,31 @@ class Expression:
         return self.evaluate({k: as_tensor(v) for k, v in values.items()})
 
     def grad(self, **values: Any) -> dict[str, np.ndarray]:
-        """The gradient of a single-number value with respect to each variable given."""
+        """The derivative of the value with respect to each variable given, numpy in and out.
+
+        For a single-number value, its gradient. For an expression whose
+        operations all work element by element, arrays are many points at once:
+        ``f.grad(x=np.linspace(-3, 3, 10**6))`` is f'(x) at every point.
+        """
         from gradcli.autograd import engine
+        from gradcli.compute.points import elementwise
 
         inputs = {
             k: Tensor(np.asarray(v, dtype=np.float64), requires_grad=True)
             for k, v in values.items()
         }
         value = self.evaluate(inputs)
-        if value.numel() != 1:
+        if value.numel() != 1 and not elementwise(self):
             raise ExpressionError(
-                f"grad needs a single-number value, and this one has shape {tuple(value.shape)}"
+                f"grad needs a single-number value, or an expression that works element by "
+                f"element; this one's value has shape {tuple(value.shape)}"
             )
         if not value.requires_grad:
             return {k: np.zeros(t.shape) for k, t in inputs.items()}
-        grads = engine.grad(value.reshape(()), list(inputs.values()), allow_unused=True)
+        # Elementwise, the Jacobian is diagonal: one backward pass with weights of
+        # ones gives each point's own derivative.
+        ones = Tensor(np.ones(value.shape))
+        grads = engine.grad(value, list(inputs.values()), ones, allow_unused=True)
         return {
             k: np.zeros(t.shape) if g is None else np.asarray(g._data)
             for (k, t), g in zip(inputs.items(), grads)
