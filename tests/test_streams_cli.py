@@ -126,3 +126,13 @@ def test_closing_the_pipe_early_ends_quietly():
     result = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True,
                             text=True)  # fmt: skip
     assert result.stdout == "1.0\t1.0\n2.0\t2.0\n" and result.stderr == ""
+
+
+def test_a_variable_can_be_loaded_whole_from_a_file(tmp_path):
+    np.save(tmp_path / "w.npy", np.arange(6.0).reshape(2, 3))
+    (tmp_path / "v.csv").write_text("a,b\n1,2\n3,4\n")
+    doc = json.loads(run("eval", "sum(w) + sum(v)", "--at", f"w=@{tmp_path / 'w.npy'}",
+                         "--at", f"v=@{tmp_path / 'v.csv'}", "-o", "json")[1])  # fmt: skip
+    assert doc["value"] == 25.0 and doc["at"]["v"] == [[1.0, 2.0], [3.0, 4.0]]
+    code, out, err = run("eval", "x", "--at", f"x=@{tmp_path / 'missing.npy'}")
+    assert code == 2 and out == "" and err.startswith("error: --at x=@") and "cannot read" in err

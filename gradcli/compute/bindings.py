@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradcli.autograd import creation
+from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import no_grad
 from gradcli.errors import ExpressionError, UsageError, option
 from gradcli.language import UnboundNameError, compile
@@ -62,6 +63,9 @@ def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
     bound: list[Binding] = []
     for text in bindings:
         name, source = parse_binding(text, [b.name for b in bound])
+        if source.startswith("@"):
+            bound.append(Binding(name, source, load(source[1:], f"{option('at')} {name}")))
+            continue
         try:
             value = constant(source, f"{option('at')} {name}=...")
         except UnboundNameError as error:
@@ -75,6 +79,31 @@ def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
             raise
         bound.append(Binding(name, source, value))
     return bound
+
+
+def load(path: str, what: str) -> np.ndarray:
+    """A whole array from a file: ``.npy``, or numbers in text, CSV, TSV or JSON Lines
+    (one column gives a vector, several a matrix with a row per line)."""
+    from gradcli.streams import PointsError, read_points
+
+    if path.endswith(".npy"):
+        try:
+            array = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as error:
+            raise UsageError(f"{what}=@{path}: cannot read it ({error})") from None
+        check_size(array.size, f"{what}=@{path}", array.shape)
+        return np.asarray(array, dtype=np.float64)
+    try:
+        parts = [
+            np.column_stack(list(chunk.columns.values()))
+            for chunk in read_points(path, names=["value"])
+            if chunk.rows
+        ]
+    except PointsError as error:
+        raise UsageError(f"{what}=@{path}: {error}") from None
+    matrix = np.concatenate(parts) if parts else np.zeros((0, 1))
+    check_size(matrix.size, f"{what}=@{path}", matrix.shape)
+    return matrix[:, 0] if matrix.shape[1] == 1 else matrix
 
 
 def constant(source: str, what: str) -> np.ndarray:
