@@ -749,3 +749,17 @@ def test_pow_derivative_of_x_to_the_zero_at_zero_is_zero():
     x = torch.tensor(0.0, requires_grad=True)
     (g,) = autograd.grad(x**0.0, x)
     assert g.item() == 0.0
+
+
+def test_grad_mode_is_per_thread_as_in_pytorch():
+    import threading
+
+    import gradcli
+
+    seen = []
+    with gradcli.no_grad():
+        worker = threading.Thread(target=lambda: seen.append(gradcli.is_grad_enabled()))
+        worker.start()
+        worker.join()
+        assert not gradcli.is_grad_enabled()
+    assert seen == [True] and gradcli.is_grad_enabled()

@@ -9,6 +9,7 @@ where ``grad_fn`` of a custom function's output is its context object).
 from __future__ import annotations
 
 import operator
+import threading
 import weakref
 from contextlib import ContextDecorator
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,19 +19,24 @@ from gradcli.errors import AutogradError
 if TYPE_CHECKING:
     from gradcli.autograd.tensor import Tensor
 
-# Grad mode is a module global rather than thread-local state: gradcli is a
-# single-threaded tool, and a global read is the cheapest check on the hot path.
-_grad_enabled = True
+
+class _GradMode(threading.local):
+    """Whether operations are recorded, per thread as in PyTorch: a backward pass (which
+    stops recording while it runs) in one thread never stops another's forward pass."""
+
+    enabled = True
+
+
+_mode = _GradMode()
 
 
 def is_grad_enabled() -> bool:
     """Whether operations are currently recorded for differentiation."""
-    return _grad_enabled
+    return _mode.enabled
 
 
 def _set_grad_enabled(mode: bool) -> bool:
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, bool(mode)
+    previous, _mode.enabled = _mode.enabled, bool(mode)
     return previous
 
 
@@ -221,7 +227,6 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
-        global _grad_enabled
         tensor_type = _tensor.Tensor
         needs = tuple([isinstance(a, tensor_type) and a.requires_grad for a in args])
         # Node.__init__ inlined: this runs once per operation.
@@ -230,15 +235,15 @@ class Function:
         ctx.needs_input_grad = needs
         ctx._saved = ctx._versions = ()
         ctx._retained = None
-        if not (_grad_enabled and True in needs):
+        if not (_mode.enabled and True in needs):
             ctx._next = ctx.input_shapes = ()
             return _as_output(cls.forward(ctx, *args), args)
 
-        _grad_enabled = False
+        _mode.enabled = False
         try:
             result = _as_output(cls.forward(ctx, *args), args)
         finally:
-            _grad_enabled = True
+            _mode.enabled = True
         # One plain loop for both tuples: cheaper than comprehensions or zip here.
         edges, shapes = [], []
         for a in args:

@@ -198,7 +198,7 @@ class Tensor:
 
     def _inplace(self, name: str, compute: Any) -> Tensor:
         """Replace the values by ``compute(self)``; the one path every in-place op takes."""
-        if _function._grad_enabled and self.requires_grad and self.is_leaf:
+        if _function._mode.enabled and self.requires_grad and self.is_leaf:
             raise AutogradError(
                 f"{name}(): a leaf tensor that requires grad (shape {tuple(self.shape)}) "
                 "cannot be modified in place, or its gradient would be wrong; nothing "
@@ -226,7 +226,7 @@ class Tensor:
         """
         array = np.broadcast_to(to_array(values), self.shape).astype(self.dtype)
         source_requires_grad = isinstance(values, Tensor) and values.requires_grad
-        if not (_function._grad_enabled and (self.requires_grad or source_requires_grad)):
+        if not (_function._mode.enabled and (self.requires_grad or source_requires_grad)):
             return self._inplace(name, lambda t: _wrap(array))
         source = values if source_requires_grad else _wrap(array)
         keep_none = _wrap(np.zeros(self.shape, dtype=bool))

@@ -84,6 +84,11 @@ class Expression:
     def __repr__(self) -> str:
         return f"gradcli.compile({self.source!r})"
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Pickled as its source and compiled again where it lands (a worker process
+        # of Dask or multiprocessing): the compiled steps hold parser objects.
+        return compile, (self.source,)
+
     def evaluate(
         self,
         values: Mapping[str, Any] | None = None,
