@@ -136,3 +136,19 @@ def test_a_variable_can_be_loaded_whole_from_a_file(tmp_path):
     assert doc["value"] == 25.0 and doc["at"]["v"] == [[1.0, 2.0], [3.0, 4.0]]
     code, out, err = run("eval", "x", "--at", f"x=@{tmp_path / 'missing.npy'}")
     assert code == 2 and out == "" and err.startswith("error: --at x=@") and "cannot read" in err
+
+
+def test_ctrl_c_mid_stream_exits_130_with_every_finished_row_written():
+    import signal
+
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "gradcli", "eval", "x*10", "--points", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    consumer.stdin.write("1\n2\n")
+    consumer.stdin.flush()
+    assert consumer.stdout.readline() == "1.0\t10.0\n"
+    assert consumer.stdout.readline() == "2.0\t20.0\n"
+    consumer.send_signal(signal.SIGINT)
+    assert consumer.wait(timeout=60) == 130
+    assert consumer.stderr.read() == "error: interrupted\n" and consumer.stdout.read() == ""
