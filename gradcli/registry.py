@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from gradcli.autograd import creation, ops
 from gradcli.autograd.function import Function
+from gradcli.autograd.operators import extremum
 from gradcli.autograd.tensor import Tensor, as_tensor
 from gradcli.errors import ExpressionError, RegistrationError
 
@@ -223,35 +224,6 @@ def _cat(tensors: Any, dim: int = 0) -> Tensor:
     """cat for the language, where scalars (numbers, constants) join as one-element vectors."""
     joined = [as_tensor(t) for t in tensors]
     return ops.cat([t.reshape((1,)) if t.ndim == 0 else t for t in joined], dim)
-
-
-def extremum(name: str, reduce: Callable[..., Any], elementwise: Callable[..., Any]) -> Any:
-    """max or min: of one tensor's elements (over ``dim=``), or of two values elementwise.
-
-    A second positional argument is always a value, as in ``torch.max(input,
-    other)`` and in mathematics: ``max(v, 0)`` is ``maximum(v, 0)``, never a
-    reduction over dimension 0. The dimension is given by keyword. The Taylor
-    algebra builds its max and min with this too, from its own functions.
-    """
-    largest = "largest" if name == "max" else "smallest"
-
-    def function(x: Any, *others: Any, dim: Any = None, keepdim: Any = False) -> Any:
-        if not others:
-            return reduce(x, dim, keepdim)
-        if len(others) > 1:
-            raise ExpressionError(
-                f"{name} takes one tensor, {name}(x) or {name}(x, dim=0), or two values, "
-                f"{name}(x, y); for more values write {name}({name}(a, b), c)"
-            )
-        if dim is not None or keepdim:
-            raise ExpressionError(
-                f"{name}(x, y) compares two values elementwise and takes no dim; "
-                f"for the {largest} elements along a dimension write {name}(x, dim=0)"
-            )
-        return elementwise(x, others[0])
-
-    function.__name__ = function.__qualname__ = name
-    return function
 
 
 def _numbers(

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradcli import compute
-from gradcli.compute.points import Request, at_points, elementwise
+from gradcli.compute.points import Request, at_points
 from gradcli.language import compile
 
 UNARY = ["sin", "cos", "exp", "tanh", "sigmoid", "softplus", "atan", "abs", "sqrt", "log1p"]
@@ -65,9 +65,9 @@ def test_batched_rows_equal_the_single_point_answer(text, reduce, request, seed)
 
 
 def test_elementwise_expressions_take_the_batched_path():
-    assert elementwise(compile("sin(x)*exp(-x**2/2) + where(x > 0, x, 0)"))
+    assert compile("sin(x)*exp(-x**2/2) + where(x > 0, x, 0)").elementwise
     for text in ("sum(x)", "x @ w", "x[0]", "[x, 1]", "max(x, 0)", "x.T"):
-        assert not elementwise(compile(text))
+        assert not compile(text).elementwise
 
 
 def test_rows_are_never_mixed_by_a_reduction():

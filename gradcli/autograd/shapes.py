@@ -117,3 +117,10 @@ def norm(
     if p <= 0:
         raise ExpressionError(f"norm: p must be positive, not {p}")
     return pow(sum(pow(abs(x), p), dim, keepdim), 1.0 / p)
+
+
+def entry_labels(name: str, shape: tuple[int, ...]) -> list[str]:
+    """``x`` for a scalar, ``w[0,1]`` ... for the entries of an array, row-major."""
+    if not shape:
+        return [name]
+    return [f"{name}[{','.join(map(str, index))}]" for index in np.ndindex(shape)]

@@ -84,7 +84,7 @@ def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
 def load(path: str, what: str) -> np.ndarray:
     """A whole array from a file: ``.npy``, or numbers in text, CSV, TSV or JSON Lines
     (one column gives a vector, several a matrix with a row per line)."""
-    from gradcli.streams import PointsError, read_points
+    from gradcli.streams.readers import PointsError, read_points
 
     if path.endswith(".npy"):
         try:

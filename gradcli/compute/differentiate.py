@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import creation, engine
+from gradcli.autograd.shapes import entry_labels
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
 from gradcli.compute.evaluation import (
@@ -134,13 +135,6 @@ def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str
         name: np.array([row[k] for row in per_row]).reshape(value.shape + inputs[k].shape)
         for k, name in enumerate(names)
     }
-
-
-def entry_labels(name: str, shape: tuple[int, ...]) -> list[str]:
-    """``x`` for a scalar, ``w[0,1]`` ... for the entries of an array, row-major."""
-    if not shape:
-        return [name]
-    return [f"{name}[{','.join(map(str, index))}]" for index in np.ndindex(shape)]
 
 
 def _hessian(value: Tensor, inputs: list[Tensor], names: list[str]) -> tuple[list[str], np.ndarray]:

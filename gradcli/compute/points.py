@@ -25,13 +25,9 @@ from gradcli.compute.differentiate import differentiate, entry_labels
 from gradcli.compute.evaluation import as_array
 from gradcli.errors import ExpressionError, UsageError, option
 from gradcli.language import Expression
-from gradcli.registry import OPS
 
 Block = tuple[str, np.ndarray]
 """A named block of output columns: a label and an array with the row axis first."""
-
-_ELEMENTWISE = ("arithmetic", "elementwise", "comparison")
-_STRUCTURE_THAT_MIXES = ("array", "index", "slice", "attribute")
 
 
 @dataclass(frozen=True)
@@ -41,17 +37,6 @@ class Request:
     wrt: tuple[str, ...] = ()
     order: int | None = None
     hessian: bool = False
-
-
-def elementwise(expression: Expression) -> bool:
-    """Whether every operation of the expression works element by element."""
-    if any(step.kind in _STRUCTURE_THAT_MIXES for step in expression._code):
-        return False
-    for name in expression.operations:
-        info = OPS.get(name)
-        if info is None or info.category not in _ELEMENTWISE:
-            return False
-    return True
 
 
 def at_points(
@@ -85,7 +70,7 @@ def _batchable(
 ) -> bool:
     shared = {b.name for b in constants}
     return (
-        elementwise(expression)
+        expression.elementwise
         and all(values.ndim == 1 for values in rows.values())
         and not shared.intersection(request.wrt)
     )

@@ -77,6 +77,19 @@ class Expression:
         """The operation of every step that computes, in the order they run."""
 
     @property
+    def elementwise(self) -> bool:
+        """Whether every operation works element by element, so that arrays of points
+        can be evaluated at once without one point's value touching another's."""
+        from gradcli.registry import OPS
+
+        if any(step.kind in ("array", "index", "slice", "attribute") for step in self._code):
+            return False
+        return all(
+            name in OPS and OPS[name].category in ("arithmetic", "elementwise", "comparison")
+            for name in self.operations
+        )
+
+    @property
     def variables(self) -> tuple[str, ...]:
         """The names a caller must bind: those that are not constants such as ``pi``."""
         return tuple(name for name in self.names if name not in CONSTANTS)
@@ -120,14 +133,13 @@ class Expression:
         ``f.grad(x=np.linspace(-3, 3, 10**6))`` is f'(x) at every point.
         """
         from gradcli.autograd import engine
-        from gradcli.compute.points import elementwise
 
         inputs = {
             k: Tensor(np.asarray(v, dtype=np.float64), requires_grad=True)
             for k, v in values.items()
         }
         value = self.evaluate(inputs)
-        if value.numel() != 1 and not elementwise(self):
+        if value.numel() != 1 and not self.elementwise:
             raise ExpressionError(
                 f"grad needs a single-number value, or an expression that works element by "
                 f"element; this one's value has shape {tuple(value.shape)}"

@@ -117,7 +117,7 @@ class Writer:
 
     def labels(self) -> list[str]:
         """One name per text column: ``x``, or ``w[0,0]``, ``w[0,1]``, ... for an array."""
-        from gradcli.compute.differentiate import entry_labels
+        from gradcli.autograd.shapes import entry_labels
 
         assert self.names is not None
         return [

@@ -30,10 +30,9 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import shapes
-from gradcli.autograd.operators import python_operators
+from gradcli.autograd.operators import extremum, python_operators
 from gradcli.autograd.shapes import Dim
 from gradcli.errors import ExpressionError, ShapeError
-from gradcli.registry import extremum
 from gradcli.taylor import recurrences as rec
 from gradcli.taylor.linear import (
     LINEAR,
