@@ -3,7 +3,9 @@
 Nothing in this package knows about parsing or the command line.
 """
 
-from gradcli.autograd import functional
+import importlib
+from typing import Any
+
 from gradcli.autograd.engine import backward, grad
 from gradcli.autograd.function import (
     Function,
@@ -13,8 +15,20 @@ from gradcli.autograd.function import (
     no_grad,
     set_grad_enabled,
 )
-from gradcli.autograd.gradcheck import gradcheck, gradgradcheck
 from gradcli.autograd.tensor import Tensor
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use (PEP 562): no command needs them, and every command starts here.
+    if name == "functional":
+        return importlib.import_module("gradcli.autograd.functional")
+    if name in ("gradcheck", "gradgradcheck"):
+        # Importing the module sets the package's ``gradcheck`` to the module:
+        # the names are the functions, as before.
+        module = importlib.import_module("gradcli.autograd.gradcheck")
+        globals().update(gradcheck=module.gradcheck, gradgradcheck=module.gradgradcheck)
+        return globals()[name]
+    raise AttributeError(f"module 'gradcli.autograd' has no attribute {name!r}")
 
 __all__ = [
     "Function",
