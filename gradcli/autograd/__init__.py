@@ -30,6 +30,7 @@ def __getattr__(name: str) -> Any:
         return globals()[name]
     raise AttributeError(f"module 'gradcli.autograd' has no attribute {name!r}")
 
+
 __all__ = [
     "Function",
     "Node",

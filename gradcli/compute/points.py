@@ -12,7 +12,7 @@ single-point path, so the answers agree by construction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +21,9 @@ from gradcli.autograd import engine
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
-from gradcli.compute.differentiate import differentiate, entry_labels
+from gradcli.compute.differentiate import differentiate
 from gradcli.compute.evaluation import as_array
+from gradcli.compute.results import Differentiation
 from gradcli.errors import ExpressionError, UsageError, option
 from gradcli.language import Expression
 
@@ -161,13 +162,9 @@ def _batched_hessian(
     return matrix
 
 
-def _hessian_blocks(names: Sequence[str], entry: object) -> list[Block]:
+def _hessian_blocks(names: Sequence[str], entry: Callable[[int, int], np.ndarray]) -> list[Block]:
     """One column per second partial, named ``d2/dxdy``, in row-major order."""
-    return [
-        (f"d2/d{a}d{b}", entry(i, j))  # type: ignore[operator]
-        for i, a in enumerate(names)
-        for j, b in enumerate(names)
-    ]
+    return [(f"d2/d{a}d{b}", entry(i, j)) for i, a in enumerate(names) for j, b in enumerate(names)]
 
 
 def _column(gradient: Tensor | None, count: int) -> np.ndarray:
@@ -217,35 +214,20 @@ def _row_by_row(
     return [(label, np.stack([parts[i] for parts in per_row])) for i, label in enumerate(labels)]
 
 
-def _row_parts(result: object, request: Request) -> tuple[list[str], list[np.ndarray]]:
+def _row_parts(result: Differentiation, request: Request) -> tuple[list[str], list[np.ndarray]]:
     labels = ["value"]
-    parts = [np.asarray(result.value)]  # type: ignore[attr-defined]
+    parts = [np.asarray(result.value)]
     for name in request.wrt:
         labels.append(f"d/d{name}")
-        parts.append(np.asarray(result.gradient[name]))  # type: ignore[attr-defined]
+        parts.append(np.asarray(result.gradient[name]))
     if request.order is not None:
         for name in request.wrt:
             for k in range(2, request.order + 1):
                 labels.append(f"d{k}/d{name}{k}")
-                parts.append(np.asarray(result.derivatives[name][k - 1]))  # type: ignore[attr-defined]
+                parts.append(np.asarray(result.derivatives[name][k - 1]))
     if request.hessian:
-        matrix = np.asarray(result.hessian[1])  # type: ignore[attr-defined]
+        matrix = np.asarray(result.hessian[1])
         for label, entry in _hessian_blocks(request.wrt, lambda i, j: matrix[i, j]):
             labels.append(label)
             parts.append(entry)
     return labels, parts
-
-
-def column_names(blocks: Sequence[Block], shapes: Mapping[str, tuple[int, ...]]) -> list[str]:
-    """One name per output column: ``x``, ``w[0,1]``, ``value``, ``d/dx``, ..."""
-    names = []
-    for label, array in blocks:
-        width = array.shape[1] if array.ndim > 1 else 1
-        shape = shapes.get(label)
-        if shape is not None:
-            names += entry_labels(label, shape)
-        elif width == 1:
-            names.append(label)
-        else:
-            names += [f"{label}[{i}]" for i in range(width)]
-    return names

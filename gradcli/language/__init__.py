@@ -1,6 +1,6 @@
 """The expression language: text -> parse tree (``parser``) -> values (``evaluator``)."""
 
-from gradcli.language.compiled import Algebra, Expression, compile, tensors
+from gradcli.language.compiled import Algebra, Expression, compile
 from gradcli.language.evaluator import (
     Scope,
     evaluate,
@@ -19,7 +19,7 @@ from gradcli.language.parser import (
 )
 
 __all__ = [
-    "Algebra", "Expression", "compile", "tensors",
+    "Algebra", "Expression", "compile",
     "CONSTANTS", "MAX_SOURCE_LENGTH", "STRUCTURAL", "Scope", "UnboundNameError", "evaluate",
     "evaluate_source", "grammar_path", "parse", "parser", "postorder", "variable_names",
 ]  # fmt: skip

@@ -34,12 +34,6 @@ class Algebra:
     constant: Any
 
 
-def tensors() -> Algebra:
-    """The autograd engine's tensors: the default, which records the graph."""
-    defaults = Scope()
-    return Algebra("tensors", defaults.functions, defaults.stack, defaults.constant)
-
-
 class Expression:
     """An expression (or, later, a program) of gradcli's language, compiled once.
 
@@ -112,12 +106,10 @@ class Expression:
 
         With ``trace``, where NaN or infinity first appears is appended to it.
         """
-        scope = Scope(variables=values or {}, source=self.source)
+        scope = Scope(variables=dict(values or {}), source=self.source)
         if algebra is not None:
-            scope.functions, scope.stack, scope.constant = (
-                algebra.functions,
-                algebra.stack,
-                algebra.constant,
+            scope = Scope(
+                scope.variables, self.source, algebra.functions, algebra.stack, algebra.constant
             )
         return run(self._code, scope, trace, origin=self)
 
