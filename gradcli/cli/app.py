@@ -124,6 +124,15 @@ Digits = Annotated[
         help="Significant digits in tables, 6 by default (plain and JSON are always exact).",
     ),
 ]
+PluginOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--plugin",
+        metavar="FILE.py",
+        help="Load operations from a Python file (runs its code); repeatable. "
+        "GRADCLI_PLUGINS holds a default list.",
+    ),
+]
 Expression = Annotated[
     str,
     typer.Argument(
@@ -140,6 +149,18 @@ def _source(expression: str) -> str:
         sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
     # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
     return sys.stdin.buffer.read().decode("utf-8").strip()
+
+
+def _load_plugins(paths: list[str] | None) -> None:
+    """Register the operations of ``--plugin`` files and of ``GRADCLI_PLUGINS``.
+
+    Nothing is imported unless a plugin is named: this is the only way any of
+    the user's Python code runs.
+    """
+    if paths or os.environ.get("GRADCLI_PLUGINS"):
+        from gradcli.plugins import load
+
+        load(paths or [])
 
 
 def _names(wrt: str | None) -> list[str] | None:
