@@ -163,6 +163,11 @@ class Node:
                 )
         return saved
 
+    @property
+    def saved_variables(self) -> tuple[Tensor | None, ...]:
+        """The legacy name of ``saved_tensors`` (older PyTorch code still uses it)."""
+        return self.saved_tensors
+
     def _release(self) -> None:
         self._saved = _FREED
 
