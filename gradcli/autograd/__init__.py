@@ -6,6 +6,9 @@ Nothing in this package knows about parsing or the command line.
 import importlib
 from typing import Any
 
+# The operations attach Tensor's methods (x.exp(), x * 2) as they load; without this,
+# `import gradcli as torch; torch.tensor(1.).exp()` would find no exp on the tensor.
+from gradcli.autograd import ops as _ops  # noqa: F401
 from gradcli.autograd.engine import backward, grad
 from gradcli.autograd.function import (
     Function,
