@@ -78,3 +78,8 @@ class UsageError(GradcliError, ValueError):
 
 class RegistrationError(GradcliError, ValueError):
     """An operation that cannot be registered: its name is taken or cannot be written."""
+
+
+class PluginError(GradcliError, ValueError):
+    """A plugin file that cannot be loaded: missing, not Python, failing to import, or
+    defining an operation whose name is taken. The message names the file and line."""
