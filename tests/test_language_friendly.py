@@ -258,8 +258,9 @@ def test_ln_as_a_value_says_how_to_call_it():
         ("log(x, 2)", "for a logarithm to base b write log(x)/log(b)"),
         ("ln(x, 2)", "wrong arguments for ln (too many positional arguments): use ln(x)"),
         ("|x|", "write abs(x) for |x|"),
-        ("x = 2", "to compare, write =="),
-        ("x; v", "give one expression at a time"),
+        ("x = 2", "'x' is given a value, and the program assigns it"),
+        ("f(x) = 2", "to compare, write =="),
+        ("x; v", "this value is computed and then not used"),
     ],
 )
 def test_messages_say_what_to_write(source, message):

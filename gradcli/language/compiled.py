@@ -15,8 +15,9 @@ import numpy as np
 
 from gradcli.autograd.tensor import Tensor, as_tensor
 from gradcli.errors import ExpressionError
-from gradcli.language.evaluator import Scope, compile_tree, run
-from gradcli.language.parser import CONSTANTS, SPELLINGS, STRUCTURAL, parse, parser
+from gradcli.language.compiler import compile_tree
+from gradcli.language.evaluator import MAX_ITERATIONS, Scope, run
+from gradcli.language.parser import CONSTANTS, SPELLINGS, parse
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Algebra:
 
 
 class Expression:
-    """An expression (or, later, a program) of gradcli's language, compiled once.
+    """An expression or a program of gradcli's language, compiled once.
 
     >>> import gradcli
     >>> f = gradcli.compile("sin(x)*exp(-x**2/2)")
@@ -52,31 +53,33 @@ class Expression:
     registry gives every name its meaning.
     """
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, max_iterations: int = MAX_ITERATIONS):
         self.source = source
-        tree = parse(source)
-        self._code = compile_tree(tree)
-        names = [
-            SPELLINGS.get(str(step.template[0]), str(step.template[0]))
-            for step in self._code
-            if step.kind == "name"
-        ]
-        self.names: tuple[str, ...] = tuple(dict.fromkeys(names))
-        """Every name used as a value, in order of first use (variables and constants)."""
-        self.operations: tuple[str, ...] = tuple(
-            str(step.template[0]) if step.kind == "call" else step.kind
-            for step in self._code
-            if step.kind == "call" or step.kind not in STRUCTURAL
-        )
-        """The operation of every step that computes, in the order they run."""
+        self.max_iterations = max_iterations
+        self._code = compile_tree(parse(source), source)
+        self.names: tuple[str, ...] = tuple(SPELLINGS.get(name, name) for name in self._code.names)
+        """Every name the caller may give a value to, in order of first use (variables
+        and constants); a program's own assignments are not among them."""
+        self.operations: tuple[str, ...] = self._code.operations
+        """The registry operation of every step that computes, in the order of the code."""
+
+    @property
+    def is_program(self) -> bool:
+        """Whether the source is a program (statements) rather than one expression."""
+        return self._code.program
 
     @property
     def elementwise(self) -> bool:
         """Whether every operation works element by element, so that arrays of points
-        can be evaluated at once without one point's value touching another's."""
+        can be evaluated at once without one point's value touching another's.
+
+        A program whose steps branch is not: each point may take its own path.
+        """
         from gradcli.registry import OPS
 
-        if any(step.kind in ("array", "index", "slice", "attribute") for step in self._code):
+        if self._code.control or any(
+            step.kind in ("array", "index", "slice", "attribute") for step in self._code.steps
+        ):
             return False
         return all(
             name in OPS and OPS[name].category in ("arithmetic", "elementwise", "comparison")
@@ -91,10 +94,10 @@ class Expression:
     def __repr__(self) -> str:
         return f"gradcli.compile({self.source!r})"
 
-    def __reduce__(self) -> tuple[Any, tuple[str]]:
+    def __reduce__(self) -> tuple[Any, tuple[str, int]]:
         # Pickled as its source and compiled again where it lands (a worker process
         # of Dask or multiprocessing): the compiled steps hold parser objects.
-        return compile, (self.source,)
+        return compile, (self.source, self.max_iterations)
 
     def evaluate(
         self,
@@ -106,12 +109,24 @@ class Expression:
 
         With ``trace``, where NaN or infinity first appears is appended to it.
         """
-        scope = Scope(variables=dict(values or {}), source=self.source)
+        values = dict(values or {})
+        for name in values.keys() & self._code.assigned.keys():
+            node = self._code.assigned[name]
+            line = (
+                f" on line {node.meta.line}"
+                if not node.meta.empty and "\n" in self.source.strip()
+                else ""
+            )
+            raise ExpressionError(
+                f"'{name}' is given a value, and the program assigns it{line}; a variable's "
+                f"value comes from one place: rename one of them"
+            )
+        scope = Scope(variables=values, source=self.source)
         if algebra is not None:
             scope = Scope(
                 scope.variables, self.source, algebra.functions, algebra.stack, algebra.constant
             )
-        return run(self._code, scope, trace, origin=self)
+        return run(self._code, scope, trace, origin=self, max_iterations=self.max_iterations)
 
     def __call__(self, **values: Any) -> Tensor:
         """The value as a tensor; tensors given with ``requires_grad`` are differentiable."""
@@ -155,14 +170,15 @@ class Expression:
 
     def text(self, index: int) -> str:
         """The source text of step ``index``: the subexpression it computes."""
-        from gradcli.language.evaluator import postorder
+        from gradcli.language.evaluator import node_of
 
-        for i, node in enumerate(postorder(parser(positions=True).parse(self.source))):
-            if i == index and not node.meta.empty:
-                return self.source[node.meta.start_pos : node.meta.end_pos]
-        return ""
+        node = node_of(self.source, index)
+        if node is None or node.meta.empty:
+            return ""
+        return self.source[node.meta.start_pos : node.meta.end_pos]
 
 
-def compile(source: str) -> Expression:
-    """Parse ``source`` once into an :class:`Expression` to evaluate and differentiate."""
-    return Expression(source)
+def compile(source: str, max_iterations: int = MAX_ITERATIONS) -> Expression:
+    """Parse ``source`` (an expression or a program) once into an :class:`Expression` to
+    evaluate and differentiate; its loops and calls may run ``max_iterations`` times."""
+    return Expression(source, max_iterations)

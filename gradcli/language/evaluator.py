@@ -9,11 +9,12 @@ parents; running them on a stack calls the scope's algebra for every operation
 from __future__ import annotations
 
 import builtins
+import collections
 import dataclasses
 import difflib
 import functools
 import inspect
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -21,7 +22,8 @@ import numpy as np
 
 from gradcli.autograd import creation, ops, shapes
 from gradcli.autograd.tensor import Tensor, as_tensor
-from gradcli.errors import ExpressionError, GradcliError, LimitError
+from gradcli.errors import ExpressionError, GradcliError, LimitError, option
+from gradcli.language.compiler import CHILD, CONTROL, Code, Function, Instruction, compile_tree
 from gradcli.language.parser import (
     CONSTANTS,
     SPELLINGS,
@@ -29,7 +31,6 @@ from gradcli.language.parser import (
     Tree,
     UnboundNameError,
     parse,
-    parser,
 )
 from gradcli.registry import ALIASES, OPS, OpInfo
 
@@ -87,40 +88,27 @@ def postorder(tree: Tree) -> Iterator[Tree]:
                 stack.append((child, False))
 
 
-class Instruction(NamedTuple):
-    """One step of a compiled expression: a node of the parse tree, in post-order.
+MAX_ITERATIONS = 1_000_000
+"""How many loop iterations and function calls one evaluation of a program may make."""
 
-    ``template`` holds the node's own tokens and a placeholder for each child
-    subtree, whose value the step takes from the stack (``arity`` of them).
-    """
-
-    kind: str
-    template: tuple[Any, ...]
-    arity: int
-    node: Tree
+MAX_DEPTH = 1000
+"""How deeply the program's functions may call each other (recursion included)."""
 
 
-_CHILD = object()  # a child's value, taken from the stack
+class _Frame(NamedTuple):
+    """A call in progress: where to return to, and the caller's names."""
 
-
-def compile_tree(tree: Tree) -> tuple[Instruction, ...]:
-    """The parse tree as a flat list of steps, children before parents (no recursion)."""
-    return tuple(
-        Instruction(
-            node.data,
-            tuple(_CHILD if isinstance(c, Tree) else c for c in node.children),
-            builtins.sum(isinstance(c, Tree) for c in node.children),
-            node,
-        )
-        for node in postorder(tree)
-    )
+    resume: int
+    variables: Any
+    function: Function
 
 
 def run(
-    code: Sequence[Instruction],
+    code: Code,
     scope: Scope,
     trace: list[str] | None = None,
     origin: Any = None,
+    max_iterations: int = MAX_ITERATIONS,
 ) -> Any:
     """Run compiled steps on a stack; the engine records the graph as they go.
 
@@ -128,25 +116,62 @@ def run(
     not (``log(-1)``, ``1/0``, overflow) is appended to it, with its column.
     With ``origin``, every graph node an operation records gets
     ``origin = (origin, index of the step)``, a way back to the source text.
+    Loops and calls together may run ``max_iterations`` times.
     """
     creation.rewind()
-    # The names are this run's own frame: statements will assign to it without
+    # The names are this run's own frame: the program assigns to it without
     # touching the caller's values, and jumps move ``index`` (the program counter).
     scope = dataclasses.replace(scope, variables=dict(scope.variables))
+    top = scope.variables
+    steps = code.steps
     stack: list[Any] = []
+    calls: list[_Frame] = []
+    iterations = 0
     index = 0
-    while index < len(code):
-        step = code[index]
+    while index < len(steps):
+        step = steps[index]
         if step.arity:
             taken = iter(stack[-step.arity :])
             del stack[-step.arity :]
-            args = [next(taken) if t is _CHILD else t for t in step.template]
+            args = [next(taken) if t is CHILD else t for t in step.template]
         else:
             args = list(step.template)
         try:
+            if step.kind in CONTROL:
+                if step.kind in ("loop", "call_user"):
+                    iterations += 1
+                    if iterations > max_iterations:
+                        raise _over_budget(step, max_iterations)
+                if step.kind == "call_user":
+                    function = code.functions[str(args[0])]
+                    if len(calls) >= MAX_DEPTH:
+                        raise LimitError(
+                            f"{function.name} calls functions more than {MAX_DEPTH:,} deep; "
+                            "recursion needs a case that stops it"
+                        )
+                    calls.append(_Frame(index + 1, scope.variables, function))
+                    local = _bind_parameters(function, args[1] or [])
+                    scope.variables = collections.ChainMap(local, top)
+                    index = function.entry.index
+                    continue
+                if step.kind == "return":
+                    value = args[0]
+                    if not calls:
+                        return _to_value(value, scope)
+                    frame = calls.pop()
+                    scope.variables = frame.variables
+                    stack.append(value)
+                    index = frame.resume
+                    continue
+                target = _control(step, args, scope, stack)
+                if target is not None:
+                    index = target
+                    continue
+                index += 1
+                continue
             value = _evaluate_node(step.kind, args, scope)
             if trace is not None and _became_nonfinite(value, args):
-                trace.append(f"{_describe(step.node)} (column {_locate(scope.source, index)})")
+                trace.append(f"{_describe(step.node)} ({_where(scope.source, index)})")
         except ExpressionError as error:
             if error.column is None:
                 error.column, error.source = _locate(scope.source, index), scope.source
@@ -174,23 +199,126 @@ def run(
     try:
         return _to_value(stack[-1], scope)
     except ExpressionError as error:
-        error.source, error.column = scope.source, _locate(scope.source, len(code) - 1)
+        error.source, error.column = scope.source, _locate(scope.source, len(steps) - 1)
         raise
+
+
+def _control(step: Instruction, args: list[Any], scope: Scope, stack: list[Any]) -> int | None:
+    """A step of a program that is not an operation; the index to jump to, if it jumps."""
+    kind = step.kind
+    if kind == "store":
+        scope.variables[args[0]] = _to_value(args[1], scope)
+        return None
+    if kind == "jump" or kind == "loop":
+        return args[0].index
+    if kind == "jump_if_false":
+        return None if truth(args[1], step.node) else args[0].index
+    if kind in ("and_jump", "or_jump"):
+        # `a and b` is a when a is false, else b; `a or b` is a when a is true.
+        if truth(stack[-1], step.node) == (kind == "or_jump"):
+            return args[0].index
+        stack.pop()
+        return None
+    if kind == "range":
+        numbers = [shapes.whole(a, "a number of range") for a in args[1]]
+        scope.variables[args[0]] = iter(builtins.range(*numbers))
+        return None
+    if kind == "next":
+        counter, name, end = args
+        number = next(scope.variables[counter], None)
+        if number is None:
+            return end.index
+        scope.variables[name] = float(number)
+        return None
+    if kind == "no_return":
+        raise ExpressionError(
+            f"{args[0]} ended without return: a function gives its value with return EXPRESSION"
+        )
+    if kind == "no_output":
+        raise ExpressionError(
+            "the program ended without reaching return on this path: end it with the result"
+        )
+    raise AssertionError(kind)
+
+
+def _bind_parameters(function: Function, arguments: list[Any]) -> dict[str, Any]:
+    positional = [a for a in arguments if not isinstance(a, tuple)]
+    named = dict(a for a in arguments if isinstance(a, tuple))
+    wanted = ", ".join(function.parameters)
+    if len(positional) > len(function.parameters):
+        raise ExpressionError(
+            f"{function.name}({wanted}) takes {len(function.parameters)} argument"
+            f"{'' if len(function.parameters) == 1 else 's'}, and {len(positional)} were given"
+        )
+    values = dict(zip(function.parameters, positional))
+    for name, value in named.items():
+        if name not in function.parameters:
+            raise ExpressionError(f"{function.name}({wanted}) has no parameter {name}")
+        if name in values:
+            raise ExpressionError(f"{function.name}: the argument {name} is given twice")
+        values[name] = value
+    missing = [p for p in function.parameters if p not in values]
+    if missing:
+        raise ExpressionError(f"{function.name}({wanted}) needs a value for {', '.join(missing)}")
+    return values
+
+
+def _over_budget(step: Instruction, budget: int) -> LimitError:
+    what = {"while_": "while loop", "for_": "for loop"}.get(step.node.data)
+    line = step.node.meta.line if not step.node.meta.empty else None
+    where = f"the {what}" + (f" on line {line}" if line else "") if what else "the calls"
+    return LimitError(
+        f"{where} ran {budget:,} times, the budget for loops and calls; if it is meant to "
+        f"run longer, raise the budget with {option('max_iterations')} N, or check that it ends"
+    )
+
+
+def truth(value: Any, node: Tree | None = None) -> bool:
+    """A condition's value as Python's ``bool``, in any algebra: a single number."""
+    data = getattr(value, "_data", None)
+    if data is None:
+        data = getattr(value, "primal", value)
+    array = np.asarray(data)
+    if array.size != 1:
+        what = {"while_": "a while loop's", "if_": "an if's"}.get(getattr(node, "data", ""), "a")
+        raise ExpressionError(
+            f"{what} condition must be one value, and this one has shape {array.shape}; the "
+            "truth of several values is ambiguous: reduce them first, e.g. sum(c) > 0, or "
+            "compare one element, c[0] > 0"
+        )
+    number = array.reshape(())[()]
+    return bool(number.real if np.iscomplexobj(array) else number)
 
 
 def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Any:
     """Evaluate a parsed expression on the scope's values (see :func:`run`)."""
-    return run(compile_tree(tree), scope, trace)
+    return run(compile_tree(tree, scope.source), scope, trace)
+
+
+def node_of(source: str, index: int) -> Tree | None:
+    """The parse-tree node of step ``index``, from a parse that tracks positions."""
+    if not source:
+        return None
+    steps = compile_tree(parse(source, positions=True), source).steps
+    return steps[index].node if 0 <= index < len(steps) else None
 
 
 def _locate(source: str, index: int) -> int | None:
-    """The column of the ``index``-th node in post-order, from a parse that tracks positions."""
-    if not source:
-        return None
-    for i, node in enumerate(postorder(parser(positions=True).parse(source))):
-        if i == index:
-            return _column(node, source)
-    return None
+    """The column (in the whole text) that a caret for step ``index`` points at."""
+    node = node_of(source, index)
+    return None if node is None else _column(node, source)
+
+
+def _where(source: str, index: int) -> str:
+    """Where step ``index`` is, for a message: its column, and its line in a program."""
+    node = node_of(source, index)
+    if node is None or node.meta.empty:
+        return "column ?"
+    column = _column(node, source) or node.meta.start_pos + 1
+    if "\n" not in source.strip():
+        return f"column {column}"
+    line = source.count("\n", 0, column - 1) + 1
+    return f"line {line}, column {column - source.rfind(chr(10), 0, column - 1) - 1}"
 
 
 def _became_nonfinite(result: Any, args: list[Any]) -> bool:
@@ -269,6 +397,10 @@ def _evaluate_node(kind: str, args: list[Any], scope: Scope) -> Any:
         return slice(*(None if a is None else shapes.whole(a, "a slice bound") for a in args))
     if kind == "index":
         return _index(_to_value(args[0], scope), args[1:])
+    if kind == "method":
+        return _call(str(args[1]), [args[0], *(args[2] or [])], scope)
+    if kind == "negation":
+        return float(not truth(args[0]))
     if kind == "attribute":
         if str(args[1]) != "T":
             raise ExpressionError(f"unknown attribute '.{args[1]}'; only .T (transpose) exists")

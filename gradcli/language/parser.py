@@ -34,6 +34,7 @@ from gradcli.language._lalr import (
     UnexpectedInput,
     UnexpectedToken,
 )
+from gradcli.language.layout import Layout, LayoutError
 from gradcli.registry import ALIASES, OPS
 
 MAX_SOURCE_LENGTH = 1_000_000
@@ -58,6 +59,25 @@ STRUCTURAL = (
     "slice",
     "attribute",
     "superscript",
+    "method",
+    "conditional",
+    "either",
+    "both",
+    "negation",
+    # statements
+    "assign",
+    "augmented",
+    "value",
+    "return_",
+    "pass_",
+    "break_",
+    "continue_",
+    "if_",
+    "while_",
+    "for_",
+    "def_",
+    "block",
+    "parameters",
 )
 
 _GRAMMAR_FILES = (
@@ -89,11 +109,12 @@ def parser(positions: bool = False) -> Lark:
     Tracking positions halves parsing speed, so the everyday parser does not;
     when an error needs a caret the expression is parsed again with them.
     """
-    return Lark_StandAlone(propagate_positions=positions)
+    return Lark_StandAlone(propagate_positions=positions, postlex=Layout())
 
 
-def parse(source: str) -> Tree:
-    """Parse an expression, raising ExpressionError with the column of a syntax error."""
+def parse(source: str, positions: bool = False) -> Tree:
+    """Parse an expression or a program, raising ExpressionError with the column of a
+    syntax error (counted in the whole text: the CLI works out the line)."""
     if len(source) > MAX_SOURCE_LENGTH:
         raise LimitError(
             f"the expression is {len(source):,} characters long; the limit is {MAX_SOURCE_LENGTH:,}"
@@ -101,7 +122,11 @@ def parse(source: str) -> Tree:
     if not source.strip():
         raise ExpressionError("the expression is empty; write one, such as x**2")
     try:
-        return parser().parse(source)
+        # The last line ends like every other, so a program's last statement is complete.
+        return parser(positions).parse(source + "\n")
+    except LayoutError as error:
+        error.source = source
+        raise
     except UnexpectedInput as error:
         # Columns count from the start of the whole text (not of its line), so the
         # caret lands right under multi-line input, which is shown on one line.
@@ -159,7 +184,6 @@ _CHARACTER_HINTS = {
     "'": _QUOTES_HINT,
     '"': _QUOTES_HINT,
     "|": "write abs(x) for |x|",
-    ";": "give one expression at a time",
 }
 _READABLE = "\N{MULTIPLICATION SIGN} · ⋅ ÷ \N{MINUS SIGN} √ π and superscript powers (x², x⁻¹)"
 
