@@ -18,6 +18,7 @@ was, and is a :class:`~gradcli.errors.PluginError` naming the file and line.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib.util
 import inspect
 import itertools
@@ -25,12 +26,12 @@ import keyword
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from gradcli.autograd.function import Function
-from gradcli.errors import PluginError, RegistrationError
+from gradcli.errors import GradcliError, PluginError, RegistrationError
 from gradcli.registry import OPS, OpInfo, register
 
 ENVIRONMENT = "GRADCLI_PLUGINS"
@@ -135,7 +136,7 @@ def _plugin_lines(error: BaseException, plugin: _Plugin) -> list[int]:
     return [f.lineno or 0 for f in frames if f.filename == plugin.location]
 
 
-def _raised(error: BaseException, plugin: _Plugin) -> str:
+def _raised(error: BaseException, plugin: _Plugin, doing: str = "while loading it") -> str:
     """An exception raised while the plugin ran, at the line of the plugin that raised it
     (its last frame in the traceback: the deepest of its own lines)."""
     lines = _plugin_lines(error, plugin)
@@ -145,7 +146,55 @@ def _raised(error: BaseException, plugin: _Plugin) -> str:
     hint = ""
     if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] == "torch":
         hint = "; a plugin imports Function from gradcli.autograd, not torch.autograd"
-    return f"plugin {where}: {type(error).__name__} while loading it: {error}{hint}"
+    return f"plugin {where}: {type(error).__name__} {doing}: {error}{hint}"
+
+
+def _guarded(
+    function: Callable[..., Any], plugin: _Plugin, doing: str, called_by_user: bool = False
+) -> Callable[..., Any]:
+    """``function`` (the plugin's code) with any exception it raises as a PluginError at
+    its line; gradcli's own errors (a shape mismatch in the user's input) pass unchanged,
+    and so does a call from an expression with arguments that do not fit its signature
+    (``called_by_user``), which the language words as wrong arguments."""
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except GradcliError:
+            raise
+        except Exception as error:
+            if called_by_user and isinstance(error, TypeError) and not _fits(guarded, args, kwargs):
+                raise
+            raise PluginError(_raised(error, plugin, doing)) from error
+
+    return guarded
+
+
+def _fits(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    try:
+        inspect.signature(function).bind(*args, **kwargs)
+    except TypeError:
+        return False
+    return True
+
+
+def _guard(name: str, plugin: _Plugin, guarded_classes: set[type]) -> None:
+    """Make every way into the plugin's code for operation ``name`` report its failures
+    cleanly: the call (a plain function, or a Function's forward), its Taylor rule, and a
+    Function's backward, which the engine calls on the class."""
+    info = OPS[name]
+    definition = _definition(info)
+    if isinstance(definition, type) and definition not in guarded_classes:
+        guarded_classes.add(definition)
+        backward = _guarded(definition.backward, plugin, f"in the backward of {name}")
+        definition.backward = staticmethod(backward)  # type: ignore[method-assign]
+    OPS[name] = dataclasses.replace(
+        info,
+        function=_guarded(info.function, plugin, f"in {name}", called_by_user=True),
+        taylor=info.taylor and _guarded(info.taylor, plugin, f"in the Taylor rule of {name}"),
+        origin=plugin.path if info.origin == plugin.location else info.origin,
+    )
 
 
 def _register(module: Any, plugin: _Plugin, before: set[str]) -> list[str]:
@@ -180,14 +229,15 @@ def _register(module: Any, plugin: _Plugin, before: set[str]) -> list[str]:
                 f"plugin {place}: {name!r} cannot be an operation's name: {reserved}; "
                 "choose another name"
             )
-        if info.origin == plugin.location:  # registered by the plugin itself
-            OPS[name] = dataclasses.replace(info, origin=plugin.path)
     if not added:
         raise PluginError(
             f"plugin {plugin.at()} defines no operation: no gradcli.autograd.Function subclass "
             "is defined at its top level and it calls no register(...) (classes it imports "
             "from elsewhere are not registered)"
         )
+    guarded_classes: set[type] = set()
+    for name in added:
+        _guard(name, plugin, guarded_classes)
     return added
 
 
