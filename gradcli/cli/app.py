@@ -134,21 +134,78 @@ PluginOption = Annotated[
     ),
 ]
 Expression = Annotated[
-    str,
+    str | None,
     typer.Argument(
-        metavar="EXPR", help='The expression, e.g. "3*x**2-4*x"; - reads it from standard input.'
+        metavar="EXPR",
+        help='The expression or program, e.g. "3*x**2-4*x" or "b = a*2; b**2"; @FILE reads '
+        "it from a file, - from standard input.",
+        show_default=False,
+    ),
+]
+ProgramFile = Annotated[
+    str | None,
+    typer.Option(
+        "--file",
+        "-f",
+        metavar="FILE",
+        help="Read the expression or program from FILE (- for standard input) instead of EXPR.",
+    ),
+]
+MaxIterations = Annotated[
+    int | None,
+    typer.Option(
+        "--max-iterations",
+        min=1,
+        help="How many loop iterations and function calls a program may make "
+        "(default 1,000,000).",
     ),
 ]
 
 
-def _source(expression: str) -> str:
-    """The expression text; ``-`` means standard input (for expressions too long for argv)."""
-    if expression != "-":
-        return expression
-    if sys.stdin.isatty():
-        sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
-    # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
-    return sys.stdin.buffer.read().decode("utf-8").strip()
+def _expression(
+    expression: str | None,
+    file: str | None,
+    max_iterations: int | None,
+    stdin_taken: bool = False,
+) -> Any:
+    """The compiled expression or program: from EXPR, ``@FILE``, ``--file`` or standard input."""
+    from gradcli.language import MAX_ITERATIONS, compile
+
+    if expression is not None and file is not None:
+        raise UsageError(f"give the expression as EXPR or with --file, not both (--file {file})")
+    if expression is None and file is None:
+        raise UsageError(
+            'give an expression or a program: EXPR, @FILE or --file FILE, e.g. "x**2" --at x=1'
+        )
+    if file is None and expression is not None and expression.startswith("@"):
+        file = expression[1:]
+    if file is None:
+        text = expression if expression != "-" else _read("-", stdin_taken)
+    else:
+        text = _read(file, stdin_taken)
+    return compile(text, max_iterations or MAX_ITERATIONS)
+
+
+def _read(file: str, stdin_taken: bool) -> str:
+    """The text of a program file, or of standard input (``-``)."""
+    if file == "-":
+        if stdin_taken:
+            raise UsageError("the expression and --points cannot both come from standard input")
+        if sys.stdin.isatty():
+            sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
+        # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
+        return sys.stdin.buffer.read().decode("utf-8").strip()
+    try:
+        data = open(file, "rb").read()  # noqa: SIM115
+    except OSError as error:
+        raise UsageError(f"cannot read {file}: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8").strip()
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{file} is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start}); "
+            "convert it, e.g. with iconv -t UTF-8"
+        ) from None
 
 
 def _load_plugins(paths: list[str] | None) -> None:
@@ -273,6 +330,7 @@ def eval_command(
     points: Points = None,
     points_format: PointsFormat = None,
     on_error: OnError = None,
+    plugin: PluginOption = None,
 ) -> None:
     """Evaluate an expression (the forward pass only), at one point or at every --points row.
 
@@ -284,6 +342,7 @@ def eval_command(
 
       seq 0 0.5 2 | gradcli eval "log1p(x)" --points -
     """
+    _load_plugins(plugin)
     from gradcli import compute
     from gradcli.language import compile
 
@@ -339,6 +398,7 @@ def diff_command(
     points: Points = None,
     points_format: PointsFormat = None,
     on_error: OnError = None,
+    plugin: PluginOption = None,
 ) -> None:
     """Value and derivatives: gradient, Jacobian, vector-Jacobian product, f', f'', ..., Hessian.
 
@@ -358,6 +418,7 @@ def diff_command(
 
       seq 0 0.5 2 | gradcli diff "sin(x)*exp(-x**2/2)" --points - --order 3
     """
+    _load_plugins(plugin)
     from gradcli import compute
     from gradcli.language import compile
 
@@ -428,6 +489,7 @@ def limit_command(
     seed: Seed = None,
     output: FormatOption = None,
     digits: Digits = None,
+    plugin: PluginOption = None,
 ) -> None:
     """The derivative as a limit: finite differences as h shrinks, beside the exact derivative.
 
@@ -441,6 +503,7 @@ def limit_command(
 
       gradcli limit "exp(sin(x))" --at x=0.7 --scheme all -o json
     """
+    _load_plugins(plugin)
     from gradcli import compute
     from gradcli.language import compile
 
@@ -467,6 +530,7 @@ def limit_command(
 @app.command("functions", cls=Command)
 def functions_command(
     output: FormatOption = None,
+    plugin: PluginOption = None,
 ) -> None:
     """List the functions the expression language knows.
 
@@ -474,20 +538,27 @@ def functions_command(
 
       gradcli functions
     """
-    from gradcli.registry import OPS
+    _load_plugins(plugin)
+    from gradcli.registry import BUILT_IN, OPS
 
     entries = [info for info in OPS.values() if info.category != "comparison"]
     chosen = _format(output)
     if chosen is Format.json:
         document = [
-            {"name": i.name, "signature": i.signature, "summary": i.summary, "category": i.category}
+            {"name": i.name, "signature": i.signature, "summary": i.summary,
+             "category": i.category, "origin": i.origin}
             for i in entries
-        ]
+        ]  # fmt: skip
         from gradcli.render.documents import to_json
 
         sys.stdout.write(to_json({"functions": document}) + "\n")
     elif chosen is Format.plain:
-        sys.stdout.write("\n".join(f"{i.signature}\t{i.summary}" for i in entries) + "\n")
+        # A built-in's line is the two columns it always had; a plugin's op adds its file.
+        lines = [
+            f"{i.signature}\t{i.summary}" + ("" if i.origin == BUILT_IN else f"\t{i.origin}")
+            for i in entries
+        ]
+        sys.stdout.write("\n".join(lines) + "\n")
     else:
         from rich.console import Console
 

@@ -20,7 +20,7 @@ from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.errors import ExpressionError, LimitError, UsageError, option
 from gradcli.language import Algebra, Expression
-from gradcli.registry import OPS, OpInfo, taylor_rule
+from gradcli.registry import BUILT_IN, OPS, OpInfo, taylor_rule
 
 MAX_ORDER = 170
 """Beyond 170, k! overflows float64, and with it every derivative's scale."""
@@ -91,10 +91,10 @@ def pure_derivatives(
     missing = _without_taylor_rule(expression)
     if method == "taylor" and missing:
         raise UsageError(
-            f"{option('method')} taylor: no Taylor rule for {', '.join(missing)}; use {option('method')} nested"
+            f"{option('method')} taylor: {_no_taylor_rule(missing)}; use {option('method')} nested"
         )
     if method == "nested" or missing:
-        reason = f"no Taylor rule for {', '.join(missing)}" if missing else None
+        reason = _no_taylor_rule(missing) if missing else None
         return (*_all_nested(expression, point, names, order, reason), "nested")
     try:
         found = {name: _taylor(expression, point, name, order) for name in names}
@@ -124,6 +124,16 @@ def pure_derivatives(
 def _note(warnings: list[str] | None, message: str) -> None:
     if warnings is not None:
         warnings.append(message)
+
+
+def _no_taylor_rule(missing: list[str]) -> str:
+    """Why Taylor mode cannot run, and for a plugin's operations how it could."""
+    added = [name for name in missing if OPS[name].origin != BUILT_IN]
+    how = ""
+    if added:
+        files = ", ".join(dict.fromkeys(OPS[name].origin for name in added))
+        how = f" (its plugin {files} can give one: register(..., taylor=rule))"
+    return f"no Taylor rule for {', '.join(missing)}{how}"
 
 
 def _without_taylor_rule(expression: Expression) -> list[str]:

@@ -325,12 +325,17 @@ def _hessian_view(labels: list[str], matrix: np.ndarray, digits: int) -> Any:
 def functions_table(entries: list[Any]) -> RenderableType:
     from rich.table import Table
 
+    from gradcli.registry import BUILT_IN
+
+    # Where each one comes from matters once a plugin adds some; until then all are built in.
+    origins = any(info.origin != BUILT_IN for info in entries)
     table = Table(title="functions of the expression language", title_justify="left")
-    for column in ("signature", "what it computes", "kind"):
+    for column in ("signature", "what it computes", "kind", *(("origin",) if origins else ())):
         table.add_column(column, overflow="fold")
     for info in entries:
         kind = info.category + ("" if info.differentiable else ", not differentiable")
-        table.add_row(_text(info.signature), _text(info.summary), _text(kind))
+        origin = (_text(info.origin),) if origins else ()
+        table.add_row(_text(info.signature), _text(info.summary), _text(kind), *origin)
     return table
 
 
