@@ -134,78 +134,21 @@ PluginOption = Annotated[
     ),
 ]
 Expression = Annotated[
-    str | None,
+    str,
     typer.Argument(
-        metavar="EXPR",
-        help='The expression or program, e.g. "3*x**2-4*x" or "b = a*2; b**2"; @FILE reads '
-        "it from a file, - from standard input.",
-        show_default=False,
-    ),
-]
-ProgramFile = Annotated[
-    str | None,
-    typer.Option(
-        "--file",
-        "-f",
-        metavar="FILE",
-        help="Read the expression or program from FILE (- for standard input) instead of EXPR.",
-    ),
-]
-MaxIterations = Annotated[
-    int | None,
-    typer.Option(
-        "--max-iterations",
-        min=1,
-        help="How many loop iterations and function calls a program may make "
-        "(default 1,000,000).",
+        metavar="EXPR", help='The expression, e.g. "3*x**2-4*x"; - reads it from standard input.'
     ),
 ]
 
 
-def _expression(
-    expression: str | None,
-    file: str | None,
-    max_iterations: int | None,
-    stdin_taken: bool = False,
-) -> Any:
-    """The compiled expression or program: from EXPR, ``@FILE``, ``--file`` or standard input."""
-    from gradcli.language import MAX_ITERATIONS, compile
-
-    if expression is not None and file is not None:
-        raise UsageError(f"give the expression as EXPR or with --file, not both (--file {file})")
-    if expression is None and file is None:
-        raise UsageError(
-            'give an expression or a program: EXPR, @FILE or --file FILE, e.g. "x**2" --at x=1'
-        )
-    if file is None and expression is not None and expression.startswith("@"):
-        file = expression[1:]
-    if file is None:
-        text = expression if expression != "-" else _read("-", stdin_taken)
-    else:
-        text = _read(file, stdin_taken)
-    return compile(text, max_iterations or MAX_ITERATIONS)
-
-
-def _read(file: str, stdin_taken: bool) -> str:
-    """The text of a program file, or of standard input (``-``)."""
-    if file == "-":
-        if stdin_taken:
-            raise UsageError("the expression and --points cannot both come from standard input")
-        if sys.stdin.isatty():
-            sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
-        # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
-        return sys.stdin.buffer.read().decode("utf-8").strip()
-    try:
-        data = open(file, "rb").read()  # noqa: SIM115
-    except OSError as error:
-        raise UsageError(f"cannot read {file}: {error.strerror or error}") from None
-    try:
-        return data.decode("utf-8").strip()
-    except UnicodeDecodeError as error:
-        raise UsageError(
-            f"{file} is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start}); "
-            "convert it, e.g. with iconv -t UTF-8"
-        ) from None
+def _source(expression: str) -> str:
+    """The expression text; ``-`` means standard input (for expressions too long for argv)."""
+    if expression != "-":
+        return expression
+    if sys.stdin.isatty():
+        sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
+    # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
+    return sys.stdin.buffer.read().decode("utf-8").strip()
 
 
 def _load_plugins(paths: list[str] | None) -> None:
