@@ -134,21 +134,77 @@ PluginOption = Annotated[
     ),
 ]
 Expression = Annotated[
-    str,
+    str | None,
     typer.Argument(
-        metavar="EXPR", help='The expression, e.g. "3*x**2-4*x"; - reads it from standard input.'
+        metavar="EXPR",
+        help='The expression or program, e.g. "3*x**2-4*x" or "b = a*2; b**2"; @FILE reads '
+        "it from a file, - from standard input.",
+        show_default=False,
+    ),
+]
+ProgramFile = Annotated[
+    str | None,
+    typer.Option(
+        "--file",
+        "-f",
+        metavar="FILE",
+        help="Read the expression or program from FILE (- for standard input) instead of EXPR.",
+    ),
+]
+MaxIterations = Annotated[
+    int | None,
+    typer.Option(
+        "--max-iterations",
+        min=1,
+        help="How many loop iterations and function calls a program may make (default 1,000,000).",
     ),
 ]
 
 
-def _source(expression: str) -> str:
-    """The expression text; ``-`` means standard input (for expressions too long for argv)."""
-    if expression != "-":
-        return expression
-    if sys.stdin.isatty():
-        sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
-    # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
-    return sys.stdin.buffer.read().decode("utf-8").strip()
+def _expression(
+    expression: str | None,
+    file: str | None,
+    max_iterations: int | None,
+    stdin_taken: bool = False,
+) -> Any:
+    """The compiled expression or program: from EXPR, ``@FILE``, ``--file`` or standard input."""
+    from gradcli.language import MAX_ITERATIONS, compile
+
+    if expression is not None and file is not None:
+        raise UsageError(f"give the expression as EXPR or with --file, not both (--file {file})")
+    if expression is None and file is None:
+        raise UsageError(
+            'give an expression or a program: EXPR, @FILE or --file FILE, e.g. "x**2" --at x=1'
+        )
+    if file is None and expression is not None and expression.startswith("@"):
+        file = expression[1:]
+    if file is None:
+        text = expression if expression != "-" else _read("-", stdin_taken)
+    else:
+        text = _read(file, stdin_taken)
+    return compile(text, max_iterations or MAX_ITERATIONS)
+
+
+def _read(file: str, stdin_taken: bool) -> str:
+    """The text of a program file, or of standard input (``-``)."""
+    if file == "-":
+        if stdin_taken:
+            raise UsageError("the expression and --points cannot both come from standard input")
+        if sys.stdin.isatty():
+            sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
+        # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
+        return sys.stdin.buffer.read().decode("utf-8").strip()
+    try:
+        data = open(file, "rb").read()  # noqa: SIM115
+    except OSError as error:
+        raise UsageError(f"cannot read {file}: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8").strip()
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{file} is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start}); "
+            "convert it, e.g. with iconv -t UTF-8"
+        ) from None
 
 
 def _load_plugins(paths: list[str] | None) -> None:
@@ -174,7 +230,7 @@ def _names(wrt: str | None) -> list[str] | None:
 
 
 def _stream(
-    expression: str,
+    expression: Any,
     at: list[str] | None,
     seed: int | None,
     points: str,
@@ -186,7 +242,6 @@ def _stream(
 ) -> None:
     """``--points``: one row per point, written as each chunk is done."""
     from gradcli import compute
-    from gradcli.language import compile
     from gradcli.streams import FORMATS, ON_ERROR
     from gradcli.streams.pipeline import stream
 
@@ -198,19 +253,16 @@ def _stream(
         raise UsageError(f"--points-format {points_format}: choose one of {', '.join(FORMATS)}")
     if on_error is not None and on_error not in ON_ERROR:
         raise UsageError(f"--on-error {on_error}: choose one of {', '.join(ON_ERROR)}")
-    if points == "-" and expression == "-":
-        raise UsageError("the expression and --points cannot both come from standard input")
     chosen = output or (Format.table if sys.stdout.isatty() else Format.plain)
     if chosen is Format.npy and sys.stdout.isatty():
         raise UsageError("-o npy writes binary data: redirect it to a file (> points.npy)")
-    text = _source(expression)
     constants = compute.bind(at or [], seed)
     # A table of a stream is TSV with its header line: rows are written as they come.
     written = "tsv" if chosen is Format.table else str(chosen)
     source = sys.stdin.buffer if points == "-" else points
     try:
         report = stream(
-            compile(text), constants, source, sys.stdout.buffer, output=written,
+            expression, constants, source, sys.stdout.buffer, output=written,
             points_format=points_format, on_error=on_error or "stop", **request,
         )  # fmt: skip
     except BrokenPipeError:
@@ -265,7 +317,9 @@ def _emit(output: Format, result: Any, kind: str, digits: int | None) -> None:
 
 @app.command("eval", cls=Command)
 def eval_command(
-    expression: Expression,
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
     at: At = None,
     seed: Seed = None,
     output: FormatOption = None,
@@ -287,15 +341,14 @@ def eval_command(
     """
     _load_plugins(plugin)
     from gradcli import compute
-    from gradcli.language import compile
 
+    compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
     if points is not None:
-        _stream(expression, at, seed, points, points_format, on_error, output, digits)
+        _stream(compiled, at, seed, points, points_format, on_error, output, digits)
         return
 
-    text = _source(expression)
     bound = compute.bind(at or [], seed)
-    result = compute.evaluate_expression(compile(text), bound)
+    result = compute.evaluate_expression(compiled, bound)
     _emit(
         _format(output, digits),
         result,
@@ -306,7 +359,9 @@ def eval_command(
 
 @app.command("diff", cls=Command)
 def diff_command(
-    expression: Expression,
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
     at: At = None,
     wrt: Annotated[
         str | None,
@@ -363,7 +418,6 @@ def diff_command(
     """
     _load_plugins(plugin)
     from gradcli import compute
-    from gradcli.language import compile
 
     if method is not None and order is None:
         raise UsageError(
@@ -376,18 +430,19 @@ def diff_command(
         raise UsageError(
             "--weights weights a first derivative; it does not combine with --order or --hessian"
         )
+    compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
     if points is not None:
         if weights is not None or method is not None:
             flag = "--weights" if weights is not None else "--method"
             raise UsageError(f"{flag} applies to one point; it does not combine with --points")
         _stream(
-            expression, at, seed, points, points_format, on_error, output, digits,
+            compiled, at, seed, points, points_format, on_error, output, digits,
             differentiate=True, wrt=_names(wrt), order=order, hessian=hessian,
         )  # fmt: skip
         return
     bound = compute.bind(at or [], seed)
     result = compute.differentiate(
-        compile(_source(expression)),
+        compiled,
         bound,
         wrt=_names(wrt),
         weights=None if weights is None else compute.constant(weights, "--weights"),
@@ -405,7 +460,9 @@ def diff_command(
 
 @app.command("limit", cls=Command)
 def limit_command(
-    expression: Expression,
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
     at: At = None,
     wrt: Annotated[
         str | None, typer.Option("--wrt", help="The (scalar) variable; default: the one used.")
@@ -448,12 +505,11 @@ def limit_command(
     """
     _load_plugins(plugin)
     from gradcli import compute
-    from gradcli.language import compile
 
-    text = _source(expression)
+    compiled = _expression(expression, file, max_iterations)
     bound = compute.bind(at or [], seed)
     result = compute.finite_differences(
-        compile(text),
+        compiled,
         bound,
         wrt=_names(wrt),
         h=h,

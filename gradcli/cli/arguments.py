@@ -86,6 +86,7 @@ def _split_option(word: str, options: dict[str, Any]) -> tuple[str | None, str |
     if word.startswith("--"):
         name, sep, value = word.partition("=")
         return (name, value) if sep and name in options else (None, None)
-    if word[:2] in options and len(word) > 2 and not options[word[:2]].is_flag:
+    # Only -o takes its value attached (-ojson): "-f(x)" is an expression, not -f "(x)".
+    if word[:2] == "-o" and word[:2] in options and len(word) > 2:
         return word[:2], word[2:]
     return None, None

@@ -76,12 +76,19 @@ def _describe(error: GradcliError) -> str:
     caret under the column for errors in an expression."""
     from gradcli.language import UnboundNameError
 
-    message = error.spelled(lambda name: f"--{name}")
+    message = error.spelled(lambda name: "--" + name.replace("_", "-"))
     if isinstance(error, UnboundNameError):
         message += f"; bind it with --at {error.name}=VALUE"
     if isinstance(error, ExpressionError) and error.source is not None and error.column:
-        source = error.source.replace("\n", " ")
-        column = min(error.column, len(source) + 1)
+        source, column = error.source, min(error.column, len(error.source) + 1)
+        if "\n" in source:
+            # A program: the line the column falls on, named, with the caret under it.
+            start_of_line = source.rfind("\n", 0, column - 1) + 1
+            end_of_line = source.find("\n", start_of_line)
+            number = source.count("\n", 0, start_of_line) + 1
+            message = f"line {number}: {message}"
+            source = source[start_of_line : None if end_of_line < 0 else end_of_line]
+            column -= start_of_line
         start = max(0, column - 60)  # keep the caret on screen for very long input
         shown = ("..." if start else "") + source[start : start + 100]
         caret = " " * (column - 1 - start + (3 if start else 0)) + "^"

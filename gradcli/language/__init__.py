@@ -2,6 +2,7 @@
 
 from gradcli.language.compiled import Algebra, Expression, compile
 from gradcli.language.evaluator import (
+    MAX_ITERATIONS,
     Scope,
     evaluate,
     evaluate_source,
@@ -19,7 +20,7 @@ from gradcli.language.parser import (
 )
 
 __all__ = [
-    "Algebra", "Expression", "compile",
+    "Algebra", "Expression", "compile", "MAX_ITERATIONS",
     "CONSTANTS", "MAX_SOURCE_LENGTH", "STRUCTURAL", "Scope", "UnboundNameError", "evaluate",
     "evaluate_source", "grammar_path", "parse", "parser", "postorder", "variable_names",
 ]  # fmt: skip

@@ -110,16 +110,15 @@ class Expression:
         With ``trace``, where NaN or infinity first appears is appended to it.
         """
         values = dict(values or {})
-        for name in values.keys() & self._code.assigned.keys():
-            node = self._code.assigned[name]
-            line = (
-                f" on line {node.meta.line}"
-                if not node.meta.empty and "\n" in self.source.strip()
-                else ""
-            )
+        given = [name for name in self._code.assigned if name in values]
+        if given:
+            # Where it is assigned needs positions: a parse that keeps them.
+            node = compile_tree(parse(self.source, positions=True)).assigned[given[0]]
             raise ExpressionError(
-                f"'{name}' is given a value, and the program assigns it{line}; a variable's "
-                f"value comes from one place: rename one of them"
+                f"'{given[0]}' is given a value, and the program assigns it; a variable's "
+                "value comes from one place: rename one of them",
+                source=self.source,
+                column=node.meta.start_pos + 1,
             )
         scope = Scope(variables=values, source=self.source)
         if algebra is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from gradcli.errors import ExpressionError
-from gradcli.language.parser import CONSTANTS, SPELLINGS, STRUCTURAL, Tree
+from gradcli.language.parser import CONSTANTS, SPELLINGS, STRUCTURAL, Tree, parse
 from gradcli.registry import ALIASES, OPS
 
 
@@ -98,7 +98,14 @@ class _Context:
 
 def compile_tree(tree: Tree, source: str = "") -> Code:
     """Compile a parse tree (from :func:`gradcli.language.parser.parse`)."""
-    return _Compiler(source).compile(tree)
+    try:
+        return _Compiler(source).compile(tree)
+    except ExpressionError as error:
+        if error.column is None and source and tree.meta.empty:
+            # The everyday parse has no positions: compile a parse with them, which
+            # fails in the same place and knows its column.
+            _Compiler(source).compile(parse(source, positions=True))
+        raise
 
 
 class _Compiler:

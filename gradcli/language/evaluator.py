@@ -146,8 +146,8 @@ def run(
                     function = code.functions[str(args[0])]
                     if len(calls) >= MAX_DEPTH:
                         raise LimitError(
-                            f"{function.name} calls functions more than {MAX_DEPTH:,} deep; "
-                            "recursion needs a case that stops it"
+                            f"the calls of {function.name} go more than {MAX_DEPTH:,} deep; "
+                            "a recursive function needs a case that stops it"
                         )
                     calls.append(_Frame(index + 1, scope.variables, function))
                     local = _bind_parameters(function, args[1] or [])
@@ -172,6 +172,17 @@ def run(
             value = _evaluate_node(step.kind, args, scope)
             if trace is not None and _became_nonfinite(value, args):
                 trace.append(f"{_describe(step.node)} ({_where(scope.source, index)})")
+        except UnboundNameError as error:
+            local = calls[-1].function.locals if calls else ()
+            if error.name in code.assigned or error.name in local:
+                raise ExpressionError(
+                    f"'{error.name}' is used before it is assigned a value",
+                    source=scope.source,
+                    column=_locate(scope.source, index),
+                ) from None
+            if error.column is None:
+                error.column, error.source = _locate(scope.source, index), scope.source
+            raise
         except ExpressionError as error:
             if error.column is None:
                 error.column, error.source = _locate(scope.source, index), scope.source
@@ -185,7 +196,9 @@ def run(
             OverflowError,
         ) as error:
             column = _locate(scope.source, index)
-            raise ExpressionError(str(error), source=scope.source, column=column) from None
+            # The raw message keeps the settings it names, for the caller to spell.
+            message = Exception.__str__(error)
+            raise ExpressionError(message, source=scope.source, column=column) from None
         except MemoryError:
             raise LimitError(
                 "not enough memory to evaluate the expression; use smaller tensors"

@@ -61,7 +61,7 @@ class Layout:
             previous = kind
             yield token
         if pending is not None and indents is not None:
-            yield from self._line_break(pending, brackets, indents)
+            yield pending  # the end: whatever the last line's indentation, blocks close
         while indents and len(indents) > 1:
             indents.pop()
             yield Token("_DEDENT", "")
@@ -77,6 +77,12 @@ class Layout:
             indents.append(indent)
             yield Token.new_borrow_pos("_INDENT", "", token)
             return
+        if indent < indents[0]:
+            raise LayoutError(
+                "this line starts left of the program's first line: indent the program's "
+                "lines alike",
+                column=(token.end_pos or 0) + 1,
+            )
         while indent < indents[-1]:
             indents.pop()
             yield Token.new_borrow_pos("_DEDENT", "", token)

@@ -136,6 +136,10 @@ def parse(source: str, positions: bool = False) -> Tree:
             column = len(source) + 1
         if isinstance(error, UnexpectedEOF):
             column = len(source) + 1
+        layout = _layout_message(error, source)
+        if layout is not None:
+            message, column = layout
+            raise ExpressionError(message, source=source, column=column) from None
         expected = _expected(error, source, column)
         if isinstance(error, UnexpectedCharacters):
             # The lexer cannot tell what would fit after a stray character.
@@ -151,6 +155,33 @@ def parse(source: str, positions: bool = False) -> Tree:
         if expected:
             message += f"; expected {expected}"
         raise ExpressionError(message, source=source, column=column) from None
+
+
+def _layout_message(error: Any, source: str) -> tuple[str, int] | None:
+    """A syntax error about a program's lines and blocks, with the column to point at."""
+    token = getattr(error, "token", None)
+    kind = getattr(token, "type", None)
+    expected = set(getattr(error, "expected", None) or ())
+    start = getattr(token, "start_pos", None)
+    if kind == "_INDENT":
+        return (
+            "unexpected indentation: only the lines of a block, after a line ending in ':', "
+            "are indented more than the line before",
+            token.end_pos + 1,
+        )
+    if "_INDENT" in expected and kind == "_NL":
+        return "expected an indented block after ':', or a statement on the same line", start + 1
+    if "_INDENT" in expected:
+        return "expected a block: indent the lines after ':' further", (start or len(source)) + 1
+    if kind == "_NL" or (kind == "SEMICOLON" and start is not None and source[start] != ";"):
+        at = start if start is not None and start < len(source) else len(source)
+        return "the line ends too early" + (
+            f"; expected {_expected(error, source, at + 1)}" if at < len(source) else ""
+        ), at + 1
+    if kind == "_DEDENT":
+        where = start + 1 if isinstance(start, int) else len(source) + 1
+        return "the block ends too early: it needs at least one statement", where
+    return None
 
 
 # What to write instead of characters people paste that the grammar does not take.
