@@ -21,26 +21,34 @@ from typing import Any
 __version__ = "0.1.0"
 
 _CREATION = (
-    "MAX_ELEMENTS arange eye full linspace manual_seed ones ones_like rand randn tensor zeros "
-    "zeros_like"
+    "MAX_ELEMENTS arange as_tensor empty empty_like eye from_numpy full full_like "
+    "get_default_dtype is_tensor linspace manual_seed ones ones_like rand rand_like randint "
+    "randn randn_like set_default_dtype tensor zeros zeros_like"
 )
+_DTYPES = "bool_ complex128 cuda device dtype float16 float32 float64 int64"
 _GRAD_MODES = "enable_grad is_grad_enabled no_grad set_grad_enabled"
 _OPS = (
-    "abs acos acosh add amax amin asin asinh atan atanh binary_cross_entropy_with_logits "
-    "broadcast_to cat clamp cos cosh div dot eq exp expm1 ge gt le log log10 log1p log2 "
-    "log_softmax logsumexp lt matmul maximum mean minimum mse_loss mul ne neg norm permute pow "
-    "prod relu reshape sigmoid sign sin sinh softmax softplus sqrt stack sub sum tan tanh "
-    "transpose where"
+    "abs acos acosh add amax amin argmax argmin argsort asin asinh atan atanh "
+    "binary_cross_entropy_with_logits broadcast_to cat clamp clone cos cosh div dot eq exp "
+    "expm1 flatten ge gt index_add le log log10 log1p log2 log_softmax logsumexp lt "
+    "masked_fill matmul max maximum mean min minimum mm mse_loss mul ne neg norm permute pow "
+    "prod reciprocal relu reshape sigmoid sign sin sinh softmax softplus sort sqrt squeeze "
+    "stack sub sum t tan tanh transpose unsqueeze where"
 )
 _HOMES = {
     **dict.fromkeys(_CREATION.split(), "gradcli.autograd.creation"),
     **dict.fromkeys(_GRAD_MODES.split(), "gradcli.autograd.function"),
     **dict.fromkeys(_OPS.split(), "gradcli.autograd.ops"),
-    **dict.fromkeys(("Tensor", "as_tensor", "complex128", "float64"), "gradcli.autograd.tensor"),
+    **dict.fromkeys(_DTYPES.split(), "gradcli.autograd.dtypes"),
+    "Tensor": "gradcli.autograd.tensor",
     **dict.fromkeys(("compile", "Expression"), "gradcli.language.compiled"),
     "register": "gradcli.registry",
 }
-_ALIASES = {"max": "amax", "min": "amin"}  # torch.max(x) with one argument is the full reduction
+# PyTorch's other names for a dtype, and for functions
+_ALIASES = {
+    "bool": "bool_", "cdouble": "complex128", "double": "float64", "float": "float32",
+    "half": "float16", "long": "int64", "clip": "clamp",
+}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
@@ -58,15 +66,4 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-__all__ = [
-    "Expression", "compile", "register", "MAX_ELEMENTS", "Tensor", "abs", "acos", "acosh", "add", "amax", "amin", "arange",
-    "as_tensor", "asin", "asinh", "atan", "atanh", "autograd", "binary_cross_entropy_with_logits",
-    "broadcast_to", "cat", "clamp", "complex128", "cos", "cosh", "div", "dot", "enable_grad",
-    "eq", "exp", "expm1", "eye", "float64", "full", "ge", "gt", "is_grad_enabled", "le",
-    "linspace", "log", "log1p", "log2", "log10", "log_softmax", "logsumexp", "lt",
-    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mse_loss", "mul",
-    "ne", "neg", "nn", "no_grad", "norm", "ones", "ones_like", "permute", "pow", "prod",
-    "rand", "randn", "relu", "reshape", "set_grad_enabled", "sigmoid", "sign", "sin", "sinh",
-    "softmax", "softplus", "sqrt", "stack", "sub", "sum", "tan", "tanh", "tensor", "transpose",
-    "where", "zeros", "zeros_like",
-]  # fmt: skip
+__all__ = sorted({*_HOMES, *_ALIASES, "autograd", "nn"} - {"bool_"})

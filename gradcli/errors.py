@@ -83,3 +83,27 @@ class RegistrationError(GradcliError, ValueError):
 class PluginError(GradcliError, ValueError):
     """A plugin file that cannot be loaded: missing, not Python, failing to import, or
     defining an operation whose name is taken. The message names the file and line."""
+
+
+# PyTorch raises IndexError, RuntimeError and TypeError where these are raised; each is
+# also that builtin, so code ported from PyTorch that catches those keeps working.
+
+
+class DimensionError(ShapeError, IndexError):
+    """A dimension or an index out of range (``IndexError``, as in PyTorch)."""
+
+
+class ShapeMismatchError(ShapeError, RuntimeError):
+    """Operands whose shapes do not fit together (``RuntimeError``, as in PyTorch)."""
+
+
+class WholeNumberError(ShapeError, TypeError):
+    """A size, dimension or index that is not a whole number (``TypeError``, as in PyTorch)."""
+
+
+class ArgumentTypeError(GradcliError, TypeError):
+    """An argument of the wrong kind: text for tensor data, None for a dimension."""
+
+
+class DeviceError(GradcliError, RuntimeError):
+    """A device other than the CPU: gradcli computes with numpy, on the CPU only."""

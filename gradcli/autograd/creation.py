@@ -9,8 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.autograd.tensor import Tensor, to_array
-from gradcli.errors import LimitError
+from gradcli.autograd import dtypes
+from gradcli.autograd.tensor import Tensor, _wrap, to_array
+from gradcli.errors import (
+    ArgumentTypeError,
+    LimitError,
+    ShapeError,
+    WholeNumberError,
+)
 
 MAX_ELEMENTS = 10**7
 """The largest tensor any operation makes (80 MB of float64), checked before allocating.
@@ -60,7 +66,7 @@ def rewind() -> None:
         _rng.bit_generator.state = _start
 
 
-def _shape(size: Sequence[Any], name: str) -> tuple[int, ...]:
+def sizes_of(size: Sequence[Any], name: str) -> tuple[int, ...]:
     """A shape from ``f(2, 3)`` or ``f((2, 3))``, refused before allocation if too large."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
@@ -68,8 +74,12 @@ def _shape(size: Sequence[Any], name: str) -> tuple[int, ...]:
     for n in size:
         if isinstance(n, Tensor):
             n = n.item()
-        if not math.isfinite(float(n)) or float(n) != int(n) or n < 0:
-            raise ValueError(f"{name}: sizes must be whole numbers >= 0, not {n}")
+        if isinstance(n, (str, bytes)) or not isinstance(n, (int, float, np.number)):
+            raise ArgumentTypeError(f"{name}: sizes are whole numbers, not {n!r}")
+        if not math.isfinite(float(n)) or float(n) != int(n):
+            raise WholeNumberError(f"{name}: sizes must be whole numbers >= 0, not {n}")
+        if n < 0:
+            raise ShapeError(f"{name}: sizes must be whole numbers >= 0, not {n}")
         shape.append(int(n))
     check_size(math.prod(shape), name)
     return tuple(shape)
@@ -89,73 +99,201 @@ def check_size(count: float, name: str, shape: Sequence[int] | None = None) -> N
         )
 
 
-def _made(array: np.ndarray, requires_grad: bool) -> Tensor:
-    return Tensor(array, requires_grad=requires_grad)
+def _made(array: np.ndarray, requires_grad: bool, dtype: Any = None, device: Any = None) -> Tensor:
+    """The new tensor, stored as ``dtype`` asks (float64 for every floating type)."""
+    dtypes.check_device(device)
+    numpy_type = dtypes.storage(dtype)
+    if numpy_type is not None:
+        array = array.astype(numpy_type, copy=False)
+    elif array.dtype.kind in "iu":
+        array = array.astype(np.float64)
+    made = _wrap(array)
+    if requires_grad:
+        made.requires_grad_(True)
+    return made
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """A new tensor holding a copy of ``data`` (numbers and nested lists become float64)."""
-    array = np.array(to_array(data, dtype), copy=True)
+def get_default_dtype() -> dtypes.dtype:
+    """float64: the type gradcli computes in (PyTorch's default is float32)."""
+    return dtypes.float64
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Accepted for float64 and float32 alike: gradcli computes in float64 either way."""
+    if dtypes.storage(dtype).kind != "f":
+        raise ArgumentTypeError(f"the default dtype must be a floating type, not {dtype!r}")
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
+    """A new tensor holding a copy of ``data``.
+
+    Numbers and nested lists become float64 (integers too: PyTorch would make
+    int64; write ``dtype=gradcli.long`` for an integer tensor).
+    """
+    array = np.array(to_array(data, dtypes.storage(dtype)), copy=True)
     check_size(array.size, "tensor")
-    return _made(array, requires_grad)
+    return _made(array, requires_grad, dtype, device)
 
 
 def arange(
-    start: float, end: float | None = None, step: float = 1, requires_grad: bool = False
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    *,
+    requires_grad: bool = False,
+    dtype: Any = None,
+    device: Any = None,
 ) -> Tensor:
-    """Evenly spaced values in [start, end) (one argument: [0, start))."""
+    """Evenly spaced values in [start, end) (one argument: [0, start)), as float64
+    unless ``dtype`` says otherwise (PyTorch makes int64 from whole-number arguments)."""
     if end is None:
         start, end = 0, start
-    start, end, step = float(start), float(end), float(step)
+    start, end, step = (float(v.item() if isinstance(v, Tensor) else v) for v in (start, end, step))
     if step == 0 or not all(map(math.isfinite, (start, end, step))):
-        raise ValueError("arange: start, end and step must be finite and step non-zero")
+        raise ShapeError("arange: start, end and step must be finite and step non-zero")
     check_size(max(math.ceil((end - start) / step), 0), "arange")
-    return _made(np.arange(start, end, step, dtype=np.float64), requires_grad)
+    return _made(np.arange(start, end, step, dtype=np.float64), requires_grad, dtype, device)
 
 
-def linspace(start: float, end: float, steps: int, requires_grad: bool = False) -> Tensor:
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    requires_grad: bool = False,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included."""
-    (count,) = _shape((steps,), "linspace")
-    return _made(np.linspace(float(start), float(end), count), requires_grad)
+    (count,) = sizes_of((steps,), "linspace")
+    return _made(np.linspace(float(start), float(end), count), requires_grad, dtype, device)
 
 
-def zeros(*size: Any, requires_grad: bool = False) -> Tensor:
+def zeros(*size: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)``."""
-    return _made(np.zeros(_shape(size, "zeros")), requires_grad)
+    return _made(np.zeros(sizes_of(size, "zeros")), requires_grad, dtype, device)
 
 
-def ones(*size: Any, requires_grad: bool = False) -> Tensor:
+def empty(*size: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
+    """A tensor to be filled in: ``empty(2, 3)`` (zeros in gradcli, uninitialised in PyTorch)."""
+    return _made(np.zeros(sizes_of(size, "empty")), requires_grad, dtype, device)
+
+
+def ones(*size: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """A tensor of ones: ``ones(2, 3)``."""
-    return _made(np.ones(_shape(size, "ones")), requires_grad)
+    return _made(np.ones(sizes_of(size, "ones")), requires_grad, dtype, device)
 
 
-def full(size: Sequence[int] | int, fill_value: float, requires_grad: bool = False) -> Tensor:
+def full(
+    size: Sequence[int] | int,
+    fill_value: float,
+    *,
+    requires_grad: bool = False,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
     """A tensor of one value: ``full((2, 3), 7.0)``."""
     size = (size,) if isinstance(size, (int, float)) else size
-    return _made(np.full(_shape(size, "full"), float(fill_value)), requires_grad)
+    value = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    return _made(np.full(sizes_of(size, "full"), float(value)), requires_grad, dtype, device)
 
 
-def eye(n: int, m: int | None = None, requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    requires_grad: bool = False,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
     """The identity matrix, n by n (or n by m)."""
-    rows, cols = _shape((n, n if m is None else m), "eye")
-    return _made(np.eye(rows, cols), requires_grad)
+    rows, cols = sizes_of((n, n if m is None else m), "eye")
+    return _made(np.eye(rows, cols), requires_grad, dtype, device)
 
 
-def zeros_like(other: Any, requires_grad: bool = False) -> Tensor:
-    """Zeros in the shape of ``other``."""
-    return _made(np.zeros(np.shape(to_array(other))), requires_grad)
+def _like(name: str, fill: Any) -> Any:
+    def like(
+        other: Any, *, requires_grad: bool = False, dtype: Any = None, device: Any = None
+    ) -> Tensor:
+        shape = np.shape(to_array(other))
+        if dtype is None and isinstance(other, Tensor):
+            dtype = other.dtype
+        return _made(fill(shape), requires_grad, dtype, device)
+
+    like.__name__ = like.__qualname__ = name
+    return like
 
 
-def ones_like(other: Any, requires_grad: bool = False) -> Tensor:
-    """Ones in the shape of ``other``."""
-    return _made(np.ones(np.shape(to_array(other))), requires_grad)
+zeros_like = _like("zeros_like", np.zeros)
+zeros_like.__doc__ = "Zeros in the shape (and dtype) of ``other``."
+ones_like = _like("ones_like", np.ones)
+ones_like.__doc__ = "Ones in the shape (and dtype) of ``other``."
+empty_like = _like("empty_like", np.zeros)
+empty_like.__doc__ = "A tensor in the shape of ``other`` to be filled in (zeros in gradcli)."
+rand_like = _like("rand_like", lambda shape: _generator().random(shape))
+rand_like.__doc__ = "Uniform random numbers in [0, 1) in the shape of ``other``."
+randn_like = _like("randn_like", lambda shape: _generator().standard_normal(shape))
+randn_like.__doc__ = "Standard normal random numbers in the shape of ``other``."
 
 
-def rand(*size: Any, requires_grad: bool = False) -> Tensor:
+def full_like(
+    other: Any,
+    fill_value: float,
+    *,
+    requires_grad: bool = False,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """``fill_value`` in the shape (and dtype) of ``other``."""
+    made = _like("full_like", lambda shape: np.full(shape, float(fill_value)))
+    return made(other, requires_grad=requires_grad, dtype=dtype, device=device)
+
+
+def rand(*size: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """Uniform random numbers in [0, 1) (seed with ``manual_seed``)."""
-    return _made(_generator().random(_shape(size, "rand")), requires_grad)
+    return _made(_generator().random(sizes_of(size, "rand")), requires_grad, dtype, device)
 
 
-def randn(*size: Any, requires_grad: bool = False) -> Tensor:
+def randn(*size: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """Standard normal random numbers (seed with ``manual_seed``)."""
-    return _made(_generator().standard_normal(_shape(size, "randn")), requires_grad)
+    return _made(
+        _generator().standard_normal(sizes_of(size, "randn")), requires_grad, dtype, device
+    )
+
+
+def randint(
+    low: int,
+    high: int | None = None,
+    size: Sequence[int] = (),
+    *,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Random whole numbers in [low, high) (one bound: [0, low)), as int64 as in PyTorch."""
+    if high is None:
+        low, high = 0, low
+    shape = sizes_of(tuple(size), "randint")
+    return _made(
+        _generator().integers(int(low), int(high), shape), False, dtype or dtypes.int64, device
+    )
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """``data`` as a tensor: a tensor itself when it already is one of that dtype."""
+    if isinstance(data, Tensor) and dtype is None:
+        dtypes.check_device(device)
+        return data
+    if isinstance(data, Tensor):
+        return data.to(dtype, device=device)
+    return _made(to_array(data, dtypes.storage(dtype)), False, dtype, device)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor of a numpy array's values (a copy: gradcli never writes into arrays)."""
+    if not isinstance(array, np.ndarray):
+        raise ArgumentTypeError(f"from_numpy takes a numpy array, not {type(array).__name__}")
+    return tensor(array)
+
+
+def is_tensor(value: Any) -> bool:
+    return isinstance(value, Tensor)

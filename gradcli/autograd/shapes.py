@@ -17,19 +17,27 @@ from typing import Any, TypeVar
 import numpy as np
 
 from gradcli.autograd.tensor import Tensor
-from gradcli.errors import ExpressionError, ShapeError
+from gradcli.errors import (
+    ArgumentTypeError,
+    DimensionError,
+    ExpressionError,
+    ShapeError,
+    WholeNumberError,
+)
 
 Dim = int | Sequence[int] | None
 T = TypeVar("T")
 
 
-def whole(value: Any, what: str) -> int:
+def whole(value: Any, what: str, error: type[Exception] = WholeNumberError) -> int:
     """``value`` as an int; a fraction, inf, nan or a boolean is refused, naming ``what``."""
     if type(value) is int:  # the engine's own calls (reshape in a backward pass): no checks
         return value
     number = value.item() if isinstance(value, (Tensor, np.ndarray, np.generic)) else value
+    if not isinstance(number, (int, float)):
+        raise ArgumentTypeError(f"{what} must be a whole number, not {number!r}")
     if isinstance(number, bool) or not math.isfinite(float(number)) or float(number) != int(number):
-        raise ShapeError(f"{what} must be a whole number, not {number}")
+        raise error(f"{what} must be a whole number, not {number}")
     return int(number)
 
 
@@ -49,9 +57,11 @@ def axes(dim: Any, ndim: int) -> tuple[int, ...]:
         d = whole(given, "dim")
         if not -max(ndim, 1) <= d < max(ndim, 1):
             if ndim == 0:
-                raise ShapeError(f"dim {d} is out of range for a single number (only 0 and -1 fit)")
+                raise DimensionError(
+                    f"dim {d} is out of range for a single number (only 0 and -1 fit)"
+                )
             plural = "s" if ndim > 1 else ""
-            raise ShapeError(
+            raise DimensionError(
                 f"dim {d} is out of range for a tensor with {ndim} dimension{plural} "
                 f"(use {-ndim} to {ndim - 1})"
             )
@@ -83,10 +93,12 @@ def index_key(key: Any) -> Any:
         if array.dtype.kind == "f":
             fractions = array[~np.isfinite(array) | (array != np.round(array))]
             if fractions.size:
-                whole(fractions.flat[0], "an index")
+                whole(fractions.flat[0], "an index", DimensionError)
         return array.astype(np.intp)
     if isinstance(key, (float, np.floating)):
-        return whole(key, "an index")
+        return whole(key, "an index", DimensionError)
+    if isinstance(key, slice) and key.step is not None and whole(key.step, "a slice step") == 0:
+        raise ShapeError("a slice step cannot be zero; use 1 for every element, or -1 to reverse")
     return key
 
 

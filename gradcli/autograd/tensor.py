@@ -15,32 +15,65 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.autograd import dtypes
 from gradcli.autograd import function as _function
-from gradcli.errors import AutogradError, ShapeError
+from gradcli.errors import (
+    ArgumentTypeError,
+    AutogradError,
+    DeviceError,
+    DimensionError,
+    ShapeError,
+    ShapeMismatchError,
+)
 
-float64 = np.float64
-complex128 = np.complex128
+float64 = dtypes.float64
+complex128 = dtypes.complex128
 
 
 def to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """``data`` (number, nested list, array, tensor) as a float64 array.
 
     Integers become float64; complex and boolean data keep their kind, for
-    complex-step evaluation and comparison results.
+    complex-step evaluation and comparison results. ``dtype`` (a numpy type)
+    stores it as that type instead. Text, None and ragged lists are refused.
     """
     if isinstance(data, Tensor):
         array = data._data
     elif isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
-        array = np.array([to_array(d) for d in data])
+        array = _array_of([to_array(d) for d in data])
     else:
-        array = np.asarray(data)
+        array = _array_of(data)
     if dtype is not None:
         return np.asarray(array, dtype=dtype)
     kind = array.dtype.kind
     if kind == "b":
         return array
-    target = complex128 if kind == "c" else float64
+    target = np.complex128 if kind == "c" else np.float64
     return array if array.dtype == target else array.astype(target)
+
+
+def _array_of(data: Any) -> np.ndarray:
+    """``np.asarray(data)``, refusing what is not numbers in gradcli's words."""
+    try:
+        array = np.asarray(data)
+    except ValueError:  # numpy's "inhomogeneous shape"
+        raise ShapeError(
+            "tensor data must be rectangular: every list at one depth must have the "
+            "same length (a ragged list has no shape)"
+        ) from None
+    if array.dtype.kind not in "fcbiu":
+        what = "None" if data is None else f"data of type {type(data).__name__}"
+        if array.dtype.kind == "O" and np.ndim(array):
+            what = "a list holding something other than numbers"
+        raise ArgumentTypeError(
+            f"a tensor holds numbers, not {what}; give a number, a (nested) list of numbers, "
+            "a numpy array or a tensor"
+        )
+    return array
+
+
+def _is_size(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 class Tensor:
@@ -59,8 +92,27 @@ class Tensor:
 
     __hash__ = object.__hash__  # == is elementwise, identity stays the hash
 
-    def __init__(self, data: Any, requires_grad: bool = False):
-        self._data = to_array(data)
+    def __init__(self, *data: Any, requires_grad: bool = False):
+        # PyTorch's legacy constructor: Tensor(2, 3) is a 2-by-3 tensor (of zeros here,
+        # uninitialised in PyTorch), Tensor([1, 2]) copies data, Tensor() is empty.
+        if len(data) == 1 and not _is_size(data[0]):
+            self._data = to_array(data[0])
+        elif all(_is_size(n) for n in data):
+            if requires_grad:
+                raise ArgumentTypeError(
+                    f"Tensor({', '.join(str(int(n)) for n in data)}) makes a tensor of that shape and "
+                    "takes no requires_grad (as in PyTorch); write "
+                    "gradcli.zeros(..., requires_grad=True)"
+                )
+            from gradcli.autograd.creation import sizes_of
+
+            self._data = np.zeros(sizes_of(data, "Tensor") if data else (0,))
+        else:
+            raise ArgumentTypeError(
+                "Tensor(...) takes sizes, as in Tensor(2, 3), or one piece of data, as in "
+                f"Tensor([1.0, 2.0]), not {', '.join(type(d).__name__ for d in data)}; "
+                "gradcli.tensor(data) is the usual way to make a tensor"
+            )
         if requires_grad:
             self.requires_grad_(True)
 
@@ -75,8 +127,18 @@ class Tensor:
         return self._data.ndim
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._data.dtype
+    def dtype(self) -> dtypes.dtype:
+        """float64 for every floating tensor: gradcli computes in float64 (see ``dtypes``)."""
+        return dtypes.of_array(self._data.dtype)
+
+    @property
+    def device(self) -> dtypes.device:
+        return dtypes.CPU
+
+    is_cuda = False
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
 
     @property
     def is_leaf(self) -> bool:
@@ -93,7 +155,14 @@ class Tensor:
         self._version += 1
 
     def size(self, dim: int | None = None) -> Any:
-        return self.shape if dim is None else self.shape[dim]
+        if dim is None:
+            return self.shape
+        from gradcli.autograd.shapes import axes
+
+        (axis,) = axes(dim, self.ndim) if self.ndim else (None,)
+        if axis is None:
+            raise DimensionError("size(dim) of a single number: it has no dimensions")
+        return self.shape[axis]
 
     def dim(self) -> int:
         return self.ndim
@@ -152,6 +221,68 @@ class Tensor:
             extra = ", dtype=complex128" + extra
         return f"tensor({body}{extra})"
 
+    # --- dtypes and devices --------------------------------------------------
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``to(dtype)``, ``to("cpu")``, ``to(device, dtype)``, ``to(other)``: a tensor of
+        that dtype (float32 is computed in float64, as everywhere in gradcli); itself when
+        nothing changes, as in PyTorch."""
+        kwargs.pop("non_blocking", None)
+        copy = kwargs.pop("copy", False)
+        requested = kwargs.pop("dtype", None)
+        dtypes.check_device(kwargs.pop("device", None))
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise ArgumentTypeError(f"to() got an unexpected keyword {next(iter(kwargs))!r}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                requested = arg.dtype
+            elif isinstance(arg, (str, dtypes.device)) and arg not in dtypes.DTYPES:
+                dtypes.check_device(arg)
+            else:
+                requested = arg
+        result = self._as_type(requested)
+        return result.clone() if copy and result is self else result
+
+    def _as_type(self, requested: Any) -> Tensor:
+        numpy_type = dtypes.storage(requested)
+        if numpy_type is None or numpy_type == self._data.dtype:
+            return self
+        # A new kind of number (float to int64 or bool) is outside the graph, as in PyTorch.
+        return _wrap(self._data.astype(numpy_type))
+
+    def double(self) -> Tensor:
+        return self._as_type(dtypes.float64)
+
+    def float(self) -> Tensor:
+        """float32 in PyTorch; gradcli computes in float64, so this is ``double()``."""
+        return self._as_type(dtypes.float32)
+
+    def half(self) -> Tensor:
+        """float16 in PyTorch; gradcli computes in float64, so this is ``double()``."""
+        return self._as_type(dtypes.float16)
+
+    def long(self) -> Tensor:
+        return self._as_type(dtypes.int64)
+
+    def int(self) -> Tensor:
+        return self._as_type(dtypes.int64)
+
+    def bool(self) -> Tensor:
+        return self._as_type(dtypes.bool_)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self._as_type(other.dtype)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        raise DeviceError(
+            "cuda(): gradcli computes with numpy on the CPU only; leave the tensor where it "
+            "is (gradcli.cuda.is_available() is False)"
+        )
+
     # --- autograd ---------------------------------------------------------
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -161,8 +292,11 @@ class Tensor:
                 "requires_grad_(False) on a non-leaf tensor; use .detach() to get a "
                 "tensor outside the graph"
             )
-        if requires_grad and self._data.dtype.kind == "b":
-            raise AutogradError("only floating-point tensors can require gradients")
+        if requires_grad and self._data.dtype.kind in "biu":
+            raise AutogradError(
+                f"only floating-point tensors can require gradients, and this one is "
+                f"{self.dtype.name}; make it with dtype=gradcli.float64 or call .double()"
+            )
         self.requires_grad = requires_grad
         return self
 
@@ -200,10 +334,10 @@ class Tensor:
         """Replace the values by ``compute(self)``; the one path every in-place op takes."""
         if _function._mode.enabled and self.requires_grad and self.is_leaf:
             raise AutogradError(
-                f"{name}(): a leaf tensor that requires grad (shape {tuple(self.shape)}) "
-                "cannot be modified in place, or its gradient would be wrong; nothing "
-                "was changed. Use an out-of-place operation (w = w + 1), or wrap the "
-                "update in `with gradcli.no_grad():`."
+                f"{name}: a leaf tensor that requires grad (shape {tuple(self.shape)}) is "
+                "being used in an in-place operation, which would make its gradient "
+                "wrong; nothing was changed. Use an out-of-place operation (w = w + 1), "
+                "or wrap the update in `with gradcli.no_grad():`."
             )
         old = _wrap(self._data)
         old.requires_grad, old.grad_fn = self.requires_grad, self.grad_fn
@@ -224,7 +358,13 @@ class Tensor:
         gradient and a tensor ``values`` gets its gradient (PyTorch's zero_, fill_,
         copy_); a bare array would leave the old graph attached to the new values.
         """
-        array = np.broadcast_to(to_array(values), self.shape).astype(self.dtype)
+        try:
+            array = np.broadcast_to(to_array(values), self.shape).astype(self._data.dtype)
+        except ValueError:
+            raise ShapeMismatchError(
+                f"{name}: a tensor of shape {tuple(np.shape(to_array(values)))} cannot be "
+                f"copied into one of shape {tuple(self.shape)} (it must broadcast to it)"
+            ) from None
         source_requires_grad = isinstance(values, Tensor) and values.requires_grad
         if not (_function._mode.enabled and (self.requires_grad or source_requires_grad)):
             return self._inplace(name, lambda t: _wrap(array))
@@ -233,25 +373,40 @@ class Tensor:
         return self._inplace(name, lambda t: t.where(keep_none, source))
 
     def zero_(self) -> Tensor:
-        return self._overwrite("zero_", 0)
+        return self._overwrite("zero_()", 0)
 
     def fill_(self, value: Any) -> Tensor:
-        return self._overwrite("fill_", value)
+        return self._overwrite("fill_()", value)
 
     def add_(self, other: Any) -> Tensor:
-        return self._inplace("add_", lambda t: t + other)
+        return self._inplace("add_()", lambda t: t + other)
 
     def sub_(self, other: Any) -> Tensor:
-        return self._inplace("sub_", lambda t: t - other)
+        return self._inplace("sub_()", lambda t: t - other)
 
     def mul_(self, other: Any) -> Tensor:
-        return self._inplace("mul_", lambda t: t * other)
+        return self._inplace("mul_()", lambda t: t * other)
 
     def div_(self, other: Any) -> Tensor:
-        return self._inplace("div_", lambda t: t / other)
+        return self._inplace("div_()", lambda t: t / other)
 
     def copy_(self, other: Any) -> Tensor:
-        return self._overwrite("copy_", other)
+        return self._overwrite("copy_()", other)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return self._inplace("masked_fill_()", lambda t: t.masked_fill(mask, value))
+
+    def index_add_(self, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Tensor:
+        return self._inplace("index_add_()", lambda t: t.index_add(dim, index, source, alpha=alpha))
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        return self._inplace("clamp_()", lambda t: t.clamp(min, max))
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        """``x[key] = value``, masks included; recorded as PyTorch's ``CopySlices``."""
+        from gradcli.autograd.ops.shape import index_put
+
+        self._inplace("x[index] = value", lambda t: index_put(t, key, value))
 
     __iadd__ = add_
     __isub__ = sub_
@@ -271,5 +426,5 @@ def as_tensor(value: Any) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if type(value) is float or type(value) is int:
-        return _wrap(float64(value))
+        return _wrap(np.float64(value))
     return _wrap(to_array(value))

@@ -25,6 +25,8 @@ import numpy as np
 from gradcli.autograd.operators import python_operators
 from gradcli.autograd.ops._helpers import Dim, unbroadcast
 from gradcli.autograd.ops.arithmetic import (
+    PowScalarBase,
+    Rsub,
     add,
     div,
     eq,
@@ -38,6 +40,7 @@ from gradcli.autograd.ops.arithmetic import (
     ne,
     pow,
     sub,
+    with_number,
 )
 from gradcli.autograd.ops.elementwise import (
     abs,
@@ -57,6 +60,7 @@ from gradcli.autograd.ops.elementwise import (
     log2,
     log10,
     neg,
+    reciprocal,
     relu,
     sigmoid,
     sign,
@@ -68,7 +72,7 @@ from gradcli.autograd.ops.elementwise import (
     tanh,
     where,
 )
-from gradcli.autograd.ops.linalg import dot, matmul
+from gradcli.autograd.ops.linalg import dot, matmul, mm
 from gradcli.autograd.ops.losses import binary_cross_entropy_with_logits, mse_loss
 from gradcli.autograd.ops.reductions import (
     amax,
@@ -81,50 +85,77 @@ from gradcli.autograd.ops.reductions import (
     softmax,
     sum,
 )
+from gradcli.autograd.ops.selection import argmax, argmin, argsort, max, min, sort
 from gradcli.autograd.ops.shape import (
     Index,
-    _expand,
-    _squeeze,
-    _unsqueeze,
     broadcast_to,
     cat,
+    clone,
+    expand,
+    flatten,
+    index_add,
+    masked_fill,
     permute,
     reshape,
+    squeeze,
     stack,
+    t,
     transpose,
+    unsqueeze,
 )
 from gradcli.autograd.tensor import Tensor, _wrap
 
 __all__ = [
-    "Dim", "abs", "acos", "acosh", "add", "amax", "amin", "asin", "asinh", "atan", "atanh",
-    "binary_cross_entropy_with_logits", "broadcast_to", "cat", "clamp", "cos", "cosh", "div",
-    "dot", "eq", "exp", "expm1", "ge", "gt", "le", "log", "log10", "log1p", "log2",
-    "log_softmax", "logsumexp", "lt", "matmul", "maximum", "mean", "minimum", "mse_loss", "mul",
-    "ne", "neg", "norm", "permute", "pow", "prod", "relu", "reshape", "sigmoid", "sign", "sin",
-    "sinh", "softmax", "softplus", "sqrt", "stack", "sub", "sum", "tan", "tanh", "transpose",
-    "unbroadcast", "where",
+    "Dim", "abs", "acos", "acosh", "add", "amax", "amin", "argmax", "argmin", "argsort", "asin",
+    "asinh", "atan", "atanh", "binary_cross_entropy_with_logits", "broadcast_to", "cat", "clamp",
+    "clone", "cos", "cosh", "div", "dot", "eq", "exp", "expand", "expm1", "flatten", "ge", "gt",
+    "index_add", "le", "log", "log10", "log1p", "log2", "log_softmax", "logsumexp", "lt",
+    "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mse_loss", "mul",
+    "ne", "neg", "norm", "permute", "pow", "prod", "reciprocal", "relu", "reshape", "sigmoid",
+    "sign", "sin", "sinh", "softmax", "softplus", "sort", "sqrt", "squeeze", "stack", "sub", "sum",
+    "t", "tan", "tanh", "transpose", "unbroadcast", "unsqueeze", "where",
 ]  # fmt: skip
 
 
 # --- the same operations as Tensor methods and operators ------------------------------------
 
 
+def _reflected(name: str, recorded: Any) -> Any:
+    """``number OP tensor`` recorded as PyTorch records it, the tensor's edge first."""
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        return recorded(self, other)
+
+    method.__name__ = name
+    return method
+
+
 _METHODS: dict[str, Callable[..., Any]] = {
     **python_operators(globals()),
+    # number + x and number * x are x + number and x * number, bit for bit; 1 - x, 2 ** x
+    # and 2 / x take PyTorch's nodes (RsubBackward1, PowBackward2, reciprocal then Mul).
+    "__radd__": _reflected("__radd__", add),
+    "__rmul__": _reflected("__rmul__", mul),
+    "__rsub__": _reflected("__rsub__", lambda x, number: with_number(Rsub, x, number)),
+    "__rpow__": _reflected("__rpow__", lambda x, number: with_number(PowScalarBase, x, number)),
+    "__rtruediv__": _reflected("__rtruediv__", lambda x, number: reciprocal(x) * number),
     "__getitem__": lambda self, key: Index.apply(self, key),
     "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "matmul": matmul, "dot": dot,
-    "maximum": maximum, "minimum": minimum, "clamp": clamp, "where": lambda self, c, y: where(c, self, y),
+    "mm": mm, "maximum": maximum, "minimum": minimum, "clamp": clamp,
+    "clip": clamp, "where": lambda self, c, y: where(c, self, y),
     "neg": neg, "exp": exp, "expm1": expm1, "log": log, "log1p": log1p, "log2": log2,
     "log10": log10, "sqrt": sqrt, "sin": sin, "cos": cos, "tan": tan, "asin": asin,
     "acos": acos, "atan": atan, "sinh": sinh, "cosh": cosh, "tanh": tanh, "asinh": asinh,
     "acosh": acosh, "atanh": atanh, "sigmoid": sigmoid, "softplus": softplus, "relu": relu,
-    "abs": abs, "sign": sign,
-    "sum": sum, "mean": mean, "prod": prod, "amax": amax, "amin": amin, "max": amax,
-    "min": amin, "norm": norm, "logsumexp": logsumexp, "softmax": softmax,
-    "log_softmax": log_softmax,
+    "abs": abs, "sign": sign, "reciprocal": reciprocal,
+    "sum": sum, "mean": mean, "prod": prod, "amax": amax, "amin": amin, "max": max,
+    "min": min, "argmax": argmax, "argmin": argmin, "sort": sort, "argsort": argsort,
+    "norm": norm, "logsumexp": logsumexp, "softmax": softmax, "log_softmax": log_softmax,
     "reshape": reshape, "view": reshape, "permute": permute, "transpose": transpose,
-    "expand": _expand, "unsqueeze": _unsqueeze, "squeeze": _squeeze,
-    "flatten": lambda self: self.reshape((-1,)),
+    "expand": expand, "expand_as": lambda self, other: expand(self, other.shape),
+    "view_as": lambda self, other: reshape(self, other.shape),
+    "unsqueeze": unsqueeze, "squeeze": squeeze, "flatten": flatten, "t": t, "clone": clone,
+    "masked_fill": masked_fill, "index_add": index_add,
     "any": lambda self: _wrap(np.any(self._data)), "all": lambda self: _wrap(np.all(self._data)),
 }  # fmt: skip
 

@@ -16,7 +16,7 @@ from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.shapes import Dim
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
-from gradcli.errors import ShapeError
+from gradcli.errors import ShapeMismatchError
 
 
 def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -51,12 +51,13 @@ def _const(array: Any) -> Tensor:
 
 
 def _numeric(a: Any) -> Any:
-    """Booleans (comparison results) as float64 0/1.
+    """Booleans (comparison results) as float64 0/1, integers (indices) as float64.
 
     numpy would compute ``exp(True)`` in float16 and ``True + True`` as a
-    logical or; gradcli's comparisons are 0/1 numbers to arithmetic.
+    logical or; gradcli's comparisons are 0/1 numbers to arithmetic, and
+    arithmetic is float64 (PyTorch keeps int64 for int64 operands).
     """
-    return a.astype(np.float64) if a.dtype.kind == "b" else a
+    return a.astype(np.float64) if a.dtype.kind in "biu" else a
 
 
 def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
@@ -69,7 +70,7 @@ def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
         try:
             shape = np.broadcast_shapes(x.shape, y.shape)
         except ValueError:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"{symbol}: shapes {tuple(x.shape)} and {tuple(y.shape)} cannot be broadcast "
                 "together (trailing dimensions must be equal or 1)"
             ) from None
@@ -94,8 +95,8 @@ def _named(function: Callable[..., Tensor], op: type[Function], doc: str) -> Cal
 def _unary(op: type[Function], doc: str) -> Callable[[Any], Tensor]:
     """The function users call for a one-input op (constants become tensors)."""
 
-    def function(x: Any) -> Tensor:
-        return op.apply(as_tensor(x))
+    def function(input: Any) -> Tensor:
+        return op.apply(as_tensor(input))
 
     return _named(function, op, doc)
 
@@ -103,8 +104,8 @@ def _unary(op: type[Function], doc: str) -> Callable[[Any], Tensor]:
 def _two_input(op: type[Function], doc: str) -> Callable[[Any, Any], Tensor]:
     """The function users call for a two-input op (constants become tensors)."""
 
-    def function(x: Any, y: Any) -> Tensor:
-        return op.apply(as_tensor(x), as_tensor(y))
+    def function(input: Any, other: Any) -> Tensor:
+        return op.apply(as_tensor(input), as_tensor(other))
 
     return _named(function, op, doc)
 

@@ -136,18 +136,77 @@ class Minimum(Function):
         return _split_between(grad_output, share, x.shape, y.shape)
 
 
+class Rsub(Function):
+    """``number - x``, recorded as PyTorch records it: one edge, to x."""
+
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, number: Tensor) -> Tensor:
+        return _binary(operator.sub, number, x, "-")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
+        return unbroadcast(-grad_output, ctx.input_shapes[0]), None
+
+
+class PowScalarBase(Function):
+    """``number ** x``, recorded as PyTorch records it: one edge, to the exponent x."""
+
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, number: Tensor) -> Tensor:
+        result = _binary(np.power, number, x, "**")
+        ctx.save_for_backward(number, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
+        number, result = ctx.saved_tensors
+        # d/dx 0**x is taken as 0 for x >= 0 (PyTorch), as in Pow.
+        zero_base = number._data == 0
+        log_base = log(number + _const(zero_base)) if np.any(zero_base) else log(number)
+        return unbroadcast(grad_output * result * log_base, ctx.input_shapes[0]), None
+
+
 def _split_between(grad: Tensor, share: Tensor, xs: tuple, ys: tuple) -> tuple[Tensor, Tensor]:
     """Give ``share`` of the gradient to x and the rest to y (ties split evenly)."""
     return unbroadcast(grad * share, xs), unbroadcast(grad * (1.0 - share), ys)
 
 
-add = _two_input(Add, "x + y, broadcasting.")
-sub = _two_input(Sub, "x - y, broadcasting.")
+def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    """input + alpha * other, broadcasting."""
+    other = as_tensor(other) if alpha == 1 else as_tensor(other) * alpha
+    return Add.apply(as_tensor(input), other)
+
+
+def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    """input - alpha * other, broadcasting."""
+    other = as_tensor(other) if alpha == 1 else as_tensor(other) * alpha
+    return Sub.apply(as_tensor(input), other)
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    """input ** exponent, elementwise, broadcasting."""
+    return Pow.apply(as_tensor(input), as_tensor(exponent))
+
+
 mul = _two_input(Mul, "x * y, elementwise, broadcasting.")
 div = _two_input(Div, "x / y, elementwise, broadcasting.")
-pow = _two_input(Pow, "x ** y, elementwise, broadcasting.")
 maximum = _two_input(Maximum, "Elementwise maximum; ties share the gradient evenly.")
 minimum = _two_input(Minimum, "Elementwise minimum; ties share the gradient evenly.")
+
+
+def with_number(op: type[Function], x: Tensor, number: Any) -> Tensor:
+    """``op`` of tensor ``x`` and a plain number, with one edge, to x, as PyTorch records
+    ``1 - x`` and ``2 ** x``: a number is no input of the graph."""
+    result = op.apply(x, as_tensor(number))
+    node = result.grad_fn
+    if node is not None:
+        node._next, node.input_shapes = node._next[:1], node.input_shapes[:1]
+        node.needs_input_grad = node.needs_input_grad[:1]
+    return result
 
 
 def _compare(ufunc: Callable, symbol: str) -> Callable[[Any, Any], Tensor]:

@@ -20,7 +20,7 @@ from gradcli.autograd.ops._helpers import (
     unbroadcast,
 )
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
-from gradcli.errors import ShapeError
+from gradcli.errors import ArgumentTypeError, ShapeError, ShapeMismatchError
 
 
 def _elementwise(
@@ -71,7 +71,7 @@ _softplus = _analytic_or_real(lambda a: np.logaddexp(0.0, a), lambda a: np.log1p
 Neg = _elementwise("Neg", np.negative, of_input=lambda x: -1.0)
 Exp = _elementwise("Exp", np.exp, of_result=lambda r: r)
 Expm1 = _elementwise("Expm1", np.expm1, of_result=lambda r: r + 1.0)
-Log = _elementwise("Log", np.log, of_input=lambda x: 1.0 / x)
+Log = _elementwise("Log", np.log, of_input=lambda x: reciprocal(x))
 Log1p = _elementwise("Log1p", np.log1p, of_input=lambda x: 1.0 / (1.0 + x))
 Log2 = _elementwise("Log2", np.log2, of_input=lambda x: 1.0 / (x * _LN2))
 Log10 = _elementwise("Log10", np.log10, of_input=lambda x: 1.0 / (x * _LN10))
@@ -92,6 +92,7 @@ Sigmoid = _elementwise("Sigmoid", _sigmoid, of_result=lambda r: r * (1.0 - r))
 Softplus = _elementwise("Softplus", _softplus, of_input=lambda x: sigmoid(x))
 Relu = _elementwise("Relu", lambda a: np.maximum(a, 0.0), of_input=lambda x: _const(x._data > 0))
 Abs = _elementwise("Abs", np.abs, of_input=lambda x: sign(x))
+Reciprocal = _elementwise("Reciprocal", np.reciprocal, of_result=lambda r: -r * r)
 Sign = _elementwise("Sign", np.sign, of_input=lambda x: _const(np.zeros_like(x._data)))
 
 
@@ -124,7 +125,7 @@ class Where(Function):
         try:
             return _wrap(np.where(ctx.mask, x._data, y._data))
         except ValueError:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"where: shapes {tuple(condition.shape)}, {tuple(x.shape)} and "
                 f"{tuple(y.shape)} cannot be broadcast together"
             ) from None
@@ -162,14 +163,15 @@ sigmoid = _unary(Sigmoid, "1 / (1 + e**-x), computed without overflow.")
 softplus = _unary(Softplus, "log(1 + e**x), computed without overflow.")
 relu = _unary(Relu, "max(x, 0); relu'(0) = 0.")
 abs = _unary(Abs, "|x|; abs'(0) = 0.")
+reciprocal = _unary(Reciprocal, "1 / x.")
 sign = _unary(Sign, "-1, 0 or 1; its derivative is 0.")
 
 
-def clamp(x: Any, min: float | None = None, max: float | None = None) -> Tensor:
+def clamp(input: Any, min: float | None = None, max: float | None = None) -> Tensor:
     """Limit x to [min, max]; the gradient passes where min <= x <= max."""
     if min is None and max is None:
-        raise ValueError("clamp: give min, max or both")
-    return Clamp.apply(as_tensor(x), _scalar(min, "min"), _scalar(max, "max"))
+        raise ArgumentTypeError("clamp: give min, max or both, as in clamp(x, min=0)")
+    return Clamp.apply(as_tensor(input), _scalar(min, "min"), _scalar(max, "max"))
 
 
 def _scalar(value: Any, name: str) -> float | None:
@@ -182,6 +184,6 @@ def _scalar(value: Any, name: str) -> float | None:
     return float(value)
 
 
-def where(condition: Any, x: Any, y: Any) -> Tensor:
-    """x where condition is true (non-zero), else y."""
-    return Where.apply(as_tensor(condition), as_tensor(x), as_tensor(y))
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    """input where condition is true (non-zero), else other."""
+    return Where.apply(as_tensor(condition), as_tensor(input), as_tensor(other))

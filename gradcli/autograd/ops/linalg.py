@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops._helpers import _two_input, unbroadcast
-from gradcli.autograd.tensor import Tensor, _wrap
-from gradcli.errors import ShapeError
+from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.errors import ShapeMismatchError
 
 
 def _matmul_shape(xs: tuple[int, ...], ys: tuple[int, ...]) -> tuple[int, ...]:
@@ -25,7 +26,7 @@ class Matmul(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
         if x.ndim == 0 or y.ndim == 0:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"@: matmul needs operands with at least one dimension, got shapes "
                 f"{tuple(x.shape)} and {tuple(y.shape)}; use * for scalars"
             )
@@ -37,7 +38,7 @@ class Matmul(Function):
             return _wrap(np.matmul(x._data, y._data))
         except ValueError:
             inner_y = y.shape[-2] if y.ndim > 1 else y.shape[0]
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"@: shapes {tuple(x.shape)} and {tuple(y.shape)} do not fit: the last "
                 f"dimension on the left ({x.shape[-1]}) must equal the "
                 f"{'second-to-last' if y.ndim > 1 else 'only'} one on the right ({inner_y})"
@@ -65,7 +66,7 @@ class Dot(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
         if x.ndim != 1 or y.ndim != 1 or x.shape != y.shape:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"dot: needs two vectors of the same length, got shapes {tuple(x.shape)} "
                 f"and {tuple(y.shape)}"
             )
@@ -80,4 +81,19 @@ class Dot(Function):
 
 
 matmul = _two_input(Matmul, "Matrix product with numpy's rules for vectors and batches (x @ y).")
-dot = _two_input(Dot, "Inner product of two vectors of the same length.")
+
+
+def dot(input: Any, tensor: Any) -> Tensor:
+    """Inner product of two vectors of the same length."""
+    return Dot.apply(as_tensor(input), as_tensor(tensor))
+
+
+def mm(input: Any, mat2: Any) -> Tensor:
+    """The product of two matrices (no broadcasting, as in PyTorch)."""
+    x, y = as_tensor(input), as_tensor(mat2)
+    if x.ndim != 2 or y.ndim != 2:
+        raise ShapeMismatchError(
+            f"mm multiplies two matrices, not shapes {tuple(x.shape)} and {tuple(y.shape)}; "
+            "matmul (or @) takes vectors and batches"
+        )
+    return Matmul.apply(x, y)

@@ -10,7 +10,7 @@ from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops.elementwise import sigmoid
 from gradcli.autograd.ops.shape import broadcast_to
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor, to_array
-from gradcli.errors import ShapeError
+from gradcli.errors import ShapeMismatchError
 
 
 def _reduce_loss(values: np.ndarray, reduction: str) -> np.ndarray:
@@ -25,7 +25,7 @@ def _reduce_loss(values: np.ndarray, reduction: str) -> np.ndarray:
 
 def _check_same_shape(name: str, x: Tensor, target: Tensor) -> None:
     if x.shape != target.shape:
-        raise ShapeError(
+        raise ShapeMismatchError(
             f"{name}: the target's shape {tuple(target.shape)} must equal the input's "
             f"shape {tuple(x.shape)}"
         )

@@ -22,7 +22,7 @@ from gradcli.autograd.ops._helpers import (
 from gradcli.autograd.ops.arithmetic import pow
 from gradcli.autograd.ops.elementwise import abs, exp, where
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor, to_array
-from gradcli.errors import ShapeError
+from gradcli.errors import ArgumentTypeError, ShapeError
 
 
 class Sum(Function):
@@ -192,6 +192,8 @@ class Softmax(Function):
         a = _numeric(x._data)
         if x.ndim == 0:
             result = _wrap(np.ones_like(a))
+        elif x.numel() == 0:
+            result = _wrap(np.array(a, copy=True))
         else:
             e = np.exp(a - np.max(a.real, axis=ctx.axis, keepdims=True))
             result = _wrap(e / np.sum(e, axis=ctx.axis, keepdims=True))
@@ -206,49 +208,74 @@ class Softmax(Function):
         return y * (grad_output - sum(grad_output * y, dim=ctx.axis, keepdim=True)), None
 
 
-def sum(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+def sum(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum over dim (all dimensions by default)."""
-    return Sum.apply(as_tensor(x), dim, keepdim)
+    return _as(Sum.apply(as_tensor(input), dim, keepdim), dtype)
 
 
-def mean(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+def mean(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Mean over dim (all dimensions by default)."""
-    return Mean.apply(as_tensor(x), dim, keepdim)
+    return _as(Mean.apply(as_tensor(input), dim, keepdim), dtype)
 
 
-def prod(x: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def prod(input: Any, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Product over one dim (all elements by default); exact gradients at zeros."""
-    return Prod.apply(as_tensor(x), dim, keepdim)
+    return _as(Prod.apply(as_tensor(input), dim, keepdim), dtype)
 
 
-def amax(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+def amax(input: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
     """Maximum over dim; tied maxima share the gradient evenly."""
-    return Amax.apply(as_tensor(x), dim, keepdim)
+    return Amax.apply(as_tensor(input), dim, keepdim)
 
 
-def amin(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+def amin(input: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
     """Minimum over dim; tied minima share the gradient evenly."""
-    return Amin.apply(as_tensor(x), dim, keepdim)
+    return Amin.apply(as_tensor(input), dim, keepdim)
 
 
-def norm(x: Any, p: float = 2, dim: Dim = None, keepdim: bool = False) -> Tensor:
+def norm(input: Any, p: float = 2, dim: Dim = None, keepdim: bool = False) -> Tensor:
     """The p-norm over dim (all elements by default); p = 2 is overflow-safe."""
     return shapes.norm(
-        as_tensor(x), p, dim, keepdim, euclidean=Norm.apply, abs=abs, amax=amax, sum=sum, pow=pow
+        as_tensor(input),
+        p,
+        dim,
+        keepdim,
+        euclidean=Norm.apply,
+        abs=abs,
+        amax=amax,
+        sum=sum,
+        pow=pow,
     )
 
 
-def logsumexp(x: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+def logsumexp(input: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) over dim, shifted by the maximum so it never overflows."""
-    return Logsumexp.apply(as_tensor(x), dim, keepdim)
+    return Logsumexp.apply(as_tensor(input), dim, keepdim)
 
 
-def softmax(x: Any, dim: int = -1) -> Tensor:
+def softmax(input: Any, dim: int = -1, *, dtype: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along dim, computed stably."""
-    return Softmax.apply(as_tensor(x), dim)
+    _one_dim("softmax", dim)
+    return _as(Softmax.apply(as_tensor(input), dim), dtype)
 
 
-def log_softmax(x: Any, dim: int = -1) -> Tensor:
+def _one_dim(name: str, dim: Any) -> None:
+    if dim is None or isinstance(dim, (tuple, list)):
+        raise ArgumentTypeError(
+            f"{name} normalises along one dimension: give dim=, as in {name}(x, dim=-1), "
+            f"not {dim!r}"
+        )
+
+
+def log_softmax(input: Any, dim: int = -1, *, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along dim."""
-    x = as_tensor(x)
-    return x - logsumexp(x, dim, keepdim=True)
+    x = as_tensor(input)
+    _one_dim("log_softmax", dim)
+    if x.numel() == 0:
+        return x * 1.0
+    return _as(x - logsumexp(x, dim, keepdim=True), dtype)
+
+
+def _as(result: Tensor, dtype: Any) -> Tensor:
+    """PyTorch's ``dtype=`` on a reduction: float types compute in float64 as always."""
+    return result if dtype is None else result.to(dtype)

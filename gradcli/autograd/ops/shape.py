@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops._helpers import unbroadcast
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
-from gradcli.errors import ShapeError
+from gradcli.errors import ArgumentTypeError, DimensionError, ShapeError, ShapeMismatchError
 
 
 class Reshape(Function):
@@ -25,7 +26,7 @@ class Reshape(Function):
         try:
             return _wrap(np.reshape(x._data, shape))
         except ValueError:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"reshape: a tensor of shape {tuple(x.shape)} ({x.numel()} elements) "
                 f"cannot take the shape {tuple(shape)}"
             ) from None
@@ -57,7 +58,7 @@ class BroadcastTo(Function):
         try:
             return _wrap(np.broadcast_to(x._data, shape))
         except ValueError:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"expand: a tensor of shape {tuple(x.shape)} cannot be broadcast to {tuple(shape)}"
             ) from None
 
@@ -72,14 +73,40 @@ class Index(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, key: Any) -> Tensor:
         ctx.key = shapes.index_key(key)
-        try:
-            return _wrap(x._data[ctx.key])
-        except IndexError as error:
-            raise ShapeError(f"indexing a tensor of shape {tuple(x.shape)}: {error}") from None
+        return _wrap(_indexed(x._data, ctx.key))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
         return IndexAdd.apply(grad_output, ctx.key, ctx.input_shapes[0]), None
+
+
+def _indexed(array: np.ndarray, key: Any) -> np.ndarray:
+    """``array[key]``, numpy's refusals in gradcli's words (IndexError, as in PyTorch)."""
+    try:
+        return array[key]
+    except IndexError as error:
+        raise DimensionError(_index_message(str(error), array.shape)) from None
+    except (TypeError, ValueError):
+        raise ArgumentTypeError(
+            f"a tensor of shape {tuple(array.shape)} is indexed by whole numbers, slices, "
+            "boolean masks, integer tensors or lists, ... and None; not by this"
+        ) from None
+
+
+def _index_message(numpy_message: str, shape: tuple[int, ...]) -> str:
+    bounds = re.match(
+        r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", numpy_message
+    )
+    if bounds:
+        i, axis, n = map(int, bounds.groups())
+        return f"index {i} is out of range for dimension {axis}, of size {n}" + (
+            f" (indices run from {-n} to {n - 1})" if n else " (it is empty)"
+        )
+    if numpy_message.startswith("too many indices"):
+        return f"too many indices for a tensor of shape {tuple(shape)}"
+    if "boolean" in numpy_message:
+        return f"a boolean mask must have the shape of the dimensions it selects, {tuple(shape)}"
+    return f"cannot index a tensor of shape {tuple(shape)} that way ({numpy_message})"
 
 
 class IndexAdd(Function):
@@ -90,7 +117,7 @@ class IndexAdd(Function):
     @staticmethod
     def forward(ctx: Node, values: Tensor, key: Any, shape: tuple[int, ...]) -> Tensor:
         ctx.key = key
-        out = np.zeros(shape, dtype=values.dtype)
+        out = np.zeros(shape, dtype=values._data.dtype)
         np.add.at(out, key, values._data)
         return _wrap(out)
 
@@ -105,16 +132,16 @@ class Cat(Function):
     @staticmethod
     def forward(ctx: Node, dim: int, *tensors: Tensor) -> Tensor:
         if not tensors:
-            raise ShapeError("cat: needs at least one tensor")
+            raise ShapeMismatchError("cat: needs at least one tensor")
         if any(t.ndim == 0 for t in tensors):
-            raise ShapeError("cat: zero-dimensional tensors cannot be joined; use stack")
+            raise ShapeMismatchError("cat: zero-dimensional tensors cannot be joined; use stack")
         (ctx.axis,) = shapes.axes(dim, tensors[0].ndim)
         check_size(builtins.sum(t.numel() for t in tensors), "cat")
         try:
             return _wrap(np.concatenate([t._data for t in tensors], axis=ctx.axis))
         except ValueError:
             listed = ", ".join(str(tuple(t.shape)) for t in tensors)
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"cat: shapes {listed} must match except in dimension {ctx.axis}"
             ) from None
 
@@ -136,14 +163,14 @@ class Stack(Function):
     @staticmethod
     def forward(ctx: Node, dim: int, *tensors: Tensor) -> Tensor:
         if not tensors:
-            raise ShapeError("stack: needs at least one tensor")
+            raise ShapeMismatchError("stack: needs at least one tensor")
         (ctx.axis,) = shapes.axes(dim, tensors[0].ndim + 1)
         check_size(builtins.sum(t.numel() for t in tensors), "stack")
         try:
             return _wrap(np.stack([t._data for t in tensors], axis=ctx.axis))
         except ValueError:
             listed = ", ".join(str(tuple(t.shape)) for t in tensors)
-            raise ShapeError(f"stack: all shapes must be equal, got {listed}") from None
+            raise ShapeMismatchError(f"stack: all shapes must be equal, got {listed}") from None
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, ...]:
@@ -151,20 +178,22 @@ class Stack(Function):
         return (None, *tuple(grad_output[(*lead, i)] for i in range(len(ctx.input_shapes) - 1)))
 
 
-def reshape(x: Any, *shape: Any) -> Tensor:
+def reshape(input: Any, *shape: Any) -> Tensor:
     """The same elements in a new shape (one entry may be -1)."""
-    return Reshape.apply(as_tensor(x), shapes.sizes(shape))
+    return Reshape.apply(as_tensor(input), shapes.sizes(shape))
 
 
-def permute(x: Any, *dims: Any) -> Tensor:
+def permute(input: Any, *dims: Any) -> Tensor:
     """Reorder the dimensions."""
-    return Permute.apply(as_tensor(x), shapes.sizes(dims))
+    return Permute.apply(as_tensor(input), shapes.sizes(dims))
 
 
-def transpose(x: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
+def transpose(input: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
     """Swap two dimensions."""
-    x = as_tensor(x)
+    x = as_tensor(input)
     if x.ndim < 2:
+        for dim in (dim0, dim1):
+            shapes.axes(dim, x.ndim)
         return x if x.ndim == 0 or dim0 == dim1 else permute(x, 0)
     order = list(range(x.ndim))
     a, b = shapes.axes(dim0, x.ndim)[0], shapes.axes(dim1, x.ndim)[0]
@@ -172,10 +201,10 @@ def transpose(x: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
     return permute(x, order)
 
 
-def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
+def broadcast_to(input: Any, size: Sequence[int]) -> Tensor:
     """x repeated along new or size-1 dimensions (``Tensor.expand``)."""
-    x = as_tensor(x)
-    shape = tuple(int(n) for n in shape)
+    x = as_tensor(input)
+    shape = tuple(int(n) for n in size)
     if x.shape == shape:
         return x
     return BroadcastTo.apply(x, shape)
@@ -191,19 +220,130 @@ def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     return Stack.apply(dim, *[as_tensor(t) for t in tensors])
 
 
-def _unsqueeze(x: Tensor, dim: int) -> Tensor:
-    (axis,) = shapes.axes(dim, x.ndim + 1)
-    return x.reshape((*x.shape[:axis], 1, *x.shape[axis:]))
+class IndexPut(Function):
+    """``x`` with ``x[key] = value`` (PyTorch's ``CopySlices``): the gradient of the
+    assigned elements goes to ``value``, that of the others to ``x``."""
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, value: Tensor, key: Any) -> Tensor:
+        ctx.key = key
+        out = x._data.copy()
+        selected = np.shape(_indexed(out, key))
+        try:
+            out[key] = value._data
+        except ValueError:
+            raise ShapeMismatchError(
+                f"x[index] = value: a value of shape {tuple(value.shape)} cannot fill the "
+                f"selected elements, of shape {selected} (it must broadcast to them)"
+            ) from None
+        return _wrap(out)
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
+        value_shape = ctx.input_shapes[1]
+        gx = gv = None
+        if ctx.needs_input_grad[0]:
+            gx = IndexPut.apply(grad_output, _wrap(np.zeros((), grad_output._data.dtype)), ctx.key)
+        if ctx.needs_input_grad[1]:
+            gv = Index.apply(grad_output, ctx.key)
+            if gv.ndim < len(value_shape):  # numpy drops a value's leading 1s when it assigns
+                gv = gv.reshape((1,) * (len(value_shape) - gv.ndim) + gv.shape)
+            gv = unbroadcast(gv, value_shape)
+        return gx, gv, None
 
 
-def _squeeze(x: Tensor, dim: int | None = None) -> Tensor:
+class Clone(Function):
+    node_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Tensor:
+        return _wrap(x._data.copy())
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> Tensor:
+        return grad_output
+
+
+def index_put(x: Any, key: Any, value: Any) -> Tensor:
+    """A copy of x with ``x[key] = value`` (what item assignment records)."""
+    return IndexPut.apply(as_tensor(x), as_tensor(value), shapes.index_key(key))
+
+
+def clone(input: Any) -> Tensor:
+    """A copy that stays in the graph (the gradient passes straight through)."""
+    return Clone.apply(as_tensor(input))
+
+
+def squeeze(input: Any, dim: Any = None) -> Tensor:
+    """Drop dimensions of size 1 (all of them, or those in ``dim``)."""
+    x = as_tensor(input)
     axes = [a for a in shapes.axes(dim, x.ndim) if x.shape[a] == 1]
     return x.reshape(tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
-def _expand(x: Tensor, *shape: Any) -> Tensor:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
+def unsqueeze(input: Any, dim: int) -> Tensor:
+    """Insert a dimension of size 1 at ``dim``."""
+    x = as_tensor(input)
+    (axis,) = shapes.axes(dim, x.ndim + 1)
+    return x.reshape((*x.shape[:axis], 1, *x.shape[axis:]))
+
+
+def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Dimensions start_dim to end_dim merged into one."""
+    x = as_tensor(input)
+    if x.ndim == 0:
+        return x.reshape((1,))
+    (start,), (end,) = shapes.axes(start_dim, x.ndim), shapes.axes(end_dim, x.ndim)
+    if start > end:
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return x.reshape((*x.shape[:start], -1, *x.shape[end + 1 :]))
+
+
+def t(input: Any) -> Tensor:
+    """The transpose of a matrix (a vector or a number is returned as it is)."""
+    x = as_tensor(input)
+    if x.ndim > 2:
+        raise ShapeMismatchError(
+            f"t() transposes a matrix; this tensor has {x.ndim} dimensions: use "
+            "transpose(x, dim0, dim1) or x.mT"
+        )
+    return transpose(x, 0, 1) if x.ndim == 2 else x
+
+
+def expand(input: Any, *sizes: Any) -> Tensor:
+    """x repeated along new leading or size-1 dimensions; -1 keeps a size."""
+    x = as_tensor(input)
+    shape = shapes.sizes(sizes, "a size")
     lead = len(shape) - x.ndim
-    full = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-    return broadcast_to(x, full)
+    if lead < 0:
+        raise ShapeMismatchError(
+            f"expand: {tuple(shape)} has fewer dimensions than the tensor's shape {tuple(x.shape)}"
+        )
+    return broadcast_to(x, tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(shape)))
+
+
+def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
+    """x with ``value`` where ``mask`` is true (the gradient reaches x elsewhere)."""
+    from gradcli.autograd.ops.elementwise import where
+
+    return where(mask, value, input)
+
+
+def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Tensor:
+    """x plus ``alpha * source`` added at ``index`` along ``dim`` (repeated indices add up)."""
+    x, source = as_tensor(input), as_tensor(source)
+    (axis,) = shapes.axes(dim, x.ndim) if x.ndim else (0,)
+    positions = shapes.index_key(index)
+    if np.ndim(positions) != 1:
+        raise ShapeMismatchError("index_add: the index must be a vector of whole numbers")
+    key = (slice(None),) * axis + (positions,)
+    expected = np.shape(_indexed(np.empty(x.shape, dtype=bool), key)) if x.ndim else ()
+    if source.shape != expected:
+        raise ShapeMismatchError(
+            f"index_add: source has shape {tuple(source.shape)}; with this index along dim "
+            f"{dim} it must be {expected}"
+        )
+    scaled = source if alpha == 1 else source * alpha
+    return x + IndexAdd.apply(scaled, key if x.ndim else (), x.shape)
