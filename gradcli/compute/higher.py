@@ -18,7 +18,7 @@ import numpy as np
 from gradcli.autograd import engine
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
-from gradcli.errors import ExpressionError, LimitError, UsageError, option
+from gradcli.errors import ExpressionError, LimitError, PluginError, UsageError, option
 from gradcli.language import Algebra, Expression
 from gradcli.registry import BUILT_IN, OPS, OpInfo, taylor_rule
 
@@ -182,7 +182,14 @@ def _taylor(
         key: taylor.Series.variable(float(value.item()), order) if key == name else value
         for key, value in point.items()
     }
-    result = expression.evaluate(values, taylor_algebra())
+    try:
+        result = expression.evaluate(values, taylor_algebra())
+    except ExpressionError as error:
+        # A plugin's Taylor rule that fails is a bug to report, not a kink to work around
+        # (the language words every error in an expression, so the cause is its context).
+        if isinstance(error.__context__, PluginError):
+            raise error.__context__ from None
+        raise
     # A result that does not depend on the variable is a number, or a series of
     # order 0 (a constant such as sum(x > 0), whose comparisons have no derivatives).
     if not isinstance(result, taylor.Series) or result.order < order:
@@ -195,10 +202,13 @@ def _taylor(
 def taylor_series_exists(
     expression: Expression, point: dict[str, np.ndarray], name: str, order: int
 ) -> bool:
-    """Whether the expression has finite Taylor coefficients in ``name`` up to ``order``.
+    """Whether the expression has finite Taylor coefficients in ``name`` up to ``order``;
+    True where that cannot be told (a plugin's operation without a Taylor rule).
 
     Raises ExpressionError where it is not smooth at the point (a kink, a jump).
     """
+    if _without_taylor_rule(expression):
+        return True
     return _taylor(expression, point, name, order)[2]
 
 
