@@ -12,11 +12,15 @@ way is not registered a second time. Classes whose names start with ``_``, and
 classes without their own ``forward`` (bases for others), are not operations.
 
 A plugin either loads whole or not at all: any error leaves the registry as it
-was, and is a :class:`~gradcli.errors.PluginError` naming the file and line.
+was, and is a :class:`~gradcli.errors.PluginError` naming the file and line; so
+is an exception its code raises later (in ``forward``, ``backward`` or a Taylor
+rule). What its code prints goes to standard error: standard output is the
+result's (the seed's ``MultiplyAdd`` prints in ``forward`` and ``backward``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import importlib.util
@@ -115,7 +119,8 @@ def _import(plugin: _Plugin, module_name: str) -> Any:
     # A plugin is the user's script, not an installed package: leave its folder as it was.
     writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
-        spec.loader.exec_module(module)
+        with contextlib.redirect_stdout(sys.stderr):
+            spec.loader.exec_module(module)
     except SyntaxError as error:
         if error.filename != plugin.location:
             raise PluginError(_raised(error, plugin)) from error
@@ -160,7 +165,8 @@ def _guarded(
     @functools.wraps(function)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
-            return function(*args, **kwargs)
+            with contextlib.redirect_stdout(sys.stderr):
+                return function(*args, **kwargs)
         except GradcliError:
             raise
         except Exception as error:

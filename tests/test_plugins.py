@@ -146,6 +146,36 @@ def test_seed_s1_1_in_a_process_of_its_own(tmp_path):
     assert list(tmp_path.iterdir()) == [tmp_path / "muladd.py"]  # no __pycache__ left behind
 
 
+def test_what_a_plugin_prints_goes_to_standard_error():
+    """The seed's MultiplyAdd prints in forward and backward; standard output stays the
+    result's, so -o plain and -o json still parse."""
+    write(
+        "chatty.py",
+        """
+        from gradcli.autograd import Function
+
+        print("loading")
+
+
+        class MultiplyAdd(Function):
+            @staticmethod
+            def forward(ctx, w, x, b):
+                print("type in forward", type(x).__name__)
+                ctx.save_for_backward(w, x)
+                return w * x + b
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                w, x = ctx.saved_variables
+                print("type in backward", type(x).__name__)
+                return grad_output * x, grad_output * w, grad_output * 1
+        """,
+    )
+    code, out, err = run(*S1_1, "--plugin", "chatty.py", "--wrt", "w,b", "-o", "plain")
+    assert (code, out) == (0, "1.0\n1.0\n")
+    assert err == "loading\ntype in forward Tensor\ntype in backward Tensor\n"
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
