@@ -300,3 +300,20 @@ def test_a_program_pickles_and_runs_in_another_process(seed_file):
     result = subprocess.run([sys.executable, "-c", script], input=data, capture_output=True)
     assert result.stdout.decode().strip() == "1024.0"
     assert np.isclose(gradcli.compile(SEED).grad(a=2.0)["a"], 512.0)
+
+
+def test_budgets_count_the_operations_a_program_runs_not_those_it_spells():
+    # One sin in the text, 60,000 when it runs: Taylor mode and limit see the 60,000.
+    program = "y = x; for i in range(60000) { y = sin(y) }; y"
+    err = error_of("diff", program, "--at", "x=1", "--order", "100")
+    assert "budget of 2,000,000" in err
+    err = error_of("limit", program, "--at", "x=1")
+    assert "budget of 1,000,000" in err
+    assert gradcli.compile(program).work({"x": gradcli.tensor(1.0)}) >= 60_000
+
+
+def test_the_help_states_the_default_loop_budget():
+    from gradcli.language import MAX_ITERATIONS
+
+    code, out, _ = run("diff", "--help")
+    assert f"(default {MAX_ITERATIONS:,})" in " ".join(out.split())

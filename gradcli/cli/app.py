@@ -156,7 +156,7 @@ MaxIterations = Annotated[
     typer.Option(
         "--max-iterations",
         min=1,
-        help="How many loop iterations and function calls a program may make (default 1,000,000).",
+        help="How many loop iterations and function calls a program may make (default 100,000).",
     ),
 ]
 
@@ -524,6 +524,113 @@ def limit_command(
         "limit",
         digits,
     )
+
+
+@app.command("graph", cls=Command)
+def graph_command(
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
+    at: At = None,
+    wrt: Annotated[
+        str | None,
+        typer.Option(
+            "--wrt", help="The variables that are leaves, comma-separated (default: all used)."
+        ),
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights", help="The adjoint a non-scalar value starts from (default: ones)."
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-o",
+            help="table (default on a terminal), plain (default in a pipe), json, dot, mermaid.",
+        ),
+    ] = None,
+    view: Annotated[
+        str,
+        typer.Option("--view", help="tree (from the output to the leaves) or trace (v1, v2, ...)."),
+    ] = "tree",
+    max_nodes: Annotated[
+        int,
+        typer.Option("--max-nodes", min=0, help="Show at most N nodes (0: all); a note says what was left out."),
+    ] = 200,
+    collapse: Annotated[
+        bool,
+        typer.Option("--collapse", help="Fold repeated structure (loop iterations, chains of one operation) into one line."),
+    ] = False,
+    seed: Seed = None,
+    digits: Digits = None,
+    plugin: PluginOption = None,
+) -> None:
+    """The recorded graph of one evaluation: each operation (PyTorch's grad_fn name and the
+    source text it came from), its value, and its adjoint d(output)/d(node) from one backward
+    pass; leaves with their gradients. A value used twice is one node, shown once.
+
+    --view trace is the textbook evaluation trace: v1, v2, ... in the order recorded, then the
+    adjoints in reverse order. -o dot is Graphviz (dot -Tsvg graph.dot > graph.svg); -o mermaid
+    is a flowchart for Markdown. -o json is {"expression", "output", "weights" ("1", "ones" or
+    "given"), "nodes_total", "nodes_shown", "elided", "nodes": [{"id", "kind" (operation or
+    leaf), "op", "name", "text", "span" ([start, end) in the expression), "column", "shape",
+    "value", "adjoint", "inputs" (ids, null for a constant)}], "edges": [{"from", "to",
+    "argument"}] (as values flow), "folds": [{"id", "first", "last", "period", "repeats",
+    "nodes", "ops"}]}. A value the graph did not keep is "?" (null in JSON).
+
+    Examples:
+
+      gradcli graph "(x+w)*(w+1)" --at x=2 --at w=1
+
+      gradcli graph "t = x*y; t + sin(t)" --at x=2 --at y=3 --view trace
+
+      gradcli graph "sum(exp(v))" --at "v=[1,2,3]" -o dot | dot -Tsvg > graph.svg
+
+      gradcli graph -f loop.gc --at x=0.5 --collapse
+    """
+    _load_plugins(plugin)
+    from gradcli import compute
+    from gradcli.compute.graph import expression_graph
+
+    formats = ("table", "plain", "json", "dot", "mermaid")
+    if output is not None and output not in formats:
+        raise UsageError(f"-o {output}: choose one of {', '.join(formats)}")
+    if view not in ("tree", "trace"):
+        raise UsageError(f"--view {view}: choose tree or trace")
+    chosen = output or ("table" if sys.stdout.isatty() else "plain")
+    if digits is not None and chosen != "table":
+        raise UsageError(
+            f"--digits sets the digits of tables; -o {chosen} always writes every digit, "
+            "so leave --digits out (or use -o table)"
+        )
+    compiled = _expression(expression, file, max_iterations)
+    bound = compute.bind(at or [], seed)
+    result = expression_graph(
+        compiled,
+        bound,
+        wrt=_names(wrt),
+        weights=None if weights is None else compute.constant(weights, "--weights"),
+    )
+    from gradcli.render import graph as render
+
+    if chosen == "json":
+        from gradcli.render.documents import to_json
+
+        sys.stdout.write(to_json(render.graph_document(result, max_nodes, collapse)) + "\n")
+    elif chosen == "dot":
+        sys.stdout.write(render.graph_dot(result, max_nodes, collapse) + "\n")
+    elif chosen == "mermaid":
+        sys.stdout.write(render.graph_mermaid(result, max_nodes, collapse) + "\n")
+    elif chosen == "plain":
+        sys.stdout.write(render.graph_plain(result, view, max_nodes, collapse) + "\n")
+    else:
+        from rich.console import Console
+
+        table = render.graph_table(result, view, max_nodes, collapse, 6 if digits is None else digits)
+        Console(highlight=False).print(table)
 
 
 @app.command("functions", cls=Command)

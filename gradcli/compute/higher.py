@@ -81,7 +81,7 @@ def pure_derivatives(
             f"{option('order')} needs a scalar value, and this one has shape {tuple(value.shape)}; "
             "reduce it first, e.g. sum(...)"
         )
-    operations = len(expression.operations)
+    operations = expression.work({k: Tensor(v) for k, v in point.items()})
     if method != "nested" and operations * order * len(names) > TAYLOR_WORK_BUDGET:
         raise LimitError(
             f"order {order} in {len(names)} variable(s) of an expression of {operations:,} "

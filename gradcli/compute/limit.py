@@ -96,7 +96,8 @@ def _finite_differences(
         if blocked:
             schemes.remove("complex")
     _check_sweep_work(
-        expression, [finite.sweep_parameters(s, order, h, steps, shrink)[1] for s in schemes]
+        expression.work(tensors_of(bound)),
+        [finite.sweep_parameters(s, order, h, steps, shrink)[1] for s in schemes],
     )
     value = expression.evaluate(tensors_of(bound, [name]))
     if value.numel() != 1:
@@ -168,8 +169,7 @@ def _not_smooth(expression: Expression, point: dict[str, np.ndarray], name: str,
         )
 
 
-def _check_sweep_work(expression: Expression, rows: list[int]) -> None:
-    operations = len(expression.operations)
+def _check_sweep_work(operations: int, rows: list[int]) -> None:
     evaluations = _EVALUATIONS_PER_ROW * sum(rows)
     if operations * evaluations > MAX_SWEEP_WORK:
         raise LimitError(

@@ -109,6 +109,8 @@ def compile_tree(tree: Tree, source: str = "") -> Code:
 
 
 class _Compiler:
+    _handlers: dict[str, Any]  # the statements and control expressions, by node kind
+
     def __init__(self, source: str):
         self.source = source
         self.steps: list[Instruction] = []
@@ -189,35 +191,41 @@ class _Compiler:
     # --- one work list for statements and expressions: no recursion ------------------
 
     def _run(self, tree: Tree, context: _Context) -> None:
-        work: list[tuple[str, Any, _Context]] = [("node", tree, context)]
+        work: list[tuple[str, Any, Any]] = [("node", tree, context)]
+        handlers = self._handlers
         while work:
             action, item, ctx = work.pop()
-            if action == "emit":
+            if action == "node":
+                handler = handlers.get(item.data)
+                if handler is not None:
+                    work.extend(reversed(list(handler(self, item, ctx))))
+                    continue
+                # An operation or structure: its children first, then itself.
+                work.append(("operation", item, ctx))
+                work.extend(
+                    ("node", c, ctx) for c in reversed(item.children) if isinstance(c, Tree)
+                )
+            elif action == "operation":
+                self.steps.append(self._operation(item, ctx))
+            elif action == "emit":
                 self.steps.append(item)
-            elif action == "label":
-                item.index = len(self.steps)
             else:
-                work.extend(reversed(list(self._expand(item, ctx))))
+                item.index = len(self.steps)
 
-    def _expand(self, node: Tree, ctx: _Context) -> Iterator[tuple[str, Any, _Context]]:
-        """What compiling ``node`` does, in order: subtrees to compile, steps, labels."""
-        kind = node.data
-        handler = getattr(self, f"_{kind}", None)
-        if handler is not None:
-            yield from handler(node, ctx)
-            return
-        children = node.children
-        for child in children:
-            if isinstance(child, Tree):
-                yield ("node", child, ctx)
-        if kind == "name":
-            self._use(str(children[0]), ctx)
+    def _operation(self, node: Tree, ctx: _Context) -> Instruction:
+        kind, children = node.data, node.children
+        if kind == "name":  # looked up by its meaning, π as pi
+            name = SPELLINGS.get(str(children[0]), str(children[0]))
+            self._use(name, ctx)
+            return Instruction(kind, (name,), 0, node)
+        if kind == "number":  # read once, not at every run
+            return Instruction(kind, (float(children[0]),), 0, node)
         if kind == "call" and str(children[0]) in self.functions:
             kind = "call_user"
             self.control = True
         template = tuple(CHILD if isinstance(c, Tree) else c for c in children)
         arity = builtins.sum(isinstance(c, Tree) for c in children)
-        yield ("emit", Instruction(kind, template, arity, node), ctx)
+        return Instruction(kind, template, arity, node)
 
     def _step(self, kind: str, template: tuple[Any, ...], arity: int, node: Tree) -> tuple:
         return ("emit", Instruction(kind, template, arity, node), None)
@@ -402,6 +410,15 @@ class _Compiler:
     def _error(self, message: str, node: Tree) -> ExpressionError:
         column = node.meta.start_pos + 1 if not node.meta.empty else None
         return ExpressionError(message, source=self.source or None, column=column)
+
+
+_Compiler._handlers = {
+    kind: getattr(_Compiler, f"_{kind}")
+    for kind in (
+        "conditional", "both", "either", "block", "value", "assign", "augmented", "return_",
+        "pass_", "break_", "continue_", "if_", "while_", "for_", "def_",
+    )
+}  # fmt: skip
 
 
 def _operation(step: Instruction) -> str | None:

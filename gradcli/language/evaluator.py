@@ -27,6 +27,7 @@ from gradcli.language.compiler import CHILD, CONTROL, Code, Function, Instructio
 from gradcli.language.parser import (
     CONSTANTS,
     SPELLINGS,
+    STRUCTURAL,
     SUPERSCRIPTS,
     Tree,
     UnboundNameError,
@@ -88,7 +89,7 @@ def postorder(tree: Tree) -> Iterator[Tree]:
                 stack.append((child, False))
 
 
-MAX_ITERATIONS = 1_000_000
+MAX_ITERATIONS = 100_000
 """How many loop iterations and function calls one evaluation of a program may make."""
 
 MAX_DEPTH = 1000
@@ -109,6 +110,7 @@ def run(
     trace: list[str] | None = None,
     origin: Any = None,
     max_iterations: int = MAX_ITERATIONS,
+    tally: list[int] | None = None,
 ) -> Any:
     """Run compiled steps on a stack; the engine records the graph as they go.
 
@@ -116,7 +118,8 @@ def run(
     not (``log(-1)``, ``1/0``, overflow) is appended to it, with its column.
     With ``origin``, every graph node an operation records gets
     ``origin = (origin, index of the step)``, a way back to the source text.
-    Loops and calls together may run ``max_iterations`` times.
+    Loops and calls together may run ``max_iterations`` times. With ``tally``,
+    the number of steps run is appended to it.
     """
     creation.rewind()
     # The names are this run's own frame: the program assigns to it without
@@ -128,14 +131,24 @@ def run(
     calls: list[_Frame] = []
     iterations = 0
     index = 0
-    while index < len(steps):
+    executed = 0
+    count = len(steps)
+    while index < count:
         step = steps[index]
-        if step.arity:
-            taken = iter(stack[-step.arity :])
-            del stack[-step.arity :]
-            args = [next(taken) if t is CHILD else t for t in step.template]
+        kind, template, arity = step.kind, step.template, step.arity
+        if kind == "name" and template[0] in scope.variables:
+            stack.append(scope.variables[template[0]])  # the commonest step, kept short
+            index += 1
+            continue
+        if arity == len(template):
+            args = stack[-arity:] if arity else []
+            del stack[len(stack) - arity :]
+        elif arity:
+            taken = iter(stack[-arity:])
+            del stack[-arity:]
+            args = [next(taken) if t is CHILD else t for t in template]
         else:
-            args = list(step.template)
+            args = list(template)
         try:
             if step.kind in CONTROL:
                 if step.kind in ("loop", "call_user"):
@@ -157,6 +170,8 @@ def run(
                 if step.kind == "return":
                     value = args[0]
                     if not calls:
+                        if tally is not None:
+                            tally.append(executed)
                         return _to_value(value, scope)
                     frame = calls.pop()
                     scope.variables = frame.variables
@@ -170,6 +185,8 @@ def run(
                 index += 1
                 continue
             value = _evaluate_node(step.kind, args, scope)
+            if step.kind not in STRUCTURAL:
+                executed += 1
             if trace is not None and _became_nonfinite(value, args):
                 trace.append(f"{_describe(step.node)} ({_where(scope.source, index)})")
         except UnboundNameError as error:
@@ -209,6 +226,8 @@ def run(
                 node.origin = (origin, index)
         stack.append(value)
         index += 1
+    if tally is not None:
+        tally.append(executed)
     try:
         return _to_value(stack[-1], scope)
     except ExpressionError as error:
