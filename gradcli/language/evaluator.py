@@ -27,7 +27,6 @@ from gradcli.language.compiler import CHILD, CONTROL, Code, Function, Instructio
 from gradcli.language.parser import (
     CONSTANTS,
     SPELLINGS,
-    STRUCTURAL,
     SUPERSCRIPTS,
     Tree,
     UnboundNameError,
@@ -94,6 +93,10 @@ MAX_ITERATIONS = 100_000
 
 MAX_DEPTH = 1000
 """How deeply the program's functions may call each other (recursion included)."""
+
+
+# Steps that only move values about; the others are what budgets count.
+_BOOKKEEPING = frozenset({"number", "name", "superscript", "arguments", "keyword", "slice"})
 
 
 class _Frame(NamedTuple):
@@ -185,7 +188,7 @@ def run(
                 index += 1
                 continue
             value = _evaluate_node(step.kind, args, scope)
-            if step.kind not in STRUCTURAL:
+            if kind not in _BOOKKEEPING:
                 executed += 1
             if trace is not None and _became_nonfinite(value, args):
                 trace.append(f"{_describe(step.node)} ({_where(scope.source, index)})")
