@@ -316,4 +316,12 @@ def test_the_help_states_the_default_loop_budget():
     from gradcli.language import MAX_ITERATIONS
 
     code, out, _ = run("diff", "--help")
-    assert f"(default {MAX_ITERATIONS:,})" in " ".join(out.split())
+    assert code == 0 and f"(default {MAX_ITERATIONS:,})" in " ".join(out.split())
+
+
+def test_a_long_loop_body_is_bounded_by_operations_too():
+    body = "; ".join(["y = sin(y)"] * 20)
+    program = f"y = x; for i in range(1000) {{ {body} }}; y"
+    err = error_of("eval", program, "--at", "x=1", "--max-iterations", "500")
+    assert "5,000 operations" in err and "--max-iterations" in err
+    assert json_of("eval", program, "--at", "x=1", "--max-iterations", "2000")["value"] > 0

@@ -156,7 +156,8 @@ MaxIterations = Annotated[
     typer.Option(
         "--max-iterations",
         min=1,
-        help="How many loop iterations and function calls a program may make (default 100,000).",
+        help="How many loop iterations and function calls a program may make (default "
+        "100,000); it may run ten times as many operations.",
     ),
 ]
 

@@ -89,7 +89,8 @@ def postorder(tree: Tree) -> Iterator[Tree]:
 
 
 MAX_ITERATIONS = 100_000
-"""How many loop iterations and function calls one evaluation of a program may make."""
+"""How many loop iterations and function calls one evaluation of a program may make; it
+may run ten times as many operations."""
 
 MAX_DEPTH = 1000
 """How deeply the program's functions may call each other (recursion included)."""
@@ -190,6 +191,8 @@ def run(
             value = _evaluate_node(step.kind, args, scope)
             if kind not in _BOOKKEEPING:
                 executed += 1
+                if executed > 10 * max_iterations:
+                    raise _over_budget(step, max_iterations, executed - 1)
             if trace is not None and _became_nonfinite(value, args):
                 trace.append(f"{_describe(step.node)} ({_where(scope.source, index)})")
         except UnboundNameError as error:
@@ -298,7 +301,13 @@ def _bind_parameters(function: Function, arguments: list[Any]) -> dict[str, Any]
     return values
 
 
-def _over_budget(step: Instruction, budget: int) -> LimitError:
+def _over_budget(step: Instruction, budget: int, operations: int = 0) -> LimitError:
+    if operations:
+        return LimitError(
+            f"the program ran {operations:,} operations, the budget for one evaluation "
+            f"(10 per loop iteration allowed); if it is meant to run longer, raise the budget "
+            f"with {option('max_iterations')} N"
+        )
     what = {"while_": "while loop", "for_": "for loop"}.get(step.node.data)
     line = step.node.meta.line if not step.node.meta.empty else None
     where = f"the {what}" + (f" on line {line}" if line else "") if what else "the calls"
