@@ -1,5 +1,38 @@
-"""``gradcli.nn``: only ``functional`` (losses and activations), as in ``torch.nn.functional``."""
+"""``gradcli.nn``: a small ``torch.nn`` for learning and checking gradients.
 
-from gradcli.nn import functional
+``Module`` (parameters registered by attribute), ``Parameter``, ``Linear``,
+``Sequential``, ``ReLU``/``Tanh``/``Sigmoid``/``Flatten``, the losses ``MSELoss``,
+``BCEWithLogitsLoss`` and ``CrossEntropyLoss``, and the ``functional`` and ``init``
+modules. Optimizers are in :mod:`gradcli.optim`.
+"""
 
-__all__ = ["functional"]
+from gradcli.nn import functional, init
+from gradcli.nn.modules import (
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    Flatten,
+    Linear,
+    Module,
+    MSELoss,
+    Parameter,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
+
+__all__ = [
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "Flatten",
+    "Linear",
+    "MSELoss",
+    "Module",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
+    "functional",
+    "init",
+]

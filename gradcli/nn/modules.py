@@ -1,0 +1,389 @@
+"""``torch.nn``'s building blocks, kept small: Module, Parameter, Linear, Sequential, a few
+activations and losses.
+
+A Module keeps the Parameters and Modules assigned to its attributes in two dicts, in
+assignment order, so ``parameters()`` lists them as PyTorch does (own first, then each
+submodule's); every other attribute is an ordinary one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from gradcli.autograd.function import no_grad
+from gradcli.autograd.tensor import Tensor
+from gradcli.errors import AutogradError
+from gradcli.nn import functional as F
+from gradcli.nn import init
+
+
+class Parameter(Tensor):
+    """A tensor a Module registers when it is assigned to one of its attributes.
+
+    It holds ``data``'s values and requires grad (``nn.Parameter``); operations on it
+    give plain tensors.
+    """
+
+    def __init__(self, data: Any = None, requires_grad: bool = True):
+        super().__init__(np.empty(0) if data is None else data, requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class _IncompatibleKeys(NamedTuple):
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class of layers and models: subclass it, assign parameters and submodules
+    in ``__init__`` (after ``super().__init__()``), and write ``forward``."""
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "training", True)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f'{type(self).__name__} is missing its "forward" method')
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # --- registration by attribute -----------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        parameters = self.__dict__.get("_parameters")
+        if parameters is None:
+            if isinstance(value, (Parameter, Module)):
+                raise AttributeError(
+                    f"cannot assign {name!r} before Module.__init__() runs; call "
+                    "super().__init__() first in your __init__"
+                )
+            object.__setattr__(self, name, value)
+            return
+        registered = name in parameters
+        if registered and not (value is None or isinstance(value, Parameter)):
+            raise TypeError(
+                f"cannot assign a {type(value).__name__} to parameter {name!r}: it takes an "
+                "nn.Parameter or None; to change its values, use `with torch.no_grad(): "
+                f"{name}.copy_(...)`"
+            )
+        self._forget(name)
+        if registered or isinstance(value, Parameter):
+            parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        for place in (self.__dict__, self._parameters, self._modules):
+            place.pop(name, None)
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only when ordinary lookup fails: parameters and submodules live here.
+        for place in ("_parameters", "_modules"):
+            members = self.__dict__.get(place, {})
+            if name in members:
+                return members[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        if name in self._parameters or name in self._modules:
+            self._forget(name)
+        else:
+            object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` under ``name``; None keeps the name (a Linear without bias)."""
+        self._forget(name)
+        self._parameters[name] = param
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        self._forget(name)
+        self._modules[name] = module
+
+    # --- walking the tree --------------------------------------------------------------
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every submodule below it, each once, parents first."""
+        seen: set[int] = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [
+                (f"{name}.{child_name}" if name else child_name, child)
+                for child_name, child in module._modules.items()
+                if child is not None
+            ]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        return (module for _, module in self.named_modules())
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        return ((name, m) for name, m in self._modules.items() if m is not None)
+
+    def children(self) -> Iterator[Module]:
+        return (module for _, module in self.named_children())
+
+    def _named_tensors(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Every (name, parameter) below here, a shared one under each of its names."""
+        for name, param in self._parameters.items():
+            if param is not None:
+                yield prefix + name, param
+        for name, child in self.named_children():
+            yield from child._named_tensors(f"{prefix}{name}.")
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """(name, parameter) pairs, own ones first, names dotted as in ``state_dict``;
+        a shared parameter once."""
+        named = (
+            self._named_tensors()
+            if recurse
+            else ((name, p) for name, p in self._parameters.items() if p is not None)
+        )
+        seen: set[int] = set()
+        for name, param in named:
+            if id(param) not in seen:
+                seen.add(id(param))
+                yield (f"{prefix}.{name}" if prefix else name), param
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        return (param for _, param in self.named_parameters(recurse=recurse))
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every submodule, then on this module (e.g. to initialise weights)."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # --- training ----------------------------------------------------------------------
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of every parameter (PyTorch 2's default: set them to None)."""
+        for param in self.parameters():
+            _zero_grad(param, set_to_none)
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode here and below (it matters to layers such as dropout)."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    # --- saving and loading ------------------------------------------------------------
+
+    def state_dict(self) -> OrderedDict[str, Tensor]:
+        """Every parameter's values, detached, by dotted name."""
+        return OrderedDict((name, param.detach()) for name, param in self._named_tensors())
+
+    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> _IncompatibleKeys:
+        """Copy values into the parameters of the same names (shapes must match)."""
+        own = dict(self._named_tensors())
+        missing = [name for name in own if name not in state_dict]
+        unexpected = [name for name in state_dict if name not in own]
+        problems = [
+            f"size mismatch for {name}: the state_dict has shape {tuple(np.shape(value))}, "
+            f"the model {tuple(own[name].shape)}"
+            for name, value in state_dict.items()
+            if name in own and tuple(np.shape(value)) != tuple(own[name].shape)
+        ]
+        if strict:
+            problems += [f"missing key {name!r}" for name in missing]
+            problems += [f"unexpected key {name!r}" for name in unexpected]
+        if problems:
+            raise AutogradError(
+                f"load_state_dict for {type(self).__name__}: nothing was loaded: "
+                + "; ".join(problems)
+            )
+        with no_grad():
+            for name, value in state_dict.items():
+                if name in own:
+                    own[name].copy_(value)
+        return _IncompatibleKeys(missing, unexpected)
+
+    # --- printing ----------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [
+            f"  ({name}): " + repr(child).replace("\n", "\n  ")
+            for name, child in self._modules.items()
+        ]
+        if not lines:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        head = [self.extra_repr()] if self.extra_repr() else []
+        return f"{type(self).__name__}(\n" + "\n".join(head + lines) + "\n)"
+
+
+def _zero_grad(param: Tensor, set_to_none: bool) -> None:
+    if param.grad is None:
+        return
+    if set_to_none:
+        param.grad = None
+        return
+    param.grad = param.grad.detach()  # a create_graph gradient leaves its graph, as in PyTorch
+    with no_grad():
+        param.grad.zero_()
+
+
+# --- layers ------------------------------------------------------------------------------
+
+
+class Linear(Module):
+    """``x @ weight.T + bias``, initialised as PyTorch does: uniform in ±1/sqrt(in_features)."""
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = Parameter(np.empty((out_features, in_features)))
+        if bias:
+            self.bias = Parameter(np.empty(out_features))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        # PyTorch's kaiming_uniform_(a=sqrt(5)): the bound works out to 1/sqrt(fan_in).
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class Sequential(Module):
+    """Modules called one after another: ``Sequential(Linear(3, 8), ReLU(), Linear(8, 1))``.
+
+    Built from modules (named 0, 1, ...) or from one OrderedDict of named modules.
+    """
+
+    def __init__(self, *modules: Module | OrderedDict[str, Module]):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, module in modules[0].items():
+                self.add_module(name, module)
+        else:
+            for index, module in enumerate(modules):
+                self.add_module(str(index), module)
+
+    def forward(self, input: Any) -> Any:
+        for module in self._modules.values():
+            input = module(input)
+        return input
+
+    def __getitem__(self, index: int | slice) -> Any:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*modules[index])
+        return modules[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> Sequential:
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class ReLU(Module):
+    def forward(self, input: Tensor) -> Tensor:
+        return F.relu(input)
+
+
+class Tanh(Module):
+    def forward(self, input: Tensor) -> Tensor:
+        return F.tanh(input)
+
+
+class Sigmoid(Module):
+    def forward(self, input: Tensor) -> Tensor:
+        return F.sigmoid(input)
+
+
+class Flatten(Module):
+    """Dimensions start_dim..end_dim merged into one (by default all but the batch)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        shape = input.shape
+        start, end = (d % max(len(shape), 1) for d in (self.start_dim, self.end_dim))
+        merged = math.prod(shape[start : end + 1])
+        return input.reshape((*shape[:start], merged, *shape[end + 1 :]))
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+# --- losses ------------------------------------------------------------------------------
+
+
+class _Loss(Module):
+    def __init__(self, reduction: str = "mean"):
+        super().__init__()
+        self.reduction = reduction
+
+
+class MSELoss(_Loss):
+    """Mean (or sum) of squared differences: ``MSELoss(reduction="sum")``."""
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.mse_loss(input, target, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of sigmoid(input), computed stably from the logits."""
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.binary_cross_entropy_with_logits(input, target, reduction=self.reduction)
+
+
+class CrossEntropyLoss(_Loss):
+    """Cross-entropy of logits against class indices (or class probabilities)."""
+
+    def __init__(self, ignore_index: int = -100, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.cross_entropy(input, target, self.reduction, self.ignore_index)
