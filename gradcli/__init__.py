@@ -52,7 +52,7 @@ _ALIASES = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("autograd", "nn"):
+    if name in ("autograd", "nn", "optim"):
         return importlib.import_module(f"gradcli.{name}")
     home = _ALIASES.get(name, name)
     if home not in _HOMES:

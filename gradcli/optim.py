@@ -1,0 +1,219 @@
+"""``torch.optim``, small: SGD (momentum, Nesterov, weight decay), Adam and RMSprop.
+
+Each update is PyTorch's, operation for operation in the same order, so in float64
+the parameters agree with PyTorch's to the last bits or so. Updates run under
+``no_grad`` and rebind each parameter's values (``param.sub_``), which is how any
+in-place change works in gradcli.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from gradcli.autograd.function import enable_grad, no_grad
+from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.nn.modules import _zero_grad
+
+__all__ = ["SGD", "Adam", "Optimizer", "RMSprop"]
+
+Params = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+class Optimizer:
+    """Holds ``param_groups`` (each a dict of parameters and settings) and per-parameter
+    ``state``; subclasses write ``_update`` for one parameter."""
+
+    def __init__(self, params: Params, defaults: dict[str, Any]):
+        for name in ("lr", "eps", "weight_decay", "momentum"):
+            if name in defaults and not defaults[name] >= 0:
+                raise ValueError(
+                    f"{type(self).__name__}: {name} must be >= 0, not {defaults[name]}"
+                )
+        self.defaults = defaults
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params must be an iterable of tensors (model.parameters(), [w, b]), not "
+                "one tensor; write [w]"
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError("the optimizer got an empty parameter list")
+        for group in groups if isinstance(groups[0], dict) else [{"params": groups}]:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add parameters with their own settings (the others come from the defaults)."""
+        params = param_group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        taken = {id(p) for group in self.param_groups for p in group["params"]}
+        for param in params:
+            if not isinstance(param, Tensor):
+                raise TypeError(f"optimizers take tensors, not {type(param).__name__}")
+            if not param.is_leaf:
+                raise ValueError(
+                    "cannot optimize a non-leaf tensor (one computed from others); "
+                    "optimize the leaves it came from"
+                )
+            if id(param) in taken:
+                raise ValueError(
+                    "a parameter appears more than once among the optimizer's parameters "
+                    "(it would be updated twice per step); list each once"
+                )
+            taken.add(id(param))
+        self.param_groups.append({**self.defaults, **param_group, "params": params})
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient (PyTorch 2's default: set it to None)."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                _zero_grad(param, set_to_none)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; ``closure`` re-evaluates the loss."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                for param in group["params"]:
+                    if param.grad is not None:
+                        grad = param.grad.detach()
+                        state = self.state.setdefault(param, {})
+                        self._update(param, -grad if group["maximize"] else grad, group, state)
+        return loss
+
+    def _update(
+        self, param: Tensor, grad: Tensor, group: dict[str, Any], state: dict[str, Any]
+    ) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay."""
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+    ):
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("SGD: Nesterov momentum needs momentum > 0 and dampening 0")
+        settings = dict(lr=lr, momentum=momentum, dampening=dampening)
+        settings.update(weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
+        super().__init__(params, settings)
+
+    def _update(
+        self, param: Tensor, grad: Tensor, group: dict[str, Any], state: dict[str, Any]
+    ) -> None:
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        momentum = group["momentum"]
+        if momentum:
+            buffer = state.get("momentum_buffer")
+            if buffer is None:
+                buffer = grad.detach()
+            else:
+                buffer = buffer * momentum + (1 - group["dampening"]) * grad
+            state["momentum_buffer"] = buffer
+            grad = grad + momentum * buffer if group["nesterov"] else buffer
+        param.sub_(group["lr"] * grad)
+
+
+class Adam(Optimizer):
+    """Adam with PyTorch's bias correction (and its options amsgrad and weight_decay)."""
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ):
+        if not all(0.0 <= beta < 1.0 for beta in betas):
+            raise ValueError(f"Adam: betas must be in [0, 1), not {betas}")
+        settings = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay)
+        settings.update(amsgrad=amsgrad, maximize=maximize)
+        super().__init__(params, settings)
+
+    def _update(
+        self, param: Tensor, grad: Tensor, group: dict[str, Any], state: dict[str, Any]
+    ) -> None:
+        beta1, beta2 = group["betas"]
+        if not state:
+            zeros = _zeros(grad)
+            state.update(step=0, exp_avg=zeros, exp_avg_sq=zeros)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = zeros
+        state["step"] = step = state["step"] + 1
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        # PyTorch's lerp_ (m + w·(g - m)) and addcmul_ ((1-β₂)·g·g, left to right).
+        exp_avg = state["exp_avg"] = state["exp_avg"] + (1 - beta1) * (grad - state["exp_avg"])
+        exp_avg_sq = state["exp_avg_sq"] = state["exp_avg_sq"] * beta2 + (1 - beta2) * grad * grad
+        if group["amsgrad"]:
+            exp_avg_sq = state["max_exp_avg_sq"] = state["max_exp_avg_sq"].maximum(exp_avg_sq)
+        step_size = group["lr"] / (1 - beta1**step)
+        denom = exp_avg_sq.sqrt() / (1 - beta2**step) ** 0.5 + group["eps"]
+        param.sub_(step_size * exp_avg / denom)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (the optimizer of PyTorch's polynomial-fitting tutorial)."""
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+        *,
+        maximize: bool = False,
+    ):
+        settings = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay)
+        settings.update(momentum=momentum, centered=centered, maximize=maximize)
+        super().__init__(params, settings)
+
+    def _update(
+        self, param: Tensor, grad: Tensor, group: dict[str, Any], state: dict[str, Any]
+    ) -> None:
+        alpha = group["alpha"]
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        zeros = _zeros(grad)
+        square_avg = state.get("square_avg", zeros) * alpha + (1 - alpha) * grad * grad
+        state["square_avg"] = square_avg
+        if group["centered"]:
+            grad_avg = state.get("grad_avg", zeros)
+            grad_avg = state["grad_avg"] = grad_avg + (1 - alpha) * (grad - grad_avg)
+            avg = (square_avg - grad_avg * grad_avg).sqrt() + group["eps"]
+        else:
+            avg = square_avg.sqrt() + group["eps"]
+        if group["momentum"] > 0:
+            buffer = state.get("momentum_buffer", zeros) * group["momentum"] + grad / avg
+            state["momentum_buffer"] = buffer
+            param.sub_(group["lr"] * buffer)
+        else:
+            param.sub_(group["lr"] * grad / avg)
+
+
+def _zeros(grad: Tensor) -> Tensor:
+    return _wrap(np.zeros_like(grad._data))
