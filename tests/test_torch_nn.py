@@ -589,6 +589,18 @@ def test_train_eval_apply_and_requires_grad_reach_every_submodule():
     assert not any(p.requires_grad for p in net.parameters())
 
 
+def test_moving_a_model_to_the_cpu_or_float_keeps_it_and_cuda_is_refused():
+    net = Net()
+    weights = [p.tolist() for p in net.parameters()]
+    assert net.to(gradcli.device("cpu")) is net and net.float() is net and net.double() is net
+    assert [p.tolist() for p in net.parameters()] == weights
+    assert all(isinstance(p, gradcli.nn.Parameter) for p in net.parameters())
+    with pytest.raises(RuntimeError, match="CPU only"):
+        net.cuda()
+    with pytest.raises(TypeError, match="floating-point dtype"):
+        net.to(gradcli.int64)
+
+
 def test_state_dict_round_trip_and_refusals():
     source, target = Net(), Net()
     x = grid(gradcli, 2, 3, 1.0)
@@ -780,15 +792,16 @@ def test_cross_entropy_gradients_of_first_and_second_order():
 
 
 @pytest.mark.parametrize(
-    ("target", "words"),
+    ("target", "kind", "words"),
     [
-        ([0, 4, 1], "target 4 is not a class index: with 4 classes"),
-        ([0, 1.5, 1], "target 1.5 is not a class index"),
-        ([0, 1], r"must have shape \(3,\)"),
+        ([0, 4, 1], IndexError, "target 4 is not a class index: with 4 classes"),
+        ([0, -1, 1], IndexError, "target -1 is not a class index"),
+        ([0, 1.5, 1], TypeError, "target 1.5 is not a class index"),
+        ([0, 1], ValueError, r"must have shape \(3,\)"),
     ],
 )
-def test_bad_class_indices_are_refused(target, words):
-    with pytest.raises(gradcli.errors.ShapeError, match=words):
+def test_bad_class_indices_are_refused_as_pytorch_refuses_them(target, kind, words):
+    with pytest.raises(kind, match=words):
         F.cross_entropy(gradcli.zeros(3, 4), gradcli.tensor(target))
 
 

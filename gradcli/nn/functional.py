@@ -19,7 +19,7 @@ from gradcli.autograd.ops import (
     tanh,
 )
 from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
-from gradcli.errors import ShapeError
+from gradcli.errors import DimensionError, ShapeError, WholeNumberError
 
 __all__ = [
     "binary_cross_entropy_with_logits",
@@ -91,13 +91,17 @@ def _one_hot(
     classes, labels = input.shape[class_dim], np.asarray(target._data)
     counted = labels != ignore_index
     wanted = labels[counted]
-    if wanted.size and (
-        np.any(wanted != np.round(wanted)) or wanted.min() < 0 or wanted.max() >= classes
-    ):
-        bad = wanted[(wanted != np.round(wanted)) | (wanted < 0) | (wanted >= classes)][0]
-        raise ShapeError(
-            f"target {bad:g} is not a class index: with {classes} classes, targets are "
-            f"whole numbers from 0 to {classes - 1} (or ignore_index={ignore_index})"
+    fractional = wanted[wanted != np.round(wanted)]
+    if fractional.size:
+        raise WholeNumberError(
+            f"target {fractional[0]:g} is not a class index: class indices are whole numbers "
+            "(class probabilities must have the input's shape)"
+        )
+    outside = wanted[(wanted < 0) | (wanted >= classes)]
+    if outside.size:
+        raise DimensionError(
+            f"target {outside[0]:g} is not a class index: with {classes} classes, targets "
+            f"run from 0 to {classes - 1} (or are ignore_index={ignore_index})"
         )
     positions = np.arange(classes).reshape((classes,) + (1,) * (input.ndim - class_dim - 1))
     chosen = (np.expand_dims(labels, class_dim) == positions) & np.expand_dims(counted, class_dim)

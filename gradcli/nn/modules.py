@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from gradcli.autograd import dtypes
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
-from gradcli.errors import AutogradError
+from gradcli.errors import ArgumentTypeError, AutogradError
 from gradcli.nn import functional as F
 from gradcli.nn import init
 
@@ -194,6 +195,32 @@ class Module:
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """``model.to(device)``: checks the request as ``Tensor.to`` does, and keeps the model.
+
+        Parameters are float64 on the CPU and stay so: a device other than the CPU is
+        refused, float32 is accepted and computed in float64 (see ``gradcli.autograd.dtypes``).
+        """
+        for param in self.parameters():
+            if param.to(*args, **kwargs) is not param:
+                raise ArgumentTypeError(
+                    "Module.to takes a device or a floating-point dtype (as in PyTorch), "
+                    f"not {', '.join(map(repr, [*args, *kwargs.values()]))}"
+                )
+        return self
+
+    def cpu(self) -> Module:
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> Module:
+        return self.to("cuda" if device is None else device)
+
+    def double(self) -> Module:
+        return self.to(dtypes.float64)
+
+    def float(self) -> Module:
+        return self.to(dtypes.float32)
 
     # --- saving and loading ------------------------------------------------------------
 
