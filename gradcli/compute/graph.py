@@ -1,0 +1,476 @@
+"""The recorded graph of one evaluation: each operation with its value and its adjoint.
+
+The forward pass records a DAG of nodes (``grad_fn``, ``next_functions``); one
+backward pass gives every node's adjoint, the derivative of the output with
+respect to that node's value. :func:`graph` reads the graph behind any tensor
+(``import gradcli as torch`` code: a built-in torchviz); :func:`expression_graph`
+evaluates an expression or program once and reads its graph, with the source
+text of every operation.
+
+Only the engine's public pieces are used: ``grad_fn``, ``next_functions``,
+``input_shapes``, ``saved_tensors`` and ``autograd.grad``. A node does not keep
+its output tensor, so a value is known where the tensor is (the output, the
+leaves, what a later operation saved, every step of an expression this module
+evaluated) and is ``None`` elsewhere; adjoints are known everywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gradcli.autograd.tensor import Tensor
+from gradcli.errors import AutogradError, ShapeError, UsageError, option
+
+if TYPE_CHECKING:
+    from gradcli.compute.bindings import Binding
+    from gradcli.language import Expression
+
+MAX_PERIOD = 8
+"""The longest run of operations --collapse recognises as one repeated unit (a loop body)."""
+
+MIN_REPEATS = 3
+"""Repeats a unit needs before it is folded: the first and last stay, the middle folds."""
+
+
+@dataclass
+class Vertex:
+    """One node of the graph: an operation (``v1``, ``v2``, ...) or a leaf (its name)."""
+
+    index: int
+    """Its place in :attr:`Graph.vertices`: leaves first, then operations as recorded."""
+    label: str
+    op: str
+    """PyTorch's name of the node: ``MulBackward0``; ``AccumulateGrad`` for a leaf."""
+    leaf: bool
+    inputs: tuple[int | None, ...] = ()
+    """Per argument of the operation, the vertex its gradient flows to (None: a constant)."""
+    shape: tuple[int, ...] | None = None
+    value: np.ndarray | None = None
+    """The forward value, None where the graph kept no tensor of it."""
+    adjoint: np.ndarray | None = None
+    """d(output)/d(this value) (a leaf's gradient), None where no gradient reached it."""
+    origin: tuple[Any, int] | None = None
+    """(expression, step) that recorded it, when an expression did."""
+    uses: int = 0
+    """How many arguments of other operations it is: more than one is a shared value."""
+    plain: set[int] = field(default_factory=set)
+    """The arguments that are not tensors (an exponent, ``dim=``): never part of the graph."""
+
+
+@dataclass(frozen=True)
+class Fold:
+    """``repeats`` consecutive copies of the same ``period`` operations (in recorded order)
+    starting at vertex ``first``: a loop's iterations, or a long chain of one operation."""
+
+    first: int
+    period: int
+    repeats: int
+
+    @property
+    def hidden(self) -> range:
+        """The vertices --collapse folds away: all but the first and the last copy."""
+        return range(self.first + self.period, self.first + (self.repeats - 1) * self.period)
+
+
+@dataclass
+class Graph:
+    """The DAG behind one output: vertices (leaves, then operations in the order
+    recorded) with values and adjoints, from one forward and one backward pass.
+
+    ``str()`` is the evaluation trace as plain text; :meth:`to_dot`,
+    :meth:`to_json`, :meth:`to_dict` and :meth:`to_mermaid` give the other forms.
+    """
+
+    vertices: list[Vertex]
+    output: int
+    weights: str
+    """What the backward pass started from: ``1`` (a one-number output), ``ones``
+    (ones of the output's shape, a non-scalar output), or ``given`` (weights passed in)."""
+    source: str | None = None
+    _spans: dict[int, list[tuple[int, int, int | None]]] = field(default_factory=dict, repr=False)
+    _folds: list[Fold] | None = field(default=None, repr=False)
+
+    @property
+    def leaves(self) -> list[Vertex]:
+        return [v for v in self.vertices if v.leaf]
+
+    @property
+    def operations(self) -> list[Vertex]:
+        return [v for v in self.vertices if not v.leaf]
+
+    def text(self, index: int) -> str | None:
+        """The source text of the step that recorded vertex ``index`` (None: no source)."""
+        span = self.span(index)
+        origin = self.vertices[index].origin
+        if span is None or origin is None:
+            return None
+        return origin[0].source[span[0] : span[1]]
+
+    def span(self, index: int) -> tuple[int, int] | None:
+        """Where that text is in its source: 0-based start and end offsets."""
+        located = self._located(index)
+        return None if located is None else (located[0], located[1])
+
+    def column(self, index: int) -> int | None:
+        """The 1-based column a caret for that step points at (a binary operator's symbol)."""
+        located = self._located(index)
+        return None if located is None else located[2]
+
+    def _located(self, index: int) -> tuple[int, int, int | None] | None:
+        origin = self.vertices[index].origin
+        if origin is None:
+            return None
+        expression, step = origin
+        spans = self._spans.get(id(expression))
+        if spans is None:
+            spans = self._spans[id(expression)] = _spans_of(expression.source)
+        if not 0 <= step < len(spans) or spans[step][0] < 0:
+            return None
+        return spans[step]
+
+    def folds(self) -> list[Fold]:
+        """Repeated structure among the operations, for --collapse (computed once)."""
+        if self._folds is None:
+            first = len(self.vertices) - len(self.operations)
+            self._folds = [
+                dataclasses.replace(f, first=f.first + first)
+                for f in find_folds([v.op for v in self.vertices[first:]])
+            ]
+        return self._folds
+
+    def to_dict(self, max_nodes: int = 0, collapse: bool = False) -> dict[str, Any]:
+        """The JSON document (schema in ``gradcli graph --help``); 0 nodes: no limit."""
+        from gradcli.render.graph import graph_document
+
+        return graph_document(self, max_nodes, collapse)
+
+    def to_json(self, max_nodes: int = 0, collapse: bool = False) -> str:
+        from gradcli.render.documents import to_json
+
+        return to_json(self.to_dict(max_nodes, collapse))
+
+    def to_dot(self, max_nodes: int = 0, collapse: bool = False) -> str:
+        """Graphviz DOT: ``dot -Tsvg`` draws it."""
+        from gradcli.render.graph import graph_dot
+
+        return graph_dot(self, max_nodes, collapse)
+
+    def to_mermaid(self, max_nodes: int = 0, collapse: bool = False) -> str:
+        """A Mermaid flowchart, for Markdown."""
+        from gradcli.render.graph import graph_mermaid
+
+        return graph_mermaid(self, max_nodes, collapse)
+
+    def __str__(self) -> str:
+        from gradcli.render.graph import graph_plain
+
+        return graph_plain(self, "trace", 200, collapse=True)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def graph(
+    tensor: Tensor,
+    names: Mapping[str, Tensor] | None = None,
+    weights: Any = None,
+) -> Graph:
+    """The recorded graph behind ``tensor``, with values and adjoints.
+
+    ``names`` labels leaves (``{"x": x}``, like torchviz's ``params``); others are
+    ``leaf1``, ``leaf2``, ... ``weights`` starts the backward pass for an output of
+    several numbers (ones by default). The graph is kept (``retain_graph``), so
+    ``tensor.backward()`` still works afterwards, and no ``.grad`` is touched.
+
+    >>> import gradcli as torch
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> g = torch.graph(torch.sin(x) * x, names={"x": x})
+    >>> [v.op for v in g.operations]
+    ['SinBackward0', 'MulBackward0']
+    """
+    if not isinstance(tensor, Tensor):
+        raise AutogradError(f"graph() takes a tensor, not {type(tensor).__name__}")
+    return _build(tensor, dict(names or {}), weights, captured=())
+
+
+def expression_graph(
+    expression: Expression,
+    bound: Sequence[Binding],
+    wrt: Sequence[str] | None = None,
+    weights: np.ndarray | None = None,
+) -> Graph:
+    """Evaluate ``expression`` at the bound point once and read its graph: the
+    variables in ``wrt`` (default: every bound one it uses) are the leaves."""
+    from gradcli.autograd import creation
+    from gradcli.compute.evaluation import choose_wrt, tensors_of
+
+    with creation.same_draws():
+        names = choose_wrt(expression, bound, wrt)
+        values = tensors_of(bound, names)
+        captured: list[Any] = []
+        value = expression.evaluate(values, _recording(captured))
+        if not isinstance(value, Tensor) or not value.requires_grad:
+            raise UsageError(
+                f"the value does not depend on {', '.join(names)} through any operation that "
+                "has a derivative, so no graph was recorded"
+            )
+        return _build(
+            value, {n: values[n] for n in names}, weights, captured, source=expression.source
+        )
+
+
+def _recording(captured: list[Any]) -> Any:
+    """The tensors' algebra, with every operation's result appended to ``captured``:
+    the values of the steps, which the graph's nodes do not keep."""
+    from gradcli.language.compiled import Algebra
+    from gradcli.language.evaluator import Scope
+    from gradcli.registry import OPS
+
+    def recorded(function: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            result = function(*args, **kwargs)
+            captured.append(result)
+            return result
+
+        return run
+
+    default = Scope()
+    functions = {
+        name: dataclasses.replace(info, function=recorded(info.function))
+        for name, info in OPS.items()
+    }
+    return Algebra("tensor", functions, recorded(default.stack), default.constant)
+
+
+def _key(node: Any) -> tuple[Any, int]:
+    """A node as ``next_functions`` names it: (Function's node, which of its outputs)."""
+    owner = getattr(node, "owner", None)
+    return (owner, node.output_nr) if owner is not None else (node, 0)
+
+
+def _build(
+    output: Tensor,
+    names: dict[str, Tensor],
+    weights: Any,
+    captured: Sequence[Any],
+    source: str | None = None,
+) -> Graph:
+    if not output.requires_grad:
+        raise AutogradError(
+            "this tensor has no recorded graph: nothing it depends on has requires_grad=True"
+        )
+    known: dict[tuple[Any, int], Tensor] = {}
+    for tensor in (*captured, output):
+        if isinstance(tensor, Tensor) and tensor.grad_fn is not None:
+            known.setdefault(_key(tensor.grad_fn), tensor)
+    root = output.grad_fn
+    # Steps whose results the output does not use were recorded too; they are not its graph.
+    reachable = set(_recorded_order([root] if root is not None else []))
+    order = [
+        key
+        for key in _recorded_order(
+            [t.grad_fn for t in captured if isinstance(t, Tensor) and t.grad_fn is not None]
+            + ([root] if root is not None else [])
+        )
+        if key in reachable
+    ]
+    leaf_ids = {id(t): name for name, t in names.items()}
+    vertices: list[Vertex] = []
+    index: dict[tuple[Any, int], int] = {}
+    leaf_of: dict[int, Tensor] = {}
+    if root is None:  # the output is itself a leaf
+        leaf_of[id(output)] = output
+    for node, _ in order:
+        for child, _nr in node.next_functions:
+            if child is not None and child.name() == "AccumulateGrad":
+                leaf_of.setdefault(id(child.variable), child.variable)
+    for tensor in leaf_of.values():
+        label = leaf_ids.get(id(tensor)) or f"leaf{len(vertices) + 1}"
+        index[("leaf", id(tensor))] = len(vertices)  # type: ignore[index]
+        vertices.append(
+            Vertex(len(vertices), label, "AccumulateGrad", True, shape=tuple(tensor.shape))
+        )
+        known[("leaf", id(tensor))] = tensor  # type: ignore[index]
+    for number, key in enumerate(order, start=1):
+        index[key] = len(vertices)
+        origin = getattr(key[0], "origin", None)
+        vertices.append(Vertex(len(vertices), f"v{number}", key[0].name(), False, origin=origin))
+
+    def vertex_of(child: Any, nr: int) -> int:
+        if child.name() == "AccumulateGrad":
+            return index[("leaf", id(child.variable))]  # type: ignore[index]
+        return index[(child, nr)]
+
+    for key in order:
+        node = key[0]
+        vertex = vertices[index[key]]
+        inputs: list[int | None] = []
+        shapes = getattr(node, "input_shapes", ()) or ()
+        for k, (child, nr) in enumerate(node.next_functions):
+            if child is None:
+                inputs.append(None)
+                if k >= len(shapes) or shapes[k] is None:
+                    vertex.plain.add(k)
+                continue
+            target = vertex_of(child, nr)
+            inputs.append(target)
+            vertices[target].uses += 1
+            if vertices[target].shape is None and k < len(shapes) and shapes[k] is not None:
+                vertices[target].shape = tuple(shapes[k])
+        vertex.inputs = tuple(inputs)
+        try:
+            saved = node.saved_tensors
+        except (AutogradError, AttributeError):
+            saved = ()
+        for tensor in saved:
+            if isinstance(tensor, Tensor) and tensor.grad_fn is not None:
+                known.setdefault(_key(tensor.grad_fn), tensor)
+
+    out = index[_key(root)] if root is not None else index[("leaf", id(output))]  # type: ignore[index]
+    vertices[out].shape = tuple(output.shape)
+    for key, tensor in known.items():
+        if key in index:
+            v = vertices[index[key]]
+            v.value = np.array(tensor._data, dtype=np.float64)
+            v.shape = tuple(tensor.shape)
+    kind, start = _weights(output, weights)
+    _adjoints(output, start, vertices, index, known)
+    return Graph(vertices, out, kind, source)
+
+
+def _recorded_order(starts: list[Any]) -> list[tuple[Any, int]]:
+    """Operation nodes, each after the nodes it uses: from each start (the steps in the
+    order they ran, then the output), a depth-first walk without recursion adds what is
+    new in post-order, arguments left to right, which is the order an expression records."""
+    seen: set[tuple[Any, int]] = set()
+    order: list[tuple[Any, int]] = []
+    for start in starts:
+        key = _key(start)
+        if key in seen:
+            continue
+        seen.add(key)
+        stack = [(key, iter(key[0].next_functions))]
+        while stack:
+            current, children = stack[-1]
+            for child, nr in children:
+                if child is None or child.name() == "AccumulateGrad":
+                    continue
+                child_key = (child, nr)
+                if child_key not in seen:
+                    seen.add(child_key)
+                    stack.append((child_key, iter(child.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(current)
+    return order
+
+
+def _weights(output: Tensor, weights: Any) -> tuple[str, Tensor]:
+    if weights is not None:
+        given = weights if isinstance(weights, Tensor) else Tensor(np.asarray(weights, float))
+        if given.shape != output.shape:
+            raise ShapeError(
+                f"{option('weights')} has shape {tuple(given.shape)} but the value has shape "
+                f"{tuple(output.shape)}; give weights of the value's shape"
+            )
+        return "given", given
+    kind = "1" if output.numel() == 1 else "ones"
+    return kind, Tensor(np.ones(output.shape))
+
+
+def _adjoints(
+    output: Tensor,
+    start: Tensor,
+    vertices: list[Vertex],
+    index: dict[Any, int],
+    known: dict[Any, Tensor],
+) -> None:
+    """Every vertex's adjoint from one backward pass: ``autograd.grad`` with each vertex
+    as an input. Where the graph kept no tensor of a node, a stand-in tensor whose
+    ``grad_fn`` is that node asks for the gradient arriving there."""
+    from gradcli.autograd import engine
+
+    if output.grad_fn is None:
+        vertices[0].adjoint = np.array(start._data, dtype=np.float64)
+        return
+    inputs: list[Tensor] = []
+    for key, i in index.items():
+        tensor = known.get(key)
+        if tensor is None or not tensor.requires_grad:
+            tensor = Tensor(np.zeros(vertices[i].shape or ()))
+            tensor.requires_grad = True
+            tensor.grad_fn = key[0]
+        inputs.append(tensor)
+    found = engine.grad(output, inputs, start, retain_graph=True, allow_unused=True)
+    for (key, i), grad in zip(index.items(), found, strict=True):
+        if isinstance(grad, list):  # the slots of a Function with several outputs
+            grad = grad[key[1]]
+        if grad is not None:
+            vertices[i].adjoint = np.array(grad._data, dtype=np.float64)
+
+
+def _spans_of(source: str) -> list[tuple[int, int, int | None]]:
+    """(start, end, caret column) of every step of ``source``, from one parse that keeps
+    positions (``Expression.text`` parses again for each step it is asked about)."""
+    from gradcli.language.compiler import compile_tree
+    from gradcli.language.evaluator import _column
+    from gradcli.language.parser import parse
+
+    spans = []
+    for step in compile_tree(parse(source, positions=True), source).steps:
+        node = step.node
+        if node is None or node.meta.empty:
+            spans.append((-1, -1, None))
+        else:
+            spans.append((node.meta.start_pos, node.meta.end_pos, _column(node, source)))
+    return spans
+
+
+def find_folds(ops: Sequence[str], max_period: int = MAX_PERIOD) -> list[Fold]:
+    """Runs of the same ``period`` names repeated at least :data:`MIN_REPEATS` times in
+    ``ops``, left to right, each the longest at its place (the shortest period on a tie).
+
+    ``first`` counts from the start of ``ops``. Linear in ``len(ops)``: whether each name
+    equals the one ``p`` places before it is one numpy comparison per period.
+    """
+    n = len(ops)
+    if n < MIN_REPEATS:
+        return []
+    codes = np.unique(np.asarray(ops, dtype=object).astype(str), return_inverse=True)[1]
+    # run[p][j]: how many names from j on each equal the name p places before them.
+    runs: dict[int, np.ndarray] = {}
+    for p in range(1, min(max_period, n // MIN_REPEATS) + 1):
+        same = np.zeros(n + 1, dtype=np.int64)
+        same[p:n] = codes[p:] == codes[:-p]
+        run = np.zeros(n + 1, dtype=np.int64)
+        # Lengths of runs of True, counted from the right: a reversed cumulative count
+        # that restarts at every False.
+        reversed_same = same[::-1]
+        cumulative = np.cumsum(reversed_same)
+        restart = np.maximum.accumulate(np.where(reversed_same == 0, cumulative, 0))
+        run[:] = (cumulative - restart)[::-1]
+        runs[p] = run
+    folds: list[Fold] = []
+    i = 0
+    while i < n:
+        best: Fold | None = None
+        for p, run in runs.items():
+            if i + p >= n:
+                break
+            repeats = 1 + int(run[i + p]) // p
+            if repeats >= MIN_REPEATS and (
+                best is None or repeats * p > best.repeats * best.period
+            ):
+                best = Fold(i, p, repeats)
+        if best is None:
+            i += 1
+        else:
+            folds.append(best)
+            i += best.repeats * best.period
+    return folds
