@@ -559,11 +559,18 @@ def graph_command(
     ] = "tree",
     max_nodes: Annotated[
         int,
-        typer.Option("--max-nodes", min=0, help="Show at most N nodes (0: all); a note says what was left out."),
+        typer.Option(
+            "--max-nodes",
+            min=0,
+            help="Show at most N nodes (0: all); a note says what was left out.",
+        ),
     ] = 200,
     collapse: Annotated[
         bool,
-        typer.Option("--collapse", help="Fold repeated structure (loop iterations, chains of one operation) into one line."),
+        typer.Option(
+            "--collapse",
+            help="Fold repeated structure (loop iterations, chains of one operation) into one line.",
+        ),
     ] = False,
     seed: Seed = None,
     digits: Digits = None,
@@ -630,7 +637,9 @@ def graph_command(
     else:
         from rich.console import Console
 
-        table = render.graph_table(result, view, max_nodes, collapse, 6 if digits is None else digits)
+        table = render.graph_table(
+            result, view, max_nodes, collapse, 6 if digits is None else digits
+        )
         Console(highlight=False).print(table)
 
 
