@@ -1,0 +1,367 @@
+"""What the plots show, as data: sampled curves (``gradcli plot``) and error sweeps
+(``gradcli limit --plot``). Nothing here draws; ``gradcli.render.plots`` does.
+
+The derivatives are exact: the grid goes through :func:`gradcli.compute.points.at_points`,
+which runs Taylor mode on the whole grid at once for elementwise expressions and
+row by row (the single-point path) for anything else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gradcli.autograd.function import no_grad
+from gradcli.autograd.tensor import Tensor
+from gradcli.compute.bindings import Binding, constant
+from gradcli.compute.results import Limit
+from gradcli.errors import UsageError, option
+from gradcli.language import Expression
+from gradcli.registry import ALIASES, OPS
+
+DEFAULT_SAMPLES = 401
+"""Points on the grid: with the ends included, a range such as -1:1 samples 0 exactly."""
+
+MAX_SAMPLES = 100_000
+MAX_PLOT_ORDER = 6
+"""f and six derivatives: seven curves are as many as one plot can keep apart."""
+
+CHUNK = 128
+"""Points per call of the vectorised path: a point without a Taylor series (a kink)
+sends its chunk row by row, not the whole grid."""
+
+CLIP_QUANTILES = (5.0, 95.0)
+CLIP_FAR = 3.0
+CLIP_MARGIN = 0.5
+"""The y axis spans all the data unless a side reaches absurdly far: beyond the central 90%
+of the values by more than ``CLIP_FAR`` times its span (a pole's 1e16, not an exponential's
+growth). That side is then cut at ``CLIP_MARGIN`` spans beyond the central 90%."""
+
+
+@dataclass
+class Curve:
+    label: str  # f, f', f'', f''', f⁽⁴⁾, ...
+    order: int
+    values: np.ndarray  # one per sample, as computed (NaN and infinities kept)
+
+
+@dataclass
+class Sampled:
+    """f and its derivatives on a grid, and the y range that shows them."""
+
+    expression: str
+    variable: str
+    at: dict[str, np.ndarray]
+    x: np.ndarray
+    curves: list[Curve]
+    ylim: tuple[float, float] | None  # None: no finite value at all
+    clipped: bool
+    warnings: list[str] = field(default_factory=list)
+
+    def shown(self, curve: Curve) -> np.ndarray:
+        """The curve as drawn: NaN (a gap) where it is not finite or lies outside ``ylim``."""
+        return _visible(curve.values, self.ylim)
+
+
+def derivative_label(order: int) -> str:
+    """f, f', f'', f''' and then f⁽⁴⁾, f⁽⁵⁾, ... as textbooks write them."""
+    if order <= 3:
+        return "f" + "'" * order
+    superscripts = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"f⁽{str(order).translate(superscripts)}⁾"
+
+
+def parse_range(text: str) -> tuple[str, float, float]:
+    """``NAME=LO:HI`` (the ends are constant expressions: ``x=-pi:2*pi``)."""
+    name, _, source = (part.strip() for part in text.partition("="))
+    if not re.fullmatch(r"[A-Za-z_]\w*", name) or name in OPS or name in ALIASES:
+        raise UsageError(
+            f"{option('over')} {text!r}: {name!r} is not a variable name; "
+            f"write NAME=LO:HI, e.g. {option('over')} x=-3:3"
+        )
+    depth, split = 0, -1
+    for i, char in enumerate(source):
+        depth += (char in "([{") - (char in ")]}")
+        if char == ":" and depth == 0:
+            split = i
+            break
+    if split < 0:
+        raise UsageError(
+            f"{option('over')} {text!r}: write NAME=LO:HI, e.g. {option('over')} x=-3:3"
+        )
+    ends = []
+    for part in (source[:split], source[split + 1 :]):
+        if not part.strip():
+            raise UsageError(
+                f"{option('over')} {text!r}: both ends are needed, e.g. {option('over')} x=-3:3"
+            )
+        value = constant(part.strip(), f"{option('over')} {name}=...")
+        if value.size != 1 or not math.isfinite(float(value.reshape(-1)[0])):
+            raise UsageError(
+                f"{option('over')} {text!r}: each end must be one finite number, got {part.strip()!r}"
+            )
+        ends.append(float(value.reshape(-1)[0]))
+    lo, hi = ends
+    if not lo < hi:
+        raise UsageError(
+            f"{option('over')} {text!r}: the range must run from low to high ({lo:g} is not below {hi:g})"
+        )
+    return name, lo, hi
+
+
+def sample(
+    expression: Expression,
+    bound: Sequence[Binding],
+    over: tuple[str, float, float],
+    order: int = 1,
+    samples: int = DEFAULT_SAMPLES,
+) -> Sampled:
+    """f and f', ..., f^(order) by the variable of ``over`` at ``samples`` evenly spaced
+    points of its range (ends included); ``bound`` holds the other variables."""
+    from gradcli.compute.points import Request, at_points
+
+    name, lo, hi = over
+    if not 0 <= order <= MAX_PLOT_ORDER:
+        raise UsageError(
+            f"{option('order')} {order}: a plot shows f and up to {MAX_PLOT_ORDER} derivatives"
+        )
+    if not 2 <= samples <= MAX_SAMPLES:
+        raise UsageError(f"{option('samples')} {samples}: choose from 2 to {MAX_SAMPLES:,}")
+    if name in {b.name for b in bound}:
+        raise UsageError(f"{name} is bound by {option('over')} and by {option('at')}; give it once")
+    if name not in expression.variables:
+        raise UsageError(
+            f"{option('over')} {name}: the expression does not use {name} "
+            f"(its variables: {', '.join(expression.variables) or 'none'})"
+        )
+    x = np.linspace(lo, hi, samples)
+    _check_scalar(expression, bound, name, x[samples // 2])
+    request = Request(wrt=(name,), order=order if order >= 2 else None) if order else Request()
+    columns: dict[str, list[np.ndarray]] = {}
+    # Infinities and NaN are the plot's gaps, reported in its notes, not numpy's warnings.
+    with np.errstate(all="ignore"):
+        for start in range(0, samples, CHUNK):
+            rows = {name: x[start : start + CHUNK]}
+            for label, block in at_points(expression, bound, rows, request)[1:]:
+                columns.setdefault(label, []).append(np.asarray(block, np.float64).reshape(-1))
+    keys = ["value", *(f"d/d{name}" for _ in range(order >= 1))]
+    keys += [f"d{k}/d{name}{k}" for k in range(2, order + 1)]
+    curves = [
+        Curve(derivative_label(k), k, np.concatenate(columns[key])) for k, key in enumerate(keys)
+    ]
+    # Where f is undefined (log of a negative number) so are its derivatives, whatever
+    # number the derivative's formula gives there (1/x).
+    undefined = np.isnan(curves[0].values)
+    for curve in curves[1:]:
+        curve.values[undefined] = np.nan
+    ylim, clipped = _y_range([c.values for c in curves])
+    if ylim is None:
+        raise UsageError(
+            f"nothing to draw: f and its derivatives are NaN or infinite at every point of "
+            f"{name}={lo:g}:{hi:g}; choose a range where the expression is defined"
+        )
+    at = {b.name: b.value for b in bound}
+    result = Sampled(expression.source, name, at, x, curves, ylim, clipped)
+    result.warnings.extend(_gap_notes(result))
+    return result
+
+
+def _check_scalar(
+    expression: Expression, bound: Sequence[Binding], name: str, point: float
+) -> None:
+    values = {b.name: Tensor(b.value) for b in bound}
+    with no_grad(), np.errstate(all="ignore"):
+        value = expression.evaluate({**values, name: Tensor(np.asarray(point))})
+    if value.numel() != 1:
+        raise UsageError(
+            f"plot draws a single-number value, and this one has shape {tuple(value.shape)}; "
+            "reduce it first, e.g. sum(...)"
+        )
+
+
+def _visible(values: np.ndarray, ylim: tuple[float, float] | None) -> np.ndarray:
+    shown = np.where(np.isfinite(values), values, np.nan)
+    if ylim is not None:
+        with np.errstate(invalid="ignore"):
+            shown[(shown < ylim[0]) | (shown > ylim[1])] = np.nan
+    return shown
+
+
+def _y_range(curves: Sequence[np.ndarray]) -> tuple[tuple[float, float] | None, bool]:
+    """The y range to draw, and whether it cuts off some values (see :data:`CLIP_FAR`)."""
+    finite = np.concatenate([c[np.isfinite(c)] for c in curves])
+    if finite.size == 0:
+        return None, False
+    low, high = float(finite.min()), float(finite.max())
+    q_low, q_high = (float(q) for q in np.percentile(finite, CLIP_QUANTILES))
+    span = (q_high - q_low) or max(abs(q_low), abs(q_high), 1.0)
+    clipped = False
+    if low < q_low - CLIP_FAR * span:
+        low, clipped = q_low - CLIP_MARGIN * span, True
+    if high > q_high + CLIP_FAR * span:
+        high, clipped = q_high + CLIP_MARGIN * span, True
+    return _padded(low, high), clipped
+
+
+def _padded(low: float, high: float) -> tuple[float, float]:
+    """A flat curve still gets a range of its own (a constant 0 draws in [-1, 1])."""
+    if low == high:
+        pad = abs(low) * 0.1 or 1.0
+        return low - pad, high + pad
+    return low, high
+
+
+def _where(name: str, x: np.ndarray, mask: np.ndarray) -> str:
+    xs = x[mask]
+    if xs.size == 1:
+        return f"{name} = {xs[0]:.4g}"
+    return f"{xs.size} points in {xs.min():.4g} ≤ {name} ≤ {xs.max():.4g}"
+
+
+def _gap_notes(result: Sampled) -> list[str]:
+    """Why parts of the curves are missing: not finite there, or outside the y range."""
+    notes = []
+    name = result.variable
+    for curve in result.curves:
+        bad = ~np.isfinite(curve.values)
+        if bad.any():
+            where = _where(name, result.x, bad)
+            notes.append(f"{curve.label} is not finite at {where}: drawn as a gap")
+    if result.clipped and result.ylim is not None:
+        lo, hi = result.ylim
+        extremes = []
+        for curve in result.curves:
+            finite = np.isfinite(curve.values)
+            outside = finite & ((curve.values < lo) | (curve.values > hi))
+            if outside.any():
+                i = int(np.argmax(np.where(outside, np.abs(curve.values), -1.0)))
+                extremes.append(
+                    f"{curve.label} reaches {curve.values[i]:.3g} at {name} = {result.x[i]:.4g}"
+                )
+        notes.append(
+            f"the y axis is clipped to [{lo:.4g}, {hi:.4g}] so the rest stays readable "
+            f"({'; '.join(extremes)}); values beyond it are gaps"
+        )
+    return notes
+
+
+# --- limit --plot ---------------------------------------------------------------------------
+
+TRUNCATION_ORDER: dict[tuple[str, int], int] = {
+    ("forward", 1): 1,
+    ("backward", 1): 1,
+    ("central", 1): 2,
+    ("complex", 1): 2,
+    ("forward", 2): 1,
+    ("backward", 2): 1,
+    ("central", 2): 2,
+    ("complex", 2): 4,
+}
+"""The power of h in each scheme's truncation error (gradcli.finite's module docstring);
+Richardson raises its order with every row, so it has no single slope."""
+
+
+@dataclass
+class ErrorSweep:
+    """One scheme's |estimate - exact| against h, with what the theory says of it."""
+
+    scheme: str
+    h: np.ndarray
+    error: np.ndarray  # as the Limit's rows have it (0, NaN kept)
+    expected_order: int | None  # the slope truncation error should have
+    observed_order: float | None  # median observed order over the steps above best_h
+    best_h: float | None  # the theoretical best step, where truncation meets rounding
+    chosen_h: float | None  # the row the sweep marks best (chosen without the exact value)
+    reference: tuple[np.ndarray, np.ndarray] | None  # a line C·h^p through the largest step
+
+
+@dataclass
+class ErrorPlot:
+    """The V of truncation against rounding: every scheme's error against h, log-log."""
+
+    expression: str
+    variable: str
+    point: float
+    derivative_order: int
+    exact: float
+    sweeps: list[ErrorSweep]
+    floor: float  # ε·|exact|: where rounding alone puts the error of a perfect scheme
+    warnings: list[str] = field(default_factory=list)
+
+    def shown(self, sweep: ErrorSweep) -> np.ndarray:
+        """The errors as drawn on a log axis: an error of exactly 0 (the estimate rounds to
+        the exact value) sits on ``floor / 2``, and NaN or infinity is a gap."""
+        error = np.where(np.isfinite(sweep.error), sweep.error, np.nan)
+        return np.where(error == 0, self.floor / 2, error)
+
+
+def error_plot(limit: Limit) -> ErrorPlot:
+    """The data of ``limit --plot`` from the Limit result the command already computed."""
+    from gradcli import finite
+    from gradcli.autograd.differences import EPS
+
+    if not math.isfinite(limit.exact):
+        raise UsageError(
+            f"the exact derivative is {limit.exact} at this point, so the estimates have no "
+            "error to plot; choose another point"
+        )
+    point = float(np.asarray(limit.at[limit.wrt]).item())
+    floor = EPS * abs(limit.exact) if limit.exact != 0 else EPS
+    sweeps = []
+    for sweep in limit.sweeps.values():
+        h = np.array([row.h for row in sweep.rows], dtype=np.float64)
+        error = np.array(
+            [np.nan if row.abs_error is None else row.abs_error for row in sweep.rows],
+            dtype=np.float64,
+        )
+        expected = TRUNCATION_ORDER.get((sweep.scheme, limit.derivative_order))
+        best = finite._best_step(sweep.scheme, limit.derivative_order, point)
+        best_h = None if best is None else best[0]
+        orders = [
+            row.order
+            for row in sweep.rows
+            if row.order is not None
+            and math.isfinite(row.order)
+            and (best_h is None or row.h > best_h)
+        ]
+        observed = float(np.median(orders)) if orders and sweep.scheme != "richardson" else None
+        sweeps.append(
+            ErrorSweep(
+                scheme=sweep.scheme,
+                h=h,
+                error=error,
+                expected_order=expected,
+                observed_order=observed,
+                best_h=best_h,
+                chosen_h=None if sweep.best is None else sweep.best.h,
+                reference=_reference(h, error, expected, best_h),
+            )
+        )
+    result = ErrorPlot(
+        limit.expression, limit.wrt, point, limit.derivative_order, limit.exact, sweeps, floor
+    )
+    zeros = sum(int(np.sum(s.error == 0)) for s in sweeps)
+    if zeros:
+        result.warnings.append(
+            f"{zeros} estimate(s) equal the exact value to the last bit (error 0): drawn at "
+            f"ε·|f'|/2 = {floor / 2:.2g}, below the rounding floor"
+        )
+    return result
+
+
+def _reference(
+    h: np.ndarray, error: np.ndarray, order: int | None, best_h: float | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """C·h^p over the steps above the best one, through the middle of their errors: the
+    slope the errors follow while truncation dominates."""
+    usable = np.isfinite(error) & (error > 0) & (h > 0) & (h > (best_h or 0.0))
+    if order is None or usable.sum() < 2:
+        return None
+    steps_used, errors_used = h[usable], error[usable]
+    middle = len(steps_used) // 2
+    steps = np.geomspace(steps_used.max(), steps_used.min(), 20)
+    return steps, errors_used[middle] * (steps / steps_used[middle]) ** order
