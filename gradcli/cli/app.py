@@ -151,6 +151,31 @@ ProgramFile = Annotated[
         help="Read the expression or program from FILE (- for standard input) instead of EXPR.",
     ),
 ]
+SaveOption = Annotated[
+    str | None,
+    typer.Option(
+        "--save",
+        metavar="FILE",
+        help="Save the plot to FILE (.png, .svg or .pdf) instead of drawing it in the terminal; "
+        "needs matplotlib: pip install 'gradcli[plot]'.",
+    ),
+]
+WidthOption = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        min=20,
+        help="Plot width: characters in the terminal (default: its width), pixels with --save (960).",
+    ),
+]
+HeightOption = Annotated[
+    int | None,
+    typer.Option(
+        "--height",
+        min=10,
+        help="Plot height: lines in the terminal (default: to fit it), pixels with --save (600).",
+    ),
+]
 MaxIterations = Annotated[
     int | None,
     typer.Option(
@@ -491,6 +516,15 @@ def limit_command(
     output: FormatOption = None,
     digits: Digits = None,
     plugin: PluginOption = None,
+    plot: Annotated[
+        bool,
+        typer.Option(
+            "--plot", help="Draw each scheme's error against h (log-log) instead of the table."
+        ),
+    ] = False,
+    save: SaveOption = None,
+    width: WidthOption = None,
+    height: HeightOption = None,
 ) -> None:
     """The derivative as a limit: finite differences as h shrinks, beside the exact derivative.
 
@@ -503,10 +537,13 @@ def limit_command(
       gradcli limit "sin(x)" --at x=0.5 --scheme complex --h 1e-20 --steps 3
 
       gradcli limit "exp(sin(x))" --at x=0.7 --scheme all -o json
+
+      gradcli limit "exp(sin(x))" --at x=0.7 --scheme all --plot --save errors.png
     """
     _load_plugins(plugin)
     from gradcli import compute
 
+    _check_drawing(plot or save is not None, output, digits, width, height, "--plot")
     compiled = _expression(expression, file, max_iterations)
     bound = compute.bind(at or [], seed)
     result = compute.finite_differences(
@@ -519,6 +556,11 @@ def limit_command(
         scheme=scheme,
         order=order,
     )
+    if plot or save is not None:
+        from gradcli.compute.plot import error_plot
+
+        _draw(error_plot(result), save, width, height, "errors")
+        return
     _emit(
         _format(output, digits),
         result,
@@ -641,6 +683,205 @@ def graph_command(
             result, view, max_nodes, collapse, 6 if digits is None else digits
         )
         Console(highlight=False).print(table)
+
+
+@app.command("plot", cls=Command)
+def plot_command(
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
+    over: Annotated[
+        str | None,
+        typer.Option(
+            "--over",
+            metavar="NAME=LO:HI",
+            help="The variable and its range, e.g. x=-3:3 or x=0:2*pi.",
+        ),
+    ] = None,
+    order: Annotated[
+        int, typer.Option("--order", help="Draw f', ..., f^(N) beside f (0: f alone; at most 6).")
+    ] = 1,
+    at: At = None,
+    samples: Annotated[
+        int | None,
+        typer.Option("--samples", help="Points on the range, ends included (default 401)."),
+    ] = None,
+    save: SaveOption = None,
+    width: WidthOption = None,
+    height: HeightOption = None,
+    seed: Seed = None,
+    plugin: PluginOption = None,
+) -> None:
+    """Plot f and its exact derivatives f', f'', ... over a range, in the terminal or to a file.
+
+    Points where a curve is not finite are gaps; a y axis that a pole would flatten is
+    clipped, and a warning says so.
+
+    Examples:
+
+      gradcli plot "sin(x)*exp(-x**2/4)" --over x=-6:6 --order 2
+
+      gradcli plot "log(x)" --over x=-1:3
+
+      gradcli plot "a*x**3 - x" --over x=-2:2 --at a=0.5 --save cubic.png
+
+      gradcli plot "tanh(x)" --over x=-4:4 --order 3 --save tanh.svg --width 1200 --height 700
+    """
+    _load_plugins(plugin)
+    from gradcli import compute
+    from gradcli.compute.plot import DEFAULT_SAMPLES, parse_range, sample
+
+    _check_drawing(True, None, None, width, height, "plot")
+    if over is None:
+        raise UsageError("give the variable and its range with --over, e.g. --over x=-3:3")
+    compiled = _expression(expression, file, max_iterations)
+    bound = compute.bind(at or [], seed)
+    result = sample(compiled, bound, parse_range(over), order, samples or DEFAULT_SAMPLES)
+    _draw(result, save, width, height, "curves")
+
+
+def _check_drawing(
+    drawing: bool,
+    output: Any,
+    digits: int | None,
+    width: int | None,
+    height: int | None,
+    what: str,
+) -> None:
+    """Options that only tables or only plots take, refused in the other."""
+    if drawing and (output is not None or digits is not None):
+        flag = "-o" if output is not None else "--digits"
+        raise UsageError(
+            f"{flag} shapes the table; {what} draws a plot instead, so leave {flag} out"
+        )
+    if not drawing and (width is not None or height is not None):
+        raise UsageError("--width and --height size a plot: give --plot or --save too")
+
+
+def _draw(data: Any, save: str | None, width: int | None, height: int | None, kind: str) -> None:
+    """Warnings to standard error, then the plot: to the file ``save`` (sized in pixels) or as
+    text on standard output (sized in characters, by default to fit the terminal)."""
+    from gradcli.render import plots
+
+    for warning in data.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    if save is not None:
+        plots.check_file(save)
+        getattr(plots, f"save_{kind}")(data, save, width or 960, height or 600)
+        sys.stderr.write(f"saved {save}\n")
+        return
+    terminal = os.get_terminal_size(sys.stdout.fileno()) if sys.stdout.isatty() else None
+    columns = width or (terminal.columns if terminal else 80)
+    lines = height or (min(max(terminal.lines - 2, 12), 40) if terminal else 24)
+    color = (
+        terminal is not None and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    )
+    sys.stdout.write(getattr(plots, f"{kind}_text")(data, columns, lines, color) + "\n")
+
+
+@app.command("check", cls=Command)
+def check_command(
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
+    at: At = None,
+    wrt: Annotated[
+        str | None,
+        typer.Option("--wrt", help="Variables to check, comma-separated (default: all used)."),
+    ] = None,
+    order: Annotated[
+        int, typer.Option("--order", help="1: first derivatives; 2: first and second.")
+    ] = 1,
+    points: Points = None,
+    points_format: PointsFormat = None,
+    random: Annotated[
+        int | None,
+        typer.Option(
+            "--random",
+            metavar="N",
+            help="Check at N random points around the --at values (each element within "
+            "±50% of its value, or ±0.5 of 0); with --builtins, N draws per sample.",
+        ),
+    ] = None,
+    builtins: Annotated[
+        bool,
+        typer.Option(
+            "--builtins",
+            help="Check every operation with derivatives (with --plugin, theirs too) on "
+            "random inputs and shapes: the test suite's samples.",
+        ),
+    ] = False,
+    seed: Seed = None,
+    output: FormatOption = None,
+    digits: Digits = None,
+    plugin: PluginOption = None,
+) -> None:
+    """Check derivatives: exact (reverse mode, Taylor mode) against numerical ones.
+
+    Every element of every input is checked, at the --at point, at each --points row or
+    at --random N points: the gradient (and with --order 2 every Hessian entry) by reverse
+    mode and the pure derivatives by Taylor mode, against Richardson-extrapolated central
+    differences and, where every operation is analytic, the complex step. A non-scalar
+    value is reduced with fixed random weights W to sum(W * value).
+
+    Tolerance: 10 times the numerical estimate's own error estimate (at least the rounding
+    of f over the step) + 1e-6 times the larger of |exact| and |numerical|. Where the
+    function has a kink or jump (abs at 0), the rows say "not smooth": not a failure.
+
+    Exit 0 when every derivative agrees, 1 when any disagrees (the table, then one error:
+    line naming the operation, the input and the error), 2 for bad input. -o json gives
+    {"expression", "wrt", "order", "points", "rows": [{"point", "input", "order",
+    "method", "scheme", "exact", "numerical", "abs_error", "rel_error", "tolerance",
+    "verdict"}], "passed"}.
+
+    Examples:
+
+      gradcli check "sin(x)*exp(x)" --at x=0.5
+
+      gradcli check "x**20" --at x=3 --order 2
+
+      gradcli check "abs(x)" --at x=0
+
+      gradcli check "sum(v*w)" --at "v=[1,2,3]" --at "w=[4,5,6]" --random 5 --seed 1 -o json
+
+      gradcli check --builtins
+    """
+    _load_plugins(plugin)
+    from gradcli import compute
+    from gradcli.cli.errors import CheckFailed
+
+    if order not in (1, 2):
+        raise UsageError(f"--order {order}: check compares first (1) or second (2) derivatives")
+    if random is not None and random < 1:
+        raise UsageError(f"--random {random}: give at least one point")
+    if points is not None and random is not None:
+        raise UsageError("give the points with --points or --random N, not both")
+    if points_format is not None and points is None:
+        raise UsageError("--points-format says how to read --points; give --points FILE too")
+    chosen = _format(output, digits)
+    if builtins:
+        given = [flag for flag, value in (("EXPR", expression), ("--file", file), ("--at", at),
+                 ("--wrt", wrt), ("--points", points)) if value]  # fmt: skip
+        if given:
+            raise UsageError(
+                f"--builtins checks the registry's operations on their own samples; leave out "
+                f"{', '.join(given)}"
+            )
+        result: Any = compute.check_builtins(order, random or 1, seed)
+    else:
+        compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
+        bound = compute.bind(at or [], seed)
+        rows = None
+        if points is not None:
+            source = sys.stdin.buffer if points == "-" else points
+            rows = compute.read_points(source, compiled, bound, points_format)
+        result = compute.check(
+            compiled, bound, wrt=_names(wrt), order=order, points=rows, random=random, seed=seed
+        )
+    _emit(chosen, result, "check", digits)
+    if not result.passed:
+        sys.stdout.flush()
+        raise CheckFailed(compute.failure(result))
 
 
 @app.command("functions", cls=Command)
