@@ -262,3 +262,50 @@ def test_the_commands_annotations_are_objects_not_strings():
     for command in commands.registered_commands:
         annotations = command.callback.__annotations__
         assert annotations and not any(isinstance(a, str) for a in annotations.values())
+
+
+# --- plotting libraries load only for plots -----------------------------------------------------
+
+_PLOTTING = ("plotext", "matplotlib", "gradcli.compute.plot", "gradcli.render.plots")
+_MODULES_AFTER = """
+import sys
+from gradcli.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("eval", "sin(x)", "--at", "x=1", "-o", "plain"),
+        ("diff", "3*x**2-4*x", "--at", "x=1", "-o", "table"),
+        ("diff", "exp(x)", "--at", "x=1", "--order", "3", "-o", "json"),
+        ("limit", "exp(x)", "--at", "x=1", "--scheme", "all", "-o", "table"),
+        ("functions", "-o", "plain"),
+        ("plot", "--help"),
+    ],
+)
+def test_commands_that_do_not_plot_import_no_plotting_library(args):
+    result = subprocess.run(
+        [sys.executable, "-c", _MODULES_AFTER, *args], capture_output=True, text=True, check=True
+    )
+    modules = set(result.stdout.split("\n")[-2].split())
+    assert "gradcli.cli.app" in modules
+    assert modules.isdisjoint(_PLOTTING), sorted(modules.intersection(_PLOTTING))
+
+
+def test_the_plot_commands_do_import_them(tmp_path):
+    # The check above sees these imports when they happen.
+    for args, expected in [
+        (("plot", "x", "--over", "x=0:1"), {"plotext", "gradcli.render.plots"}),
+        (("limit", "exp(x)", "--at", "x=1", "--plot"), {"plotext", "gradcli.compute.plot"}),
+        (("plot", "x", "--over", "x=0:1", "--save", str(tmp_path / "p.svg")), {"matplotlib"}),
+    ]:
+        result = subprocess.run(
+            [sys.executable, "-c", _MODULES_AFTER, *args], capture_output=True, text=True
+        )
+        assert expected <= set(result.stdout.split("\n")[-2].split())

@@ -1,0 +1,375 @@
+"""gradcli plot and limit --plot: the sampled data against analytic values, the drawings'
+sizes and content, the saved files, and what a missing plotting library says."""
+
+from __future__ import annotations
+
+import math
+import struct
+import sys
+
+import numpy as np
+import pytest
+from clirun import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gradcli.autograd.differences import EPS
+from gradcli.compute import bind, finite_differences
+from gradcli.compute.plot import derivative_label, error_plot, parse_range, sample
+from gradcli.errors import UsageError
+from gradcli.language import compile
+
+BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
+
+
+def sampled(source: str, over: str, order: int = 1, at: tuple[str, ...] = (), samples: int = 401):
+    return sample(compile(source), bind(list(at)), parse_range(over), order, samples)
+
+
+# --- the data ---------------------------------------------------------------------------------
+
+
+def test_sin_and_its_derivatives_on_the_grid():
+    result = sampled("sin(x)", "x=-3:3", order=4)
+    x = np.linspace(-3, 3, 401)
+    assert np.array_equal(result.x, x)
+    expected = [np.sin(x), np.cos(x), -np.sin(x), -np.cos(x), np.sin(x)]
+    assert [c.label for c in result.curves] == ["f", "f'", "f''", "f'''", "f⁽⁴⁾"]
+    for curve, values in zip(result.curves, expected, strict=True):
+        np.testing.assert_allclose(curve.values, values, rtol=1e-12, atol=1e-14)
+    assert not result.clipped and result.warnings == []
+
+
+def test_other_variables_are_bound_with_at_and_ranges_take_constant_expressions():
+    result = sampled("a*x**3 - x", "x=-pi:2*pi", order=3, at=("a=0.5",), samples=101)
+    x = np.linspace(-math.pi, 2 * math.pi, 101)
+    np.testing.assert_allclose(result.x, x)
+    for curve, values in zip(
+        result.curves, [0.5 * x**3 - x, 1.5 * x**2 - 1, 3 * x, np.full_like(x, 3.0)], strict=True
+    ):
+        np.testing.assert_allclose(curve.values, values, rtol=1e-12, atol=1e-12)
+
+
+def test_a_program_that_branches_is_sampled_row_by_row_with_the_same_answers():
+    result = sampled(
+        "if x > 0:\n    y = x**3\nelse:\n    y = -2*x\ny", "x=-1:1", order=2, samples=41
+    )
+    x = result.x
+    f, d1, d2 = (c.values for c in result.curves)
+    right, left = x > 0, x < 0
+    np.testing.assert_allclose(f[right], x[right] ** 3, rtol=1e-13)
+    np.testing.assert_allclose(d1[right], 3 * x[right] ** 2, rtol=1e-13)
+    np.testing.assert_allclose(d2[right], 6 * x[right], rtol=1e-13)
+    np.testing.assert_allclose(f[left], -2 * x[left])
+    assert np.all(d1[left] == -2) and np.all(d2[left] == 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.floats(-5, 5),
+    st.floats(0.1, 5),
+    st.integers(0, 3),
+    st.integers(2, 60),
+)
+def test_exp_of_a_line_matches_its_derivatives_anywhere(low, width, order, samples):
+    result = sampled("exp(0.5*x)", f"x={low!r}:{low + width!r}", order=order, samples=samples)
+    assert len(result.curves) == order + 1 and result.x.size == samples
+    for k, curve in enumerate(result.curves):
+        np.testing.assert_allclose(curve.values, 0.5**k * np.exp(0.5 * result.x), rtol=1e-12)
+
+
+def test_log_over_zero_leaves_gaps_where_it_is_undefined():
+    result = sampled("log(x)", "x=-1:1", order=2)
+    x = result.x
+    f, d1, d2 = result.curves
+    assert np.all(np.isnan(f.values[x < 0])) and f.values[x == 0] == -np.inf
+    positive = x > 0
+    np.testing.assert_allclose(f.values[positive], np.log(x[positive]), rtol=1e-13)
+    np.testing.assert_allclose(d1.values[positive], 1 / x[positive], rtol=1e-13)
+    np.testing.assert_allclose(d2.values[positive], -1 / x[positive] ** 2, rtol=1e-13)
+    # The derivative's formula 1/x is finite at x < 0, but log is not defined there.
+    assert np.all(np.isnan(d1.values[x < 0]))
+    for curve in result.curves:
+        shown = result.shown(curve)
+        assert np.all(np.isnan(shown[x <= 0]))
+    assert any("f is not finite at 201 points in -1 ≤ x ≤ 0" in w for w in result.warnings)
+
+
+def test_one_over_x_has_a_gap_at_zero_and_a_clipped_axis_that_says_so():
+    result = sampled("1/x", "x=-1:1", order=1)
+    x = result.x
+    f, d1 = result.curves
+    assert f.values[x == 0] == np.inf
+    np.testing.assert_allclose(f.values[x != 0], 1 / x[x != 0], rtol=1e-15)
+    np.testing.assert_allclose(d1.values[x != 0], -1 / x[x != 0] ** 2, rtol=1e-15)
+    assert result.clipped
+    low, high = result.ylim
+    # -1/x² reaches -40000 beside 0: the axis keeps f's shape visible instead.
+    assert -1000 < low < -1 and 1 < high < 1000
+    for curve in result.curves:
+        shown = result.shown(curve)
+        assert np.isnan(shown[x == 0]).all()
+        assert np.all((shown[~np.isnan(shown)] >= low) & (shown[~np.isnan(shown)] <= high))
+    assert any("clipped" in w and "reaches -4e+04" in w for w in result.warnings)
+
+
+def test_an_exponential_is_not_clipped():
+    result = sampled("exp(x)", "x=-3:10", order=0)
+    assert not result.clipped
+    assert result.ylim == (math.exp(-3), pytest.approx(math.exp(10)))
+
+
+def test_labels_of_high_orders():
+    assert [derivative_label(k) for k in (0, 1, 3, 4, 12)] == ["f", "f'", "f'''", "f⁽⁴⁾", "f⁽¹²⁾"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x", "write NAME=LO:HI"),
+        ("x=1", "write NAME=LO:HI"),
+        ("x=3:1", "from low to high"),
+        ("x=1:", "both ends"),
+        ("x=0:inf", "one finite number"),
+        ("1x=0:1", "not a variable name"),
+        ("sin=0:1", "not a variable name"),
+    ],
+)
+def test_bad_ranges(text, message):
+    with pytest.raises(UsageError, match=message):
+        parse_range(text)
+
+
+# --- the command: the terminal --------------------------------------------------------------
+
+
+def plot(*args: str) -> tuple[int, str, str]:
+    return run("plot", *args)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (60, 16), (120, 40), (40, 12)])
+def test_the_terminal_plot_fits_the_size_asked_for(width, height):
+    code, out, err = plot("sin(x)", "--over", "x=-3:3", "--order", "2",
+                          "--width", str(width), "--height", str(height))  # fmt: skip
+    assert code == 0 and err == ""
+    lines = out.rstrip("\n").split("\n")
+    assert len(lines) <= height and max(len(line) for line in lines) <= width
+    assert "\x1b" not in out  # no colour in a pipe
+    assert "f(x) = sin(x)" in lines[0]
+    assert "f = sin(x)" in lines[-1] and "•• f'" in lines[-1] and "++ f''" in lines[-1]
+
+
+def _dots(out: str, marks: set[str]) -> list[tuple[int, int]]:
+    """(row, column) of every character in ``marks`` inside the frame."""
+    lines = out.split("\n")
+    return [(r, c) for r, line in enumerate(lines) for c, ch in enumerate(line) if ch in marks]
+
+
+def test_the_terminal_plot_draws_the_curve_where_it_is():
+    # f(x) = x rises from the bottom left to the top right, f(x) = -x the other way.
+    for source, rising in (("x", True), ("-x", False)):
+        code, out, _ = plot(source, "--over", "x=-1:1", "--order", "0", "--width", "60",
+                            "--height", "20")  # fmt: skip
+        assert code == 0
+        dots = _dots(out.rstrip("\n").rpartition("\n")[0], BRAILLE)  # without the legend
+        assert len(dots) > 30
+        rows = [r for r, _ in dots]
+        columns = [c for _, c in dots]
+        correlation = np.corrcoef(rows, columns)[0, 1]
+        assert correlation < -0.99 if rising else correlation > 0.99
+
+
+def test_the_derivative_is_drawn_with_its_own_marker():
+    # f = x²: f' = 2x is a rising line of • while f is a parabola in braille.
+    code, out, _ = plot("x**2", "--over", "x=-1:1", "--width", "70", "--height", "24")
+    assert code == 0
+    frame = out.split("\n")[:-2]  # without the axis labels and the legend
+    bullets = _dots("\n".join(frame), {"•"})
+    rows, columns = zip(*bullets, strict=True)
+    assert np.corrcoef(rows, columns)[0, 1] < -0.98
+    braille = _dots("\n".join(frame), BRAILLE)
+    lowest = max(r for r, _ in braille)
+    middle = np.mean([c for r, c in braille if r == lowest])
+    left, right = min(c for _, c in braille), max(c for _, c in braille)
+    assert abs(middle - (left + right) / 2) < 3  # the parabola's bottom is at x = 0
+
+
+def test_gaps_and_clipping_are_warnings_and_the_plot_still_draws():
+    code, out, err = plot("1/x", "--over", "x=-1:1", "--width", "80", "--height", "24")
+    assert code == 0 and _dots(out, BRAILLE)
+    warnings = err.strip().split("\n")
+    assert all(w.startswith("warning: ") for w in warnings)
+    assert any("f is not finite at x = 0: drawn as a gap" in w for w in warnings)
+    assert any("the y axis is clipped" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("x",), "give the variable and its range with --over"),
+        (("x", "--over", "y=0:1"), "does not use y"),
+        (("x", "--over", "x=0:1", "--at", "x=1"), "give it once"),
+        (("x", "--over", "x=0:1", "--order", "7"), "up to 6 derivatives"),
+        (("x", "--over", "x=0:1", "--samples", "1"), "choose from 2"),
+        (("x*ones(3)", "--over", "x=0:1"), "single-number value"),
+        (("log(x)", "--over", "x=-2:-1"), "nothing to draw"),
+        (("x", "--over", "x=0:1", "--save", "plot.gif"), ".png, .svg or .pdf"),
+        (("x +", "--over", "x=0:1"), "error: "),
+    ],
+)
+def test_bad_requests_are_one_error_line(args, message):
+    code, out, err = plot(*args)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and message in err
+    assert "Traceback" not in err
+
+
+# --- saved files ---------------------------------------------------------------------------------
+
+
+def test_a_saved_png_has_the_pixel_size_asked_for(tmp_path):
+    path = tmp_path / "plot.png"
+    code, out, err = plot("tanh(x)", "--over", "x=-4:4", "--order", "3", "--save", str(path),
+                          "--width", "800", "--height", "500")  # fmt: skip
+    assert code == 0 and out == "" and err == f"saved {path}\n"
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    assert struct.unpack(">II", data[16:24]) == (800, 500)
+    assert len(data) > 10_000  # four curves, axes and a legend, not an empty canvas
+
+
+def test_a_saved_png_takes_the_default_size(tmp_path):
+    path = tmp_path / "plot.png"
+    assert plot("x**2", "--over", "x=-1:1", "--save", str(path))[0] == 0
+    assert struct.unpack(">II", path.read_bytes()[16:24]) == (960, 600)
+
+
+def test_svg_and_pdf_files(tmp_path):
+    svg, pdf = tmp_path / "plot.svg", tmp_path / "plot.pdf"
+    assert plot("sin(x)", "--over", "x=0:6", "--save", str(svg), "--width", "720")[0] == 0
+    text = svg.read_text()
+    # 720 px at 100 dpi is 7.2 in, which SVG states in points (72 per inch).
+    assert "<svg" in text and 'width="518.4pt"' in text and "f(x) = sin(x)" in text
+    assert plot("sin(x)", "--over", "x=0:6", "--save", str(pdf))[0] == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 1000
+
+
+def test_an_unwritable_file_is_an_error(tmp_path):
+    code, out, err = plot("x", "--over", "x=0:1", "--save", str(tmp_path / "no" / "p.png"))
+    assert code == 2 and out == "" and err.startswith("error: cannot write")
+
+
+# --- a missing library ------------------------------------------------------------------------
+
+
+def test_save_without_matplotlib_says_what_to_install(monkeypatch, tmp_path):
+    # None in sys.modules makes `import matplotlib...` raise ImportError, as when not installed.
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    path = tmp_path / "plot.png"
+    for args in (
+        ("plot", "x", "--over", "x=0:1", "--save", str(path)),
+        ("limit", "exp(x)", "--at", "x=1", "--save", str(path)),
+    ):
+        code, out, err = run(*args)
+        assert (code, out) == (2, "")
+        assert err == (
+            "error: --save needs matplotlib, which is not installed; install it with: "
+            "pip install 'gradcli[plot]'\n"
+        )
+    assert not path.exists()
+
+
+def test_the_terminal_plot_without_plotext_says_what_to_install(monkeypatch):
+    monkeypatch.delitem(sys.modules, "plotext", raising=False)
+    monkeypatch.setitem(sys.modules, "plotext", None)
+    code, out, err = run("plot", "x", "--over", "x=0:1")
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: the terminal plot needs plotext, which is not installed; install it with: "
+        "pip install plotext\n"
+    )
+
+
+# --- limit --plot ----------------------------------------------------------------------------------
+
+
+def test_the_error_plot_data_is_the_limit_result():
+    result = finite_differences(compile("exp(x)"), bind(["x=1"]), scheme="all")
+    data = error_plot(result)
+    assert [s.scheme for s in data.sweeps] == list(result.sweeps)
+    assert data.exact == math.e and data.floor == EPS * math.e and data.point == 1.0
+    for series in data.sweeps:
+        rows = result.sweeps[series.scheme].rows
+        assert series.h.tolist() == [row.h for row in rows]
+        assert series.error.tolist() == [row.abs_error for row in rows]
+        # Each error is |estimate - e|, recomputed here from the estimates.
+        np.testing.assert_array_equal(series.error, [abs(r.estimate - math.e) for r in rows])
+    by = {s.scheme: s for s in data.sweeps}
+    assert by["forward"].expected_order == 1 and by["central"].expected_order == 2
+    assert by["forward"].observed_order == pytest.approx(1, abs=0.05)
+    assert by["central"].observed_order == pytest.approx(2, abs=0.05)
+    assert by["complex"].observed_order == pytest.approx(2, abs=0.05)
+    assert by["richardson"].expected_order is None and by["richardson"].reference is None
+    # The theoretical best steps: √ε for forward differences, ε^(1/3) for central ones (|x| = 1).
+    assert by["forward"].best_h == pytest.approx(math.sqrt(EPS))
+    assert by["central"].best_h == pytest.approx(EPS ** (1 / 3))
+    assert by["forward"].chosen_h == result.sweeps["forward"].best.h
+    # The reference line has the theory's slope on log-log axes.
+    steps, line = by["central"].reference
+    slope = np.diff(np.log(line)) / np.diff(np.log(steps))
+    np.testing.assert_allclose(slope, 2)
+    # The complex step's estimates that round to e exactly sit below the rounding floor.
+    zeros = by["complex"].error == 0
+    assert zeros.any() and np.all(data.shown(by["complex"])[zeros] == data.floor / 2)
+
+
+def test_the_error_plot_of_a_second_derivative_uses_its_orders():
+    result = finite_differences(compile("sin(x)"), bind(["x=0.5"]), scheme="central", order=2)
+    (series,) = error_plot(result).sweeps
+    assert series.expected_order == 2 and series.best_h == pytest.approx(EPS**0.25)
+    assert series.observed_order == pytest.approx(2, abs=0.05)
+
+
+def test_limit_plot_in_the_terminal():
+    code, out, err = run("limit", "exp(sin(x))", "--at", "x=0.7", "--scheme", "all", "--plot",
+                         "--width", "80", "--height", "30")  # fmt: skip
+    assert code == 0
+    lines = out.rstrip("\n").split("\n")
+    assert len(lines) <= 30 and max(len(line) for line in lines) <= 80
+    assert "error of f'(x) estimates, exp(sin(x)) at x=0.7" in lines[0]
+    legend = "\n".join(lines[-6:])
+    assert "•• forward: slope 1.0" in legend and "theory 1" in legend
+    assert "xx central: slope 2.00, theory 2, best h ≈ 6.1e-06" in legend
+    assert "1e-12" in out and "1e-16" in out  # the log axes reach the smallest step and ε
+    # Forward and backward errors coincide at this width; the others each show.
+    for marker in "+xo*":
+        assert marker in "\n".join(lines[1:-6])
+    assert "equal the exact value to the last bit" in err
+
+
+def test_limit_save(tmp_path):
+    path = tmp_path / "errors.png"
+    code, out, err = run("limit", "exp(x)", "--at", "x=1", "--scheme", "central", "--save",
+                         str(path), "--width", "640", "--height", "480")  # fmt: skip
+    assert code == 0 and out == "" and err.endswith(f"saved {path}\n")
+    assert struct.unpack(">II", path.read_bytes()[16:24]) == (640, 480)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--plot", "-o", "json"), "-o shapes the table"),
+        (("--plot", "--digits", "3"), "--digits shapes the table"),
+        (("--width", "50"), "give --plot or --save too"),
+    ],
+)
+def test_limit_plot_options_that_do_not_fit(args, message):
+    code, out, err = run("limit", "exp(x)", "--at", "x=1", *args)
+    assert code == 2 and out == "" and message in err
+
+
+def test_limit_plot_without_an_exact_derivative():
+    code, out, err = run("limit", "sqrt(x)", "--at", "x=0", "--plot")
+    assert code == 2 and out == "" and "no error to plot" in err
