@@ -72,6 +72,14 @@ def axes(dim: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(found))
 
 
+def axis(dim: Any, ndim: int, name: str) -> int:
+    """The one axis ``dim`` names, for operations along a single dimension (``name``)."""
+    if dim is None or isinstance(dim, (tuple, list)):
+        raise ArgumentTypeError(f"{name} works along one dimension: give one dim, not {dim!r}")
+    found = axes(dim, ndim)
+    return found[0] if found else 0
+
+
 def permutation(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
     """``permute``'s dims (read by :func:`sizes`) as non-negative axes, each of ``ndim`` once."""
     order = tuple(d % max(ndim, 1) for d in dims)

@@ -157,12 +157,11 @@ class Tensor:
     def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return self.shape
-        from gradcli.autograd.shapes import axes
+        from gradcli.autograd.shapes import axis
 
-        (axis,) = axes(dim, self.ndim) if self.ndim else (None,)
-        if axis is None:
+        if self.ndim == 0:
             raise DimensionError("size(dim) of a single number: it has no dimensions")
-        return self.shape[axis]
+        return self.shape[axis(dim, self.ndim, "size")]
 
     def dim(self) -> int:
         return self.ndim

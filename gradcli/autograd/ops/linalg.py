@@ -32,7 +32,13 @@ class Matmul(Function):
             )
         ctx.save_for_backward(x, y)
         if x.shape[-1] == y.shape[-2 if y.ndim > 1 else 0]:
-            shape = _matmul_shape(x.shape, y.shape)
+            try:
+                shape = _matmul_shape(x.shape, y.shape)
+            except ValueError:
+                raise ShapeMismatchError(
+                    f"@: the batch dimensions of shapes {tuple(x.shape)} and "
+                    f"{tuple(y.shape)} cannot be broadcast together"
+                ) from None
             check_size(math.prod(shape), "@", shape)
         try:
             return _wrap(np.matmul(x._data, y._data))

@@ -188,7 +188,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Tensor:
-        (ctx.axis,) = shapes.axes(dim, x.ndim) if x.ndim else (0,)
+        ctx.axis = shapes.axis(dim, x.ndim, "softmax")
         a = _numeric(x._data)
         if x.ndim == 0:
             result = _wrap(np.ones_like(a))

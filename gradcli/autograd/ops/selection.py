@@ -51,10 +51,8 @@ def _axis(name: str, x: Tensor, dim: Any) -> int | None:
     """The one axis ``dim`` names (None for a single number), refusing an empty tensor."""
     if x.numel() == 0:
         raise ShapeMismatchError(f"{name}() of an empty tensor: there is no element to pick")
-    if isinstance(dim, (tuple, list)):
-        raise ArgumentTypeError(f"{name}() takes one dim, not {dim!r}")
-    axes = shapes.axes(dim, x.ndim)
-    return axes[0] if x.ndim else None
+    axis = shapes.axis(dim, x.ndim, f"{name}(x, dim)")
+    return axis if x.ndim else None
 
 
 def _pick(op: type[Index], x: Tensor, index: np.ndarray, axis: int | None, keepdim: bool) -> Any:
@@ -96,7 +94,7 @@ def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = Fal
     x = as_tensor(input)
     if x.ndim == 0:
         return SortResult(*_pick(SortBackward, x, np.zeros(()), None, True))
-    (axis,) = shapes.axes(dim, x.ndim)
+    axis = shapes.axis(dim, x.ndim, "sort")
     order = np.argsort(-x._data if descending else x._data, axis=axis, kind="stable")
     return SortResult(*_pick(SortBackward, x, order, axis, True))
 

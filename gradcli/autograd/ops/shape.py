@@ -135,7 +135,7 @@ class Cat(Function):
             raise ShapeMismatchError("cat: needs at least one tensor")
         if any(t.ndim == 0 for t in tensors):
             raise ShapeMismatchError("cat: zero-dimensional tensors cannot be joined; use stack")
-        (ctx.axis,) = shapes.axes(dim, tensors[0].ndim)
+        ctx.axis = shapes.axis(dim, tensors[0].ndim, "cat")
         check_size(builtins.sum(t.numel() for t in tensors), "cat")
         try:
             return _wrap(np.concatenate([t._data for t in tensors], axis=ctx.axis))
@@ -164,7 +164,7 @@ class Stack(Function):
     def forward(ctx: Node, dim: int, *tensors: Tensor) -> Tensor:
         if not tensors:
             raise ShapeMismatchError("stack: needs at least one tensor")
-        (ctx.axis,) = shapes.axes(dim, tensors[0].ndim + 1)
+        ctx.axis = shapes.axis(dim, tensors[0].ndim + 1, "stack")
         check_size(builtins.sum(t.numel() for t in tensors), "stack")
         try:
             return _wrap(np.stack([t._data for t in tensors], axis=ctx.axis))
@@ -178,14 +178,14 @@ class Stack(Function):
         return (None, *tuple(grad_output[(*lead, i)] for i in range(len(ctx.input_shapes) - 1)))
 
 
-def reshape(input: Any, *shape: Any) -> Tensor:
+def reshape(input: Any, *sizes: Any, shape: Any = None) -> Tensor:
     """The same elements in a new shape (one entry may be -1)."""
-    return Reshape.apply(as_tensor(input), shapes.sizes(shape))
+    return Reshape.apply(as_tensor(input), shapes.sizes(sizes if shape is None else (shape,)))
 
 
-def permute(input: Any, *dims: Any) -> Tensor:
+def permute(input: Any, *order: Any, dims: Any = None) -> Tensor:
     """Reorder the dimensions."""
-    return Permute.apply(as_tensor(input), shapes.sizes(dims))
+    return Permute.apply(as_tensor(input), shapes.sizes(order if dims is None else (dims,)))
 
 
 def transpose(input: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
@@ -193,10 +193,10 @@ def transpose(input: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
     x = as_tensor(input)
     if x.ndim < 2:
         for dim in (dim0, dim1):
-            shapes.axes(dim, x.ndim)
+            shapes.axis(dim, x.ndim, "transpose")
         return x if x.ndim == 0 or dim0 == dim1 else permute(x, 0)
     order = list(range(x.ndim))
-    a, b = shapes.axes(dim0, x.ndim)[0], shapes.axes(dim1, x.ndim)[0]
+    a, b = shapes.axis(dim0, x.ndim, "transpose"), shapes.axis(dim1, x.ndim, "transpose")
     order[a], order[b] = order[b], order[a]
     return permute(x, order)
 
@@ -229,11 +229,11 @@ class IndexPut(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, value: Tensor, key: Any) -> Tensor:
         ctx.key = key
-        out = x._data.copy()
+        out = np.array(x._data, copy=True)
         selected = np.shape(_indexed(out, key))
         try:
             out[key] = value._data
-        except ValueError:
+        except (ValueError, TypeError):
             raise ShapeMismatchError(
                 f"x[index] = value: a value of shape {tuple(value.shape)} cannot fill the "
                 f"selected elements, of shape {selected} (it must broadcast to them)"
@@ -286,7 +286,7 @@ def squeeze(input: Any, dim: Any = None) -> Tensor:
 def unsqueeze(input: Any, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``."""
     x = as_tensor(input)
-    (axis,) = shapes.axes(dim, x.ndim + 1)
+    axis = shapes.axis(dim, x.ndim + 1, "unsqueeze")
     return x.reshape((*x.shape[:axis], 1, *x.shape[axis:]))
 
 
@@ -295,7 +295,8 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     x = as_tensor(input)
     if x.ndim == 0:
         return x.reshape((1,))
-    (start,), (end,) = shapes.axes(start_dim, x.ndim), shapes.axes(end_dim, x.ndim)
+    start = shapes.axis(start_dim, x.ndim, "flatten")
+    end = shapes.axis(end_dim, x.ndim, "flatten")
     if start > end:
         raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     return x.reshape((*x.shape[:start], -1, *x.shape[end + 1 :]))
@@ -334,7 +335,7 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
 def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Tensor:
     """x plus ``alpha * source`` added at ``index`` along ``dim`` (repeated indices add up)."""
     x, source = as_tensor(input), as_tensor(source)
-    (axis,) = shapes.axes(dim, x.ndim) if x.ndim else (0,)
+    axis = shapes.axis(dim, x.ndim, "index_add")
     positions = shapes.index_key(index)
     if np.ndim(positions) != 1:
         raise ShapeMismatchError("index_add: the index must be a vector of whole numbers")
