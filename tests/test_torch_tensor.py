@@ -194,7 +194,7 @@ def test_sort_and_max_dim_send_the_gradient_where_pytorch_does():
     #   -> a.grad [[1., 0., 0.], [10., 0., 0.]] (grad_fn MaxBackward0)
     #   a.sort(1, descending=True) -> [[3., 3., 1.], [2., 2., 0.]], [[0, 2, 1], [0, 1, 2]];
     #   (values * [[1, 2, 3]]).sum().backward() -> a.grad [[1., 3., 2.], [1., 2., 3.]]
-    #   (/tmp/torchenv/bin/python, the script in the docstring of this module's README note)
+    #   (each line run in /tmp/torchenv/bin/python -c "import torch; ..." with dtype=torch.float64)
     a = torch.tensor([[3.0, 1.0, 3.0], [2.0, 2.0, 0.0]], requires_grad=True)
     values, indices = a.max(1)
     assert values.grad_fn.name() == "MaxBackward0"
