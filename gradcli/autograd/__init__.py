@@ -13,9 +13,12 @@ from gradcli.autograd.engine import backward, grad
 from gradcli.autograd.function import (
     Function,
     Node,
+    detect_anomaly,
     enable_grad,
+    inference_mode,
     is_grad_enabled,
     no_grad,
+    set_detect_anomaly,
     set_grad_enabled,
 )
 from gradcli.autograd.tensor import Tensor
@@ -39,12 +42,15 @@ __all__ = [
     "Node",
     "Tensor",
     "backward",
+    "detect_anomaly",
     "enable_grad",
     "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "inference_mode",
     "is_grad_enabled",
     "no_grad",
+    "set_detect_anomaly",
     "set_grad_enabled",
 ]

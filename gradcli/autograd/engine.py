@@ -4,7 +4,11 @@ A first walk counts, for each node, the edges that lead into it; the loop then
 runs a node once that many gradients have arrived (summed in a dict), and hands
 one gradient per input to the nodes in ``next_functions`` (Kahn's topological
 order, as PyTorch's engine does). Nothing here recurses, so a chain of 10^5
-operations is as easy as a chain of ten."""
+operations is as easy as a chain of ten.
+
+A Function that returned several tensors has one ``OutputEdge`` per output: each
+collects its output's whole gradient (running that tensor's hooks) and leaves it
+in the Function's slot list, whose backward then gets them all at once."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import function as _function
-from gradcli.autograd.function import _FREED, AccumulateGrad, Node, edge_of
+from gradcli.autograd.function import _FREED, AccumulateGrad, Node, OutputEdge, edge_of
 from gradcli.autograd.tensor import Tensor, _wrap, to_array
 from gradcli.errors import AutogradError, ShapeError
 
@@ -177,12 +181,15 @@ def _run(
         run = _leading_to(targets, parents)
     found: dict[Node, Tensor | None] = {}
     ready = [node for node in roots if waiting[node] == 0]
+    check_nan = _function._anomaly_enabled and _function._anomaly_check_nan
 
     previous = _function._set_grad_enabled(create_graph)
     try:
         while ready:
             node = ready.pop()
             grad_output = pending.pop(node, None)
+            if grad_output is not None and node._hooks:
+                grad_output = _hooked(node, grad_output)
             if run is not None:
                 if node in targets:
                     found[node] = grad_output
@@ -197,9 +204,15 @@ def _run(
             else:
                 if node._retained is not None and inputs is None:
                     _accumulate(node._retained, grad_output, create_graph)
-                grads = _call_backward(node, grad_output)
-                if not retain_graph:
-                    node._saved = _FREED  # node._release(), inlined
+                if type(node) is OutputEdge:
+                    _collect(pending, node, grad_output)
+                    grads = (None,)
+                else:
+                    grads = _call_backward(node, grad_output)
+                    if check_nan:
+                        _check_nan(node, grads)
+                    if not retain_graph:
+                        node._saved = _FREED  # node._release(), inlined
             for child, g in zip(children, grads, strict=False):
                 if child is None:
                     continue
@@ -214,9 +227,50 @@ def _run(
     return found
 
 
-def _call_backward(node: Node, grad_output: Tensor) -> tuple[Tensor | None, ...]:
+def _hooked(node: Node, grad: Tensor) -> Tensor:
+    """``grad`` after the hooks registered on the node's tensor (``register_hook``)."""
+    for hook in list(node._hooks.values()):  # a hook may remove itself
+        replaced = hook(grad)
+        if replaced is None:
+            continue
+        if not isinstance(replaced, Tensor):
+            replaced = _wrap(to_array(replaced))
+        if replaced.shape != grad.shape:
+            raise ShapeError(
+                f"a hook ({getattr(hook, '__name__', repr(hook))}) returned a gradient of "
+                f"shape {tuple(replaced.shape)} for a tensor of shape {tuple(grad.shape)}; "
+                "a hook may change a gradient's values, not its shape"
+            )
+        grad = replaced
+    return grad
+
+
+def _collect(pending: dict[Node, Any], edge: OutputEdge, grad: Tensor) -> None:
+    """Put one output's gradient in its Function's slot list (an edge runs once a pass)."""
+    owner = edge.owner
+    slots = pending.get(owner)
+    if slots is None:
+        slots = pending[owner] = [None] * len(owner._outputs)
+    slots[edge.output_nr] = grad
+
+
+def _materialized(node: Node, slots: list[Tensor | None]) -> list[Tensor | None]:
+    """One gradient per output: zeros for a tensor output no gradient reached (None when
+    the Function called ``set_materialize_grads(False)``), None for a non-tensor output."""
+    if not node.materialize_grads:
+        return slots
+    return [
+        _wrap(np.zeros(shape)) if g is None and shape is not None else g
+        for g, shape in zip(slots, node._outputs, strict=True)
+    ]
+
+
+def _call_backward(node: Node, grad_output: Any) -> tuple[Tensor | None, ...]:
     """Run one node's backward and check what it returned against its inputs."""
-    grads = node._function.backward(node, grad_output)
+    if type(grad_output) is list:  # a Function with several outputs: one gradient each
+        grads = node._function.backward(node, *_materialized(node, grad_output))
+    else:
+        grads = node._function.backward(node, grad_output)
     if type(grads) is not tuple:
         grads = (grads,)
     needs = node.needs_input_grad
@@ -225,12 +279,18 @@ def _call_backward(node: Node, grad_output: Tensor) -> tuple[Tensor | None, ...]
         if len(grads) < len(needs) or any(g is not None for g in grads[len(needs) :]):
             raise AutogradError(
                 f"{node.name()}: backward returned {len(grads)} gradients but forward "
-                f"took {len(needs)} inputs; return one per input (None where there is none)"
+                f"took {len(needs)} inputs (expected {len(needs)}, got {len(grads)}); "
+                "return one per input, None for an input that needs none"
             )
         grads = grads[: len(needs)]
     shapes = node.input_shapes
     for i, g in enumerate(grads):
         if g is None or not needs[i]:
+            if g is not None and shapes[i] is None:
+                raise AutogradError(
+                    f"{node.name()}: backward returned a gradient for input {i}, which is "
+                    "not a tensor; return None there (is a None missing before it?)"
+                )
             continue
         if not isinstance(g, Tensor):
             g = _wrap(to_array(g))
@@ -239,8 +299,35 @@ def _call_backward(node: Node, grad_output: Tensor) -> tuple[Tensor | None, ...]
             raise ShapeError(
                 f"{node.name()}: backward returned a gradient of shape "
                 f"{tuple(g.shape)} for input {i}, whose shape is {tuple(shapes[i])}"
+                + _broadcast_hint(g._data.shape, shapes[i])
             )
     return grads
+
+
+def _broadcast_hint(got: tuple[int, ...], shape: tuple[int, ...]) -> str:
+    """What to write when the gradient still has a broadcast input's expanded shape."""
+    try:
+        if np.broadcast_shapes(got, shape) != got:
+            return ""
+    except ValueError:
+        return ""
+    return (
+        "; the input was broadcast, so sum the gradient over the broadcast dimensions "
+        "(PyTorch's engine does that sum silently; gradcli asks for it, to catch a "
+        "forgotten reduction)"
+    )
+
+
+def _check_nan(node: Node, grads: tuple[Tensor | None, ...]) -> None:
+    """Anomaly mode: refuse a NaN gradient, naming the operation that returned it."""
+    for i, g in enumerate(grads):
+        if g is not None and np.isnan(g._data).any():
+            where = node._recorded_at
+            raise AutogradError(
+                f"{node.name()} returned NaN in its gradient for input {i} "
+                "(found by detect_anomaly)"
+                + (f"; the operation was recorded at {where}" if where else "")
+            )
 
 
 def _accumulate(tensor: Tensor, g: Tensor, create_graph: bool) -> None:

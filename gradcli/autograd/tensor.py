@@ -306,6 +306,13 @@ class Tensor:
         if self.grad_fn is not None:
             self.grad_fn._retained = self
 
+    _hooks: dict[int, Any] | None = None  # a leaf's gradient hooks (a non-leaf's are on grad_fn)
+
+    def register_hook(self, hook: Any) -> _function.RemovableHandle:
+        """Call ``hook(grad)`` whenever this tensor's gradient is computed; a tensor it
+        returns replaces the gradient. ``.remove()`` on the handle takes it off."""
+        return _function.register_hook(self, hook)
+
     def detach(self) -> Tensor:
         """The same values, outside the graph."""
         return _wrap(self._data)
