@@ -637,9 +637,11 @@ def graph_command(
 
       gradcli graph "t = x*y; t + sin(t)" --at x=2 --at y=3 --view trace
 
-      gradcli graph "sum(exp(v))" --at "v=[1,2,3]" -o dot | dot -Tsvg > graph.svg
+      gradcli graph "sum(exp(v))" --at "v=[1,2,3]" -o dot
 
-      gradcli graph -f loop.gc --at x=0.5 --collapse
+      gradcli graph "s = x; for i in range(1000) { s = s*x + 1 }; s" --at x=0.5 --collapse
+
+    Draw it with Graphviz: dot -Tsvg <(gradcli graph "x*sin(x)" --at x=1 -o dot) > graph.svg
     """
     _load_plugins(plugin)
     from gradcli import compute
