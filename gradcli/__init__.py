@@ -27,6 +27,7 @@ _CREATION = (
 )
 _DTYPES = "bool_ complex128 cuda device dtype float16 float32 float64 int64"
 _GRAD_MODES = "enable_grad is_grad_enabled no_grad set_grad_enabled"
+_MODES = "inference_mode is_anomaly_check_nan_enabled is_anomaly_enabled is_inference_mode_enabled"
 _OPS = (
     "abs acos acosh add amax amin argmax argmin argsort asin asinh atan atanh "
     "binary_cross_entropy_with_logits broadcast_to cat clamp clone cos cosh div dot eq exp "
@@ -38,6 +39,7 @@ _OPS = (
 _HOMES = {
     **dict.fromkeys(_CREATION.split(), "gradcli.autograd.creation"),
     **dict.fromkeys(_GRAD_MODES.split(), "gradcli.autograd.function"),
+    **dict.fromkeys(_MODES.split(), "gradcli.autograd.function"),
     **dict.fromkeys(_OPS.split(), "gradcli.autograd.ops"),
     **dict.fromkeys(_DTYPES.split(), "gradcli.autograd.dtypes"),
     "Tensor": "gradcli.autograd.tensor",

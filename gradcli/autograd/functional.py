@@ -196,6 +196,37 @@ def hessian(
     return result if inputs_tuple else result[0]
 
 
+def _hessian_product(
+    func: Callable[..., Any], inputs: Inputs, v: Any, create_graph: bool, strict: bool
+) -> tuple[Any, Any]:
+    """``(func(inputs), vᵀ·H)`` for a scalar ``func``: two reverse passes, no Hessian built.
+
+    The second pass weights the gradient's entries by v, which gives vᵀ·H; for the
+    (symmetric) Hessian of a twice continuously differentiable function that is H·v too.
+    """
+    scalar = _scalar_function(func)
+    with enable_grad():
+        xs, inputs_tuple = _prepare(inputs, create_graph)
+        out = scalar(*xs)
+        vectors = _check_vector(v, xs, "the input")
+        firsts = _gradients([out], xs, None, True, strict)
+        products = _gradients(firsts, xs, vectors, create_graph, strict=False)
+    products = _finish(products, create_graph)
+    value = out if create_graph else out.detach()
+    return value, (products if inputs_tuple else products[0])
+
+
+def vhp(
+    func: Callable[..., Any],
+    inputs: Inputs,
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
+    """``(func(inputs), vᵀ·H)`` for a scalar ``func`` (``torch.autograd.functional.vhp``)."""
+    return _hessian_product(func, inputs, v, create_graph, strict)
+
+
 def hvp(
     func: Callable[..., Any],
     inputs: Inputs,
@@ -203,15 +234,6 @@ def hvp(
     create_graph: bool = False,
     strict: bool = False,
 ) -> tuple[Any, Any]:
-    """``(func(inputs), H·v)`` for a scalar ``func``: two reverse passes, no Hessian built."""
-    scalar = _scalar_function(func)
-    with enable_grad():
-        xs, inputs_tuple = _prepare(inputs, create_graph)
-        out = scalar(*xs)
-        vectors = _check_vector(v, xs, "the input")
-        firsts = _gradients([out], xs, None, True, strict)
-        dot = sum((f * vec).sum() for f, vec in zip(firsts, vectors))
-        products = _gradients([dot], xs, None, create_graph, strict=False)
-    products = _finish(products, create_graph)
-    value = out if create_graph else out.detach()
-    return value, (products if inputs_tuple else products[0])
+    """``(func(inputs), H·v)`` for a scalar ``func``: the same two passes as ``vhp``, since
+    the Hessian is symmetric (PyTorch computes this one with a third pass)."""
+    return _hessian_product(func, inputs, v, create_graph, strict)
