@@ -177,13 +177,19 @@ class set_detect_anomaly:
 def _recorded_at() -> str:
     """Where the user's code called the operation being recorded: its innermost frame
     outside gradcli, for anomaly mode's messages."""
+    import os
     import traceback  # only in anomaly mode
 
     package = __file__.rsplit("autograd", 1)[0]
     for frame in reversed(traceback.extract_stack()):
         if not frame.filename.startswith(package):
             code = f": {frame.line}" if frame.line else ""
-            return f"{frame.filename}, line {frame.lineno}, in {frame.name}{code}"
+            try:  # short below the working directory
+                relative = os.path.relpath(frame.filename)
+            except ValueError:  # another drive, on Windows
+                relative = os.pardir
+            name = frame.filename if relative.startswith(os.pardir) else relative
+            return f"{name}, line {frame.lineno}, in {frame.name}{code}"
     return "inside gradcli"
 
 
