@@ -360,3 +360,14 @@ def test_gradcli_graph_of_a_python_api_tensor():
 def test_gradcli_graph_refuses_a_tensor_without_history():
     with pytest.raises(AutogradError, match="no recorded graph"):
         gradcli.graph(gradcli.tensor(1.0))
+
+
+def test_json_text_is_bounded_and_its_span_locates_all_of_it():
+    source = "+".join(f"x*{i}" for i in range(1, 200))
+    doc = document("graph", source, "--at", "x=1", "--max-nodes", "3")
+    top = nodes_by_text(doc)
+    (output,) = [n for n in doc["nodes"] if n["id"] == doc["output"]]
+    assert len(output["text"]) == 200 and "…" in output["text"]
+    assert doc["expression"][slice(*output["span"])] == source
+    assert output["text"].startswith(source[:99]) and output["text"].endswith(source[-100:])
+    assert len(top) == 3

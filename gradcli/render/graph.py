@@ -458,6 +458,18 @@ def _edges(
     return list(dict.fromkeys(edges))
 
 
+JSON_TEXT = 200
+"""Characters of source text a JSON node holds; a longer text (each partial sum of a long
+sum is a prefix of it) keeps its two ends around an ellipsis, and ``span`` locates it all."""
+
+
+def _document_text(text: str | None) -> str | None:
+    if text is None or len(text) <= JSON_TEXT:
+        return text
+    half = (JSON_TEXT - 1) // 2
+    return text[:half] + "…" + text[len(text) - (JSON_TEXT - 1 - half) :]
+
+
 def graph_document(graph: Graph, max_nodes: int, collapse: bool) -> dict[str, Any]:
     """The JSON document: ``nodes`` (id, kind, op, name, text, span, column, shape, value,
     adjoint, inputs), ``edges`` (from, to, argument), ``folds``, and counts."""
@@ -472,7 +484,7 @@ def graph_document(graph: Graph, max_nodes: int, collapse: bool) -> dict[str, An
             "kind": "leaf" if v.leaf else "operation",
             "op": v.op,
             "name": v.label if v.leaf else None,
-            "text": graph.text(i),
+            "text": _document_text(graph.text(i)),
             "span": list(span) if span else None,
             "column": graph.column(i),
             "shape": list(v.shape) if v.shape is not None else None,
