@@ -626,10 +626,11 @@ def graph_command(
     adjoints in reverse order. -o dot is Graphviz (dot -Tsvg graph.dot > graph.svg); -o mermaid
     is a flowchart for Markdown. -o json is {"expression", "output", "weights" ("1", "ones" or
     "given"), "nodes_total", "nodes_shown", "elided", "nodes": [{"id", "kind" (operation or
-    leaf), "op", "name", "text", "span" ([start, end) in the expression), "column", "shape",
-    "value", "adjoint", "inputs" (ids, null for a constant)}], "edges": [{"from", "to",
-    "argument"}] (as values flow), "folds": [{"id", "first", "last", "period", "repeats",
-    "nodes", "ops"}]}. A value the graph did not keep is "?" (null in JSON).
+    leaf), "op", "name", "text" (past 200 characters, its ends around "…"), "span" ([start,
+    end) in the expression), "column", "shape", "value", "adjoint", "inputs" (ids, null for a
+    constant)}], "edges": [{"from", "to", "argument"}] (as values flow), "folds": [{"id",
+    "first", "last", "period", "repeats", "nodes", "ops"}]}. --max-nodes bounds every format.
+    A value the graph did not keep is "?" (null in JSON).
 
     Examples:
 
