@@ -107,3 +107,56 @@ def limit_document(result: Any) -> dict[str, Any]:
     if result.warnings:
         document["warnings"] = list(result.warnings)
     return document
+
+
+# --- check ------------------------------------------------------------------------------
+
+
+def _check_row_document(row: Any) -> dict[str, Any]:
+    document = {
+        "point": row.point, "input": row.input, "order": row.order, "method": row.method,
+        "scheme": row.scheme, "exact": json_number(row.exact),
+        "numerical": json_number(row.numerical), "abs_error": json_number(row.abs_error),
+        "rel_error": None if row.rel_error is None else json_number(row.rel_error),
+        "tolerance": json_number(row.tolerance), "verdict": row.verdict,
+    }  # fmt: skip
+    if row.reason:
+        document["reason"] = row.reason
+    return document
+
+
+def _one_check_document(result: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "expression": result.expression,
+        "wrt": list(result.wrt),
+        "order": result.order,
+        "points": [{n: json_array(v) for n, v in point.items()} for point in result.points],
+        "rows": [_check_row_document(row) for row in result.rows],
+        "passed": result.passed,
+    }
+    if result.weights is not None:
+        document["weights"] = json_array(result.weights)
+    if result.warnings:
+        document["warnings"] = list(result.warnings)
+    return document
+
+
+def check_document(result: Any) -> dict[str, Any]:
+    """``{"expression", "wrt", "order", "points": [{name: value}], "rows": [...],
+    "passed"}`` (``"weights"`` for a non-scalar value); each row's ``point`` indexes
+    ``points``. With --builtins: ``{"order", "operations": {name: [one such document per
+    sample]}, "unchecked": [...], "passed"}``."""
+    if not hasattr(result, "checks"):
+        return _one_check_document(result)
+    document: dict[str, Any] = {
+        "order": result.order,
+        "operations": {
+            name: [_one_check_document(check) for check in checks]
+            for name, checks in result.checks.items()
+        },
+        "unchecked": list(result.unchecked),
+        "passed": result.passed,
+    }
+    if result.warnings:
+        document["warnings"] = list(result.warnings)
+    return document

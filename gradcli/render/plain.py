@@ -41,3 +41,32 @@ def limit_plain(result: Any) -> str:
                       _optional(row.rel_error), _optional(row.order)]  # fmt: skip
             lines.append("\t".join(([sweep.scheme] if several else []) + fields))
     return "\n".join(lines)
+
+
+# --- check ------------------------------------------------------------------------------
+
+
+def _check_lines(result: Any, prefix: list[str]) -> list[str]:
+    """One line per derivative: point (from 1), input, order, method, numerical scheme,
+    exact, numerical, abs error, rel error, tolerance, verdict."""
+    lines = []
+    for row in result.rows:
+        numbers = [row.exact, row.numerical, row.abs_error]
+        fields = [str(row.point + 1), row.input, str(row.order), row.method, row.scheme]
+        fields += [plain_number(v) for v in numbers]
+        fields += [_optional(row.rel_error), plain_number(row.tolerance), row.verdict]
+        lines.append("\t".join(prefix + fields))
+    return lines
+
+
+def check_plain(result: Any) -> str:
+    """A line per derivative (see ``_check_lines``); with --builtins each line starts with
+    the operation and the expression of its sample."""
+    if hasattr(result, "checks"):
+        return "\n".join(
+            line
+            for name, checks in result.checks.items()
+            for check in checks
+            for line in _check_lines(check, [name, check.expression])
+        )
+    return "\n".join(_check_lines(result, []))

@@ -404,3 +404,169 @@ def limit_table(result: Any, digits: int) -> RenderableType:
                 )
             parts.append(extra)
     return Group(*parts)
+
+
+# --- check ------------------------------------------------------------------------------
+
+_SCHEMES = {"complex": "complex step", "richardson": "Richardson-extrapolated central differences"}
+_VERDICT_STYLES = {"agree": "green", "DISAGREE": "bold red", "not smooth": "yellow"}
+
+
+def _derivative(row: Any) -> str:
+    """``∂/∂x``, ``∂²/∂x²``, ``∂²/∂x∂y`` for the row's input and order."""
+    if row.order == 1:
+        return f"∂/∂{row.input}"
+    parts = row.input.split(",")
+    return f"∂²/∂{parts[0]}²" if len(parts) == 1 else f"∂²/∂{parts[0]}∂{parts[1]}"
+
+
+def _check_point_text(point: dict[str, np.ndarray], digits: int) -> str:
+    """The point's values: whole for small arrays (random points are worth seeing)."""
+    parts = []
+    for name, value in point.items():
+        value = np.asarray(value)
+        if value.ndim == 0:
+            shown = short_number(value, digits)
+        elif value.size <= 8:
+            shown = np.array2string(
+                value, separator=", ", formatter={"float_kind": lambda v: short_number(v, digits)}
+            )
+        else:
+            shown = f"array of shape {value.shape}"
+        parts.append(f"{name} = {shown}")
+    return ", ".join(parts) or "(no variables)"
+
+
+_CHECK_COLUMNS = ("derivative", "exact", "numerical", "abs err", "rel err", "tolerance", "verdict")
+
+
+def _check_point_table(result: Any, point: int, digits: int) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    title = f"{result.expression} at {_check_point_text(result.points[point], digits)}"
+    if len(result.points) > 1:
+        title = f"point {point + 1}: {title}"
+    rows = [
+        (
+            [
+                _derivative(row) + (" taylor" if row.method == "taylor" else ""),
+                short_number(row.exact, digits),
+                short_number(row.numerical, digits),
+                f"{row.abs_error:.1e}",
+                "" if row.rel_error is None else f"{row.rel_error:.1e}",
+                f"{row.tolerance:.1e}",
+            ],
+            row.verdict,
+        )
+        for row in result.rows
+        if row.point == point
+    ]
+    # No vertical rules, so that the columns fit 80 characters more often.
+    wide = Table(
+        title=_text(title),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    for column in _CHECK_COLUMNS:
+        justify = "left" if column == "derivative" else "right"
+        wide.add_column(column, justify=justify, no_wrap=True)
+    for cells, verdict in rows:
+        wide.add_row(_text(cells[0]), *cells[1:], _text(verdict, style=_VERDICT_STYLES[verdict]))
+    # Too narrow for the columns: one record per derivative, a line per quantity.
+    records = Table(title=_text(title), title_justify="left", show_header=False)
+    records.add_column(overflow="fold")
+    records.add_column(justify="right", overflow="fold")
+    for cells, verdict in rows:
+        records.add_row(
+            _text(cells[0], style="bold"), _text(verdict, style=_VERDICT_STYLES[verdict])
+        )
+        for number, (column, cell) in enumerate(zip(_CHECK_COLUMNS[1:-1], cells[1:])):
+            records.add_row(f"  {column}", cell, end_section=number == len(cells) - 2)
+    return _FirstThatFits(wide, records)
+
+
+def _check_notes(result: Any) -> list[Any]:
+    reasons = dict.fromkeys(
+        f"{_derivative(row)}{'' if len(result.points) == 1 else f' (point {row.point + 1})'}: "
+        f"not smooth: {row.reason}"
+        for row in result.rows
+        if row.verdict == "not smooth" and row.method == "reverse"
+    )
+    return [_text(reason, style="dim") for reason in reasons]
+
+
+def _check_summary(rows: list[Any]) -> Any:
+    bad = sum(row.verdict == "DISAGREE" for row in rows)
+    rough = sum(row.verdict == "not smooth" for row in rows)
+    checked = len(rows) - rough
+    skipped = f" ({rough} not smooth, not counted)" if rough else ""
+    if bad:
+        return _text(f"{bad} of {checked} derivatives DISAGREE{skipped}", style="bold red")
+    if not checked:
+        return _text(f"no derivative could be checked{skipped}", style="yellow")
+    return _text(f"all {checked} derivatives agree{skipped}", style="green")
+
+
+def check_table(result: Any, digits: int) -> RenderableType:
+    """A table per point (derivative and method, exact, numerical, errors, tolerance,
+    verdict), why rows are not smooth, and a summary; with --builtins, a row per
+    operation and the tables of the samples that disagree."""
+    from rich.console import Group
+
+    if hasattr(result, "checks"):
+        return _builtins_table(result, digits)
+    parts: list[Any] = [_check_point_table(result, p, digits) for p in range(len(result.points))]
+    parts.extend(_check_notes(result))
+    numerical = " and ".join(sorted({_SCHEMES[row.scheme] for row in result.rows}))
+    taylor = (
+        "; rows marked taylor: Taylor mode"
+        if any(r.method == "taylor" for r in result.rows)
+        else ""
+    )
+    parts.append(
+        _text(
+            f"exact: reverse mode{taylor}. numerical: {numerical}. tolerance: 10 times the "
+            "numerical estimate's error estimate + 1e-6 times the larger value",
+            style="dim",
+        )
+    )
+    parts.append(_check_summary(result.rows))
+    return Group(*parts)
+
+
+def _builtins_table(result: Any, digits: int) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+
+    order = "first derivatives" if result.order == 1 else "first and second derivatives"
+    table = Table(title=f"every operation's {order}, on random inputs", title_justify="left")
+    for column in ("operation", "samples", "derivatives", "worst error / tolerance", "verdict"):
+        table.add_column(column, justify="left" if column == "operation" else "right")
+    failing = []
+    every_row = []
+    for name, checks in result.checks.items():
+        rows = [row for check in checks for row in check.rows if row.verdict != "not smooth"]
+        every_row.extend(rows)
+        ratios = [row.abs_error / row.tolerance for row in rows if row.tolerance > 0]
+        passed = all(check.passed for check in checks)
+        failing.extend(check for check in checks if not check.passed)
+        verdict = "agree" if passed else "DISAGREE"
+        table.add_row(
+            _text(name),
+            str(len(checks)),
+            str(len(rows)),
+            f"{max(ratios, default=0.0):.1e}",
+            _text(verdict, style=_VERDICT_STYLES[verdict]),
+        )
+    parts: list[Any] = [table]
+    for check in failing:
+        parts.append(check_table(check, digits))
+    if result.unchecked:
+        parts.append(
+            _text(f"without derivatives, not checked: {', '.join(result.unchecked)}", style="dim")
+        )
+    parts.append(_check_summary(every_row))
+    return Group(*parts)
