@@ -845,7 +845,7 @@ def check_command(
 
       gradcli check "abs(x)" --at x=0
 
-      gradcli check "sum(v*w)" --at "v=[1,2,3]" --at "w=[4,5,6]" --random 5 --seed 1 -o json
+      gradcli check "v*exp(w)" --at "v=[1,2]" --at "w=[3,4]" --random 5 -o json
 
       gradcli check --builtins
     """
