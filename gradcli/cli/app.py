@@ -538,7 +538,10 @@ def limit_command(
 
       gradcli limit "exp(sin(x))" --at x=0.7 --scheme all -o json
 
-      gradcli limit "exp(sin(x))" --at x=0.7 --scheme all --plot --save errors.png
+      gradcli limit "exp(sin(x))" --at x=0.7 --scheme all --plot
+
+    --plot draws each scheme's error against h; --save errors.png (.svg, .pdf) writes that
+    plot to a file instead, which needs matplotlib: pip install 'gradcli[plot]'.
     """
     _load_plugins(plugin)
     from gradcli import compute
@@ -718,7 +721,8 @@ def plot_command(
     """Plot f and its exact derivatives f', f'', ... over a range, in the terminal or to a file.
 
     Points where a curve is not finite are gaps; a y axis that a pole would flatten is
-    clipped, and a warning says so.
+    clipped, and a warning says so. --save plot.png (.svg, .pdf) writes the plot to a file
+    instead, --width/--height in pixels; it needs matplotlib: pip install 'gradcli[plot]'.
 
     Examples:
 
@@ -726,9 +730,7 @@ def plot_command(
 
       gradcli plot "log(x)" --over x=-1:3
 
-      gradcli plot "a*x**3 - x" --over x=-2:2 --at a=0.5 --save cubic.png
-
-      gradcli plot "tanh(x)" --over x=-4:4 --order 3 --save tanh.svg --width 1200 --height 700
+      gradcli plot "a*x**3 - x" --over x=-2:2 --at a=0.5 --width 60 --height 20
     """
     _load_plugins(plugin)
     from gradcli import compute
