@@ -553,8 +553,10 @@ def test_a_wrong_shape_that_is_no_broadcast_has_no_hint():
         def backward(ctx, g):
             return torch.ones(2)
 
-    with pytest.raises(ShapeError, match=r"WrongBackward.*\(2,\).*\(3,\)$"):
+    # A ShapeError, and the RuntimeError PyTorch raises here.
+    with pytest.raises(ShapeError, match=r"WrongBackward.*\(2,\).*\(3,\)$") as caught:
         Wrong.apply(leaf([1.0, 2.0, 3.0])).backward()
+    assert isinstance(caught.value, RuntimeError)
 
 
 def test_mark_dirty_on_something_not_an_input_is_refused():

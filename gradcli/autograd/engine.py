@@ -20,7 +20,7 @@ import numpy as np
 from gradcli.autograd import function as _function
 from gradcli.autograd.function import _FREED, AccumulateGrad, Node, OutputEdge, edge_of
 from gradcli.autograd.tensor import Tensor, _wrap, to_array
-from gradcli.errors import AutogradError, ShapeError
+from gradcli.errors import AutogradError, ShapeMismatchError
 
 
 def backward(
@@ -107,7 +107,7 @@ def _root_gradients(outputs: tuple[Tensor, ...], given: Sequence[Any] | None) ->
         elif not isinstance(weight, Tensor):
             weight = _wrap(to_array(weight))
         if weight.shape != out.shape:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"gradient for output {i} has shape {tuple(weight.shape)} but the output "
                 f"has shape {tuple(out.shape)}; they must match"
             )
@@ -236,7 +236,7 @@ def _hooked(node: Node, grad: Tensor) -> Tensor:
         if not isinstance(replaced, Tensor):
             replaced = _wrap(to_array(replaced))
         if replaced.shape != grad.shape:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"a hook ({getattr(hook, '__name__', repr(hook))}) returned a gradient of "
                 f"shape {tuple(replaced.shape)} for a tensor of shape {tuple(grad.shape)}; "
                 "a hook may change a gradient's values, not its shape"
@@ -296,7 +296,7 @@ def _call_backward(node: Node, grad_output: Any) -> tuple[Tensor | None, ...]:
             g = _wrap(to_array(g))
             grads = (*grads[:i], g, *grads[i + 1 :])
         if g._data.shape != shapes[i]:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"{node.name()}: backward returned a gradient of shape "
                 f"{tuple(g.shape)} for input {i}, whose shape is {tuple(shapes[i])}"
                 + _broadcast_hint(g._data.shape, shapes[i])
