@@ -196,7 +196,20 @@ def _taking_tensors(
             bound = parameters.bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
-        return function(*[as_tensor(a) if type(a) in (int, float) else a for a in args], **kwargs)
+        result = function(
+            *[as_tensor(a) if type(a) in (int, float) else a for a in args], **kwargs
+        )
+        if isinstance(result, (tuple, list)):
+            # An operation of the language has one value; several would be stacked
+            # or dropped without a word.
+            owner = getattr(function, "__self__", None)  # a Function class's apply
+            shown = f"{owner.__name__}.apply" if owner else getattr(function, "__name__", name)
+            raise ExpressionError(
+                f"{name} returns {len(result)} values, and an operation gives one tensor; "
+                f"register one operation per output, e.g. "
+                f"register('{name}_0', lambda *args: {shown}(*args)[0])"
+            )
+        return result
 
     call.__name__ = call.__qualname__ = name
     call.__doc__ = function.__doc__

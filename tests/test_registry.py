@@ -177,3 +177,26 @@ def test_taylor_rules_come_from_the_entry_then_the_built_in_rules():
 def test_every_built_in_is_marked_so_and_aliases_name_built_ins():
     assert {info.origin for info in OPS.values()} == {BUILT_IN}
     assert all(target in OPS for target in ALIASES.values())
+
+
+class Pair(Function):
+    """2x and 3x: two outputs, which the language cannot give as one value."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2, x * 3
+
+    @staticmethod
+    def backward(ctx, a, b):
+        return a * 2 + b * 3
+
+
+def test_an_operation_that_returns_several_values_is_refused_with_what_to_write():
+    register(Pair)
+    register("pair_plain", lambda x: (x, x))
+    for source in ("pair(x)", "pair(x) * 1", "pair_plain(x)"):
+        with pytest.raises(gradcli.errors.ExpressionError, match="returns 2 values") as caught:
+            evaluate_source(source, {"x": gradcli.tensor(1.0, requires_grad=True)})
+        assert "[0])" in str(caught.value)
+    register("pair_0", lambda x: Pair.apply(x)[0])
+    assert evaluate_source("pair_0(x)", {"x": gradcli.tensor(1.5)}).item() == 3.0
