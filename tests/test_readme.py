@@ -51,8 +51,14 @@ def fresh_registry():
 def test_readme_example(command, expected):
     args = shlex.split(command)[1:]
     result = CliRunner().invoke(app, args, env=SCREEN)
-    shown_err = [line for line in expected if line.startswith(("error:", "warning:", "  "))]
-    shown_out = [line for line in expected if line not in shown_err]
+    # Standard error: error: and warning: lines, and the indented lines right after them
+    # (the expression and its caret); everything else is standard output.
+    shown_err, shown_out, on_stderr = [], [], False
+    for line in expected:
+        # the expression under an error, and its caret; not a centred title
+        indented = (line[:2] == "  " and line[2:3] != " ") or line.strip() == "^"
+        on_stderr = line.startswith(("error:", "warning:")) or (on_stderr and indented)
+        (shown_err if on_stderr else shown_out).append(line)
     # rich pads a table's title to the table's width; the README has no trailing spaces
     assert [line.rstrip() for line in result.stdout.splitlines()] == shown_out
     assert result.stderr.splitlines() == shown_err
