@@ -324,3 +324,18 @@ def test_vhp_with_create_graph_is_differentiable():
     _, product = torch.autograd.functional.vhp(lambda t: (t**4).sum(), x, v, create_graph=True)
     product.sum().backward()  # Σ 12 x² v → 24 x
     assert x.grad.tolist() == [24.0, 48.0]
+
+
+def test_infinities_and_nans_are_values_without_numpy_warnings():
+    import subprocess
+    import sys
+
+    script = (
+        "import gradcli as torch\n"
+        "t = torch.tensor([0.0, 1.0], requires_grad=True)\n"
+        "(torch.sqrt(t) * 0).sum().backward()\n"
+        "print(1 / torch.tensor(0.0), torch.log(torch.tensor(-1.0)), t.grad)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.split() == ["tensor(inf)", "tensor(nan)", "tensor([nan,", "0.])"]
+    assert result.stderr == ""

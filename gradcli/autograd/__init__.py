@@ -4,6 +4,7 @@ Nothing in this package knows about parsing or the command line.
 """
 
 import importlib
+import warnings
 from typing import Any
 
 # The operations attach Tensor's methods (x.exp(), x * 2) as they load; without this,
@@ -22,6 +23,10 @@ from gradcli.autograd.function import (
     set_grad_enabled,
 )
 from gradcli.autograd.tensor import Tensor
+
+# NaN and infinity are values here, as in PyTorch, which computes 1/0 without a word;
+# numpy's warnings about them, raised inside the engine, would only be noise.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"gradcli\.autograd\.")
 
 
 def __getattr__(name: str) -> Any:
