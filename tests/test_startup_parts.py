@@ -267,6 +267,8 @@ def test_the_commands_annotations_are_objects_not_strings():
 # --- plotting libraries load only for plots -----------------------------------------------------
 
 _PLOTTING = ("plotext", "matplotlib", "gradcli.compute.plot", "gradcli.render.plots")
+# The other commands' own modules: none is loaded by a command that does not need it.
+_OTHERS = ("gradcli.compute.checking", "gradcli.compute.graph", "gradcli.render.graph")
 _MODULES_AFTER = """
 import sys
 from gradcli.cli import app
@@ -296,6 +298,7 @@ def test_commands_that_do_not_plot_import_no_plotting_library(args):
     modules = set(result.stdout.split("\n")[-2].split())
     assert "gradcli.cli.app" in modules
     assert modules.isdisjoint(_PLOTTING), sorted(modules.intersection(_PLOTTING))
+    assert modules.isdisjoint(_OTHERS), sorted(modules.intersection(_OTHERS))
 
 
 def test_the_plot_commands_do_import_them(tmp_path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from gradcli.errors import ExpressionError
@@ -41,19 +40,21 @@ class Label:
         self.index = -1
 
 
-@dataclass
 class Function:
     """A function the program defines with ``def``."""
 
-    name: str
-    parameters: tuple[str, ...]
-    entry: Label
-    node: Tree
-    locals: set[str] = field(default_factory=set)
+    __slots__ = ("entry", "locals", "name", "node", "parameters")
+
+    def __init__(self, name: str, parameters: tuple[str, ...], entry: Label, node: Tree):
+        self.name = name
+        self.parameters = parameters
+        self.entry = entry
+        self.node = node
+        self.locals: set[str] = set(parameters)
+        """Its parameters and the names its body assigns."""
 
 
-@dataclass
-class Code:
+class Code(NamedTuple):
     """A compiled expression or program."""
 
     steps: tuple[Instruction, ...]
@@ -87,8 +88,7 @@ _STATEMENTS = ("assign", "augmented", "value", "return_", "pass_", "break_", "co
 _BLOCKS = ("if_", "while_", "for_", "def_")
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """Where a statement is: in which function, and in which loop (its labels)."""
 
     function: Function | None = None
@@ -155,7 +155,7 @@ class _Compiler:
                 self._check_name(p, statement, "name a parameter")
             if len(set(params)) < len(params):
                 raise self._error(f"{name} names a parameter twice", statement)
-            function = Function(name, params, Label(), statement, set(params))
+            function = Function(name, params, Label(), statement)
             function.locals |= _assigned_in(statement.children[2])
             self.functions[name] = function
 
