@@ -22,15 +22,15 @@ __version__ = "0.1.0"
 
 _CREATION = (
     "MAX_ELEMENTS arange as_tensor empty empty_like eye from_numpy full full_like "
-    "get_default_dtype is_tensor linspace manual_seed ones ones_like rand rand_like randint "
-    "randn randn_like set_default_dtype tensor zeros zeros_like"
+    "get_default_device get_default_dtype is_tensor linspace manual_seed ones ones_like rand rand_like randint "
+    "randn randn_like set_default_device set_default_dtype tensor zeros zeros_like"
 )
-_DTYPES = "bool_ complex128 cuda device dtype float16 float32 float64 int64"
+_DTYPES = "backends bool_ complex128 cuda device dtype float16 float32 float64 int64"
 _GRAD_MODES = "enable_grad is_grad_enabled no_grad set_grad_enabled"
 _MODES = "inference_mode is_anomaly_check_nan_enabled is_anomaly_enabled is_inference_mode_enabled"
 _OPS = (
-    "abs acos acosh add amax amin argmax argmin argsort asin asinh atan atanh "
-    "binary_cross_entropy_with_logits broadcast_to cat clamp clone cos cosh div dot eq exp "
+    "abs acos acosh add allclose amax amin argmax argmin argsort asin asinh atan atanh "
+    "binary_cross_entropy_with_logits broadcast_to cat clamp clone cos cosh div dot eq equal exp "
     "expm1 flatten ge gt index_add le log log10 log1p log2 log_softmax logsumexp lt "
     "masked_fill matmul max maximum mean min minimum mm mse_loss mul ne neg norm permute pow "
     "prod reciprocal relu reshape sigmoid sign sin sinh softmax softplus sort sqrt squeeze "

@@ -29,6 +29,12 @@ from gradcli.autograd.tensor import Tensor
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"gradcli\.autograd\.")
 
 
+def Variable(data: Tensor, requires_grad: bool = False, volatile: bool = False) -> Tensor:
+    """PyTorch's legacy wrapper (``from torch.autograd import Variable``): since PyTorch 0.4
+    a Variable is a tensor, so this gives ``data`` outside the graph with ``requires_grad``."""
+    return data.detach().requires_grad_(requires_grad)
+
+
 def __getattr__(name: str) -> Any:
     # Loaded on first use (PEP 562): no command needs them, and every command starts here.
     if name == "functional":
@@ -46,6 +52,7 @@ __all__ = [
     "Function",
     "Node",
     "Tensor",
+    "Variable",
     "backward",
     "detect_anomaly",
     "enable_grad",

@@ -124,6 +124,15 @@ def set_default_dtype(dtype: Any) -> None:
         raise ArgumentTypeError(f"the default dtype must be a floating type, not {dtype!r}")
 
 
+def set_default_device(device: Any) -> None:
+    """Accepted for the CPU (and None); any other device is refused, as ``device=`` is."""
+    dtypes.check_device(device)
+
+
+def get_default_device() -> dtypes.device:
+    return dtypes.CPU
+
+
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data``.
 

@@ -155,3 +155,20 @@ class cuda:  # the namespace torch.cuda
     @staticmethod
     def device_count() -> int:
         return 0
+
+
+class _mps:  # the namespace torch.backends.mps
+    @staticmethod
+    def is_available() -> bool:
+        return False
+
+    @staticmethod
+    def is_built() -> bool:
+        return False
+
+
+class backends:  # the namespace torch.backends
+    """``gradcli.backends.mps.is_available()`` is False, so tutorial code picking a device
+    ("cuda" if ... else "mps" if ... else "cpu") takes its CPU path."""
+
+    mps = _mps

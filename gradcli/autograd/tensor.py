@@ -270,6 +270,21 @@ class Tensor:
     def bool(self) -> Tensor:
         return self._as_type(dtypes.bool_)
 
+    def type(self, dtype: Any = None) -> Tensor | str:
+        """``type()`` names the tensor type as PyTorch does (``gradcli.DoubleTensor``);
+        ``type(dtype)`` converts, as ``to(dtype)``, also from PyTorch's type names
+        (``"torch.FloatTensor"``)."""
+        if dtype is None:
+            return f"gradcli.{_TYPE_NAMES[self._data.dtype.kind]}"
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+            name = dtype.rpartition(".")[2]
+            if name not in _TYPE_DTYPES:
+                raise ArgumentTypeError(
+                    f"type({dtype!r}): gradcli knows {', '.join(_TYPE_DTYPES)}; or pass a dtype"
+                )
+            dtype = _TYPE_DTYPES[name]
+        return self._as_type(dtype)
+
     def type_as(self, other: Tensor) -> Tensor:
         return self._as_type(other.dtype)
 
@@ -418,6 +433,21 @@ class Tensor:
     __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
+
+
+# PyTorch's legacy type names: Tensor.type() answers with them, and type("torch.X") takes them.
+_TYPE_NAMES = {
+    "f": "DoubleTensor",
+    "i": "LongTensor",
+    "b": "BoolTensor",
+    "c": "ComplexDoubleTensor",
+}
+_TYPE_DTYPES = {
+    "DoubleTensor": dtypes.float64,
+    "FloatTensor": dtypes.float32,
+    "LongTensor": dtypes.int64,
+    "BoolTensor": dtypes.bool_,
+}
 
 
 def _wrap(array: Any) -> Tensor:

@@ -1,7 +1,7 @@
 """``gradcli.nn``: a small ``torch.nn`` for learning and checking gradients.
 
 ``Module`` (parameters registered by attribute), ``Parameter``, ``Linear``,
-``Sequential``, ``ReLU``/``Tanh``/``Sigmoid``/``Flatten``, the losses ``MSELoss``,
+``Sequential``, ``ReLU``/``Tanh``/``Sigmoid``/``Softmax``/``LogSoftmax``/``Flatten``, the losses ``MSELoss``,
 ``BCEWithLogitsLoss`` and ``CrossEntropyLoss``, and the ``functional`` and ``init``
 modules. Optimizers are in :mod:`gradcli.optim`.
 """
@@ -12,12 +12,14 @@ from gradcli.nn.modules import (
     CrossEntropyLoss,
     Flatten,
     Linear,
+    LogSoftmax,
     Module,
     MSELoss,
     Parameter,
     ReLU,
     Sequential,
     Sigmoid,
+    Softmax,
     Tanh,
 )
 
@@ -26,12 +28,14 @@ __all__ = [
     "CrossEntropyLoss",
     "Flatten",
     "Linear",
+    "LogSoftmax",
     "MSELoss",
     "Module",
     "Parameter",
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "Softmax",
     "Tanh",
     "functional",
     "init",

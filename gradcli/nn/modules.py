@@ -365,6 +365,25 @@ class Sigmoid(Module):
         return F.sigmoid(input)
 
 
+class Softmax(Module):
+    """``softmax`` along ``dim`` (PyTorch's ``dim=None`` guess is refused by ``softmax``)."""
+
+    def __init__(self, dim: int | None = None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softmax(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    def forward(self, input: Tensor) -> Tensor:
+        return F.log_softmax(input, self.dim)
+
+
 class Flatten(Module):
     """Dimensions start_dim..end_dim merged into one (by default all but the batch)."""
 

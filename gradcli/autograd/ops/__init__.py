@@ -106,9 +106,9 @@ from gradcli.autograd.ops.shape import (
 from gradcli.autograd.tensor import Tensor, _wrap
 
 __all__ = [
-    "Dim", "abs", "acos", "acosh", "add", "amax", "amin", "argmax", "argmin", "argsort", "asin",
+    "Dim", "abs", "acos", "acosh", "add", "allclose", "amax", "amin", "argmax", "argmin", "argsort", "asin",
     "asinh", "atan", "atanh", "binary_cross_entropy_with_logits", "broadcast_to", "cat", "clamp",
-    "clone", "cos", "cosh", "div", "dot", "eq", "exp", "expand", "expm1", "flatten", "ge", "gt",
+    "clone", "cos", "cosh", "div", "dot", "eq", "equal", "exp", "expand", "expm1", "flatten", "ge", "gt",
     "index_add", "le", "log", "log10", "log1p", "log2", "log_softmax", "logsumexp", "lt",
     "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mse_loss", "mul",
     "ne", "neg", "norm", "permute", "pow", "prod", "reciprocal", "relu", "reshape", "sigmoid",
@@ -158,6 +158,25 @@ _METHODS: dict[str, Callable[..., Any]] = {
     "masked_fill": masked_fill, "index_add": index_add,
     "any": lambda self: _wrap(np.any(self._data)), "all": lambda self: _wrap(np.all(self._data)),
 }  # fmt: skip
+
+
+def _values(value: Any) -> Any:
+    return value._data if isinstance(value, Tensor) else np.asarray(value)
+
+
+def equal(input: Any, other: Any) -> bool:
+    """True when the two have the same shape and the same elements (a Python bool)."""
+    return bool(np.array_equal(_values(input), _values(other)))
+
+
+def allclose(
+    input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """``|input - other| <= atol + rtol·|other|`` everywhere (a Python bool), as PyTorch."""
+    return bool(np.allclose(_values(input), _values(other), rtol, atol, equal_nan))
+
+
+_METHODS.update(equal=equal, allclose=allclose)
 
 for _name, _method in _METHODS.items():
     setattr(Tensor, _name, _method)
