@@ -378,3 +378,35 @@ def test_limit_explains_non_finite_rows():
     assert code == 0 and doc["warnings"] and "NaN" in err
     _, out, err = run("limit", "exp(x)", "--at", "x=1", "--h", "1e-320", "-o", "json")
     assert any("underflowed" in w for w in json.loads(out)["warnings"])
+
+
+def test_the_console_entry_builds_only_the_command_it_runs_yet_lists_and_suggests_all():
+    """run() hands Typer the named command alone; help and typos still see every command."""
+    import subprocess
+    import sys
+
+    def gradcli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "gradcli", *args], capture_output=True, text=True
+        )
+
+    listing = gradcli("--help")
+    assert listing.returncode == 0
+    assert all(
+        name in listing.stdout for name in ("eval", "diff", "limit", "check", "graph", "plot")
+    )
+    typo = gradcli("dif", "x", "--at", "x=1")
+    assert typo.returncode == 2 and "diff" in typo.stderr and typo.stdout == ""
+    done = gradcli("--debug", "diff", "x**3", "--at", "x=2", "-o", "plain")
+    assert done.returncode == 0 and done.stdout == "12.0\n"
+
+
+def test_run_puts_the_command_list_back(monkeypatch, capsys):
+    from gradcli.cli.app import app, run
+
+    before = list(app.registered_commands)
+    monkeypatch.setattr("sys.argv", ["gradcli", "eval", "1+1", "-o", "plain"])
+    with pytest.raises(SystemExit):
+        run()
+    assert capsys.readouterr().out == "2.0\n"
+    assert app.registered_commands == before
