@@ -45,7 +45,7 @@ _HOMES = {
     "Tensor": "gradcli.autograd.tensor",
     **dict.fromkeys(("compile", "Expression"), "gradcli.language.compiled"),
     "register": "gradcli.registry",
-    "graph": "gradcli.compute.graph",
+    "graph": "gradcli.graphview",
 }
 # PyTorch's other names for a dtype, and for functions
 _ALIASES = {

@@ -82,8 +82,8 @@ class Graph:
     """The DAG behind one output: vertices (leaves, then operations in the order
     recorded) with values and adjoints, from one forward and one backward pass.
 
-    ``str()`` is the evaluation trace as plain text; :meth:`to_dot`,
-    :meth:`to_json`, :meth:`to_dict` and :meth:`to_mermaid` give the other forms.
+    Plain data: ``gradcli.graph(tensor)`` wraps it in a view that prints and
+    exports it (:class:`gradcli.graphview.GraphView`).
     """
 
     vertices: list[Vertex]
@@ -143,37 +143,6 @@ class Graph:
             ]
         return self._folds
 
-    def to_dict(self, max_nodes: int = 0, collapse: bool = False) -> dict[str, Any]:
-        """The JSON document (schema in ``gradcli graph --help``); 0 nodes: no limit."""
-        from gradcli.render.graph import graph_document
-
-        return graph_document(self, max_nodes, collapse)
-
-    def to_json(self, max_nodes: int = 0, collapse: bool = False) -> str:
-        from gradcli.render.documents import to_json
-
-        return to_json(self.to_dict(max_nodes, collapse))
-
-    def to_dot(self, max_nodes: int = 0, collapse: bool = False) -> str:
-        """Graphviz DOT: ``dot -Tsvg`` draws it."""
-        from gradcli.render.graph import graph_dot
-
-        return graph_dot(self, max_nodes, collapse)
-
-    def to_mermaid(self, max_nodes: int = 0, collapse: bool = False) -> str:
-        """A Mermaid flowchart, for Markdown."""
-        from gradcli.render.graph import graph_mermaid
-
-        return graph_mermaid(self, max_nodes, collapse)
-
-    def __str__(self) -> str:
-        from gradcli.render.graph import graph_plain
-
-        return graph_plain(self, "trace", 200, collapse=True)
-
-    def __repr__(self) -> str:
-        return str(self)
-
 
 def graph(
     tensor: Tensor,
@@ -187,9 +156,9 @@ def graph(
     several numbers (ones by default). The graph is kept (``retain_graph``), so
     ``tensor.backward()`` still works afterwards, and no ``.grad`` is touched.
 
-    >>> import gradcli as torch
-    >>> x = torch.tensor(2.0, requires_grad=True)
-    >>> g = torch.graph(torch.sin(x) * x, names={"x": x})
+    >>> import gradcli
+    >>> x = gradcli.tensor(2.0, requires_grad=True)
+    >>> g = graph(gradcli.sin(x) * x, names={"x": x})
     >>> [v.op for v in g.operations]
     ['SinBackward0', 'MulBackward0']
     """
