@@ -325,3 +325,15 @@ def test_a_long_loop_body_is_bounded_by_operations_too():
     err = error_of("eval", program, "--at", "x=1", "--max-iterations", "500")
     assert "5,000 operations" in err and "--max-iterations" in err
     assert json_of("eval", program, "--at", "x=1", "--max-iterations", "2000")["value"] > 0
+
+
+def test_a_long_program_shows_its_first_lines_in_tables_and_says_how_many_more(tmp_path):
+    lines = ["y = x", *(f"y = y + {i}*x" for i in range(30)), "y"]
+    path = tmp_path / "long.gc"
+    path.write_text("\n".join(lines) + "\n")
+    code, out, _ = run("diff", "-f", str(path), "--at", "x=1", "-o", "table")
+    assert code == 0 and "y = y + 8*x" in out and "y = y + 9*x" not in out
+    assert "… 22 more lines (-o json has them all)" in out
+    assert json_of("diff", "-f", str(path), "--at", "x=1")["expression"] == path.read_text().strip()
+    code, out, _ = run("limit", "-f", str(path), "--at", "x=1", "-o", "table")
+    assert code == 0 and "of the program (32 lines)" in out

@@ -42,6 +42,26 @@ def _text(value: str, style: str = "") -> Any:
     return Text(value, style=style, overflow="fold")
 
 
+_PROGRAM_LINES = 12
+"""A program longer than this shows its first lines in a table's expression row."""
+
+
+def _source(text: str) -> str:
+    """The expression or program as a table's row shows it: a long program's first
+    lines, and how many more there are (-o json has them all)."""
+    lines = text.strip("\n").splitlines()
+    if len(lines) <= _PROGRAM_LINES:
+        return text
+    more = len(lines) - (_PROGRAM_LINES - 2)
+    return "\n".join([*lines[: _PROGRAM_LINES - 2], f"… {more} more lines (-o json has them all)"])
+
+
+def _named(text: str) -> str:
+    """The expression as a title names it: a program (several lines) by its size."""
+    lines = text.strip().splitlines()
+    return text if len(lines) < 2 else f"the program ({len(lines)} lines)"
+
+
 def _width(text: str) -> int:
     from rich.cells import cell_len
 
@@ -270,7 +290,7 @@ def _point_text(at: dict[str, np.ndarray], digits: int) -> str:
 
 def _summary(title: str, result: Evaluation, digits: int) -> _Summary:
     table = _Summary(title)
-    table.add_row("expression", _text(result.expression), wraps=True)
+    table.add_row("expression", _text(_source(result.expression)), wraps=True)
     table.add_row("at", _text(_point_text(result.at, digits)), wraps=True)
     for name, value in result.at.items():
         if np.ndim(value) > 0:
@@ -356,7 +376,9 @@ def limit_table(result: Any, digits: int) -> RenderableType:
     kind = "f'" if result.derivative_order == 1 else "f''"
     columns = ("h", "estimate", "abs error", "rel error", "order")
     for sweep in result.sweeps.values():
-        title = f"{sweep.scheme} differences for {kind}({result.wrt}) of {result.expression}"
+        title = (
+            f"{sweep.scheme} differences for {kind}({result.wrt}) of {_named(result.expression)}"
+        )
         rows = [
             (
                 [
@@ -444,7 +466,7 @@ def _check_point_table(result: Any, point: int, digits: int) -> Any:
     from rich import box
     from rich.table import Table
 
-    title = f"{result.expression} at {_check_point_text(result.points[point], digits)}"
+    title = f"{_named(result.expression)} at {_check_point_text(result.points[point], digits)}"
     if len(result.points) > 1:
         title = f"point {point + 1}: {title}"
     rows = [
