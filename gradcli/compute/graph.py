@@ -92,7 +92,6 @@ class Graph:
     """What the backward pass started from: ``1`` (a one-number output), ``ones``
     (ones of the output's shape, a non-scalar output), or ``given`` (weights passed in)."""
     source: str | None = None
-    _spans: dict[int, list[tuple[int, int, int | None]]] = field(default_factory=dict, repr=False)
     _folds: list[Fold] | None = field(default=None, repr=False)
 
     @property
@@ -105,33 +104,18 @@ class Graph:
 
     def text(self, index: int) -> str | None:
         """The source text of the step that recorded vertex ``index`` (None: no source)."""
-        span = self.span(index)
         origin = self.vertices[index].origin
-        if span is None or origin is None:
-            return None
-        return origin[0].source[span[0] : span[1]]
+        return None if origin is None or self.span(index) is None else origin[0].text(origin[1])
 
     def span(self, index: int) -> tuple[int, int] | None:
         """Where that text is in its source: 0-based start and end offsets."""
-        located = self._located(index)
-        return None if located is None else (located[0], located[1])
+        origin = self.vertices[index].origin
+        return None if origin is None else origin[0].span(origin[1])
 
     def column(self, index: int) -> int | None:
         """The 1-based column a caret for that step points at (a binary operator's symbol)."""
-        located = self._located(index)
-        return None if located is None else located[2]
-
-    def _located(self, index: int) -> tuple[int, int, int | None] | None:
         origin = self.vertices[index].origin
-        if origin is None:
-            return None
-        expression, step = origin
-        spans = self._spans.get(id(expression))
-        if spans is None:
-            spans = self._spans[id(expression)] = _spans_of(expression.source)
-        if not 0 <= step < len(spans) or spans[step][0] < 0:
-            return None
-        return spans[step]
+        return None if origin is None else origin[0].column(origin[1])
 
     def folds(self) -> list[Fold]:
         """Repeated structure among the operations, for --collapse (computed once)."""
@@ -382,23 +366,6 @@ def _adjoints(
             grad = grad[key[1]]
         if grad is not None:
             vertices[i].adjoint = np.array(grad._data, dtype=np.float64)
-
-
-def _spans_of(source: str) -> list[tuple[int, int, int | None]]:
-    """(start, end, caret column) of every step of ``source``, from one parse that keeps
-    positions (``Expression.text`` parses again for each step it is asked about)."""
-    from gradcli.language.compiler import compile_tree
-    from gradcli.language.evaluator import _column
-    from gradcli.language.parser import parse
-
-    spans = []
-    for step in compile_tree(parse(source, positions=True), source).steps:
-        node = step.node
-        if node is None or node.meta.empty:
-            spans.append((-1, -1, None))
-        else:
-            spans.append((node.meta.start_pos, node.meta.end_pos, _column(node, source)))
-    return spans
 
 
 def find_folds(ops: Sequence[str], max_period: int = MAX_PERIOD) -> list[Fold]:

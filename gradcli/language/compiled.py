@@ -104,10 +104,12 @@ class Expression:
         values: Mapping[str, Any] | None = None,
         algebra: Algebra | None = None,
         trace: list[str] | None = None,
+        tally: list[int] | None = None,
     ) -> Any:
         """The value at ``values`` (name -> value of the algebra), computed in ``algebra``.
 
-        With ``trace``, where NaN or infinity first appears is appended to it.
+        With ``trace``, where NaN or infinity first appears is appended to it; with
+        ``tally``, how many operations ran.
         """
         values = dict(values or {})
         given = [name for name in self._code.assigned if name in values]
@@ -125,7 +127,9 @@ class Expression:
             scope = Scope(
                 scope.variables, self.source, algebra.functions, algebra.stack, algebra.constant
             )
-        return run(self._code, scope, trace, origin=self, max_iterations=self.max_iterations)
+        return run(
+            self._code, scope, trace, origin=self, max_iterations=self.max_iterations, tally=tally
+        )
 
     def work(self, values: Mapping[str, Any]) -> int:
         """How many operations one evaluation at ``values`` runs: what budgets count.
@@ -139,8 +143,7 @@ class Expression:
 
         tally: list[int] = []
         with no_grad():
-            run(self._code, Scope(variables=dict(values), source=self.source),
-                max_iterations=self.max_iterations, tally=tally)  # fmt: skip
+            self.evaluate(values, tally=tally)
         return tally[0]
 
     def __call__(self, **values: Any) -> Tensor:
@@ -183,14 +186,19 @@ class Expression:
 
         return _locate(self.source, index)
 
-    def text(self, index: int) -> str:
-        """The source text of step ``index``: the subexpression it computes."""
+    def span(self, index: int) -> tuple[int, int] | None:
+        """Where step ``index`` is in the source: 0-based start and end offsets."""
         from gradcli.language.evaluator import node_of
 
         node = node_of(self.source, index)
         if node is None or node.meta.empty:
-            return ""
-        return self.source[node.meta.start_pos : node.meta.end_pos]
+            return None
+        return node.meta.start_pos, node.meta.end_pos
+
+    def text(self, index: int) -> str:
+        """The source text of step ``index``: the subexpression it computes."""
+        span = self.span(index)
+        return "" if span is None else self.source[span[0] : span[1]]
 
 
 def compile(source: str, max_iterations: int = MAX_ITERATIONS) -> Expression:

@@ -339,11 +339,18 @@ def evaluate(tree: Tree, scope: Scope, trace: list[str] | None = None) -> Any:
     return run(compile_tree(tree, scope.source), scope, trace)
 
 
+@functools.lru_cache(maxsize=4)
+def _positioned_steps(source: str) -> tuple[Instruction, ...]:
+    # Compiling is deterministic, so these are the steps that ran, with positions.
+    # Kept for the next question about the same source (every node of a graph asks).
+    return compile_tree(parse(source, positions=True), source).steps
+
+
 def node_of(source: str, index: int) -> Tree | None:
     """The parse-tree node of step ``index``, from a parse that tracks positions."""
     if not source:
         return None
-    steps = compile_tree(parse(source, positions=True), source).steps
+    steps = _positioned_steps(source)
     return steps[index].node if 0 <= index < len(steps) else None
 
 
