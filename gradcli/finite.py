@@ -520,7 +520,7 @@ def sweep_parameters(
 # ---------------------------------------------------------------------------
 
 
-def _best_step(scheme: str, order: int, x: float) -> tuple[float, str] | None:
+def best_step(scheme: str, order: int, x: float) -> tuple[float, str] | None:
     """Rule-of-thumb best step (value, formula), or None where there is no single one.
 
     Truncation error ~ h^p against rounding error ~ ε/h^q is smallest near
@@ -544,7 +544,7 @@ def _best_step(scheme: str, order: int, x: float) -> tuple[float, str] | None:
 
 
 def _theory(scheme: str, order: int, x: float, shrink: float) -> str:
-    best = _best_step(scheme, order, x)
+    best = best_step(scheme, order, x)
 
     def near() -> str:
         assert best is not None
@@ -611,7 +611,7 @@ def _sweep_text(
         )
     else:
         text = f"steps: {steps}, as given"
-    best = _best_step(scheme, order, x)
+    best = best_step(scheme, order, x)
     # The complex step stays exact below its threshold, so only its second
     # derivative has a best region that a sweep can stop short of.
     if best is not None and (scheme, order) != ("complex", 1) and hs[-1] > best[0]:

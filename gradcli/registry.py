@@ -196,9 +196,7 @@ def _taking_tensors(
             bound = parameters.bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
-        result = function(
-            *[as_tensor(a) if type(a) in (int, float) else a for a in args], **kwargs
-        )
+        result = function(*[as_tensor(a) if type(a) in (int, float) else a for a in args], **kwargs)
         if isinstance(result, (tuple, list)):
             # An operation of the language has one value; several would be stacked
             # or dropped without a word.

@@ -300,13 +300,18 @@ def _stream(
         sys.stderr.write(f"warning: {warning}\n")
 
 
-def _format(choice: Format | None, digits: int | None = None) -> Format:
-    """The output format; ``--digits`` only with the table it shapes."""
-    if choice is not None and choice is not Format.table and digits is not None:
+def _refuse_digits(choice: str | None, digits: int | None) -> None:
+    """``--digits`` only with the table it shapes."""
+    if choice is not None and choice != "table" and digits is not None:
         raise UsageError(
             f"--digits sets the digits of tables; -o {choice} always writes every digit, "
             "so leave --digits out (or use -o table)"
         )
+
+
+def _format(choice: Format | None, digits: int | None = None) -> Format:
+    """The output format; ``--digits`` only with the table it shapes."""
+    _refuse_digits(choice, digits)
     if choice in _STREAM_ONLY:
         raise UsageError(f"-o {choice} writes one row per point: give the points with --points")
     if choice is not None:
@@ -657,11 +662,7 @@ def graph_command(
     if view not in ("tree", "trace"):
         raise UsageError(f"--view {view}: choose tree or trace")
     chosen = output or ("table" if sys.stdout.isatty() else "plain")
-    if digits is not None and chosen != "table":
-        raise UsageError(
-            f"--digits sets the digits of tables; -o {chosen} always writes every digit, "
-            "so leave --digits out (or use -o table)"
-        )
+    _refuse_digits(chosen, digits)
     compiled = _expression(expression, file, max_iterations)
     bound = compute.bind(at or [], seed)
     result = expression_graph(

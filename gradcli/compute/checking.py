@@ -62,7 +62,7 @@ from gradcli.autograd.function import no_grad
 from gradcli.autograd.shapes import entry_labels
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
-from gradcli.compute.differentiate import _grads, _hessian
+from gradcli.compute.differentiate import gradients, hessian_of
 from gradcli.compute.evaluation import choose_wrt, tensors_of
 from gradcli.errors import ExpressionError, GradcliError, LimitError, UsageError, option
 from gradcli.language import Expression
@@ -286,15 +286,15 @@ def _check_work(
 
 
 def _analytic(expression: Expression) -> bool:
-    from gradcli.compute.limit import _non_analytic
+    from gradcli.compute.limit import non_analytic
 
-    return not _non_analytic(expression)
+    return not non_analytic(expression)
 
 
 def _taylor_applies(expression: Expression) -> bool:
-    from gradcli.compute.higher import _without_taylor_rule
+    from gradcli.compute.higher import without_taylor_rule
 
-    return not _without_taylor_rule(expression)
+    return not without_taylor_rule(expression)
 
 
 class _Plan:
@@ -356,9 +356,9 @@ class _Point:
         value = plan.expression.evaluate(values)
         self.weights = plan._weights(tuple(value.shape))
         reduced = value.reshape(()) if self.weights is None else (value * _wrap(self.weights)).sum()
-        grads = _grads(reduced, inputs, None, retain_graph=plan.order == 2)
+        grads = gradients(reduced, inputs, None, retain_graph=plan.order == 2)
         gradient = np.concatenate([g.reshape(-1) for g in grads])
-        hessian = _hessian(reduced, inputs, plan.names)[1] if plan.order == 2 else None
+        hessian = hessian_of(reduced, inputs, plan.names)[1] if plan.order == 2 else None
         return value, gradient, hessian
 
     def _taylor(self, element: int) -> tuple[list[float] | None, str]:

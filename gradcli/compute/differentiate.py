@@ -77,12 +77,12 @@ def differentiate(
                 expression, bound, names, order, method, value, result.warnings
             )
         elif hessian:
-            result.hessian = _hessian(value, inputs, names)
+            result.hessian = hessian_of(value, inputs, names)
         _gradient_warnings(result)
         return result
 
 
-def _grads(
+def gradients(
     output: Tensor, inputs: list[Tensor], weight: Tensor | None, **options: Any
 ) -> list[np.ndarray]:
     """d(output)/d(inputs) as arrays; zeros where an input is not used."""
@@ -106,7 +106,7 @@ def _vjp(
         )
     if weights is None:
         weights = _wrap(np.ones_like(value._data))
-    return dict(zip(names, _grads(value, inputs, weights, **options)))
+    return dict(zip(names, gradients(value, inputs, weights, **options)))
 
 
 def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str, np.ndarray]:
@@ -130,14 +130,16 @@ def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str
         f"pass {option('weights')} W for one vector-Jacobian product instead",
     )
     flat = value.reshape((-1,))
-    per_row = [_grads(flat[i], inputs, None, retain_graph=True) for i in range(rows)]
+    per_row = [gradients(flat[i], inputs, None, retain_graph=True) for i in range(rows)]
     return {
         name: np.array([row[k] for row in per_row]).reshape(value.shape + inputs[k].shape)
         for k, name in enumerate(names)
     }
 
 
-def _hessian(value: Tensor, inputs: list[Tensor], names: list[str]) -> tuple[list[str], np.ndarray]:
+def hessian_of(
+    value: Tensor, inputs: list[Tensor], names: list[str]
+) -> tuple[list[str], np.ndarray]:
     if value.numel() != 1:
         raise UsageError(
             f"{option('hessian')} needs a scalar value, and this one has shape {tuple(value.shape)}; "
@@ -164,7 +166,7 @@ def _hessian(value: Tensor, inputs: list[Tensor], names: list[str]) -> tuple[lis
             continue
         flat = first.reshape((-1,))
         for i in range(flat.numel()):
-            parts = _grads(flat[i], inputs, None, retain_graph=True)
+            parts = gradients(flat[i], inputs, None, retain_graph=True)
             matrix[offsets[k] + i] = np.concatenate([p.reshape(-1) for p in parts])
     return labels, matrix
 

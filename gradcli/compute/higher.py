@@ -88,7 +88,7 @@ def pure_derivatives(
             f"operations is about {operations * order * len(names):,} steps of Taylor mode, over "
             f"the budget of {TAYLOR_WORK_BUDGET:,}; ask for a lower order or fewer variables"
         )
-    missing = _without_taylor_rule(expression)
+    missing = without_taylor_rule(expression)
     if method == "taylor" and missing:
         raise UsageError(
             f"{option('method')} taylor: {_no_taylor_rule(missing)}; use {option('method')} nested"
@@ -136,7 +136,7 @@ def _no_taylor_rule(missing: list[str]) -> str:
     return f"no Taylor rule for {', '.join(missing)}{how}"
 
 
-def _without_taylor_rule(expression: Expression) -> list[str]:
+def without_taylor_rule(expression: Expression) -> list[str]:
     return [
         name
         for name in dict.fromkeys(expression.operations)
@@ -207,7 +207,7 @@ def taylor_series_exists(
 
     Raises ExpressionError where it is not smooth at the point (a kink, a jump).
     """
-    if _without_taylor_rule(expression):
+    if without_taylor_rule(expression):
         return True
     return _taylor(expression, point, name, order)[2]
 

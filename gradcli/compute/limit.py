@@ -27,7 +27,7 @@ _EVALUATIONS_PER_ROW = 4
 """At most, for any scheme: central second differences take f(x+h), f(x), f(x-h)."""
 
 
-def _non_analytic(expression: Expression) -> str:
+def non_analytic(expression: Expression) -> str:
     """The operations in the expression that are not holomorphic (no complex step through
     them), as the user wrote them (``abs``, ``>``), or "" if there are none."""
     found = []
@@ -87,7 +87,7 @@ def _finite_differences(
         )
     schemes = list(finite.SCHEMES) if scheme == "all" else [scheme]
     if "complex" in schemes:
-        blocked = _non_analytic(expression)
+        blocked = non_analytic(expression)
         if blocked and scheme == "complex":
             raise UsageError(
                 f"the complex step needs an analytic expression, and {blocked} not; "
@@ -144,7 +144,7 @@ def _finite_differences(
         )
     if scheme == "all" and "complex" not in schemes:
         result.warnings.append(
-            f"the complex step was skipped: {_non_analytic(expression)} not analytic"
+            f"the complex step was skipped: {non_analytic(expression)} not analytic"
         )
     if not math.isfinite(exact):
         result.warnings.append(f"the exact derivative is {exact} at this point")

@@ -319,7 +319,7 @@ def error_plot(limit: Limit) -> ErrorPlot:
             dtype=np.float64,
         )
         expected = TRUNCATION_ORDER.get((sweep.scheme, limit.derivative_order))
-        best = finite._best_step(sweep.scheme, limit.derivative_order, point)
+        best = finite.best_step(sweep.scheme, limit.derivative_order, point)
         best_h = None if best is None else best[0]
         orders = [
             row.order

@@ -134,7 +134,9 @@ class _Compiler:
         for function in self.functions.values():
             self._function(function)
         steps = tuple(self.steps)
-        operations = tuple(name for step in steps if (name := _operation(step)) is not None)
+        operations = tuple(
+            name for step in steps if (name := _registry_operation(step)) is not None
+        )
         names = tuple(n for n in self.read if n not in self.assigned and n not in self.functions)
         return Code(
             steps, names, self.assigned, self.functions, operations, not single, self.control
@@ -421,7 +423,7 @@ _Compiler._handlers = {
 }  # fmt: skip
 
 
-def _operation(step: Instruction) -> str | None:
+def _registry_operation(step: Instruction) -> str | None:
     """The registry operation a step performs, if it performs one."""
     kind = step.kind
     if kind in ("call", "method"):
