@@ -902,26 +902,18 @@ def functions_command(
       gradcli functions
     """
     _load_plugins(plugin)
-    from gradcli.registry import BUILT_IN, OPS
+    from gradcli.registry import OPS
 
     entries = [info for info in OPS.values() if info.category != "comparison"]
     chosen = _format(output)
     if chosen is Format.json:
-        document = [
-            {"name": i.name, "signature": i.signature, "summary": i.summary,
-             "category": i.category, "origin": i.origin}
-            for i in entries
-        ]  # fmt: skip
-        from gradcli.render.documents import to_json
+        from gradcli.render.documents import functions_document, to_json
 
-        sys.stdout.write(to_json({"functions": document}) + "\n")
+        sys.stdout.write(to_json(functions_document(entries)) + "\n")
     elif chosen is Format.plain:
-        # A built-in's line is the two columns it always had; a plugin's op adds its file.
-        lines = [
-            f"{i.signature}\t{i.summary}" + ("" if i.origin == BUILT_IN else f"\t{i.origin}")
-            for i in entries
-        ]
-        sys.stdout.write("\n".join(lines) + "\n")
+        from gradcli.render.plain import functions_plain
+
+        sys.stdout.write(functions_plain(entries) + "\n")
     else:
         from rich.console import Console
 

@@ -160,3 +160,17 @@ def check_document(result: Any) -> dict[str, Any]:
     if result.warnings:
         document["warnings"] = list(result.warnings)
     return document
+
+
+# --- functions ------------------------------------------------------------------------
+
+
+def functions_document(entries: list[Any]) -> dict[str, Any]:
+    """The operations of the language, each with where it comes from."""
+    return {
+        "functions": [
+            {"name": i.name, "signature": i.signature, "summary": i.summary,
+             "category": i.category, "origin": i.origin}
+            for i in entries
+        ]
+    }  # fmt: skip

@@ -70,3 +70,14 @@ def check_plain(result: Any) -> str:
             for line in _check_lines(check, [name, check.expression])
         )
     return "\n".join(_check_lines(result, []))
+
+
+def functions_plain(entries: list[Any]) -> str:
+    """``signature<TAB>summary`` per operation, as the contract has them; an operation
+    that is not built in adds its file as a third column."""
+    from gradcli.registry import BUILT_IN
+
+    return "\n".join(
+        f"{i.signature}\t{i.summary}" + ("" if i.origin == BUILT_IN else f"\t{i.origin}")
+        for i in entries
+    )
