@@ -34,6 +34,8 @@ class LayoutError(ExpressionError):
 class Layout:
     """Lark's ``postlex`` interface: a pass over the token stream."""
 
+    # Lark keeps these terminals when it builds a parser from the grammar, as the test
+    # that checks the generated parser does.
     always_accept = ("_NL",)
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
