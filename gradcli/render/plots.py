@@ -44,7 +44,9 @@ SCHEME_COLORS = {
     "richardson": "magenta",
 }
 
-INSTALL = "pip install 'gradcli[plot]'"
+INSTALL = "pip install matplotlib (or, in a checkout of gradcli, pip install '.[plot]')"
+"""gradcli is installed from its source, not from an index: ``pip install 'gradcli[plot]'``
+finds no such distribution, so the message names what works from where the user stands."""
 
 
 def _missing(library: str, what: str, install: str) -> UsageError:
