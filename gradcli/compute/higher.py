@@ -45,6 +45,17 @@ budget is refused as soon as that is foreseeable, not when it is reached.
 Derivatives = dict[str, list[float]]
 
 
+def check_order(order: int, method: str = "auto") -> None:
+    """The one check of ``order`` and ``method``, for a point, for many points and for the
+    library alike, so that no route accepts what another refuses."""
+    if method not in METHODS:
+        raise UsageError(f"{option('method')} {method!r}: choose one of {', '.join(METHODS)}")
+    if order < 1:
+        raise UsageError(f"{option('order')} {order}: the order must be at least 1")
+    if order > MAX_ORDER:
+        raise LimitError(f"{option('order')} {order}: the highest order is {MAX_ORDER}")
+
+
 def pure_derivatives(
     expression: Expression,
     bound: Sequence[Binding],
@@ -62,12 +73,7 @@ def pure_derivatives(
     at 0) falls back to nested reverse mode and its conventions, noted in
     ``warnings``.
     """
-    if method not in METHODS:
-        raise UsageError(f"{option('method')} {method!r}: choose one of {', '.join(METHODS)}")
-    if order < 1:
-        raise UsageError(f"{option('order')} {order}: the order must be at least 1")
-    if order > MAX_ORDER:
-        raise LimitError(f"{option('order')} {order}: the highest order is {MAX_ORDER}")
+    check_order(order, method)
     point = {b.name: b.value for b in bound}
     for name in names:
         if point[name].size != 1:
@@ -146,21 +152,45 @@ def without_taylor_rule(expression: Expression) -> list[str]:
 
 def _taylor_functions() -> dict[str, OpInfo]:
     """The registry with each name bound to its Taylor rule; creation ops make constants."""
+    from gradcli.taylor import Series
+
+    def holds_series(values: Any) -> bool:
+        return any(
+            isinstance(v, Series) or (isinstance(v, (list, tuple)) and holds_series(v))
+            for v in values
+        )
 
     def constant_of(make: Any) -> Any:
-        return lambda *args, **kwargs: np.asarray(make(*args, **kwargs)._data)
+        def constant(*args: Any, **kwargs: Any) -> Any:
+            array = np.asarray(make(*args, **kwargs).numpy())
+            return array[()] if array.ndim == 0 else array
+
+        return constant
+
+    def folding(rule: Any, constant: Any) -> Any:
+        # An operation on constants only is a constant, as in the engine: the -1 of
+        # x[-1] or dim=-1 is neg(1), and a series there would be refused as an index.
+        def apply(*args: Any, **kwargs: Any) -> Any:
+            if holds_series(args) or holds_series(kwargs.values()):
+                return rule(*args, **kwargs)
+            return constant(*args, **kwargs)
+
+        return apply
 
     functions = {}
     for name, info in OPS.items():
         rule = taylor_rule(name)
         if rule is not None or info.category == "creation":
-            functions[name] = dataclasses.replace(info, function=rule or constant_of(info.function))
+            constant = constant_of(info.function)
+            function = constant if rule is None else folding(rule, constant)
+            functions[name] = dataclasses.replace(info, function=function)
     return functions
 
 
 def taylor_algebra() -> Algebra:
     """Truncated Taylor series: each name's Taylor rule (built in or registered, so it is
-    made afresh: an operation may be registered at any time); constants stay arrays."""
+    made afresh: an operation may be registered at any time). Constants stay numbers and
+    arrays, and an operation on constants only is computed by the engine, as a constant."""
     from gradcli import taylor
 
     return Algebra("taylor", _taylor_functions(), taylor.RULES["stack"], lambda value: value)

@@ -23,6 +23,7 @@ from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.compute.differentiate import differentiate
 from gradcli.compute.evaluation import as_array
+from gradcli.compute.higher import check_order
 from gradcli.compute.results import Differentiation
 from gradcli.errors import ExpressionError, UsageError, option
 from gradcli.language import Expression
@@ -38,6 +39,10 @@ class Request:
     wrt: tuple[str, ...] = ()
     order: int | None = None
     hessian: bool = False
+
+    def __post_init__(self) -> None:
+        if self.order is not None:
+            check_order(self.order)
 
 
 def at_points(
