@@ -44,18 +44,28 @@ def _status(code: object) -> int:
 
 
 def _flushed(status: int) -> int:
-    """Flush what is still buffered; if that fails, the status the interpreter would give.
+    """Flush what is still buffered, and the status when that fails.
 
     Standard output to a file or a pipe is block-buffered, so this is where most of
-    a result is written; a reader that went away (``gradcli ... | head -c1``) makes
-    it fail, and the interpreter would exit 120 then.
+    a result is written. A reader that went away (``gradcli ... | head -c1``) ends
+    quietly with the interpreter's 120; any other failed write (a full disk) is an
+    ``error:`` line and exit 74.
     """
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):
-            status = status or 120
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        status = status or 120
+    except OSError as error:
+        from gradcli.cli.errors import output_failure
+
+        sys.stderr.write(f"error: {output_failure(error)}\n")
+        status = status or 74  # ExitStatus.OUTPUT_FAILED, without importing gradcli here
+    except ValueError:  # standard output was closed
+        status = status or 120
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        status = status or 120
     return status
 
 

@@ -30,6 +30,8 @@ class ExitStatus(IntEnum):
     OK = 0
     CHECK_FAILED = 1
     BAD_INPUT = 2
+    # sysexits.h's EX_IOERR: the result could not be written (a full disk, a closed file).
+    OUTPUT_FAILED = 74
     INTERRUPTED = 130
 
 
@@ -70,6 +72,15 @@ class ExpressionError(GradcliError, ValueError):
         self.message = message
         self.source = source
         self.column = column
+
+
+class NotAnalyticError(ExpressionError):
+    """A point where the expression has no Taylor expansion, though its value is finite:
+    a kink (``abs`` at 0), a jump (``x > 0`` at 0), arguments that cross (``max``).
+
+    Taylor mode raises it; the routes that look for kinks catch it by this type,
+    and treat any other error of Taylor mode as a failure to run, not as a kink.
+    """
 
 
 class UsageError(GradcliError, ValueError):

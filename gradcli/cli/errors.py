@@ -56,6 +56,15 @@ class Group(TyperGroup):
             _fail(_describe(error), error.exit_status, debug)
         except RecursionError:
             _fail("the input is nested too deeply to process", ExitStatus.BAD_INPUT, debug)
+        except BrokenPipeError:
+            # The reader went away (| head): it has what it wanted; stop quietly, and keep
+            # the interpreter from flushing into the closed pipe at exit.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            result = ExitStatus.OK
+        except OSError as error:
+            # Every file gradcli reads is opened where its errors become UsageError, so an
+            # OSError that gets here is a write to standard output that failed.
+            _fail(output_failure(error), ExitStatus.OUTPUT_FAILED, debug)
         finally:
             if collecting:
                 gc.enable()
@@ -63,6 +72,11 @@ class Group(TyperGroup):
         if code == ExitStatus.INTERRUPTED:  # typer turns KeyboardInterrupt into Exit(130)
             _fail("interrupted", ExitStatus.INTERRUPTED, debug=False)
         sys.exit(code)
+
+
+def output_failure(error: OSError) -> str:
+    """The message for a write to standard output that failed (a full disk, a closed file)."""
+    return f"cannot write the output: {error.strerror or error}"
 
 
 def _usage_message(error: Any) -> str:
