@@ -129,6 +129,12 @@ def _import(plugin: _Plugin, module_name: str) -> Any:
         if not _plugin_lines(error, plugin):
             raise PluginError(f"plugin {plugin.at()}: cannot be read: {error.strerror}") from error
         raise PluginError(_raised(error, plugin)) from error
+    except SystemExit as error:
+        # sys.exit() or exit() in a plugin would end gradcli with no word of why.
+        raise PluginError(
+            f"plugin {plugin.at(_exit_line(error, plugin))}: called sys.exit({error.code!r}) "
+            "while loading it; a plugin defines operations and returns"
+        ) from error
     except Exception as error:
         raise PluginError(_raised(error, plugin)) from error
     finally:
@@ -139,6 +145,11 @@ def _import(plugin: _Plugin, module_name: str) -> Any:
 def _plugin_lines(error: BaseException, plugin: _Plugin) -> list[int]:
     frames = traceback.extract_tb(error.__traceback__)
     return [f.lineno or 0 for f in frames if f.filename == plugin.location]
+
+
+def _exit_line(error: SystemExit, plugin: _Plugin) -> int | None:
+    lines = _plugin_lines(error, plugin)
+    return lines[-1] if lines else None
 
 
 def _raised(error: BaseException, plugin: _Plugin, doing: str = "while loading it") -> str:
@@ -169,7 +180,7 @@ def _guarded(
                 return function(*args, **kwargs)
         except GradcliError:
             raise
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             if called_by_user and isinstance(error, TypeError) and not _fits(guarded, args, kwargs):
                 raise
             raise PluginError(_raised(error, plugin, doing)) from error

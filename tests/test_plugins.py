@@ -407,6 +407,13 @@ FUNCTION = """
 """
 
 
+class _WithoutTorch:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
 @pytest.mark.parametrize(
     ("files", "plugin", "message"),
     [
@@ -479,7 +486,11 @@ FUNCTION = """
         ),
     ],
 )
-def test_a_bad_plugin_is_one_error_naming_the_file_and_line(files, plugin, message):
+def test_a_bad_plugin_is_one_error_naming_the_file_and_line(files, plugin, message, monkeypatch):
+    # The message for "import torch" is the one a machine without torch gives, wherever
+    # torch happens to be installed.
+    monkeypatch.setattr(sys, "meta_path", [_WithoutTorch(), *sys.meta_path])
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
     for name, text in files.items():
         write(name, text)
     assert fails("eval", "1", "--plugin", plugin).startswith(f"error: {message}")
