@@ -37,6 +37,10 @@ from gradcli.registry import ALIASES, OPS, OpInfo
 # --- evaluation -------------------------------------------------------------------
 
 
+MAX_DIMENSIONS = 64
+"""numpy's limit on a tensor's dimensions, and so gradcli's."""
+
+
 class Elements(list):
     """The value of an array literal before it is used: a list of tensors or numbers.
 
@@ -649,6 +653,11 @@ def _to_value(value: Any, scope: Scope) -> Any:
     if len(shapes) > 1:
         listed = ", ".join(str(s) for s in sorted(shapes, key=len))
         raise ExpressionError(f"the elements of an array literal must have one shape, got {listed}")
+    if shapes and len(next(iter(shapes))) >= MAX_DIMENSIONS:
+        raise ExpressionError(
+            f"array literals nest at most {MAX_DIMENSIONS} deep (a tensor has at most "
+            f"{MAX_DIMENSIONS} dimensions); this one nests deeper"
+        )
     if plain:
         return scope.constant(np.array(value, dtype=np.float64) if value else np.zeros(0))
     return scope.stack(list(value))
