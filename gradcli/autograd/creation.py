@@ -27,12 +27,20 @@ needs), so this keeps a command of ordinary length within about 2 GB."""
 _rng: np.random.Generator | None = None  # made on first use: numpy.random costs start-up time
 _replaying = False
 _start: dict[str, Any] | None = None  # the generator's state when same_draws() began
+_seeded: dict[str, Any] | None = None  # its state when manual_seed() made it
 
 
 def manual_seed(seed: int) -> None:
     """Make ``rand`` and ``randn`` reproducible from here on."""
-    global _rng
+    global _rng, _seeded
     _rng = np.random.default_rng(int(seed))
+    _seeded = _rng.bit_generator.state
+
+
+def drawn_since_seed() -> bool:
+    """Whether anything was drawn since :func:`manual_seed`: a seed nothing used is worth
+    a word to whoever gave it."""
+    return _rng is not None and _rng.bit_generator.state != _seeded
 
 
 def _generator() -> np.random.Generator:

@@ -30,6 +30,14 @@ class Format(StrEnum):
     npy = "npy"
 
 
+class Document(StrEnum):
+    """The formats of the commands that write one document (no --points)."""
+
+    table = "table"
+    plain = "plain"
+    json = "json"
+
+
 _STREAM_ONLY = (Format.tsv, Format.csv, Format.jsonl, Format.npy)
 
 
@@ -86,6 +94,14 @@ FormatOption = Annotated[
             "Output: table (default on a terminal), plain (default in a pipe), json; "
             "with --points also tsv, csv, jsonl, npy."
         ),
+    ),
+]
+DocumentFormatOption = Annotated[
+    Document | None,
+    typer.Option(
+        "--format",
+        "-o",
+        help="Output: table (default on a terminal), plain (default in a pipe), json.",
     ),
 ]
 Points = Annotated[
@@ -157,7 +173,7 @@ SaveOption = Annotated[
         "--save",
         metavar="FILE",
         help="Save the plot to FILE (.png, .svg or .pdf) instead of drawing it in the terminal; "
-        "needs matplotlib: pip install 'gradcli[plot]'.",
+        "needs matplotlib (pip install matplotlib).",
     ),
 ]
 WidthOption = Annotated[
@@ -208,20 +224,40 @@ def _expression(
         text = expression if expression != "-" else _read("-", stdin_taken)
     else:
         text = _read(file, stdin_taken)
-    return compile(text, max_iterations or MAX_ITERATIONS)
+    compiled = compile(text, max_iterations or MAX_ITERATIONS)
+    if max_iterations is not None and not compiled.repeats:
+        raise UsageError(
+            f"--max-iterations {max_iterations} bounds the loops and calls of a program, and "
+            "this one has none; leave it out"
+        )
+    return compiled
+
+
+def _unused_seed(seed: int | None) -> None:
+    """A seed given where nothing random is drawn is worth a word: the user may think it
+    steers something it does not."""
+    from gradcli.autograd.creation import drawn_since_seed
+
+    if seed is not None and not drawn_since_seed():
+        sys.stderr.write(
+            f"warning: --seed {seed} has no effect: nothing drew random numbers (rand, randn)\n"
+        )
 
 
 def _read(file: str, stdin_taken: bool) -> str:
-    """The text of a program file, or of standard input (``-``)."""
+    """The text of a program file, or of standard input (``-``): at most PROGRAM_CAP bytes,
+    refused before more is read (``-f /dev/zero``), and without a byte-order mark."""
+    from gradcli.streams.sources import PROGRAM_CAP, read_capped
+
     if file == "-":
         if stdin_taken:
             raise UsageError("the expression and --points cannot both come from standard input")
         if sys.stdin.isatty():
             sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
         # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
-        return sys.stdin.buffer.read().decode("utf-8").strip()
+        return read_capped(sys.stdin.buffer, PROGRAM_CAP, "a program").decode("utf-8").strip()
     try:
-        data = open(file, "rb").read()  # noqa: SIM115
+        data = read_capped(file, PROGRAM_CAP, "a program")
     except OSError as error:
         raise UsageError(f"cannot read {file}: {error.strerror or error}") from None
     try:
@@ -296,6 +332,7 @@ def _stream(
         # and keep the interpreter from flushing into the closed pipe at exit.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return
+    _unused_seed(seed)
     for warning in report.warnings(on_error or "stop"):
         sys.stderr.write(f"warning: {warning}\n")
 
@@ -309,13 +346,16 @@ def _refuse_digits(choice: str | None, digits: int | None) -> None:
         )
 
 
-def _format(choice: Format | None, digits: int | None = None) -> Format:
+def _format(choice: Format | Document | None, digits: int | None = None) -> Format:
     """The output format; ``--digits`` only with the table it shapes."""
     _refuse_digits(choice, digits)
     if choice in _STREAM_ONLY:
-        raise UsageError(f"-o {choice} writes one row per point: give the points with --points")
+        raise UsageError(
+            f"-o {choice} writes one row per point: give the points with --points, "
+            "or choose table, plain or json"
+        )
     if choice is not None:
-        return choice
+        return Format(choice)
     return Format.table if sys.stdout.isatty() else Format.plain
 
 
@@ -380,6 +420,7 @@ def eval_command(
 
     bound = compute.bind(at or [], seed)
     result = compute.evaluate_expression(compiled, bound)
+    _unused_seed(seed)
     _emit(
         _format(output, digits),
         result,
@@ -481,6 +522,7 @@ def diff_command(
         hessian=hessian,
         method=method or "auto",
     )
+    _unused_seed(seed)
     _emit(
         _format(output, digits),
         result,
@@ -518,7 +560,7 @@ def limit_command(
         int, typer.Option("--order", help="1 for f', 2 for f'' (second differences).")
     ] = 1,
     seed: Seed = None,
-    output: FormatOption = None,
+    output: DocumentFormatOption = None,
     digits: Digits = None,
     plugin: PluginOption = None,
     plot: Annotated[
@@ -546,7 +588,7 @@ def limit_command(
       gradcli limit "exp(sin(x))" --at x=0.7 --scheme all --plot
 
     --plot draws each scheme's error against h; --save errors.png (.svg, .pdf) writes that
-    plot to a file instead, which needs matplotlib: pip install 'gradcli[plot]'.
+    plot to a file instead, which needs matplotlib (pip install matplotlib).
     """
     _load_plugins(plugin)
     from gradcli import compute
@@ -564,6 +606,7 @@ def limit_command(
         scheme=scheme,
         order=order,
     )
+    _unused_seed(seed)
     if plot or save is not None:
         from gradcli.compute.plot import error_plot
 
@@ -604,9 +647,13 @@ def graph_command(
         ),
     ] = None,
     view: Annotated[
-        str,
-        typer.Option("--view", help="tree (from the output to the leaves) or trace (v1, v2, ...)."),
-    ] = "tree",
+        str | None,
+        typer.Option(
+            "--view",
+            help="tree (from the output to the leaves, the default) or trace (v1, v2, ...); "
+            "for the table and plain formats.",
+        ),
+    ] = None,
     max_nodes: Annotated[
         int,
         typer.Option(
@@ -659,9 +706,15 @@ def graph_command(
     formats = ("table", "plain", "json", "dot", "mermaid")
     if output is not None and output not in formats:
         raise UsageError(f"-o {output}: choose one of {', '.join(formats)}")
-    if view not in ("tree", "trace"):
+    if view not in (None, "tree", "trace"):
         raise UsageError(f"--view {view}: choose tree or trace")
     chosen = output or ("table" if sys.stdout.isatty() else "plain")
+    if view is not None and chosen not in ("table", "plain"):
+        raise UsageError(
+            f"--view {view} chooses how the table and plain formats list the graph; -o {chosen} "
+            "writes the graph itself, so leave --view out"
+        )
+    view = view or "tree"
     _refuse_digits(chosen, digits)
     compiled = _expression(expression, file, max_iterations)
     bound = compute.bind(at or [], seed)
@@ -671,6 +724,7 @@ def graph_command(
         wrt=_names(wrt),
         weights=None if weights is None else compute.constant(weights, "--weights"),
     )
+    _unused_seed(seed)
     from gradcli.render import graph as render
 
     if chosen == "json":
@@ -723,7 +777,7 @@ def plot_command(
 
     Points where a curve is not finite are gaps; a y axis that a pole would flatten is
     clipped, and a warning says so. --save plot.png (.svg, .pdf) writes the plot to a file
-    instead, --width/--height in pixels; it needs matplotlib: pip install 'gradcli[plot]'.
+    instead, --width/--height in pixels; it needs matplotlib (pip install matplotlib).
 
     Examples:
 
@@ -743,6 +797,7 @@ def plot_command(
     compiled = _expression(expression, file, max_iterations)
     bound = compute.bind(at or [], seed)
     result = sample(compiled, bound, parse_range(over), order, samples or DEFAULT_SAMPLES)
+    _unused_seed(seed)
     _draw(result, save, width, height, "curves")
 
 
@@ -818,7 +873,7 @@ def check_command(
         ),
     ] = False,
     seed: Seed = None,
-    output: FormatOption = None,
+    output: DocumentFormatOption = None,
     digits: Digits = None,
     plugin: PluginOption = None,
 ) -> None:
@@ -892,7 +947,7 @@ def check_command(
 
 @app.command("functions", cls=Command)
 def functions_command(
-    output: FormatOption = None,
+    output: DocumentFormatOption = None,
     plugin: PluginOption = None,
 ) -> None:
     """List the functions the expression language knows.

@@ -69,6 +69,12 @@ class Expression:
         return self._code.program
 
     @property
+    def repeats(self) -> bool:
+        """Whether the program loops or calls its own functions: what the budget of
+        ``max_iterations`` bounds."""
+        return any(step.kind in ("loop", "call_user") for step in self._code.steps)
+
+    @property
     def elementwise(self) -> bool:
         """Whether every operation works element by element, so that arrays of points
         can be evaluated at once without one point's value touching another's.
