@@ -12,8 +12,10 @@ import pytest
 from clirun import document, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 import gradcli
+from gradcli.cli import app
 from gradcli.compute.bindings import bind
 from gradcli.compute.graph import expression_graph, find_folds
 from gradcli.errors import AutogradError
@@ -315,6 +317,42 @@ def test_mermaid_and_the_rich_views():
             "graph", "(x+w)*(w+1)", "--at", "x=2", "--at", "w=1", "--view", view, "-o", "table"
         )
         assert code == 0 and "MulBackward0" in out and "AddBackward0" in out
+
+
+TREE_LINE = re.compile(r"((?:[│ ]  )*)(├─ |└─ )")
+
+
+@pytest.mark.parametrize("columns", [40, 60])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "s = x; for i in range(1000) { s = s*x + 1 }; s",
+        "exp(sin(x)*cos(x)) + log(1 + x*x) * tanh(x) + sqrt(x + 3)",
+    ],
+)
+def test_a_wrapped_tree_line_keeps_the_guides_of_its_depth(source, columns):
+    """Below a node's first line, its words continue after the guides of its ancestors and
+    a `│` where a sibling follows it: the tree reads at 40 columns."""
+    result = CliRunner().invoke(
+        app,
+        ["graph", source, "--at", "x=0.5", "--collapse", "-o", "table"],
+        env={"COLUMNS": str(columns)},
+    )
+    lines = result.stdout.splitlines()
+    root = next(i for i, line in enumerate(lines) if "Backward" in line)
+    continuation, wrapped = "", 0
+    for line in lines[root + 1 :]:
+        node = TREE_LINE.match(line)
+        if node:
+            guides, joint = node.groups()
+            continuation = guides + ("│  " if joint == "├─ " else "   ")
+            continue
+        wrapped += 1
+        assert line.startswith(continuation), (line, continuation)
+        # the words go on where the first line's began, not at a guide of another depth
+        assert line[len(continuation)] not in "│├└ ", line
+        assert len(line) <= columns
+    assert wrapped >= 3  # the lines did wrap
 
 
 @pytest.mark.parametrize(

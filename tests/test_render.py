@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from clirun import document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -196,8 +197,8 @@ def test_a_jacobian_and_arrays_at_40_columns():
     assert {"14", "12", "49"} <= words(out.replace("[", " ").replace("]", " "))
 
 
-def corners(n):
-    return list(range(n)) if n <= 6 else [0, 1, 2, n - 3, n - 2, n - 1]
+def corners(n, keep=3):
+    return list(range(n)) if n <= 2 * keep else [*range(keep), *range(n - keep, n)]
 
 
 @settings(max_examples=60, deadline=None)
@@ -216,13 +217,19 @@ def test_every_number_shown_is_whole_and_a_summary_says_so(array, digits, width)
     assert_nothing_cut(out)
     on_screen = words(out.replace("[", " ").replace("]", " "))
     rows = np.atleast_2d(array)
+    shown = array
+    note = re.search(r"showing ([\d,]+) of ([\d,]+) values", flat(out))
     if array.size <= 24 or (rows.shape[0] <= 12 and rows.shape[1] <= 8):
-        shown = array
-    else:
-        shown = array
-        for axis, n in enumerate(array.shape):
+        assert note is None
+    elif note is not None:
+        # Three rows at each end of the leading axes; along the last, as many as the note says.
+        for axis, n in enumerate(array.shape[:-1]):
             shown = np.take(shown, corners(n), axis=axis)
-        assert f"showing {shown.size:,} of {array.size:,} values" in flat(out)
+        per_row = int(note[1].replace(",", "")) // (shown.size // array.shape[-1])
+        if per_row < array.shape[-1]:
+            assert per_row % 2 == 0
+            shown = np.take(shown, corners(array.shape[-1], per_row // 2), axis=-1)
+        assert note[1] == f"{shown.size:,}" and note[2] == f"{array.size:,}"
     for value in shown.flat:
         assert numbers.short_number(value, digits) in on_screen
 
@@ -246,8 +253,9 @@ def test_a_big_hessian_shows_its_first_rows_and_columns_and_says_so():
 
 def test_a_long_vector_says_how_many_values_are_shown():
     out = show(tables.evaluation_table(evaluation("arange(30)"), 6))
-    assert "shape (30,): showing 6 of 30 values; use -o json for all" in flat(out)
-    assert {"0", "2", "27", "29"} <= words(out.replace("[", " ").replace("]", " "))
+    # As many at each end as fit the 80 columns on one line.
+    assert "shape (30,): showing 16 of 30 values; use -o json for all" in flat(out)
+    assert "[0  1  2  3  4  5  6  7  ...  22  23  24  25  26  27  28  29]" in out
 
 
 # --- the Taylor coefficient column ------------------------------------------------------------
@@ -320,3 +328,78 @@ def test_the_commands_of_the_issue_at_80_columns(args):
     assert_nothing_cut(result.stdout)
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     assert "dot(, )" not in result.stdout and "cat(, dim=0)" not in result.stdout
+
+
+# --- what a person reads: the width there is, no trailing spaces ------------------------------
+
+
+def screen(*args, columns=80):
+    """Standard output of ``gradcli ARGS -o table`` on a terminal ``columns`` wide."""
+    result = CliRunner().invoke(app, [*args, "-o", "table"], env={"COLUMNS": str(columns)})
+    assert result.exit_code in (0, 1), result.stderr
+    return result.stdout
+
+
+TABLES = [
+    ["eval", "randn(3,30)", "--seed", "1"],
+    ["eval", "x", "--at", "x=[[1,2],[3,4]]"],
+    ["diff", "sum(w**3)", "--at", "w=randn(3,3)", "--seed", "0", "--hessian"],
+    ["diff", "exp(sin(x))", "--at", "x=0.5", "--order", "5"],
+    ["limit", "exp(x)", "--at", "x=1", "--scheme", "all"],
+    ["check", "sin(x)*y", "--at", "x=1", "--at", "y=2", "--order", "2"],
+    ["check", "--builtins"],
+    ["functions"],
+    ["graph", "s = x; for i in range(1000) { s = s*x + 1 }; s", "--at", "x=0.5", "--collapse"],
+    ["graph", "t = x*y; t + sin(t)", "--at", "x=2", "--at", "y=3", "--view", "trace"],
+]
+
+
+@pytest.mark.parametrize("columns", [40, 80, 200])
+@pytest.mark.parametrize("args", TABLES, ids=lambda args: " ".join(args)[:40])
+def test_no_line_of_a_table_ends_with_a_space(args, columns):
+    out = screen(*args, columns=columns)
+    assert out.strip()
+    for line in out.splitlines():
+        assert line == line.rstrip(), repr(line)
+        assert len(line) <= columns
+
+
+def test_a_wide_terminal_shows_wide_rows():
+    """At 200 columns each row of a 3 x 30 matrix is one line of more than 100 characters,
+    every number whole, and the note counts the numbers shown."""
+    value = np.array(document("eval", "randn(3,30)", "--seed", "1")["value"])
+    out = screen("eval", "randn(3,30)", "--seed", "1", columns=200)
+    rows = [line.split("│")[2].strip() for line in out.splitlines() if "[" in line]
+    assert len(rows) == 3 and all(len(row) > 100 for row in rows), rows
+    for row, numbers_in_row in zip(rows, value):
+        cells = row.strip("[]").split("  ")
+        keep = cells.index("...")
+        assert cells == [
+            *(numbers.short_number(v, 6) for v in numbers_in_row[:keep]),
+            "...",
+            *(numbers.short_number(v, 6) for v in numbers_in_row[-keep:]),
+        ]
+    assert f"showing {3 * 2 * keep} of 90 values" in out
+
+
+def test_the_functions_table_shares_the_width_by_what_its_columns_hold():
+    """At 80 columns the descriptions get the room the short columns do not need (rich's
+    own layout gave every column the same width: 104 lines), and no word is split."""
+    entries = [info for info in OPS.values() if info.category != "comparison"]
+    out = screen("functions", columns=80)
+    assert len(out.splitlines()) <= len(entries) + 5 + 21  # the frame, and 21 wrapped lines
+    on_screen = words(out)
+    for info in entries:
+        assert set(info.signature.split()) | set(info.summary.split()) <= on_screen, info.name
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_the_trace_never_splits_a_number(columns):
+    source = "t = x*y; t + sin(t)"
+    doc = document("graph", source, "--at", "x=2", "--at", "y=3")
+    out = screen("graph", source, "--at", "x=2", "--at", "y=3", "--view", "trace",
+                 columns=columns)  # fmt: skip
+    on_screen = words(out)
+    for node in doc["nodes"]:
+        assert numbers.short_number(node["value"], 6) in on_screen, node
+        assert numbers.short_number(node["adjoint"], 6) in on_screen, node

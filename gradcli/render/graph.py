@@ -331,12 +331,40 @@ def graph_plain(graph: Graph, view: str, max_nodes: int, collapse: bool) -> str:
 
 # --- rich (a terminal) -----------------------------------------------------------------
 
+NARROWEST_WORDS = 10
+"""Columns a tree line's words keep however deep its guides reach."""
+
+
+class _TreeLine:
+    """A tree line whose words wrap under themselves; each wrapped line carries the guides
+    of its depth (``│`` where a sibling follows), so the tree stays readable when narrow."""
+
+    def __init__(self, prefix: str, words: Any) -> None:
+        self.prefix = prefix
+        self.words = words
+        # Below its first line, a node's connector becomes the guide of the siblings after it.
+        self.continuation = prefix[:-3] + ("│  " if prefix.endswith("├─ ") else "   ")
+        if not prefix:
+            self.continuation = ""
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        width = max(options.max_width - cell_len(self.prefix), NARROWEST_WORDS)
+        lines = self.words.wrap(console, width, overflow="fold")
+        for number, line in enumerate(lines):
+            line.rstrip()
+            guides = self.continuation if number else self.prefix
+            yield Text.assemble((guides, "dim"), line)
+
 
 def graph_table(graph: Graph, view: str, max_nodes: int, collapse: bool, digits: int) -> Any:
     """The tree, or the trace's two tables, for a terminal: lines fold, nothing is cut."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
+
+    from gradcli.render.tables import trimmed
 
     parts: list[Any] = [Text(_heading(graph), style="bold"), Text("")]
     if view == "tree":
@@ -350,45 +378,35 @@ def graph_table(graph: Graph, view: str, max_nodes: int, collapse: bool, digits:
                      "section": "cyan"}[kind]  # fmt: skip
             if kind == "vertex" and graph.vertices[item].leaf:
                 style = "green"
-            if not prefix:
-                parts.append(Text(words, style=style))
-                continue
-            # A grid per line: a long line folds under its own words, not under the guides.
-            line = Table.grid()
-            line.add_column(no_wrap=True, style="dim")
-            line.add_column(overflow="fold")
-            line.add_row(prefix, Text(words, style=style))
-            parts.append(line)
+            parts.append(_TreeLine(prefix, Text(words, style=style)))
         if shown < len(graph.vertices) and not _all_folded(graph, shown, collapse):
             parts += [Text(""), Text(_elided_note(shown, len(graph.vertices)), style="dim")]
-        return Group(*parts)
+        return trimmed(Group(*parts))
 
     rows = trace_rows(graph, max_nodes, collapse)
-    forward = Table(box=None, padding=(0, 1))
-    for column in ("node", "operation", "inputs", "source", "value"):
-        forward.add_column(column, overflow="fold")
-    backward = Table(box=None, padding=(0, 1))
-    for column in ("node", "", "adjoint"):
-        backward.add_column(column, overflow="fold")
-    back_rows: list[tuple[Any, ...]] = []
+    # (text, style) cells, so that the columns' widths can be chosen from the texts.
+    forward_rows: list[list[tuple[str, str]]] = []
+    back_rows: list[list[tuple[str, str]]] = []
     for kind, item in rows:
         if kind == "vertex":
             v = graph.vertices[item]
             if v.leaf:
-                forward.add_row(Text(v.label, style="green"), "leaf", "", "",
-                                value_text(v.value, digits))  # fmt: skip
-                back_rows.append((Text(f"{v.label}̄", style="green"), "gradient",
-                                  value_text(v.adjoint, digits)))  # fmt: skip
+                forward_rows.append([(v.label, "green"), ("leaf", ""), ("", ""), ("", ""),
+                                     (value_text(v.value, digits), "")])  # fmt: skip
+                back_rows.append([(f"{v.label}̄", "green"), ("gradient", ""),
+                                  (value_text(v.adjoint, digits), "")])  # fmt: skip
             else:
-                forward.add_row(v.label, v.op, _inputs(graph, v), source_text(graph, item),
-                                value_text(v.value, digits))  # fmt: skip
-                back_rows.append((f"{v.label}̄", "", value_text(v.adjoint, digits)))
+                forward_rows.append([(v.label, ""), (v.op, ""), (_inputs(graph, v), ""),
+                                     (source_text(graph, item), ""),
+                                     (value_text(v.value, digits), "")])  # fmt: skip
+                back_rows.append([(f"{v.label}̄", ""), ("", ""),
+                                  (value_text(v.adjoint, digits), "")])  # fmt: skip
         else:
             note = _fold_text(graph, item) if kind == "fold" else f"{item:,} nodes not shown"
-            forward.add_row("⋮", Text(note, style="yellow"), "", "", "")
-            back_rows.append(("⋮", "", Text(note, style="yellow")))
-    for row in back_rows[::-1]:
-        backward.add_row(*row)
+            forward_rows.append([("⋮", ""), (note, "yellow"), ("", ""), ("", ""), ("", "")])
+            back_rows.append([("⋮", ""), ("", ""), (note, "yellow")])
+    forward = _trace_table(["node", "operation", "inputs", "source", "value"], forward_rows)
+    backward = _trace_table(["node", "", "adjoint"], back_rows[::-1])
     parts += [
         Text("forward, in the order recorded", style="bold"),
         forward,
@@ -399,7 +417,28 @@ def graph_table(graph: Graph, view: str, max_nodes: int, collapse: bool, digits:
     shown = _shown_count(graph, rows)
     if shown < len(graph.vertices) and not _all_folded(graph, shown, collapse):
         parts += [Text(""), Text(_elided_note(shown, len(graph.vertices)), style="dim")]
-    return Group(*parts)
+    return trimmed(Group(*parts))
+
+
+def _trace_table(headers: list[str], rows: list[list[tuple[str, str]]]) -> Any:
+    """A table of the trace whose columns share the width so that no number or node name
+    is split (the last column holds the numbers, the first the names)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from gradcli.render.tables import columns_that_fit
+
+    def build(widths: list[int] | None) -> Any:
+        table = Table(box=None, padding=(0, 1))
+        for k, header in enumerate(headers):
+            table.add_column(header, overflow="fold", width=widths[k] if widths else None)
+        for row in rows:
+            table.add_row(*(Text(text, style=style, overflow="fold") for text, style in row))
+        return table
+
+    columns = [[header, *(row[k][0] for row in rows)] for k, header in enumerate(headers)]
+    whole = [k in (0, len(headers) - 1) for k in range(len(headers))]
+    return columns_that_fit(build, columns, overhead=2 * len(headers), whole=whole)
 
 
 # --- documents: JSON, DOT, Mermaid -------------------------------------------------------

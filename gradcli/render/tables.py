@@ -68,9 +68,162 @@ def _width(text: str) -> int:
     return cell_len(text)
 
 
+class _Trimmed:
+    """A renderable whose lines end at their last character: rich pads a table's title,
+    a grid's cells and a wrapped line's last word with spaces up to the width, which a
+    person copying the output (or a diff of it) then carries along."""
+
+    def __init__(self, renderable: Any) -> None:
+        self.renderable = renderable
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.renderable)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+
+        for line in console.render_lines(self.renderable, options, pad=False):
+            while line and not line[-1].control and not line[-1].text.rstrip():
+                line.pop()
+            if line and not line[-1].control:
+                last = line[-1]
+                line[-1] = Segment(last.text.rstrip(), last.style)
+            yield from line
+            yield Segment.line()
+
+
+def trimmed(renderable: Any) -> RenderableType:
+    """``renderable`` with no line ending in spaces (see :class:`_Trimmed`)."""
+    return _Trimmed(renderable)
+
+
+MAX_LAYOUTS = 5_000
+"""Combinations of column widths :func:`fitting_widths` compares; past it, the spare width
+goes to the columns in proportion to what they lack."""
+
+
+def _lines_at(paragraphs: list[list[int]], width: int) -> int:
+    """Lines a cell takes (its paragraphs, as the widths of their words) wrapped at spaces
+    to ``width``, a longer word folded, as rich wraps it."""
+    count = 0
+    for words in paragraphs:
+        used = 0
+        count += 1
+        for size in words:
+            if used and used + 1 + size <= width:
+                used += 1 + size
+                continue
+            if used:
+                count += 1
+            count += (size - 1) // width if size else 0
+            used = size % width or (width if size else 0)
+    return count
+
+
+FOLDED = 4
+"""Columns a column of words keeps when it must fold its longest words to fit at all."""
+
+
+def fitting_widths(
+    columns: list[list[str]], available: int, whole: list[bool] | None = None
+) -> list[int] | None:
+    """Widths for columns of text (each list: the header, then its cells) that share
+    ``available`` so that the table has the fewest lines, each column at least as wide as
+    its longest word, so that no number or name is split. When that is too wide, only the
+    columns marked ``whole`` (numbers: all of them by default) keep their longest words;
+    None when even that is too wide.
+
+    Rich's own layout narrows the widest columns first, which leaves every column the same
+    width and wraps the ones whose cells are long sentences."""
+    from itertools import product
+
+    natural = [max(map(_width, column)) for column in columns]
+    if sum(natural) <= available:
+        return natural
+    floor = [
+        max([1, *(_width(word) for cell in column for word in cell.split())]) for column in columns
+    ]
+    if sum(floor) > available and whole is not None:
+        floor = [f if keep else min(f, FOLDED) for f, keep in zip(floor, whole)]
+    if sum(floor) > available:
+        return None
+    # The column with the most to lose takes whatever the others leave.
+    rest = max(range(len(columns)), key=lambda k: natural[k] - floor[k])
+    spans = [
+        range(floor[k], min(natural[k], available - sum(floor) + floor[k]) + 1)
+        if k != rest
+        else range(floor[k], natural[k] + 1)
+        for k in range(len(columns))
+    ]
+    layouts = 1
+    for k, span in enumerate(spans):
+        layouts *= len(span) if k != rest else 1
+    if layouts > MAX_LAYOUTS:
+        spare = available - sum(floor)
+        lacking = [n - f for n, f in zip(natural, floor)]
+        return [f + spare * lack // sum(lacking) for f, lack in zip(floor, lacking)]
+    from rich.cells import cell_len
+
+    lines = []
+    for column, span in zip(columns, spans):
+        cells = [[[cell_len(w) for w in p.split()] for p in cell.split("\n")] for cell in column]
+        lines.append(np.array([[_lines_at(cell, w) for w in span] for cell in cells]))
+    others = [k for k in range(len(columns)) if k != rest]
+    best: tuple[int, list[int]] | None = None
+    for choice in product(*(spans[k] for k in others)):
+        widths = dict(zip(others, choice))
+        left = min(available - sum(choice), natural[rest])
+        if left < floor[rest]:
+            continue
+        widths[rest] = left
+        per_row = np.max(
+            [lines[k][:, widths[k] - spans[k].start] for k in range(len(columns))], axis=0
+        )
+        total = int(per_row.sum())
+        if best is None or total < best[0]:
+            best = (total, [widths[k] for k in range(len(columns))])
+    return None if best is None else best[1]
+
+
+class _ColumnsThatFit:
+    """A table built by ``build(widths)`` with the column widths :func:`fitting_widths`
+    chooses for the width it is given (``overhead``: the columns' rules and padding);
+    ``build(None)`` is rich's own layout, for a width too narrow for that."""
+
+    def __init__(
+        self, build: Any, columns: list[list[str]], overhead: int, whole: list[bool] | None
+    ) -> None:
+        self.build = build
+        self.columns = columns
+        self.overhead = overhead
+        self.whole = whole
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.build(None))
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        available = options.max_width - self.overhead
+        yield self.build(fitting_widths(self.columns, available, self.whole))
+
+
+def columns_that_fit(
+    build: Any, columns: list[list[str]], overhead: int, whole: list[bool] | None = None
+) -> RenderableType:
+    """See :class:`_ColumnsThatFit` and :func:`fitting_widths`."""
+    return _ColumnsThatFit(build, columns, overhead, whole)
+
+
 class _ArrayView:
     """An array for people: right-aligned columns when they fit the width, otherwise
-    numpy's bracketed layout wrapped to it; a large array summarised with a note."""
+    numpy's bracketed layout wrapped to it; a large array summarised with a note.
+
+    A summary keeps EDGE_ITEMS at each end of the leading axes, and along the last one
+    as many values as fit the width on one line per row (a wide terminal shows more of
+    each row, not more rows); when not even one at each end fits, numpy's layout wraps."""
 
     def __init__(self, array: np.ndarray, digits: int) -> None:
         self.array = array
@@ -90,6 +243,8 @@ class _ArrayView:
         self.cells = (
             [[short_number(v, digits) for v in row] for row in rows] if self.gridded else []
         )
+        self._layouts: dict[int, tuple[str, int] | None] = {}
+        self._corner: np.ndarray | None = None  # the summary's values, formatted
 
     def _grid_width(self) -> int:
         columns = zip(*self.cells)
@@ -105,20 +260,67 @@ class _ArrayView:
             formatter={"float_kind": lambda v: short_number(v, self.digits)},
         )
 
-    def _note(self) -> str:
+    def _fitted(self, width: int) -> tuple[str, int] | None:
+        """The summary whose rows fit ``width`` on one line each, and how many values it
+        shows; None when not even one value at each end of a row fits."""
+        if width not in self._layouts:
+            n = self.array.shape[-1]
+            # A value and its separator take at least 3 columns: no more than this can fit.
+            low, high = 0, min((n + 1) // 2, width // 3 + 1)
+            while low < high:  # the most values at each end that fit (rows grow with them)
+                keep = (low + high + 1) // 2
+                if _widest(self._summary(keep)[0]) <= width:
+                    low = keep
+                else:
+                    high = keep - 1
+            self._layouts[width] = self._summary(low) if low else None
+        return self._layouts[width]
+
+    def _summary(self, keep: int) -> tuple[str, int]:
+        """The layout with ``keep`` values at each end of each row, and how many it shows."""
+        *leading, n = self.array.shape
+        if self._corner is None or self._corner.shape[-1] < min(2 * keep, n):
+            corner = self.array
+            for axis, length in enumerate(leading):
+                corner = np.take(corner, _edges(length), axis=axis)
+            corner = np.take(corner, _edges(n, keep), axis=-1)
+            self._corner = np.vectorize(lambda v: short_number(v, self.digits), otypes=[object])(
+                corner
+            )
+        cells = self._corner  # holds the values at each end, so any fewer are its own ends
+        if 2 * keep < n:
+            cells = np.concatenate([cells[..., :keep], cells[..., cells.shape[-1] - keep :]], -1)
+        elided = [length > 2 * EDGE_ITEMS for length in leading]
+        return _nested(cells, elided, keep, n), cells.size
+
+    def _note(self, shown: int) -> str:
         note = f"shape {self.array.shape}"
-        if self.summarised:
-            note += f": showing {self.shown:,} of {self.array.size:,} values; {_ALL_VALUES}"
+        if shown < self.array.size:
+            note += f": showing {shown:,} of {self.array.size:,} values; {_ALL_VALUES}"
         return note
+
+    def _lines(self, width: int) -> str:
+        """The array and its note as laid out at ``width``, when not gridded."""
+        fitted = self._fitted(width) if self.summarised else None
+        text, shown = fitted or (self._numpy(width), self.shown)
+        return f"{text}\n{self._note(shown)}"
 
     def __rich_measure__(self, console: Any, options: Any) -> Any:
         from rich.measure import Measurement
 
         narrowest = self.widest + 2 * self.array.ndim
+        if self.summarised:
+            # Rows of one value at each end, unwrapped, when the width allows them: a table
+            # that lays its values out below their labels reads better than wrapped rows.
+            one_a_side = _widest(self._summary(1)[0])
+            if one_a_side <= options.max_width:
+                narrowest = max(narrowest, one_a_side)
         if self.gridded:
             widest = self._grid_width()
+        elif self.summarised and self._fitted(options.max_width) is None:
+            widest = _widest(f"{self._numpy(10**9)}\n{self._note(self.shown)}")
         else:
-            widest = max(map(_width, [*self._numpy(10**9).splitlines(), self._note()]))
+            widest = _widest(self._lines(options.max_width if self.summarised else 10**9))
         return Measurement(narrowest, max(narrowest, widest))
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
@@ -132,14 +334,31 @@ class _ArrayView:
                 grid.add_row(*row)
             yield grid
         else:
-            yield _text(f"{self._numpy(options.max_width)}\n{self._note()}")
+            yield _text(self._lines(options.max_width))
 
 
-def _edges(n: int) -> list[int]:
-    """The indices numpy prints of an axis of length n when it summarises."""
-    return (
-        list(range(n)) if n <= 2 * EDGE_ITEMS else [*range(EDGE_ITEMS), *range(n - EDGE_ITEMS, n)]
-    )
+def _widest(text: str) -> int:
+    return max(map(_width, text.splitlines()))
+
+
+def _nested(cells: np.ndarray, elided: list[bool], keep: int, n: int) -> str:
+    """numpy's bracketed layout of formatted values: ``keep`` at each end of each row of
+    ``n`` and "..." between them, and "..." where a leading axis left rows out."""
+    if cells.ndim == 1:
+        row = list(cells) if 2 * keep >= n else [*cells[:keep], "...", *cells[-keep:]]
+        return "[" + "  ".join(row) + "]"
+    depth = len(elided) - cells.ndim + 1
+    blocks = [_nested(block, elided, keep, n) for block in cells]
+    if elided[depth]:
+        blocks.insert(EDGE_ITEMS, "...")
+    # Blocks of a deeper axis are set apart by more blank lines, as numpy does.
+    separator = "\n" * (cells.ndim - 1) + " " * (depth + 1)
+    return "[" + separator.join(blocks) + "]"
+
+
+def _edges(n: int, edge: int = EDGE_ITEMS) -> list[int]:
+    """The indices numpy prints of an axis of length n when it summarises to ``edge`` at each end."""
+    return list(range(n)) if n <= 2 * edge else [*range(edge), *range(n - edge, n)]
 
 
 def _array_view(array: Any, digits: int) -> Any:
@@ -270,13 +489,32 @@ class _Summary:
             table.add_column(style="bold", width=labels, overflow="fold")
             table.add_column(overflow="fold")
             for label, value in self.rows:
-                table.add_row(_text(label), value)
+                table.add_row(_text(label), _Within(value, options.max_width - labels - 7))
         else:
             table.add_column(overflow="fold")
             for label, value in self.rows:
                 table.add_row(_text(label, style="bold"))
-                table.add_row(Padding(value, (0, 0, 0, 2)))
+                table.add_row(Padding(_Within(value, options.max_width - 6), (0, 0, 0, 2)))
         yield table
+
+
+class _Within:
+    """A value measured at the most its column can have: an array's summary, which shows
+    more values the wider it may be, is measured as it will be drawn, so the column is as
+    wide as the summary and no wider."""
+
+    def __init__(self, renderable: Any, width: int) -> None:
+        self.renderable = renderable
+        self.width = width
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        within = options.update_width(max(1, min(options.max_width, self.width)))
+        return Measurement.get(console, within, self.renderable)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self.renderable
 
 
 def _point_text(at: dict[str, np.ndarray], digits: int) -> str:
@@ -300,7 +538,7 @@ def _summary(title: str, result: Evaluation, digits: int) -> _Summary:
 
 
 def evaluation_table(result: Evaluation, digits: int) -> RenderableType:
-    return _summary("gradcli eval", result, digits)
+    return trimmed(_summary("gradcli eval", result, digits))
 
 
 def differentiation_table(result: Differentiation, digits: int) -> RenderableType:
@@ -323,7 +561,7 @@ def differentiation_table(result: Differentiation, digits: int) -> RenderableTyp
             ]
             grid = _LabeledGrid("order", [f"d^k/d{name}^k", "f^(k)/k!"], rows, padding=2)
             table.add_row(f"derivatives in {name} ({result.method})", grid)
-    return table
+    return trimmed(table)
 
 
 def _hessian_view(labels: list[str], matrix: np.ndarray, digits: int) -> Any:
@@ -349,14 +587,29 @@ def functions_table(entries: list[Any]) -> RenderableType:
 
     # Where each one comes from matters once a plugin adds some; until then all are built in.
     origins = any(info.origin != BUILT_IN for info in entries)
-    table = Table(title="functions of the expression language", title_justify="left")
-    for column in ("signature", "what it computes", "kind", *(("origin",) if origins else ())):
-        table.add_column(column, overflow="fold")
-    for info in entries:
-        kind = info.category + ("" if info.differentiable else ", not differentiable")
-        origin = (_text(info.origin),) if origins else ()
-        table.add_row(_text(info.signature), _text(info.summary), _text(kind), *origin)
-    return table
+    headers = ["signature", "what it computes", "kind", *(["origin"] if origins else [])]
+    rows = [
+        [
+            info.signature,
+            info.summary,
+            info.category + ("" if info.differentiable else ", not differentiable"),
+            *([info.origin] if origins else []),
+        ]
+        for info in entries
+    ]
+
+    def build(widths: list[int] | None) -> Any:
+        table = Table(title="functions of the expression language", title_justify="left")
+        for k, header in enumerate(headers):
+            table.add_column(header, overflow="fold", width=widths[k] if widths else None)
+        for row in rows:
+            table.add_row(*map(_text, row))
+        return table
+
+    columns = [list(column) for column in zip(headers, *rows)]
+    # Any column may fold a long word when the width allows no better.
+    whole = [False] * len(headers)
+    return trimmed(columns_that_fit(build, columns, overhead=3 * len(headers) + 1, whole=whole))
 
 
 def _step(h: float, digits: int) -> str:
@@ -425,7 +678,7 @@ def limit_table(result: Any, digits: int) -> RenderableType:
                     "" if column.error_estimate is None else f"{column.error_estimate:.2e}",
                 )
             parts.append(extra)
-    return Group(*parts)
+    return trimmed(Group(*parts))
 
 
 # --- check ------------------------------------------------------------------------------
@@ -556,7 +809,7 @@ def check_table(result: Any, digits: int) -> RenderableType:
         )
     )
     parts.append(_check_summary(result.rows))
-    return Group(*parts)
+    return trimmed(Group(*parts))
 
 
 def _builtins_table(result: Any, digits: int) -> RenderableType:
@@ -591,4 +844,4 @@ def _builtins_table(result: Any, digits: int) -> RenderableType:
             _text(f"without derivatives, not checked: {', '.join(result.unchecked)}", style="dim")
         )
     parts.append(_check_summary(every_row))
-    return Group(*parts)
+    return trimmed(Group(*parts))
