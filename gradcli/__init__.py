@@ -32,9 +32,9 @@ _OPS = (
     "abs acos acosh add allclose amax amin argmax argmin argsort asin asinh atan atanh "
     "binary_cross_entropy_with_logits broadcast_to cat clamp clone cos cosh div dot eq equal exp "
     "expm1 flatten ge gt index_add le log log10 log1p log2 log_softmax logsumexp lt "
-    "masked_fill matmul max maximum mean min minimum mm mse_loss mul ne neg norm permute pow "
-    "prod reciprocal relu reshape sigmoid sign sin sinh softmax softplus sort sqrt squeeze "
-    "stack sub sum t tan tanh transpose unsqueeze where"
+    "masked_fill matmul max maximum mean min minimum mm mse_loss mul narrow ne neg norm permute "
+    "pow prod reciprocal relu reshape select sigmoid sign sin sinh softmax softplus sort sqrt "
+    "squeeze stack sub sum t tan tanh transpose unsqueeze where"
 )
 _HOMES = {
     **dict.fromkeys(_CREATION.split(), "gradcli.autograd.creation"),

@@ -2,8 +2,8 @@
 
 Each update is PyTorch's, operation for operation in the same order, so in float64
 the parameters agree with PyTorch's to the last bits or so. Updates run under
-``no_grad`` and rebind each parameter's values (``param.sub_``), which is how any
-in-place change works in gradcli.
+``no_grad`` and change each parameter in place (``param.sub_``), as PyTorch's do, so a
+view or alias of a parameter (``p[0]``, ``p.data``, a tied weight) sees the new values.
 """
 
 from __future__ import annotations
@@ -123,7 +123,9 @@ class SGD(Optimizer):
         if momentum:
             buffer = state.get("momentum_buffer")
             if buffer is None:
-                buffer = grad.detach()
+                # A copy, as PyTorch's: .grad's memory is changed in place later (the next
+                # backward adds into it, zero_grad(set_to_none=False) zeroes it).
+                buffer = grad.clone()
             else:
                 buffer = buffer * momentum + (1 - group["dampening"]) * grad
             state["momentum_buffer"] = buffer

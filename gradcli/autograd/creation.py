@@ -306,10 +306,11 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
-    """A tensor of a numpy array's values (a copy: gradcli never writes into arrays)."""
+    """A tensor sharing a numpy array's memory, as in PyTorch: a change to either is seen by
+    the other. An integer array is copied, as float64 (gradcli computes in float64)."""
     if not isinstance(array, np.ndarray):
         raise ArgumentTypeError(f"from_numpy takes a numpy array, not {type(array).__name__}")
-    return tensor(array)
+    return _made(to_array(array), False)
 
 
 def is_tensor(value: Any) -> bool:

@@ -35,6 +35,8 @@ def backward(
     one element), as ``torch.autograd.backward``.
     """
     outputs = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    if _function._views_changed:
+        _function._refresh_views(outputs)
     weights = _root_gradients(outputs, grad_tensors)
     _run(outputs, weights, retain_graph, create_graph, inputs=None)
 
@@ -57,6 +59,8 @@ def grad(
     ins = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     if isinstance(grad_outputs, Tensor):
         grad_outputs = (grad_outputs,)
+    if _function._views_changed:
+        _function._refresh_views(outs + ins)
     for i, tensor in enumerate(ins):
         if not isinstance(tensor, Tensor) or not tensor.requires_grad:
             raise AutogradError(f"autograd.grad: input {i} does not require grad")
@@ -331,13 +335,24 @@ def _check_nan(node: Node, grads: tuple[Tensor | None, ...]) -> None:
 
 
 def _accumulate(tensor: Tensor, g: Tensor, create_graph: bool) -> None:
-    """Add ``g`` into ``tensor.grad``: in place normally, out of place under create_graph."""
-    if tensor.grad is None:
-        # A new tensor object, so later in-place accumulation never writes
-        # through to a tensor the caller holds (a gradient passed to backward).
-        tensor.grad = g if create_graph else _wrap(g._data)
-    elif create_graph or tensor.grad.requires_grad:
-        tensor.grad = tensor.grad + g
+    """Add ``g`` into ``tensor.grad``: in place normally, out of place under create_graph
+    (as PyTorch's AccumulateGrad)."""
+    grad = tensor.grad
+    if grad is None:
+        # A copy: g may be another leaf's gradient too (an addition hands one tensor to
+        # both) or the caller's, and .grad is changed in place (below, and by zero_()).
+        tensor.grad = g.clone() if create_graph else _wrap(np.array(g._data))
+    elif create_graph or grad.requires_grad:
+        tensor.grad = grad + g
     else:
-        tensor.grad._data = tensor.grad._data + g._data
-        tensor.grad._version += 1
+        data = grad._data
+        if (
+            type(data) is np.ndarray
+            and data.flags.writeable
+            and data.shape == np.shape(g._data)
+            and data.dtype == g._data.dtype
+        ):
+            data += g._data  # in place, so p.grad.data, views of p.grad, ... see the sum
+        else:  # a .grad the user set, of another kind: it takes the sum's array
+            grad._data = data + g._data
+        grad._shared_counter().value += 1

@@ -194,15 +194,51 @@ def _recorded_at() -> str:
 
 
 _FREED = object()  # marks saved tensors released by a backward pass
-_version_of = operator.attrgetter("_version")
+_counter_of = operator.attrgetter("_counter")
+
+# Set once an in-place change while recording gave new history to an array that has views:
+# from then on, operations check their inputs for views made before it (see _refresh_views).
+_views_changed = False
 
 
-def _versions_of(tensors: tuple[Tensor | None, ...]) -> tuple[int, ...]:
-    """Each tensor's version (0 for None), read at C speed in the common case."""
+def _versions_of(tensors: tuple[Tensor | None, ...]) -> tuple[int | None, ...]:
+    """What ``save_for_backward`` records: each tensor's version, or, in the usual case of
+    tensors never changed in place nor aliased (no version counter yet, version 0), their
+    missing counters, read at C speed."""
     try:
-        return tuple(map(_version_of, tensors))
+        counters = tuple(map(_counter_of, tensors))
     except AttributeError:  # a None among them
         return tuple([0 if t is None else t._version for t in tensors])
+    if counters.count(None) == len(counters):
+        return counters
+    return tuple([0 if c is None else c.value for c in counters])
+
+
+def _refresh_views(tensors: tuple[Any, ...]) -> None:
+    """Bring up to date the history of each view among ``tensors`` whose base's history
+    changed since the view took it (see ``Tensor._refresh``)."""
+    for t in tensors:
+        if (
+            isinstance(t, _tensor.Tensor)
+            and t._base is not None
+            and t._view_history != t._counter.history  # type: ignore[union-attr]
+        ):
+            t._refresh()
+
+
+def _modified_message(node: Node, tensor: Tensor, expected: int) -> str:
+    """PyTorch's words for a saved tensor changed in place since it was saved."""
+    which = ""
+    if tensor.grad_fn is not None:
+        operation = tensor.grad_fn.name().rstrip("0123456789").removesuffix("Backward")
+        which = f", which is output 0 of {operation},"
+    return (
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{tensor.type()} {list(tensor.shape)}]{which} is at version "
+        f"{tensor._version}; expected version {expected} instead. {node.name()} saved it "
+        "for its gradient: change a clone() of it instead, or use an out-of-place "
+        "operation (y = y * 2 rather than y *= 2)."
+    )
 
 
 class Node:
@@ -291,16 +327,14 @@ class Node:
                 "the first call if you need to go through the graph again."
             )
         saved = self._saved
-        if _versions_of(saved) == self._versions:
-            return saved
+        try:
+            if tuple(map(_counter_of, saved)) == self._versions:
+                return saved  # none of them has a version counter, now as when saved
+        except AttributeError:  # a None among them
+            pass
         for tensor, version in zip(saved, self._versions, strict=False):
-            if tensor is not None and tensor._version != version:
-                raise AutogradError(
-                    f"{self.name()}: a tensor of shape {tuple(tensor.shape)} needed for "
-                    f"the gradient was modified by an in-place operation (it is at "
-                    f"version {tensor._version}, expected {version}); use an "
-                    "out-of-place operation instead."
-                )
+            if tensor is not None and tensor._version != (version or 0):
+                raise AutogradError(_modified_message(self, tensor, version or 0))
         return saved
 
     @property
@@ -465,6 +499,8 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
+        if _views_changed and _mode.enabled:
+            _refresh_views(args)
         tensor_type = _tensor.Tensor
         needs = tuple([isinstance(a, tensor_type) and a.requires_grad for a in args])
         # Node.__init__ inlined: this runs once per operation.
@@ -535,6 +571,7 @@ def _outputs_of(ctx: Node, result: Any, args: tuple[Any, ...], recording: bool) 
     mark_non_differentiable): each tensor output gets this node as its history, or an
     ``OutputEdge`` of it when there are several; other values pass through, as in PyTorch.
     """
+    global _views_changed
     name = ctx._function.node_name
     for tensor in ctx._dirty:
         if not _among(tensor, args):
@@ -554,6 +591,14 @@ def _outputs_of(ctx: Node, result: Any, args: tuple[Any, ...], recording: bool) 
                 "wrong; its values have changed already. Pass a copy (x.clone(), or x * 1) "
                 "instead of the leaf."
             )
+        if recording and tensor._base is not None:
+            # Its base's history would have to change too (PyTorch's CopySlices), which
+            # gradcli does for its own in-place ops only: refused, not silently wrong.
+            raise AutogradError(
+                f"{name}: forward modified in place (mark_dirty) a view of another tensor "
+                "(of x[1:3], x.view(...), ...); its values have changed already. Pass a "
+                "copy (x.clone()) instead of the view."
+            )
     several = type(result) is tuple
     items = result if several else (result,)
     outputs: list[Any] = []
@@ -566,7 +611,12 @@ def _outputs_of(ctx: Node, result: Any, args: tuple[Any, ...], recording: bool) 
             shapes.append(None)
             continue
         if _among(item, ctx._dirty):
-            item._version += 1  # as PyTorch: saved copies of the old values are now stale
+            # As PyTorch: tensors saved before, with the old values, are now out of date.
+            counter = item._shared_counter()
+            counter.value += 1
+            if recording and counter.viewed:  # its views' history changes with it
+                counter.history += 1
+                _views_changed = True
             out = item
         elif _among(item, args) or _among(item, tuple(outputs)):
             out = item.detach()

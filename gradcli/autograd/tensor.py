@@ -1,9 +1,17 @@
 """``Tensor``: a numpy array that records how it was computed.
 
-Arrays held by tensors are never written to: an in-place method computes a new
-array and rebinds it (bumping ``_version``). So sharing an array between
-tensors (``detach``, ``.grad``) is always safe, and saved tensors that were
-modified afterwards are detected by their version.
+Memory is shared as in PyTorch: ``.data``, ``detach()`` and the views (``view``,
+``reshape`` where numpy need not copy, ``t()``, ``permute``, ``expand``, basic
+indexing such as ``x[1:3]`` or ``x[0]``) hold numpy views of one array, and an
+in-place method (``add_``, ``x[i] = v``, ``-=``) writes into that array, so
+every alias sees the change. Those aliases share a version counter too (``.data``
+excepted, as in PyTorch): each in-place change bumps it, an operation records
+the versions of the tensors it saves for backward, and backward refuses a saved
+tensor whose version moved on, instead of computing a wrong gradient with it.
+
+An in-place change of a view while recording gives the view's base a
+``CopySlices`` history too (the base's values changed), and any other view of
+that base takes its history again from the base when it is next used.
 
 The operator and math methods (``+``, ``exp``, ``sum``, ...) are attached in
 ``gradcli.autograd.ops``, next to the operations they call.
@@ -72,6 +80,21 @@ def _array_of(data: Any) -> np.ndarray:
     return array
 
 
+class VersionCounter:
+    """The version one array's tensors share (a tensor, its ``detach()``, its views).
+
+    ``value`` counts the in-place changes (``Tensor._version``); ``history`` counts
+    those that gave the array's tensors a new history while recording, after which
+    a view made earlier takes its history again from its base; ``viewed`` says
+    whether views were made at all (only then can one be out of date).
+    """
+
+    __slots__ = ("history", "value", "viewed")
+
+    def __init__(self, value: int = 0):
+        self.value, self.history, self.viewed = value, 0, False
+
+
 def _is_size(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
@@ -87,15 +110,28 @@ class Tensor:
     requires_grad = False
     grad: Tensor | None = None
     grad_fn: _function.Node | None = None
-    _version = 0
     _accumulator = None
+    # Made on first need: by an in-place change, or when an alias shares the array.
+    _counter: VersionCounter | None = None
+    # A view's base (the tensor whose array it shows; PyTorch's ``_base``), the steps
+    # (operation, arguments) that make it from the base, the base's history count
+    # when it took its own, and whether it was made under no_grad.
+    _base: Tensor | None = None
+    _view_steps: tuple[tuple[Any, tuple[Any, ...]], ...] = ()
+    _view_history = 0
+    _made_without_grad = False
 
     __hash__ = object.__hash__  # == is elementwise, identity stays the hash
 
     def __init__(self, *data: Any, requires_grad: bool = False):
         # PyTorch's legacy constructor: Tensor(2, 3) is a 2-by-3 tensor (of zeros here,
         # uninitialised in PyTorch), Tensor([1, 2]) copies data, Tensor() is empty.
-        if len(data) == 1 and not _is_size(data[0]):
+        if len(data) == 1 and isinstance(data[0], Tensor):
+            # Tensor(t) and nn.Parameter(t) share t's memory and version, as in PyTorch.
+            self._data = to_array(data[0]._share())
+            if self._data is data[0]._data:
+                self._counter = data[0]._shared_counter()
+        elif len(data) == 1 and not _is_size(data[0]):
             self._data = to_array(data[0])
         elif all(_is_size(n) for n in data):
             if requires_grad:
@@ -146,13 +182,55 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        """The values, detached from the graph (sharing them)."""
-        return self.detach()
+        """The values, outside the graph, sharing this tensor's memory: changing them in
+        place changes this tensor, unseen by autograd (the point of ``.data``, as in
+        PyTorch: it has a version counter of its own)."""
+        return _wrap(self._share())
 
     @data.setter
     def data(self, value: Any) -> None:
-        self._data = to_array(value)
-        self._version += 1
+        # The tensor takes the new array (sharing a tensor's memory, as in PyTorch) and
+        # leaves its views and aliases with the old one. Unlike PyTorch the version moves
+        # on: a saved tensor whose values were swapped this way is refused by backward.
+        self._data = to_array(value._share() if isinstance(value, Tensor) else value)
+        self._counter = VersionCounter(self._version + 1)
+        self._base, self._view_steps = None, ()
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has seen (PyTorch's ``_version``)."""
+        counter = self._counter
+        return 0 if counter is None else counter.value
+
+    def _shared_counter(self) -> VersionCounter:
+        counter = self._counter
+        if counter is None:
+            counter = self._counter = VersionCounter()
+        return counter
+
+    def _share(self) -> np.ndarray:
+        """The array, ready for an alias to share: a numpy scalar, which cannot be written
+        to, becomes a 0-d array first (no other tensor holds this tensor's memory yet)."""
+        data = self._data
+        if type(data) is not np.ndarray:
+            data = self._data = np.array(data)
+        return data
+
+    def _view_of(self, source: Tensor, step: tuple[Any, tuple[Any, ...]]) -> None:
+        """Make this tensor, which ``step`` made from ``source``'s array, a view of it."""
+        base = source._base
+        if base is None:
+            self._base, self._view_steps = source, (step,)
+        else:
+            self._base, self._view_steps = base, (*source._view_steps, step)
+        counter = self._counter = source._shared_counter()
+        counter.viewed = True
+        self._view_history = counter.history
+        if source._made_without_grad or not _function._mode.enabled:
+            self._made_without_grad = True
+
+    def _is_view(self) -> bool:
+        return self._base is not None
 
     def size(self, dim: int | None = None) -> Any:
         if dim is None:
@@ -170,7 +248,8 @@ class Tensor:
         return int(self._data.size)
 
     def numpy(self) -> np.ndarray:
-        return np.asarray(self._data)
+        """The values as a numpy array sharing this tensor's memory, as in PyTorch."""
+        return self._share()
 
     def tolist(self) -> Any:
         return np.asarray(self._data).tolist()
@@ -329,8 +408,11 @@ class Tensor:
         return _function.register_hook(self, hook)
 
     def detach(self) -> Tensor:
-        """The same values, outside the graph."""
-        return _wrap(self._data)
+        """The same values, outside the graph, sharing this tensor's memory and version
+        (an in-place change of either is seen by the other, and by backward)."""
+        detached = _wrap(self._share())
+        detached._counter = self._shared_counter()
+        return detached
 
     def backward(
         self,
@@ -352,25 +434,152 @@ class Tensor:
     # --- in-place methods ---------------------------------------------------
 
     def _inplace(self, name: str, compute: Any) -> Tensor:
-        """Replace the values by ``compute(self)``; the one path every in-place op takes."""
-        if _function._mode.enabled and self.requires_grad and self.is_leaf:
+        """Write ``compute(self)`` into this tensor's memory; the one path every in-place
+        op takes. While recording, the computation becomes the tensor's history (a
+        view's base takes a ``CopySlices`` of it), as in PyTorch."""
+        base = self._base
+        if _function._mode.enabled:
+            self._check_inplace(name)
+        old = _wrap(self._data)
+        old.requires_grad, old.grad_fn = self.requires_grad, self.grad_fn
+        new = compute(old)
+        node = new.grad_fn
+        if node is not None:
+            if base is not None and self._made_without_grad:
+                raise AutogradError(_NO_GRAD_VIEW.format(name=name))
+            # The graph may have saved the old values (mul_ needs them for the other
+            # factor's gradient): they keep a copy, which the write below cannot reach.
+            old._data = np.array(old._data)
+        self._write(name, new._data)
+        counter = self._shared_counter()
+        counter.value += 1
+        if node is not None:
+            if base is None:
+                self._take_history(node)
+            else:
+                self._rebase(new)
+            if counter.viewed:  # the views made before now show values of another history
+                counter.history += 1
+                _function._views_changed = True
+                if base is not None:
+                    self._view_history = counter.history
+        return self
+
+    def _check_inplace(self, name: str) -> None:
+        """Refuse, before anything changes, an in-place op that would make a gradient wrong."""
+        if self.requires_grad and self.grad_fn is None:
             raise AutogradError(
                 f"{name}: a leaf tensor that requires grad (shape {tuple(self.shape)}) is "
                 "being used in an in-place operation, which would make its gradient "
                 "wrong; nothing was changed. Use an out-of-place operation (w = w + 1), "
                 "or wrap the update in `with gradcli.no_grad():`."
             )
-        old = _wrap(self._data)
-        old.requires_grad, old.grad_fn = self.requires_grad, self.grad_fn
-        new = compute(old)
-        self._data = new._data
-        if new.grad_fn is not None:
-            if self.grad_fn is not None and self.grad_fn._retained is self:
-                # retain_grad() follows the tensor to its new value, as in PyTorch.
-                self.grad_fn._retained, new.grad_fn._retained = None, self
-            self.grad_fn, self.requires_grad = new.grad_fn, True
-        self._version += 1
-        return self
+        base = self._base
+        if base is None or not base.requires_grad:
+            return
+        if self._made_without_grad:
+            raise AutogradError(_NO_GRAD_VIEW.format(name=name))
+        if base.grad_fn is None:
+            raise AutogradError(
+                f"{name}: a view of a leaf tensor that requires grad (the leaf's shape is "
+                f"{tuple(base.shape)}) is being used in an in-place operation, which would "
+                "make the leaf's gradient wrong; nothing was changed. Change it under "
+                "`with gradcli.no_grad():`, or change a clone() of the leaf."
+            )
+        if self._view_history != self._counter.history:  # type: ignore[union-attr]
+            self._refresh()
+
+    def _write(self, name: str, values: Any) -> None:
+        """Put ``values`` (of this tensor's shape) into its memory, where every alias sees them."""
+        data = self._share()
+        values = np.asarray(values)
+        if values.shape != data.shape:
+            raise ShapeMismatchError(
+                f"{name}: output with shape {list(data.shape)} doesn't match the broadcast "
+                f"shape {list(values.shape)}; an in-place operation cannot change a "
+                "tensor's shape (use an out-of-place one: x = x + y)"
+            )
+        if not np.can_cast(values.dtype, data.dtype, "same_kind") and not (
+            # gradcli's arithmetic on integers gives float64: whole numbers fit an integer
+            # tensor (x.add_(1)), fractions do not (PyTorch refuses them alike).
+            data.dtype.kind in "iu"
+            and values.dtype.kind in "fiu"
+            and np.array_equal(values, np.trunc(values))
+        ):
+            raise AutogradError(
+                f"{name}: the result, of type {dtypes.of_array(values.dtype).name}, cannot be "
+                f"stored in a tensor of type {self.dtype.name}; nothing was changed. Convert "
+                "the tensor first (x = x.double())."
+            )
+        if data.flags.writeable:
+            np.copyto(data, values, casting="unsafe")
+            return
+        if any(step == 0 and n > 1 for step, n in zip(data.strides, data.shape, strict=True)):
+            raise AutogradError(
+                f"{name}: unsupported operation: more than one element of the written-to "
+                "tensor refers to a single memory location (it was made by expand()); "
+                "nothing was changed. Please clone() the tensor first."
+            )
+        base = self._base
+        if (
+            base is None
+            or not base._share().flags.writeable
+            or not np.may_share_memory(base._data, data)  # the base took another array
+        ):
+            raise AutogradError(
+                f"{name}: the tensor's memory is read-only (a read-only numpy array); "
+                "nothing was changed. clone() it first."
+            )
+        # A view of an expand()ed tensor whose elements are distinct (e[0]): numpy keeps
+        # it read-only, so the values go to their places in the base's array.
+        from gradcli.autograd.ops.shape import region
+
+        np.put(base._data, region(base.shape, self._view_steps), values)
+
+    def _take_history(self, node: _function.Node) -> None:
+        """Make ``node`` this tensor's history (after an in-place op recorded it)."""
+        if self.grad_fn is not None and self.grad_fn._retained is self:
+            # retain_grad() follows the tensor to its new history, as in PyTorch.
+            self.grad_fn._retained, node._retained = None, self
+        self.grad_fn, self.requires_grad = node, True
+
+    def _rebase(self, new: Tensor) -> None:
+        """After this view took ``new``'s values in place: its base's history becomes the
+        old base with the view's region replaced (``CopySlices``), and the view's history
+        becomes its place in that base, so gradients reach both the base's old history
+        and ``new``'s."""
+        from gradcli.autograd.ops.shape import CopySlices, replay
+
+        base = self._base
+        assert base is not None
+        old_base = _wrap(base._data)
+        old_base.requires_grad, old_base.grad_fn = base.requires_grad, base.grad_fn
+        base._take_history(CopySlices.apply(old_base, new, self._view_steps).grad_fn)
+        self._take_history(replay(base, self._view_steps).grad_fn)
+
+    def _refresh(self) -> None:
+        """Take this view's history again from its base, whose history changed since
+        (an in-place change of the base or of another view of it); PyTorch regenerates a
+        view's ``grad_fn`` the same way. Called while recording."""
+        from gradcli.autograd.ops.shape import replay
+
+        if self._made_without_grad:
+            raise AutogradError(
+                "a view made under no_grad is being used with grad mode on after its "
+                "base, or another view of that base, was changed in place while recording; "
+                "that is ambiguous (should its gradient reach the base?), so it is refused, "
+                "as in PyTorch. Make the view again outside no_grad, or use it inside no_grad."
+            )
+        base = self._base
+        assert base is not None and self._counter is not None
+        self._view_history = self._counter.history
+        if base.requires_grad:
+            recording = _function._set_grad_enabled(True)  # backward may run under no_grad
+            try:
+                fresh = replay(base, self._view_steps)
+            finally:
+                _function._set_grad_enabled(recording)
+            self.grad_fn, self.requires_grad = fresh.grad_fn, True
 
     def _overwrite(self, name: str, values: Any) -> Tensor:
         """Set every element to ``values`` (broadcast to this shape), in place.
@@ -387,11 +596,16 @@ class Tensor:
                 f"copied into one of shape {tuple(self.shape)} (it must broadcast to it)"
             ) from None
         source_requires_grad = isinstance(values, Tensor) and values.requires_grad
-        if not (_function._mode.enabled and (self.requires_grad or source_requires_grad)):
-            return self._inplace(name, lambda t: _wrap(array))
-        source = values if source_requires_grad else _wrap(array)
-        keep_none = _wrap(np.zeros(self.shape, dtype=bool))
-        return self._inplace(name, lambda t: t.where(keep_none, source))
+
+        def compute(old: Tensor) -> Tensor:
+            # Decided here, on the old values: a view's history is brought up to date
+            # (and may require grad now) only once the in-place op has begun.
+            if not (_function._mode.enabled and (old.requires_grad or source_requires_grad)):
+                return _wrap(array)
+            keep_none = _wrap(np.zeros(self.shape, dtype=bool))
+            return old.where(keep_none, values if source_requires_grad else _wrap(array))
+
+        return self._inplace(name, compute)
 
     def zero_(self) -> Tensor:
         return self._overwrite("zero_()", 0)
@@ -435,6 +649,13 @@ class Tensor:
     __itruediv__ = div_
 
 
+_NO_GRAD_VIEW = (
+    "{name}: a view made under no_grad is being changed in place with grad mode on, "
+    "which is ambiguous (should the base's gradient see the change?), so it is refused, "
+    "as in PyTorch; nothing was changed. Make the view and change it both inside the "
+    "no_grad block (not recorded) or both outside (recorded)."
+)
+
 # PyTorch's legacy type names: Tensor.type() answers with them, and type("torch.X") takes them.
 _TYPE_NAMES = {
     "f": "DoubleTensor",
@@ -451,7 +672,8 @@ _TYPE_DTYPES = {
 
 
 def _wrap(array: Any) -> Tensor:
-    """A new tensor around an array the caller will not write to (no copy, no checks)."""
+    """A new tensor holding ``array`` itself (no copy, no checks): an in-place op on the
+    tensor writes into that array."""
     tensor = Tensor.__new__(Tensor)
     tensor._data = array
     return tensor

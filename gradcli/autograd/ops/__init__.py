@@ -87,21 +87,25 @@ from gradcli.autograd.ops.reductions import (
 )
 from gradcli.autograd.ops.selection import argmax, argmin, argsort, max, min, sort
 from gradcli.autograd.ops.shape import (
-    Index,
     broadcast_to,
     cat,
     clone,
+    contiguous,
     expand,
     flatten,
+    index,
     index_add,
     masked_fill,
+    narrow,
     permute,
     reshape,
+    select,
     squeeze,
     stack,
     t,
     transpose,
     unsqueeze,
+    view,
 )
 from gradcli.autograd.tensor import Tensor, _wrap
 
@@ -111,9 +115,10 @@ __all__ = [
     "clone", "cos", "cosh", "div", "dot", "eq", "equal", "exp", "expand", "expm1", "flatten", "ge", "gt",
     "index_add", "le", "log", "log10", "log1p", "log2", "log_softmax", "logsumexp", "lt",
     "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mse_loss", "mul",
-    "ne", "neg", "norm", "permute", "pow", "prod", "reciprocal", "relu", "reshape", "sigmoid",
-    "sign", "sin", "sinh", "softmax", "softplus", "sort", "sqrt", "squeeze", "stack", "sub", "sum",
-    "t", "tan", "tanh", "transpose", "unbroadcast", "unsqueeze", "where",
+    "narrow", "ne", "neg", "norm", "permute", "pow", "prod", "reciprocal", "relu", "reshape",
+    "select", "sigmoid", "sign", "sin", "sinh", "softmax", "softplus", "sort", "sqrt", "squeeze",
+    "stack", "sub", "sum", "t", "tan", "tanh", "transpose", "unbroadcast", "unsqueeze", "view",
+    "where",
 ]  # fmt: skip
 
 
@@ -139,7 +144,7 @@ _METHODS: dict[str, Callable[..., Any]] = {
     "__rsub__": _reflected("__rsub__", lambda x, number: with_number(Rsub, x, number)),
     "__rpow__": _reflected("__rpow__", lambda x, number: with_number(PowScalarBase, x, number)),
     "__rtruediv__": _reflected("__rtruediv__", lambda x, number: reciprocal(x) * number),
-    "__getitem__": lambda self, key: Index.apply(self, key),
+    "__getitem__": index,
     "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "matmul": matmul, "dot": dot,
     "mm": mm, "maximum": maximum, "minimum": minimum, "clamp": clamp,
     "clip": clamp, "where": lambda self, c, y: where(c, self, y),
@@ -151,10 +156,11 @@ _METHODS: dict[str, Callable[..., Any]] = {
     "sum": sum, "mean": mean, "prod": prod, "amax": amax, "amin": amin, "max": max,
     "min": min, "argmax": argmax, "argmin": argmin, "sort": sort, "argsort": argsort,
     "norm": norm, "logsumexp": logsumexp, "softmax": softmax, "log_softmax": log_softmax,
-    "reshape": reshape, "view": reshape, "permute": permute, "transpose": transpose,
+    "reshape": reshape, "view": view, "permute": permute, "transpose": transpose,
     "expand": expand, "expand_as": lambda self, other: expand(self, other.shape),
-    "view_as": lambda self, other: reshape(self, other.shape),
+    "view_as": lambda self, other: view(self, other.shape), "select": select, "narrow": narrow,
     "unsqueeze": unsqueeze, "squeeze": squeeze, "flatten": flatten, "t": t, "clone": clone,
+    "contiguous": contiguous,
     "masked_fill": masked_fill, "index_add": index_add,
     "any": lambda self: _wrap(np.any(self._data)), "all": lambda self: _wrap(np.all(self._data)),
 }  # fmt: skip

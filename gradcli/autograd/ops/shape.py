@@ -1,4 +1,10 @@
-"""Shapes, indexing and joining: reshape, permute, broadcast_to, index, cat, stack."""
+"""Shapes, indexing and joining: reshape, permute, broadcast_to, index, cat, stack.
+
+reshape (and view, squeeze, unsqueeze, flatten), permute (transpose, t), broadcast_to
+(expand) and basic indexing return views, as in PyTorch, when numpy can make one:
+the result shares its input's memory (see :func:`_view`), and an in-place change of
+either is seen by the other.
+"""
 
 from __future__ import annotations
 
@@ -56,11 +62,16 @@ class BroadcastTo(Function):
     def forward(ctx: Node, x: Tensor, shape: tuple[int, ...]) -> Tensor:
         check_size(math.prod(shape), "expand", shape)
         try:
-            return _wrap(np.broadcast_to(x._data, shape))
+            expanded = np.broadcast_to(x._data, shape)
         except ValueError:
             raise ShapeMismatchError(
                 f"expand: a tensor of shape {tuple(x.shape)} cannot be broadcast to {tuple(shape)}"
             ) from None
+        if expanded.size == np.size(x._data):
+            # Only dimensions of size 1 were added: a reshape, whose view numpy lets one
+            # write through (a broadcast view is read-only).
+            return _wrap(np.reshape(x._data, shape))
+        return _wrap(expanded)
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
@@ -178,14 +189,125 @@ class Stack(Function):
         return (None, *tuple(grad_output[(*lead, i)] for i in range(len(ctx.input_shapes) - 1)))
 
 
+def _view(op: type[Function], x: Tensor, *args: Any) -> Tensor:
+    """``op.apply(x, *args)``, a view of ``x`` when numpy made one (it shares x's memory);
+    a copy otherwise, as PyTorch's reshape of a transposed tensor is."""
+    data = x._share()
+    out = op.apply(x, *args)
+    made = out._data
+    if made is data or made.base is (data if data.base is None else data.base):
+        out._view_of(x, (op, args))
+    return out
+
+
+def replay(base: Tensor, steps: tuple[tuple[Any, tuple[Any, ...]], ...]) -> Tensor:
+    """The view of ``base`` that ``steps`` (a view's ``_view_steps``) make, recorded."""
+    for op, args in steps:
+        base = op.apply(base, *args)
+    return base
+
+
+def region(shape: tuple[int, ...], steps: tuple[tuple[Any, tuple[Any, ...]], ...]) -> Any:
+    """Which elements of an array of ``shape`` (flat, row-major) the view made by ``steps``
+    shows: the steps replayed on the element numbers, whatever the array's layout."""
+    return replay(_wrap(np.arange(math.prod(shape)).reshape(shape)), steps)._data
+
+
+class CopySlices(Function):
+    """``base`` with the region a view shows replaced by ``value``: what an in-place
+    change of a view records on its base (PyTorch's ``CopySlices``). The gradient of
+    the region goes to ``value``, that of the rest to ``base``."""
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx: Node, base: Tensor, value: Tensor, steps: Any) -> Tensor:
+        ctx.steps = steps
+        out = np.array(base._data, dtype=np.result_type(base._data, value._data))
+        np.put(out, region(base.shape, steps), value._data)
+        return _wrap(out)
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
+        gb = gv = None
+        if ctx.needs_input_grad[0]:
+            zeros = _wrap(np.zeros(ctx.input_shapes[1], grad_output._data.dtype))
+            gb = CopySlices.apply(grad_output, zeros, ctx.steps)
+        if ctx.needs_input_grad[1]:
+            gv = replay(grad_output, ctx.steps)
+        return gb, gv, None
+
+
 def reshape(input: Any, *sizes: Any, shape: Any = None) -> Tensor:
-    """The same elements in a new shape (one entry may be -1)."""
-    return Reshape.apply(as_tensor(input), shapes.sizes(sizes if shape is None else (shape,)))
+    """The same elements in a new shape (one entry may be -1): a view of ``input`` when
+    numpy can make one, else a copy (as PyTorch's reshape)."""
+    x = as_tensor(input)
+    return _view(Reshape, x, shapes.sizes(sizes if shape is None else (shape,)))
+
+
+def view(input: Any, *sizes: Any, shape: Any = None) -> Tensor:
+    """The same elements in a new shape, always sharing ``input``'s memory; a shape that
+    needs a copy (a transposed tensor flattened) is refused, as in PyTorch."""
+    x = as_tensor(input)
+    out = reshape(x, *sizes, shape=shape)
+    if out._base is None:
+        raise ShapeMismatchError(
+            f"view: a tensor of shape {tuple(x.shape)} laid out as this one is (transposed, "
+            "or sliced with steps) cannot be seen in the shape "
+            f"{tuple(out.shape)} without copying it; use reshape(...), which copies, instead"
+        )
+    return out
 
 
 def permute(input: Any, *order: Any, dims: Any = None) -> Tensor:
-    """Reorder the dimensions."""
-    return Permute.apply(as_tensor(input), shapes.sizes(order if dims is None else (dims,)))
+    """Reorder the dimensions (a view)."""
+    x = as_tensor(input)
+    return _view(Permute, x, shapes.sizes(order if dims is None else (dims,)))
+
+
+def _view_key(key: Any) -> Any:
+    """A basic index (whole numbers, slices, None) that makes numpy return a view: with the
+    trailing ``...`` numpy gives a 0-d view where ``a[0]`` of a vector gives a copy."""
+    parts = key if type(key) is tuple else (key,)
+    for part in parts:
+        if part is Ellipsis or not (
+            part is None
+            or type(part) is slice
+            or (isinstance(part, (int, np.integer)) and not isinstance(part, bool))
+        ):
+            return key
+    return (*parts, Ellipsis)
+
+
+def index(input: Any, key: Any) -> Tensor:
+    """``input[key]``: a view for whole numbers, slices and None (as in PyTorch); a copy for
+    masks and integer tensors or lists."""
+    x = as_tensor(input)
+    return _view(Index, x, _view_key(shapes.index_key(key)))
+
+
+def select(input: Any, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim``, that dimension removed (a view)."""
+    x = as_tensor(input)
+    axis = shapes.axis(dim, x.ndim, "select")
+    return x[(slice(None),) * axis + (shapes.whole(index, "select's index"),)]
+
+
+def narrow(input: Any, dim: int, start: int, length: int) -> Tensor:
+    """``length`` elements from ``start`` along ``dim`` (a view)."""
+    x = as_tensor(input)
+    axis = shapes.axis(dim, x.ndim, "narrow")
+    first = shapes.whole(start, "narrow's start")
+    count = shapes.whole(length, "narrow's length")
+    size = x.shape[axis]
+    if first < 0:
+        first += size
+    if not 0 <= first <= size or count < 0 or first + count > size:
+        raise DimensionError(
+            f"narrow: start {start} and length {length} do not fit in dimension {dim}, of size "
+            f"{size}"
+        )
+    return x[(slice(None),) * axis + (slice(first, first + count),)]
 
 
 def transpose(input: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
@@ -202,12 +324,12 @@ def transpose(input: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
 
 
 def broadcast_to(input: Any, size: Sequence[int]) -> Tensor:
-    """x repeated along new or size-1 dimensions (``Tensor.expand``)."""
+    """x repeated along new or size-1 dimensions (``Tensor.expand``), a view of x."""
     x = as_tensor(input)
     shape = tuple(int(n) for n in size)
     if x.shape == shape:
         return x
-    return BroadcastTo.apply(x, shape)
+    return _view(BroadcastTo, x, shape)
 
 
 def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
@@ -274,6 +396,14 @@ def index_put(x: Any, key: Any, value: Any) -> Tensor:
 def clone(input: Any) -> Tensor:
     """A copy that stays in the graph (the gradient passes straight through)."""
     return Clone.apply(as_tensor(input))
+
+
+def contiguous(input: Any) -> Tensor:
+    """``input`` itself when its elements lie in row-major order, else a copy that does, so
+    that ``view`` can reshape it (PyTorch's ``x.t().contiguous().view(-1)``)."""
+    x = as_tensor(input)
+    data = x._data
+    return x if type(data) is not np.ndarray or data.flags.c_contiguous else clone(x)
 
 
 def squeeze(input: Any, dim: Any = None) -> Tensor:
