@@ -52,6 +52,51 @@ def test_it_runs_under_the_taylor_algebra():
     assert list(series.coefficients) == pytest.approx([1, 2, 2, 4 / 3, 2 / 3])
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("-1", -1.0),
+        ("2 - 3", -1.0),
+        ("exp(0) * -(2**2)", -4.0),
+        ("sum(arange(3)) - 4", -1.0),
+        ("arange(3)[-1]", 2.0),
+        ("-arange(3)", [0.0, -1.0, -2.0]),
+        ("(1 > 0) * 1.0", 1.0),
+    ],
+)
+def test_constants_stay_constants_under_the_taylor_algebra(source, expected):
+    # The -1 of x[-1] or dim=-1 is neg(1): a series there would be refused as an index.
+    from gradcli import taylor
+    from gradcli.compute.higher import taylor_algebra
+
+    value = gradcli.compile(source).evaluate({}, taylor_algebra())
+    assert not isinstance(value, taylor.Series)
+    np.testing.assert_array_equal(value, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "rate"),
+    [
+        ("exp((x*arange(4))[-1])", 3),
+        ("exp((x*arange(4))[arange(2) + 1][1 - 2])", 2),
+        ("exp(sum((x*arange(4))[arange(4) > 1]))", 5),
+        ("exp(sum(reshape(x*arange(4), -1, 1)[-2:]))", 5),
+        ("exp(sum(transpose(reshape(x*arange(4), 2, -1), -1, 0)[0]))", 2),
+        ("exp(sum(softmax(x*ones(2), dim=-1)*arange(2)*8*x))", 4),
+    ],
+)
+def test_constant_indices_dims_and_shapes_work_on_series(source, rate):
+    from gradcli import taylor
+    from gradcli.compute.higher import taylor_algebra
+
+    series = gradcli.compile(source).evaluate(
+        {"x": taylor.Series.variable(0.5, 4)}, taylor_algebra()
+    )
+    # exp(rate*x): its k-th coefficient is rate**k * exp(rate/2) / k!.
+    expected = [rate**k * math.exp(rate * 0.5) / math.factorial(k) for k in range(5)]
+    assert series.coefficients.tolist() == pytest.approx(expected, rel=1e-14)
+
+
 def test_it_runs_on_complex_numbers_for_the_complex_step():
     f = gradcli.compile("x**2 * exp(x)")
     with gradcli.no_grad():

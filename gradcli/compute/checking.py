@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,7 +63,14 @@ from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
 from gradcli.compute.differentiate import gradients, hessian_of
 from gradcli.compute.evaluation import choose_wrt, tensors_of
-from gradcli.errors import ExpressionError, GradcliError, LimitError, UsageError, option
+from gradcli.errors import (
+    ExpressionError,
+    GradcliError,
+    LimitError,
+    NotAnalyticError,
+    UsageError,
+    option,
+)
 from gradcli.language import Expression
 
 # --- results (plain data for gradcli.render) -------------------------------------------
@@ -157,10 +163,6 @@ _EVALUATIONS = {("richardson", 1): 48, ("richardson", 2): 50, ("complex", 1): 3,
 """At most, per derivative: Richardson's sweep at two scales, the complex step's."""
 
 AGREE, DISAGREE, NOT_SMOOTH = "agree", "DISAGREE", "not smooth"
-
-# How Taylor mode says a point is a kink or a jump (gradcli.taylor.rules); its other
-# errors say Taylor mode cannot run this expression, which says nothing of smoothness.
-_KINK = re.compile(r"is not (differentiable|continuous) at this point")
 
 
 class _NoTaylor(Exception):
@@ -377,9 +379,9 @@ class _Point:
             self.plan.algebra = taylor_algebra()
         try:
             result = self.plan.expression.evaluate(values, self.plan.algebra)
-        except ExpressionError as error:
-            if _KINK.search(error.message):
-                return None, error.message
+        except NotAnalyticError as error:  # a kink or a jump
+            return None, error.message
+        except ExpressionError as error:  # Taylor mode cannot run this expression
             raise _NoTaylor(error.message) from None
         if not isinstance(result, taylor.Series) or result.order < self.plan.order:
             return [0.0] * self.plan.order, ""

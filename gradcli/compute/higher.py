@@ -18,7 +18,14 @@ import numpy as np
 from gradcli.autograd import engine
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
-from gradcli.errors import ExpressionError, LimitError, PluginError, UsageError, option
+from gradcli.errors import (
+    ExpressionError,
+    LimitError,
+    NotAnalyticError,
+    PluginError,
+    UsageError,
+    option,
+)
 from gradcli.language import Algebra, Expression
 from gradcli.registry import BUILT_IN, OPS, OpInfo, taylor_rule
 
@@ -109,8 +116,10 @@ def pure_derivatives(
             raise
         reason = f"Taylor mode: {error.message}"
         nested = _all_nested(expression, point, names, order, reason)
-        _note(warnings, f"{reason}; nested reverse mode was used instead (at a kink, with its "
-              "conventions: abs'(0) = 0, ties split evenly)")  # fmt: skip
+        instead = "nested reverse mode was used instead"
+        if isinstance(error, NotAnalyticError):
+            instead += " (at a kink, with its conventions: abs'(0) = 0, ties split evenly)"
+        _note(warnings, f"{reason}; {instead}")
         return (*nested, "nested")
     failed = [name for name, (_, _, series_exists) in found.items() if not series_exists]
     if method == "auto" and failed:

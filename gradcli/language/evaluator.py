@@ -601,7 +601,7 @@ def _index(value: Any, subscripts: list[Any]) -> Any:
     for item in subscripts:
         if isinstance(item, slice):
             key.append(item)
-        elif isinstance(item, Elements) or (isinstance(item, Tensor) and item.ndim > 0):
+        elif isinstance(item, Elements) or (isinstance(item, (Tensor, np.ndarray)) and item.ndim):
             key.append(np.asarray(as_tensor(_to_value(item, Scope()))._data))
         else:
             key.append(shapes.whole(item, "an index"))

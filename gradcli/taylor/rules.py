@@ -6,7 +6,7 @@ Conventions (decided here, and the same in every rule):
   starting at -inf, ``sqrt`` at 0 has infinite derivatives, ``log(-1)`` is nan
   (its derivatives those of log|x|, as the engine's 1/x gives); nothing raises.
 * Where a function is finite but not analytic, derivatives do not exist and
-  the op raises :class:`~gradcli.errors.ExpressionError` naming the op: ``abs``
+  the op raises :class:`~gradcli.errors.NotAnalyticError` naming the op: ``abs``
   or ``relu`` at a zero crossing, ``maximum``/``minimum``/``clamp``/``amax``/
   ``amin`` where the arguments cross, ``sign`` at 0, ``norm`` at 0. A touching
   point that is not a crossing (``abs(x**2)`` at 0) is analytic, and the branch
@@ -32,7 +32,7 @@ import numpy as np
 from gradcli.autograd import shapes
 from gradcli.autograd.operators import extremum, python_operators
 from gradcli.autograd.shapes import Dim
-from gradcli.errors import ExpressionError, ShapeError
+from gradcli.errors import ExpressionError, NotAnalyticError, ShapeError
 from gradcli.taylor import recurrences as rec
 from gradcli.taylor.linear import (
     LINEAR,
@@ -402,7 +402,7 @@ def _positive_side(op: str, d: np.ndarray, crossing: str) -> np.ndarray:
     nonzero = d != 0
     first = np.argmax(nonzero, axis=0)
     if np.any(touching & (first % 2 == 1)):
-        raise ExpressionError(f"{op} is not differentiable at this point: {crossing}, a kink")
+        raise NotAnalyticError(f"{op} is not differentiable at this point: {crossing}, a kink")
     leading = np.take_along_axis(d, first[None], axis=0)[0]
     return np.where(touching, leading > 0, d[0] > 0)
 
@@ -434,7 +434,9 @@ def sign(x: Any) -> Series:
     """-1, 0 or 1, with derivatives 0; raises where x is 0 but not constant."""
     a = raw(x)
     if np.any((a[0] == 0) & (a[1:] != 0).any(axis=0)):
-        raise ExpressionError("sign is not differentiable at this point: its argument is 0, a jump")
+        raise NotAnalyticError(
+            "sign is not differentiable at this point: its argument is 0, a jump"
+        )
     return Series(rec.with_rows(np.sign(a[:1]), len(a)))
 
 
@@ -490,7 +492,7 @@ def _comparison(
             a, b = operands(name, x, y)
             d = a - b
             if np.any((d[0] == 0) & (d[1:] != 0).any(axis=0)):
-                raise ExpressionError(
+                raise NotAnalyticError(
                     f"{symbol} is not continuous at this point: its two sides are equal there, "
                     "a jump"
                 )
@@ -580,7 +582,7 @@ def _euclidean(x: Any, dim: Dim, keepdim: Any) -> Series:
     squares = np.sum(rec.cauchy(a / scale, a / scale), axis=axes, keepdims=True)
     zero = squares[0] == 0
     if np.any(zero & (squares[1:] != 0).any(axis=0)):
-        raise ExpressionError("norm is not differentiable at this point: the norm is 0")
+        raise NotAnalyticError("norm is not differentiable at this point: the norm is 0")
     root = np.where(zero, 0.0, rec.sqrt(squares)) * scale
     return Series(root if keepdim else root.squeeze(axis=axes))
 
