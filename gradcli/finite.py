@@ -35,7 +35,10 @@ Any of h, steps and shrink left as None takes the scheme's default
 (:data:`DEFAULT_SWEEPS`, :func:`sweep_parameters`): a sweep that runs from a large
 step down past the step where that scheme is at its best, so the table shows the
 truncation error falling, the best region and the rounding error taking over.
-The forward scheme's default is the teaching loop of seed S0.1 (h = 0.1 ... 1e-5).
+The default steps are scaled by max(1, |x|), as the best step is: at x = 1e10 a step
+of 1e-5 is lost to rounding (x + h has 6 of its digits), and the central sweep runs
+from 1e9 to 1. The forward scheme's default is the teaching loop of seed S0.1
+(h = 0.1 ... 1e-5), bit for bit wherever |x| <= 1.
 
 The best row
 ------------
@@ -482,9 +485,15 @@ def _extrapolation(
 
 
 def sweep_parameters(
-    scheme: str, order: int, h: float | None, steps: int | None, shrink: float | None
+    scheme: str,
+    order: int,
+    h: float | None,
+    steps: int | None,
+    shrink: float | None,
+    x: float = 0.0,
 ) -> tuple[float, int, float]:
-    """The (h, steps, shrink) a sweep uses: the given ones, the scheme's default for None.
+    """The (h, steps, shrink) a sweep at ``x`` uses: the given ones, the scheme's default
+    for None, its steps scaled by max(1, |x|) (see :func:`best_step`).
 
     A step count left as None is the number of rows that takes the given (or
     default) h, at the given (or default) shrink, down to the smallest step of
@@ -496,9 +505,12 @@ def sweep_parameters(
     (0.1, 9, 10.0)
     >>> sweep_parameters("central", 1, None, None, 100.0)
     (0.1, 5, 100.0)
+    >>> sweep_parameters("central", 1, None, None, None, x=1e10)
+    (1000000000.0, 9, 10.0)
     """
     _check_scheme_and_order(scheme, order)
     default_h, default_steps, default_shrink = DEFAULT_SWEEPS[scheme, order]
+    default_h *= _scale(x)
     h = default_h if h is None else h
     shrink = default_shrink if shrink is None else shrink
     if steps is None:
@@ -526,7 +538,7 @@ def best_step(scheme: str, order: int, x: float) -> tuple[float, str] | None:
     Truncation error ~ h^p against rounding error ~ ε/h^q is smallest near
     h ≈ ε^(1/(p+q))·scale, with scale |x| (or 1 near 0).
     """
-    scale = max(1.0, abs(x)) if math.isfinite(x) else 1.0
+    scale = _scale(x)
     roots = {
         ("forward", 1): (2, "√ε"),
         ("backward", 1): (2, "√ε"),
@@ -541,6 +553,11 @@ def best_step(scheme: str, order: int, x: float) -> tuple[float, str] | None:
         return None
     root, text = roots[scheme, order]
     return EPS ** (1 / root) * scale, text
+
+
+def _scale(x: float) -> float:
+    """What steps are measured against: |x|, or 1 near 0 (where h has no scale to keep)."""
+    return max(1.0, abs(x)) if math.isfinite(x) else 1.0
 
 
 def _theory(scheme: str, order: int, x: float, shrink: float) -> str:
@@ -697,8 +714,8 @@ def sweep(
     count, shrink factor or order.
     """
     defaults = [o for o, v in (("h", h), ("steps", steps), ("shrink", shrink)) if v is None]
-    h, steps, shrink = sweep_parameters(scheme, order, h, steps, shrink)
     x = float(x)
+    h, steps, shrink = sweep_parameters(scheme, order, h, steps, shrink, x)
     exact = None if exact is None else float(exact)
     hs = steps_of(h, steps, shrink)
     ev = _Evaluator(f, x)
@@ -752,7 +769,7 @@ def sweep_all(
     if not names:
         raise UsageError(f"no schemes given: choose from {', '.join(SCHEMES)}")
     for name in names:
-        sweep_parameters(name, order, h, steps, shrink)
+        sweep_parameters(name, order, h, steps, shrink, float(x))
     return {
         name: sweep(f, x, exact=exact, scheme=name, h=h, steps=steps, shrink=shrink, order=order)
         for name in names

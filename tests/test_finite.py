@@ -24,6 +24,7 @@ from gradcli.finite import (
     ExtrapolationColumn,
     Row,
     Sweep,
+    best_step,
     nominal,
     steps_of,
     sweep,
@@ -378,6 +379,30 @@ def test_a_given_step_gets_enough_rows_to_reach_the_default_smallest_step():
     # Already past it, or far too slow to get there: the floor and the cap.
     assert sweep_parameters("complex", 1, 1e-20, None, None)[1] == MIN_DEFAULT_STEPS
     assert sweep_parameters("central", 1, None, None, 1.0001)[1] == MAX_STEPS
+
+
+@pytest.mark.parametrize(("scheme", "order"), list(DEFAULT_SWEEPS))
+def test_default_steps_scale_with_x_as_the_best_step_does(scheme, order):
+    h, steps, shrink = DEFAULT_SWEEPS[scheme, order]
+    for x in (1.0, -1.0, 0.5, 0.0, -0.0, math.inf, math.nan):  # the steps as they were
+        assert sweep_parameters(scheme, order, None, None, None, x) == (h, steps, shrink)
+    for x in (1e10, -1e10, 37.5):
+        scaled = sweep_parameters(scheme, order, None, None, None, x)
+        assert scaled == (h * abs(x), steps, shrink)
+        best = best_step(scheme, order, x)
+        if best is not None and (scheme, order) != ("forward", 1):  # forward 1 stops early
+            assert scaled[0] / shrink ** (steps - 1) <= best[0]
+    # A given step is the user's; the count still reaches the scaled smallest step.
+    assert sweep_parameters("central", 1, 0.5, None, None, 1e10) == (0.5, MIN_DEFAULT_STEPS, 10.0)
+    assert sweep_parameters("central", 1, None, 3, None, 1e10) == (1e9, 3, 10.0)
+    assert sweep_parameters("central", 1, 1e12, None, None, 1e10) == (1e12, 12, 10.0)
+
+
+def test_a_sweep_at_a_large_x_is_as_accurate_as_at_one():
+    at_one = sweep(np.log, 1.0, exact=1.0, scheme="central")
+    far = sweep(np.log, 1e10, exact=1e-10, scheme="central")
+    assert far.best.rel_error <= 1e-9 and at_one.best.rel_error <= 1e-9
+    assert "h = 1e9 … 10, each ÷10, 9 rows" in far.note
 
 
 @pytest.mark.parametrize(
