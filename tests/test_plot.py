@@ -4,6 +4,7 @@ sizes and content, the saved files, and what a missing plotting library says."""
 from __future__ import annotations
 
 import math
+import re
 import struct
 import sys
 
@@ -18,6 +19,7 @@ from gradcli.compute import bind, finite_differences
 from gradcli.compute.plot import derivative_label, error_plot, parse_range, sample
 from gradcli.errors import UsageError
 from gradcli.language import compile
+from gradcli.render import plots
 
 BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
 
@@ -111,6 +113,27 @@ def test_one_over_x_has_a_gap_at_zero_and_a_clipped_axis_that_says_so():
         assert np.isnan(shown[x == 0]).all()
         assert np.all((shown[~np.isnan(shown)] >= low) & (shown[~np.isnan(shown)] <= high))
     assert any("clipped" in w and "reaches -4e+04" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("source", "over", "order"),
+    [("1/x", "x=-1:1", 1), ("1/x", "x=-1:1", 2), ("1/x", "x=-1:1", 0), ("tan(x)", "x=-3:3", 1)],
+)
+def test_a_pole_is_clipped_alike_on_both_sides(source, over, order):
+    """Its derivatives may all be of one sign (-1/x²), but f's two arms are cut at the same
+    height, not f's negative arm at -152 and its positive one at 200."""
+    result = sampled(source, over, order=order)
+    low, high = result.ylim
+    assert result.clipped and low == -high
+    f = result.shown(result.curves[0])
+    assert np.nanmax(f) == pytest.approx(-np.nanmin(f), rel=0.05)
+
+
+def test_a_clip_of_data_on_one_side_of_zero_is_not_mirrored():
+    # log(x) and 1/x over (0, 3]: only the top is cut; the bottom stays at log's -4.6.
+    result = sampled("log(x)", "x=-1:3", order=1)
+    low, high = result.ylim
+    assert result.clipped and low == pytest.approx(math.log(0.01)) and high > 5
 
 
 def test_an_exponential_is_not_clipped():
@@ -334,21 +357,80 @@ def test_the_error_plot_of_a_second_derivative_uses_its_orders():
     assert series.observed_order == pytest.approx(2, abs=0.05)
 
 
+def _parts(out: str) -> tuple[str, list[str], list[str]]:
+    """A terminal plot's title (its lines joined), drawing (the frame's lines) and legend."""
+    lines = out.rstrip("\n").split("\n")
+    top = next(r for r, line in enumerate(lines) if "┌" in line)
+    bottom = next(r for r, line in enumerate(lines) if "└" in line)
+    label = next(r for r in range(bottom + 1, len(lines)) if lines[r].strip() in ("h", "x"))
+    return " ".join(" ".join(lines[:top]).split()), lines[top : bottom + 1], lines[label + 1 :]
+
+
+def _markers_explained(drawing: list[str], legend: list[str]) -> None:
+    """Every marker drawn is one the legend names, and the schemes that coincide are named."""
+    explained = {m for line in legend for m in re.findall(r"(?:^ |   )(\S)\1 ", line)}
+    drawn = set("".join(drawing)) & (set("•+xo*") | set(plots.COINCIDING.values()) | {"#"})
+    assert drawn <= explained, (drawn, explained)
+
+
 def test_limit_plot_in_the_terminal():
     code, out, err = run("limit", "exp(sin(x))", "--at", "x=0.7", "--scheme", "all", "--plot",
-                         "--width", "80", "--height", "30")  # fmt: skip
+                         "--width", "80", "--height", "34")  # fmt: skip
     assert code == 0
     lines = out.rstrip("\n").split("\n")
-    assert len(lines) <= 30 and max(len(line) for line in lines) <= 80
-    assert "error of f'(x) estimates, exp(sin(x)) at x=0.7" in lines[0]
-    legend = "\n".join(lines[-6:])
-    assert "•• forward: slope 1.0" in legend and "theory 1" in legend
-    assert "xx central: slope 2.00, theory 2, best h ≈ 6.1e-06" in legend
+    assert len(lines) <= 34 and max(len(line) for line in lines) <= 80
+    title, drawing, legend = _parts(out)
+    assert title == "error of f'(x) estimates, exp(sin(x)) at x=0.7"
+    legend_text = "\n".join(legend)
+    assert "•• forward: slope 1.0" in legend_text and "theory 1" in legend_text
+    assert "xx central: slope 2.00, theory 2, best h ≈ 6.1e-06" in legend_text
     assert "1e-12" in out and "1e-16" in out  # the log axes reach the smallest step and ε
-    # Forward and backward errors coincide at this width; the others each show.
+    # Forward and backward errors coincide where truncation dominates (the same to first
+    # order), central and complex where theirs does: each pair is drawn with a marker of its
+    # own, which the legend names, instead of the one drawn last hiding the other.
+    assert "±± forward and backward coincide" in legend_text
+    assert "⊗⊗ central and complex coincide" in legend_text
+    plotted = "".join(drawing)
+    assert "±" in plotted and "⊗" in plotted
     for marker in "+xo*":
-        assert marker in "\n".join(lines[1:-6])
+        assert marker in plotted
+    _markers_explained(drawing, legend)
     assert "equal the exact value to the last bit" in err
+
+
+def test_limit_plot_at_40_columns_shows_its_whole_title_and_every_scheme():
+    code, out, _ = run("limit", "exp(sin(x))", "--at", "x=0.7", "--scheme", "all", "--plot",
+                       "--width", "40", "--height", "40")  # fmt: skip
+    assert code == 0
+    lines = out.rstrip("\n").split("\n")
+    assert len(lines) <= 40 and max(len(line) for line in lines) <= 40
+    title, drawing, legend = _parts(out)
+    assert title == "error of f'(x) estimates, exp(sin(x)) at x=0.7"
+    # A legend entry too long for a line wraps under its words, and none is lost.
+    legend_text = " ".join(" ".join(legend).split())
+    for scheme in ("forward", "backward", "central", "complex"):
+        assert f"{scheme}: slope" in legend_text
+    assert "best h ≈ 1.5e-08" in legend_text
+    _markers_explained(drawing, legend)
+    plotted = "".join(drawing)
+    assert ("•" in plotted or "±" in plotted) and ("+" in plotted or "±" in plotted)
+
+
+def test_forward_differences_alone_are_drawn_as_their_own_marker():
+    code, out, _ = run("limit", "exp(sin(x))", "--at", "x=0.7", "--plot", "--width", "60",
+                       "--height", "24")  # fmt: skip
+    assert code == 0
+    _, drawing, legend = _parts(out)
+    assert "•" in "".join(drawing) and "coincide" not in "\n".join(legend)
+
+
+def test_a_long_title_wraps_instead_of_being_cut():
+    source = "sin(x)*exp(-x**2/4) + cos(3*x)/(1 + x**2) - tanh(x/2)"
+    code, out, _ = plot(source, "--over", "x=-3:3", "--width", "40", "--height", "30")
+    assert code == 0
+    title, _, _ = _parts(out)
+    assert title == f"f(x) = {source}"
+    assert max(len(line) for line in out.split("\n")) <= 40
 
 
 def test_limit_save(tmp_path):

@@ -39,7 +39,10 @@ CLIP_FAR = 3.0
 CLIP_MARGIN = 0.5
 """The y axis spans all the data unless a side reaches absurdly far: beyond the central 90%
 of the values by more than ``CLIP_FAR`` times its span (a pole's 1e16, not an exponential's
-growth). That side is then cut at ``CLIP_MARGIN`` spans beyond the central 90%."""
+growth). That side is then cut at ``CLIP_MARGIN`` spans beyond the central 90%. When the
+data lie on both sides of 0 and a cut leaves its side the shorter one (1/x with -1/x²,
+whose values are mostly negative, cut the negative side at -152 and left the positive one
+at 200), that side reaches as far as the other: a pole's two arms are drawn alike."""
 
 
 @dataclass
@@ -191,6 +194,9 @@ def _visible(values: np.ndarray, ylim: tuple[float, float] | None) -> np.ndarray
     return shown
 
 
+SYMMETRY_ROUNDING = 1e-9
+
+
 def _y_range(curves: Sequence[np.ndarray]) -> tuple[tuple[float, float] | None, bool]:
     """The y range to draw, and whether it cuts off some values (see :data:`CLIP_FAR`)."""
     finite = np.concatenate([c[np.isfinite(c)] for c in curves])
@@ -199,12 +205,20 @@ def _y_range(curves: Sequence[np.ndarray]) -> tuple[tuple[float, float] | None, 
     low, high = float(finite.min()), float(finite.max())
     q_low, q_high = (float(q) for q in np.percentile(finite, CLIP_QUANTILES))
     span = (q_high - q_low) or max(abs(q_low), abs(q_high), 1.0)
-    clipped = False
-    if low < q_low - CLIP_FAR * span:
-        low, clipped = q_low - CLIP_MARGIN * span, True
-    if high > q_high + CLIP_FAR * span:
-        high, clipped = q_high + CLIP_MARGIN * span, True
-    return _padded(low, high), clipped
+    cut_low = low < q_low - CLIP_FAR * span
+    cut_high = high > q_high + CLIP_FAR * span
+    if cut_low:
+        low = q_low - CLIP_MARGIN * span
+    if cut_high:
+        high = q_high + CLIP_MARGIN * span
+    # A cut that leaves its side shorter than the other (a pole's arm cut lower than its
+    # twin) goes out as far as the other side.
+    if low < 0 < high and ((cut_low and -low < high) or (cut_high and high < -low)):
+        # A little further, so that the twin of the farthest value is drawn even when the
+        # grid's rounding makes it a few ulps larger (1/x at x = -0.005 is -200.0000000000046).
+        reach = max(-low, high) * (1 + SYMMETRY_ROUNDING)
+        low, high = -reach, reach
+    return _padded(low, high), cut_low or cut_high
 
 
 def _padded(low: float, high: float) -> tuple[float, float]:

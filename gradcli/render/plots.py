@@ -9,6 +9,8 @@ carries its legend below the frame, where it hides no data.
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,26 +117,76 @@ def _title(sampled: Sampled) -> str:
 
 
 def _wrap(items: list[str], width: int) -> list[str]:
-    lines = [""]
+    """Legend items side by side, three spaces apart, on lines of ``width``; an item longer
+    than a line has lines of its own, wrapped under its words."""
+    lines: list[str] = []
+    current = ""
     for item in items:
-        if lines[-1] and len(lines[-1]) + 3 + len(item) > width:
-            lines.append("")
-        lines[-1] += ("   " if lines[-1] else "") + item
-    return lines
+        if len(item) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            hanging = " " * (item.find(" ") + 1)
+            lines += textwrap.wrap(item, width, subsequent_indent=hanging, break_on_hyphens=False)
+            continue
+        if current and len(current) + 3 + len(item) > width:
+            lines.append(current)
+            current = ""
+        current += ("   " if current else "") + item
+    if current:
+        lines.append(current)
+    return lines or [""]
 
 
-def _finish(plt: Any, legend: list[str], width: int, color: bool) -> str:
+TITLE_LINES = 3
+"""Lines a plot's title may take; a longer one (a long program) ends in "…"."""
+
+
+def _title_lines(title: str, width: int) -> list[str]:
+    """The title wrapped to ``width`` (every space is one: a program's lines run on)."""
+    lines = textwrap.wrap(" ".join(title.split()), max(width, 8), break_on_hyphens=False)
+    if len(lines) > TITLE_LINES:
+        lines = lines[:TITLE_LINES]
+        lines[-1] = _shorten(lines[-1] + " …", max(width, 8))
+    return lines or [""]
+
+
+def _finish(plt: Any, title: list[str], legend: list[str], width: int, color: bool) -> str:
     text = plt.build()
     if not color:
         text = plt.uncolorize(text)
-    lines = [line.rstrip() for line in text.splitlines()]
-    return "\n".join([*lines, *(" " + line for line in _wrap(legend, width - 1))])
+    lines = [_rstrip(line) for line in text.splitlines()]
+    # The title is centred over the frame, as plotext centres its own one-line title.
+    frame = next((plt.uncolorize(line) for line in lines if "┐" in plt.uncolorize(line)), "")
+    left, right = (frame.find("┌"), frame.find("┐")) if "┌" in frame else (0, width - 1)
+    centred = [
+        " " * max(0, left + (right - left + 1 - len(line)) // 2) + line
+        if len(line) <= right - left + 1
+        else line
+        for line in title
+    ]
+    return "\n".join([*centred, *lines, *(" " + line for line in _wrap(legend, width - 1))])
 
 
-def _start(plt: Any, width: int, height: int, legend: int) -> None:
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+_TRAILING = re.compile(r"(?:\s|\x1b\[[0-9;]*m)*$")
+
+
+def _rstrip(line: str) -> str:
+    """The line without trailing spaces, even among the codes that end its colours."""
+    match = _TRAILING.search(line)
+    end = match.start() if match else len(line)
+    return line[:end] + "".join(_COLOUR.findall(line[end:]))
+
+
+FRAME = 7
+"""Columns of a plot that are not its drawing: the y axis's labels (up to 6) and the frame."""
+
+
+def _start(plt: Any, width: int, height: int, title: int, legend: int) -> None:
     plt.clear_figure()
     plt.theme("clear")
-    plt.plotsize(width, max(height - legend, 8))
+    plt.plotsize(width, max(height - title - legend, 8))
 
 
 # --- gradcli plot -----------------------------------------------------------------------------
@@ -147,8 +199,9 @@ def curves_text(sampled: Sampled, width: int, height: int, color: bool = False) 
         f"{LEGEND_MARKS[i]} {curve.label}" + (" = " + sampled.expression if i == 0 else "")
         for i, curve in enumerate(sampled.curves)
     ]
-    legend[0] = _shorten(legend[0], width - 2)
-    _start(plt, width, height, len(_wrap(legend, width - 1)))
+    legend[0] = _shorten(" ".join(legend[0].split()), width - 2)
+    title = _title_lines(_title(sampled), width - FRAME)
+    _start(plt, width, height, len(title), len(_wrap(legend, width - 1)))
     x = sampled.x
     for i, curve in enumerate(sampled.curves):
         y = sampled.shown(curve)
@@ -161,8 +214,7 @@ def curves_text(sampled: Sampled, width: int, height: int, color: bool = False) 
     if sampled.ylim is not None:
         plt.ylim(*sampled.ylim)
     plt.xlabel(sampled.variable)
-    plt.title(_shorten(_title(sampled), width - 4))
-    return _finish(plt, legend, width, color)
+    return _finish(plt, title, legend, width, color)
 
 
 def save_curves(sampled: Sampled, path: str, width: int, height: int) -> None:
@@ -230,44 +282,145 @@ def _log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     return [10.0**p for p in powers], [f"1e{p}" for p in powers]
 
 
-def errors_text(plot: ErrorPlot, width: int, height: int, color: bool = False) -> str:
-    """The error of each scheme against h, log-log, as text: slopes, best steps, the floor."""
-    plt = _plotext()
+COINCIDING = {
+    frozenset({"forward", "backward"}): "±",
+    frozenset({"central", "complex"}): "⊗",
+}
+SEVERAL = "#"
+"""One marker where several schemes' estimates fall on one character of the plot, which
+would otherwise show only the last drawn: forward and backward differences have the same
+error to first order, central differences and the complex step to second, so their
+curves coincide wherever truncation dominates."""
+
+AXES_ROWS = 4
+"""Rows of a plot that are not its drawing: the frame's two, the x axis's labels and name."""
+
+
+def _coinciding(
+    plot: ErrorPlot, points: list[tuple[int, int, float, float]], columns: int, rows: int
+) -> dict[tuple[int, int], frozenset[str]]:
+    """(sweep, row) -> the schemes whose points share its character: points of different
+    schemes less than a character apart, across and down (log-log), go together."""
+    if not points:
+        return {}
+    xs = [p[2] for p in points]
+    ys = [p[3] for p in points]
+    across = (max(xs) - min(xs)) / max(columns - 1, 1) or 1.0
+    down = (max(ys) - min(ys)) / max(rows - 1, 1) or 1.0
+    parent = list(range(len(points)))
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, (i, _, x, y) in enumerate(points):
+        for b in range(a):
+            j, _, x2, y2 = points[b]
+            if i != j and abs(x - x2) < across and abs(y - y2) < down:
+                parent[root(a)] = root(b)
+    groups: dict[int, set[str]] = {}
+    for a, (i, _, _, _) in enumerate(points):
+        groups.setdefault(root(a), set()).add(plot.sweeps[i].scheme)
+    return {
+        (i, k): frozenset(groups[root(a)])
+        for a, (i, k, _, _) in enumerate(points)
+        if len(groups[root(a)]) > 1
+    }
+
+
+def _coinciding_legend(plot: ErrorPlot, shared: set[frozenset[str]]) -> list[str]:
+    order = [s.scheme for s in plot.sweeps]
+    named = sorted(shared & COINCIDING.keys(), key=lambda group: sorted(map(order.index, group)))
     legend = [
-        f"{SCHEME_MARKERS[s.scheme] * 2} {_scheme_label(plot, i)}"
-        for i, s in enumerate(plot.sweeps)
+        f"{COINCIDING[schemes] * 2} {' and '.join(sorted(schemes, key=order.index))} coincide"
+        for schemes in named
     ]
-    legend.append(f"⠤⠤ slope of the theory   ── ε·|{_prime(plot.derivative_order)}|")
-    legend.append("│ marks each scheme's best h")
-    _start(plt, width, height, len(_wrap(legend, width - 1)))
-    plt.xscale("log")
-    plt.yscale("log")
+    others = shared - COINCIDING.keys()
+    if len(others) == 1:
+        (schemes,) = others
+        legend.append(f"{SEVERAL * 2} {' and '.join(sorted(schemes, key=order.index))} coincide")
+    elif others:
+        legend.append(f"{SEVERAL * 2} several schemes coincide")
+    return legend
+
+
+def errors_text(plot: ErrorPlot, width: int, height: int, color: bool = False) -> str:
+    """The error of each scheme against h, log-log, as text: slopes, best steps, the floor;
+    where schemes' estimates coincide, one marker says which."""
+    plt = _plotext()
     hs = np.concatenate([s.h[s.h > 0] for s in plot.sweeps])
     errors = np.concatenate([plot.shown(s) for s in plot.sweeps])
     errors = errors[np.isfinite(errors) & (errors > 0)]
     if errors.size == 0:
         raise UsageError("no estimate has a finite error to plot")
     low, high = min(errors.min(), plot.floor / 2), errors.max()
+    points = [
+        (i, k, math.log10(h), math.log10(y))
+        for i, sweep in enumerate(plot.sweeps)
+        for k, (h, y) in enumerate(zip(sweep.h, plot.shown(sweep)))
+        if h > 0 and np.isfinite(y) and y > 0
+    ]
+    legend = [
+        f"{SCHEME_MARKERS[s.scheme] * 2} {_scheme_label(plot, i)}"
+        for i, s in enumerate(plot.sweeps)
+    ]
+    legend.append(f"⠤⠤ slope of the theory   ── ε·|{_prime(plot.derivative_order)}|")
+    legend.append("│ marks each scheme's best h")
+    title = _title_lines(_error_title(plot), width - FRAME)
+    shared: dict[tuple[int, int], frozenset[str]] = {}
+    for _ in range(2):  # the legend's length sets the rows, which set what coincides
+        lines = len(_wrap(legend + _coinciding_legend(plot, set(shared.values())), width - 1))
+        rows = max(height - len(title) - lines, 8) - AXES_ROWS
+        shared = _coinciding(plot, points, width - FRAME, rows)
+    legend += _coinciding_legend(plot, set(shared.values()))
+    _start(plt, width, height, len(title), len(_wrap(legend, width - 1)))
+    plt.xscale("log")
+    plt.yscale("log")
+    together: dict[frozenset[str], list[tuple[int, int, int]]] = {}  # segments drawn as one
     for sweep in plot.sweeps:
         tint = SCHEME_COLORS[sweep.scheme] if color else None
         if sweep.reference is not None:
             steps, line = sweep.reference
             plt.plot(steps.tolist(), line.tolist(), marker="braille", color=tint)
-        y = plot.shown(sweep)
-        for run in _runs(np.where(sweep.h > 0, y, np.nan)):
-            plt.plot(
-                sweep.h[run].tolist(), y[run].tolist(), marker=SCHEME_MARKERS[sweep.scheme],
-                color=tint,
-            )  # fmt: skip
         if sweep.best_h is not None and hs.min() <= sweep.best_h <= hs.max():
             plt.vline(sweep.best_h, color=tint)
+    for i, sweep in enumerate(plot.sweeps):
+        tint = SCHEME_COLORS[sweep.scheme] if color else None
+        y = plot.shown(sweep)
+        for k in range(len(sweep.h) - 1):
+            if not all(sweep.h[j] > 0 and np.isfinite(y[j]) and y[j] > 0 for j in (k, k + 1)):
+                continue
+            first, second = shared.get((i, k)), shared.get((i, k + 1))
+            if first is not None and first == second:
+                together.setdefault(first, []).append((i, k, k + 1))
+                continue
+            plt.plot(sweep.h[k : k + 2].tolist(), y[k : k + 2].tolist(),
+                     marker=SCHEME_MARKERS[sweep.scheme], color=tint)  # fmt: skip
+    for i, sweep in enumerate(plot.sweeps):
+        tint = SCHEME_COLORS[sweep.scheme] if color else None
+        y = plot.shown(sweep)
+        own = [k for k in range(len(sweep.h)) if (i, k) not in shared]
+        drawn = [k for k in own if sweep.h[k] > 0 and np.isfinite(y[k]) and y[k] > 0]
+        if drawn:
+            plt.scatter(sweep.h[drawn].tolist(), y[drawn].tolist(),
+                        marker=SCHEME_MARKERS[sweep.scheme], color=tint)  # fmt: skip
+    for schemes, segments in together.items():
+        marker = COINCIDING.get(schemes, SEVERAL)
+        for i, k, j in segments:
+            sweep = plot.sweeps[i]
+            y = plot.shown(sweep)
+            plt.plot([sweep.h[k], sweep.h[j]], [y[k], y[j]], marker=marker)
+    for (i, k), schemes in shared.items():
+        sweep = plot.sweeps[i]
+        plt.scatter([sweep.h[k]], [plot.shown(sweep)[k]], marker=COINCIDING.get(schemes, SEVERAL))
     plt.hline(plot.floor)
     xticks = _log_ticks(hs.min(), hs.max())
     plt.xticks(*xticks)
     plt.yticks(*_log_ticks(low, high))
     plt.xlabel("h")
-    plt.title(_shorten(_error_title(plot), width - 4))
-    return _finish(plt, legend, width, color)
+    return _finish(plt, title, legend, width, color)
 
 
 def save_errors(plot: ErrorPlot, path: str, width: int, height: int) -> None:
