@@ -66,7 +66,7 @@ def rows_table(title: str, rows: list[tuple[str, str, float]], count: int) -> No
 
 
 def gradcli_read(text: bytes, names: list[str]) -> None:
-    for _ in read_points(io.BytesIO(text), names=names):
+    for _ in read_points(io.BytesIO(text), columns=names):
         pass
 
 

@@ -1,7 +1,10 @@
 """Every command finishes or refuses quickly: work budgets, size caps, one function per command."""
 
 import math
+import time
+import tracemalloc
 
+import numpy as np
 import pytest
 from clirun import document, run
 
@@ -187,3 +190,81 @@ def test_taylor_mode_over_its_work_budget_is_refused():
         i**20 * math.sin(i * 0.3) for i in range(1, 201)
     )  # d^20/dx^20 sin(ix) = i^20 sin(ix)
     assert doc["derivatives"]["x"][19] == pytest.approx(exact, rel=1e-9)
+
+
+# --- inputs read whole have a size cap, refused before they are read whole ------------------
+
+
+def _bounded(*args, stdin=None):
+    """The command's result, its time, and the most memory Python allocated in a second run
+    (the first one has imported what the command needs: imports are slow to trace)."""
+    start = time.perf_counter()
+    result = run(*args, stdin=stdin)
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    try:
+        assert run(*args, stdin=stdin) == result
+        return result, seconds, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("eval", "-f", "/dev/zero"), "/dev/zero is larger than 1 MiB, the most a program may hold"),
+        (("eval", "@/dev/zero"), "/dev/zero is larger than 1 MiB, the most a program may hold"),
+        (("eval", "x", "--at", "x=@/dev/zero"),
+         "--at x=@/dev/zero: line 1: the line is longer than 1 MiB, the most a row may take"),
+        (("eval", "x", "--points", "/dev/zero"),
+         "line 1: the line is longer than 1 MiB, the most a row may take"),
+    ],
+)  # fmt: skip
+def test_endless_input_is_refused_at_its_cap(args, message):
+    (code, out, err), seconds, peak = _bounded(*args)
+    assert (code, out, err) == (2, "", f"error: {message}\n")
+    assert seconds < 1 and peak < 16 << 20
+
+
+def test_a_program_on_standard_input_has_the_same_cap():
+    code, out, err = run("eval", "-", stdin=b"1" * ((1 << 20) + 1))
+    assert (code, out) == (2, "") and err.endswith(
+        "is larger than 1 MiB, the most a program may hold\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["big.npy", "big.csv"])
+def test_a_file_over_the_at_cap_is_refused_without_reading_it(tmp_path, name):
+    path = tmp_path / name
+    with path.open("wb") as file:
+        file.truncate((128 << 20) + 1)  # sparse: no disk, and nothing to read quickly
+    (code, out, err), seconds, peak = _bounded("eval", "sum(w)", "--at", f"w=@{path}")
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"error: --at w=@{path}: the file is larger than 128 MiB, the most a variable is loaded from\n"
+    )
+    assert seconds < 1 and peak < 16 << 20
+
+
+def test_a_file_at_the_at_cap_is_read(tmp_path):
+    path = tmp_path / "w.npy"
+    np.save(path, np.ones(10**7))  # the largest tensor: 80 MB, within 128 MiB
+    code, out, _ = run("eval", "sum(w)", "--at", f"w=@{path}", "-o", "plain")
+    assert (code, out) == (0, "10000000.0\n")
+
+
+LONG = "7" * ((1 << 20) + 1)
+
+
+@pytest.mark.parametrize(
+    ("policy", "code", "out"),
+    [("stop", 2, "1.0\t1.0\n"), ("skip", 0, "1.0\t1.0\n3.0\t3.0\n"),
+     ("null", 0, "1.0\t1.0\nnan\tnan\n3.0\t3.0\n")],
+)  # fmt: skip
+def test_a_points_line_over_its_cap_is_a_bad_row(policy, code, out):
+    (got, stdout, err), _, peak = _bounded("eval", "x", "--points", "-", "--on-error", policy,
+                                           stdin=f"1\n{LONG}\n3\n")  # fmt: skip
+    assert (got, stdout) == (code, out)
+    assert "line 2: the line is longer than 1 MiB, the most a row may take" in err
+    assert peak < 32 << 20

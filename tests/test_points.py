@@ -99,3 +99,29 @@ def test_an_elementwise_chunk_is_computed_at_once(monkeypatch):
                             Request(("x", "y"), order=2)))  # fmt: skip
     assert blocks["d/dx"].ravel().tolist() == [0.0, 3.0, 12.0, 27.0]
     assert blocks["d2/dx2"].ravel().tolist() == [0.0, 6.0, 12.0, 18.0]
+
+
+# --- a row whose evaluation fails, among many --------------------------------------------------
+
+
+def test_a_bad_row_among_thousands_costs_a_few_evaluations_not_one_per_row(monkeypatch):
+    from clirun import run
+
+    from gradcli.streams import pipeline
+
+    calls = []
+
+    def counted(expression, constants, rows, request):
+        calls.append(len(next(iter(rows.values()))))
+        return at_points(expression, constants, rows, request)
+
+    monkeypatch.setattr(pipeline, "at_points", counted)
+    xs = [i % 5 for i in range(4096)]
+    xs[3000] = 7  # arange(5)[7] fails at line 3001 only
+    code, out, err = run("eval", "arange(5)[x]*2", "--points", "-", "--on-error", "skip",
+                         stdin="".join(f"{x}\n" for x in xs))  # fmt: skip
+    assert code == 0 and "1 bad rows were skipped (lines 3001)" in err
+    values = [float(line.split("\t")[1]) for line in out.splitlines()]
+    assert values == [2.0 * x for i, x in enumerate(xs) if i != 3000]
+    # The chunk, then two halves per level down to the bad row: 1 + 2 * 12.
+    assert len(calls) == 25 and calls[0] == 4096 and calls.count(1) == 2

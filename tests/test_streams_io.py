@@ -59,7 +59,8 @@ def halves(columns):
 def test_text_round_trips_bit_for_bit(values, format):
     values = np.concatenate([values, np.array(HARD).reshape(-1, 2)])
     text = written(format, halves([("x", values[:, 0]), ("y", values[:, 1])]))
-    columns, lines = read_all(io.BytesIO(text), names=["x", "y"])
+    named = {"columns": ["x", "y"]} if format == "plain" else {}  # plain has no header line
+    columns, lines = read_all(io.BytesIO(text), **named)
     assert same(columns["x"], values[:, 0]) and same(columns["y"], values[:, 1])
     assert list(lines) == list(
         range(1 + (format != "plain"), len(values) + 1 + (format != "plain"))
@@ -91,7 +92,7 @@ def test_npy_round_trips_through_a_file_and_through_a_pipe(values, tmp_path_fact
     piped = written("npy", [columns])
     assert same(np.load(path), values)
     assert same(np.load(io.BytesIO(piped)), values)
-    back, _ = read_all(path, names=["x", "y", "z"])
+    back, _ = read_all(path, columns=["x", "y", "z"])
     assert back or not len(values)  # no rows, no chunks
     assert not back or same(
         np.stack([back["x"], back["y"], back["z"]], axis=1).reshape(values.shape), values
@@ -129,13 +130,14 @@ def test_npz_arrays_are_read_by_name_in_chunks_even_from_a_pipe():
 
 @pytest.mark.parametrize(
     ("shape", "names", "expected"),
-    [((4,), ["x"], {"x": (4,)}), ((4, 2), ["x", "y"], {"x": (4,), "y": (4,)}),
-     ((4, 2), ["w"], {"w": (4, 2)}), ((4, 2, 3), ["w"], {"w": (4, 2, 3)})],
+    [((4,), {"names": ["x"]}, {"x": (4,)}), ((4, 2), {"columns": ["x", "y"]}, {"x": (4,), "y": (4,)}),
+     ((4, 2), {"names": ["w"]}, {"w": (4, 2)}), ((4, 2, 3), {"names": ["w"]}, {"w": (4, 2, 3)}),
+     ((4, 2), {"names": ["x", "y"], "columns": ["w"]}, {"w": (4, 2)})],
 )  # fmt: skip
 def test_npy_columns_follow_the_names(shape, names, expected):
     data = io.BytesIO()
     np.save(data, np.arange(np.prod(shape), dtype=np.float32).reshape(shape))
-    columns, lines = read_all(io.BytesIO(data.getvalue()), names=names)
+    columns, lines = read_all(io.BytesIO(data.getvalue()), **names)
     assert {name: c.shape for name, c in columns.items()} == expected
     assert all(c.dtype == np.float64 for c in columns.values()) and list(lines) == [1, 2, 3, 4]
 
@@ -143,7 +145,15 @@ def test_npy_columns_follow_the_names(shape, names, expected):
 def test_npy_whose_columns_do_not_match_the_names_is_refused():
     data = io.BytesIO()
     np.save(data, np.zeros((4, 3)))
-    with pytest.raises(PointsError, match=r"4x3 array.*x, y"):
+    with pytest.raises(PointsError, match=r"4x3 array and columns names 2 columns"):
+        read_all(io.BytesIO(data.getvalue()), columns=["x", "y"])
+
+
+def test_npy_columns_are_not_named_by_the_order_of_the_expected_names():
+    data = io.BytesIO()
+    np.save(data, np.zeros((4, 2)))
+    message = r"2 columns of numbers \(4x2\) with no names \(the variables expected: x, y\); .* columns x,y"
+    with pytest.raises(PointsError, match=message):
         read_all(io.BytesIO(data.getvalue()), names=["x", "y"])
 
 
@@ -203,10 +213,26 @@ def test_one_bare_column_takes_the_free_variable_name():
 
 
 def test_numbers_without_a_header_and_no_names_say_what_to_add():
-    with pytest.raises(PointsError, match=r"line 1: 2 columns of numbers and no header.*: none"):
+    with pytest.raises(PointsError, match=r"line 1: 2 columns of numbers and no header.*: none\)"):
         read_all(io.BytesIO(b"1 2\n"))
-    with pytest.raises(PointsError, match=r"variables expected: x\)$"):
+    with pytest.raises(
+        PointsError, match=r"variables expected: x\); .* first line of names or columns$"
+    ):
         read_all(io.BytesIO(b"1 2\n"), names=["x"])
+
+
+def test_two_unnamed_columns_are_not_named_by_the_order_of_the_names():
+    # Which column is x is the user's to say: the order of the names is no answer.
+    with pytest.raises(PointsError, match=r"expected: y, x\); .* such as 'y,x' or columns y,x$"):
+        read_all(io.BytesIO(b"1,10\n"), names=["y", "x"])
+    columns, _ = read_all(io.BytesIO(b"1,10\n"), names=["y", "x"], columns=["x", "y"])
+    assert (columns["x"].tolist(), columns["y"].tolist()) == ([1.0], [10.0])
+
+
+@pytest.mark.parametrize("content", [b"x,y\n1,2\n", b'{"x": 1, "y": 2}\n'])
+def test_columns_cannot_rename_columns_the_input_names(content):
+    with pytest.raises(PointsError, match="leave out columns"):
+        read_all(io.BytesIO(content), columns=["x", "y"])
 
 
 @pytest.mark.parametrize(
@@ -399,7 +425,7 @@ out.write(data[-16:]); out.flush()
         [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
     try:
-        chunks = read_points(producer.stdout, names=["x", "y"], chunk_rows=1000)
+        chunks = read_points(producer.stdout, columns=["x", "y"], chunk_rows=1000)
         first = next(chunks)
         assert producer.poll() is None and first.columns["y"].tolist() == [1.0, 3.0]
         producer.stdin.write(b"go\n")
@@ -434,3 +460,66 @@ def test_unbounded_input_is_consumed_in_chunks():
 def test_a_missing_file_is_a_points_error(tmp_path):
     with pytest.raises(PointsError, match=r"cannot read .*nothing\.csv: No such file"):
         read_all(tmp_path / "nothing.csv")
+
+
+# --- bounded lines --------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(st.integers(1, 30), min_size=1, max_size=12),
+    cuts=st.lists(st.integers(1, 40), min_size=1, max_size=8),
+    chunk_rows=st.integers(1, 5),
+)
+def test_a_line_over_the_cap_is_a_bad_row_however_the_bytes_arrive(rows, cuts, chunk_rows):
+    # Rows of 1..30 digits with a cap of 12: whether a line is too long must not depend on
+    # where the blocks of bytes happen to end.
+    from gradcli.streams import readers
+
+    text = b"".join(b"1" * width + b"\n" for width in rows)
+    blocks, at = [], 0
+    while at < len(text):
+        size = cuts[len(blocks) % len(cuts)]
+        blocks.append(text[at : at + size])
+        at += size
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers, "LINE_CAP", 12)
+        chunks = list(
+            read_points(iter(blocks), columns=["x"], on_error="skip", chunk_rows=chunk_rows)
+        )
+    read = [int(n) for c in chunks for n in c.lines]
+    skipped = [e.line for c in chunks for e in c.errors]
+    assert read == [i for i, width in enumerate(rows, 1) if width <= 12]
+    assert skipped == [i for i, width in enumerate(rows, 1) if width > 12]
+    values = np.concatenate([c.columns["x"] for c in chunks if c.rows] or [np.zeros(0)])
+    assert values.tolist() == [float("1" * width) for width in rows if width <= 12]
+
+
+def test_an_endless_line_is_dropped_as_it_arrives_not_held():
+    taken = 0
+
+    def zeros():
+        nonlocal taken
+        while taken < 64 << 20:
+            taken += 1 << 20
+            yield b"0" * (1 << 20)
+        yield b"\n5\n"
+
+    tracemalloc.start()
+    chunks = list(read_points(zeros(), columns=["x"], on_error="skip"))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [e.line for c in chunks for e in c.errors] == [1]
+    assert [c.columns["x"].tolist() for c in chunks if c.rows] == [[5.0]]
+    assert peak < 8 << 20  # 64 MiB went through
+
+
+def test_a_npy_header_claiming_gigabytes_is_refused_before_reading_it():
+    def claimed():
+        yield b"\x93NUMPY\x02\x00" + (1 << 31).to_bytes(4, "little")
+        for _ in range(100):
+            yield b" " * 1024
+        pytest.fail("read on into the claimed header")
+
+    with pytest.raises(PointsError, match=r"a \.npy header of 2,147,483,648 bytes"):
+        read_all(claimed(), format="npy", names=["x"])

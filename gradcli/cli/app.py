@@ -131,6 +131,15 @@ OnError = Annotated[
         "skip it, or null (write it as NaN).",
     ),
 ]
+Columns = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="NAME,...",
+        help="Name the columns of --points that nothing names (no header line; a .npy), in "
+        "order: --columns x,y.",
+    ),
+]
 Digits = Annotated[
     int | None,
     typer.Option(
@@ -397,6 +406,7 @@ def eval_command(
     digits: Digits = None,
     points: Points = None,
     points_format: PointsFormat = None,
+    columns: Columns = None,
     on_error: OnError = None,
     plugin: PluginOption = None,
 ) -> None:
@@ -413,9 +423,13 @@ def eval_command(
     _load_plugins(plugin)
     from gradcli import compute
 
+    if columns is not None and points is None:
+        raise UsageError("--columns names the columns of --points; give --points FILE too")
     compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
     if points is not None:
-        _stream(compiled, at, seed, points, points_format, on_error, output, digits)
+        _stream(
+            compiled, at, seed, points, points_format, on_error, output, digits, columns=columns
+        )
         return
 
     bound = compute.bind(at or [], seed)
@@ -467,6 +481,7 @@ def diff_command(
     digits: Digits = None,
     points: Points = None,
     points_format: PointsFormat = None,
+    columns: Columns = None,
     on_error: OnError = None,
     plugin: PluginOption = None,
 ) -> None:
@@ -502,6 +517,8 @@ def diff_command(
         raise UsageError(
             "--weights weights a first derivative; it does not combine with --order or --hessian"
         )
+    if columns is not None and points is None:
+        raise UsageError("--columns names the columns of --points; give --points FILE too")
     compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
     if points is not None:
         if weights is not None or method is not None:
@@ -509,7 +526,7 @@ def diff_command(
             raise UsageError(f"{flag} applies to one point; it does not combine with --points")
         _stream(
             compiled, at, seed, points, points_format, on_error, output, digits,
-            differentiate=True, wrt=_names(wrt), order=order, hessian=hessian,
+            differentiate=True, wrt=_names(wrt), order=order, hessian=hessian, columns=columns,
         )  # fmt: skip
         return
     bound = compute.bind(at or [], seed)
@@ -855,6 +872,7 @@ def check_command(
     ] = 1,
     points: Points = None,
     points_format: PointsFormat = None,
+    columns: Columns = None,
     random: Annotated[
         int | None,
         typer.Option(
@@ -919,6 +937,8 @@ def check_command(
         raise UsageError("give the points with --points or --random N, not both")
     if points_format is not None and points is None:
         raise UsageError("--points-format says how to read --points; give --points FILE too")
+    if columns is not None and points is None:
+        raise UsageError("--columns names the columns of --points; give --points FILE too")
     chosen = _format(output, digits)
     if builtins:
         given = [flag for flag, value in (("EXPR", expression), ("--file", file), ("--at", at),
@@ -935,7 +955,7 @@ def check_command(
         rows = None
         if points is not None:
             source = sys.stdin.buffer if points == "-" else points
-            rows = compute.read_points(source, compiled, bound, points_format)
+            rows = compute.read_points(source, compiled, bound, points_format, columns)
         result = compute.check(
             compiled, bound, wrt=_names(wrt), order=order, points=rows, random=random, seed=seed
         )

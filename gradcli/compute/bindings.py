@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ import numpy as np
 from gradcli.autograd import creation
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import no_grad
-from gradcli.errors import ExpressionError, UsageError, option
+from gradcli.errors import ExpressionError, LimitError, UsageError, option
 from gradcli.language import UnboundNameError, compile
 from gradcli.registry import ALIASES, OPS
 
@@ -83,27 +84,53 @@ def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:
 
 def load(path: str, what: str) -> np.ndarray:
     """A whole array from a file: ``.npy``, or numbers in text, CSV, TSV or JSON Lines
-    (one column gives a vector, several a matrix with a row per line)."""
-    from gradcli.streams.readers import PointsError, read_points
+    (one column gives a vector, several a matrix with a row per line).
 
+    The file may hold at most :data:`~gradcli.streams.sources.WHOLE_FILE_CAP` bytes,
+    refused before more is read, and must hold at least one number: an empty file
+    is more likely a mistake than a wish for an empty array.
+    """
+    from gradcli.streams.readers import PointsError, read_points
+    from gradcli.streams.sources import WHOLE_FILE_CAP, read_capped, size
+
+    given = f"{what}=@{path}"
+    too_large = (
+        f"{given}: the file is larger than {size(WHOLE_FILE_CAP)}, the most a variable is "
+        "loaded from"
+    )
     if path.endswith(".npy"):
         try:
-            array = np.load(path, allow_pickle=False)
+            data = read_capped(path, WHOLE_FILE_CAP, "a variable's file")
+            array = np.load(io.BytesIO(data), allow_pickle=False)
+        except LimitError:
+            raise LimitError(too_large) from None
         except (OSError, ValueError) as error:
-            raise UsageError(f"{what}=@{path}: cannot read it ({error})") from None
-        check_size(array.size, f"{what}=@{path}", array.shape)
-        return np.asarray(array, dtype=np.float64)
-    try:
-        parts = [
-            np.column_stack(list(chunk.columns.values()))
-            for chunk in read_points(path, names=["value"])
-            if chunk.rows
-        ]
-    except PointsError as error:
-        raise UsageError(f"{what}=@{path}: {error}") from None
-    matrix = np.concatenate(parts) if parts else np.zeros((0, 1))
-    check_size(matrix.size, f"{what}=@{path}", matrix.shape)
-    return matrix[:, 0] if matrix.shape[1] == 1 else matrix
+            raise UsageError(f"{given}: cannot read it ({error})") from None
+        check_size(array.size, given, array.shape)
+        matrix = np.asarray(array, dtype=np.float64)
+    else:
+        chunks = read_points(path, names=["value"], limit=WHOLE_FILE_CAP)
+        parts, count = [], 0
+        while True:
+            try:
+                chunk = next(chunks, None)
+            except PointsError as error:
+                raise UsageError(f"{given}: {error}") from None
+            except LimitError:
+                raise LimitError(too_large) from None
+            if chunk is None:
+                break
+            if chunk.rows:
+                parts.append(np.column_stack(list(chunk.columns.values())))
+                count += parts[-1].size
+                check_size(count, given)  # as the rows come: the file may hold millions
+        stacked = np.concatenate(parts) if parts else np.zeros((0, 1))
+        matrix = stacked[:, 0] if stacked.shape[1] == 1 else stacked
+    if not matrix.size:
+        raise UsageError(
+            f"{given}: the file holds no numbers; for an empty array, write {what}=zeros(0)"
+        )
+    return matrix
 
 
 def constant(source: str, what: str) -> np.ndarray:

@@ -605,20 +605,24 @@ def _spread(sweep: Any) -> float:
 
 
 def read_points(
-    source: Any, expression: Expression, bound: Sequence[Binding], points_format: str | None = None
+    source: Any,
+    expression: Expression,
+    bound: Sequence[Binding],
+    points_format: str | None = None,
+    columns: str | Sequence[str] | None = None,
 ) -> list[dict[str, np.ndarray]]:
     """The points of ``source`` (a path or a binary stream; any format of
     :func:`gradcli.streams.readers.read_points`), each a variable -> value mapping.
 
-    Unnamed columns are the expression's variables that ``bound`` leaves out, in order.
+    Columns are named as for every command's points
+    (:func:`gradcli.streams.columns.point_columns`): by the input, or by ``columns``.
     """
-    from gradcli.streams.readers import read_points as read
+    from gradcli.streams.columns import point_columns, read_named
 
-    given = {b.name for b in bound}
+    rule = point_columns(expression, [b.name for b in bound], columns)
     variables = list(expression.variables)
-    names = [name for name in variables if name not in given] or variables
     points: list[dict[str, np.ndarray]] = []
-    for chunk in read(source, points_format, names):
+    for chunk in read_named(source, rule, points_format):
         unknown = [name for name in chunk.columns if name not in variables]
         if unknown:
             raise UsageError(

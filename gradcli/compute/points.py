@@ -25,7 +25,7 @@ from gradcli.compute.differentiate import differentiate
 from gradcli.compute.evaluation import as_array
 from gradcli.compute.higher import check_order
 from gradcli.compute.results import Differentiation
-from gradcli.errors import ExpressionError, UsageError, option
+from gradcli.errors import ExpressionError, ShapeError, UsageError, option
 from gradcli.language import Expression
 
 Block = tuple[str, np.ndarray]
@@ -216,6 +216,8 @@ def _row_by_row(
         per_row.append(parts)
     if not per_row:
         return []
+    if len({tuple(part.shape for part in parts) for parts in per_row}) > 1:
+        raise ShapeError("the results have different shapes at different rows")
     return [(label, np.stack([parts[i] for parts in per_row])) for i, label in enumerate(labels)]
 
 

@@ -16,26 +16,21 @@ The formats, the number spelling and the memory behaviour are described in
 :mod:`gradcli.streams.readers` and :mod:`gradcli.streams.writers`.
 """
 
-from gradcli.streams.readers import (
-    CHUNK_ROWS,
-    FORMATS,
-    ON_ERROR,
-    Chunk,
-    PointsError,
-    read_points,
-)
-from gradcli.streams.writers import (
-    WRITE_FORMATS,
-    Constant,
-    JsonLinesWriter,
-    NpyWriter,
-    TextWriter,
-    Writer,
-    open_writer,
-    text_rows,
-)
+# Loaded on first use: reading a program file needs only gradcli.streams.sources, and
+# the readers and writers cost tens of milliseconds at start-up.
+_HOMES = {
+    **dict.fromkeys(("CHUNK_ROWS", "FORMATS", "ON_ERROR", "Chunk", "PointsError", "read_points"),
+                    "gradcli.streams.readers"),
+    **dict.fromkeys(("WRITE_FORMATS", "Constant", "JsonLinesWriter", "NpyWriter", "TextWriter",
+                     "Writer", "open_writer", "text_rows"), "gradcli.streams.writers"),
+}  # fmt: skip
 
-__all__ = [
-    "CHUNK_ROWS", "FORMATS", "ON_ERROR", "WRITE_FORMATS", "Chunk", "Constant", "JsonLinesWriter",
-    "NpyWriter", "PointsError", "TextWriter", "Writer", "open_writer", "read_points", "text_rows",
-]  # fmt: skip
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_HOMES[name]), name)

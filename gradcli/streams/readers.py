@@ -12,6 +12,13 @@ then decimal digits with an optional point and exponent, or ``nan``, ``inf``,
 orjson's parser (correctly rounded, 2-3x faster than numpy's), anything else
 through ``numpy.loadtxt``, and a chunk that either refuses row by row, which is
 where a bad row gets its line number.
+
+Columns are named by the input (a header line, JSON keys, ``.npz`` members, a
+record ``.npy``) or by the caller (``columns``), never by the order of the names
+the caller expects: otherwise only a lone unnamed column is named, by the lone
+name expected. A UTF-8 byte-order mark at the start is skipped, and a line
+longer than :data:`LINE_CAP` is a bad row (its bytes are dropped as they come,
+never held).
 """
 
 from __future__ import annotations
@@ -28,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gradcli.errors import GradcliError
-from gradcli.streams.sources import ByteSource, Source
+from gradcli.errors import GradcliError, option
+from gradcli.streams.sources import ByteSource, Source, size
 
 FORMATS = ("text", "csv", "tsv", "jsonl", "npy", "npz")
 """``text`` is whitespace-separated (spaces or tabs, any number); ``tsv`` is one tab."""
@@ -37,6 +44,12 @@ FORMATS = ("text", "csv", "tsv", "jsonl", "npy", "npz")
 ON_ERROR = ("stop", "skip", "null")
 
 CHUNK_ROWS = 1 << 16
+
+LINE_CAP = 1 << 20
+"""The longest line of text or JSON Lines, in bytes; a longer one is a bad row."""
+
+_NPY_HEADER_CAP = 10_000
+"""The longest ``.npy`` header read (numpy's own ``max_header_size``)."""
 
 _SUFFIXES = {
     ".csv": "csv",
@@ -100,6 +113,9 @@ def read_points(
     names: Sequence[str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     on_error: str = "stop",
+    *,
+    columns: Sequence[str] | None = None,
+    limit: int | None = None,
 ) -> Iterator[Chunk]:
     """The rows of ``source`` in chunks of at most ``chunk_rows``.
 
@@ -109,12 +125,15 @@ def read_points(
     from the first bytes (npy and zip magic, ``{`` for JSON Lines, a comma for
     CSV, otherwise whitespace-separated text).
 
-    ``names`` are the variables the caller expects, in order. They name columns
-    the input leaves unnamed: text without a header line (the first line is a
-    header when any of its fields is not a number) and ``.npy`` columns. Where
-    the input names its variables (a header, JSON keys, ``.npz`` members) those
-    names are returned as they are and ``names`` is not consulted; the caller
-    checks they are the ones it needs.
+    ``columns`` name, in order, the columns the input leaves unnamed: text
+    without a header line (the first line is a header when any of its fields is
+    not a number) and a plain ``.npy``; an input that names its own columns (a
+    header, JSON keys, ``.npz`` members, a record ``.npy``) is refused with
+    them. ``names`` are the variables the caller expects, in order: without
+    ``columns``, one unnamed column is named by the one name expected (a
+    ``.npy``'s whole row is that variable), and several unnamed columns are
+    refused, since which is which would be a guess. Names the input gives are
+    returned as they are; the caller checks they are the ones it needs.
 
     A bad row (not a number, a wrong field count, a wrong shape) is a
     :class:`PointsError` with its line. ``on_error="stop"`` raises it after
@@ -122,6 +141,8 @@ def read_points(
     gives it NaN values, both listing it in the chunk's ``errors``. Text skips
     blank lines and ``#`` comments, JSON Lines blank lines. An input that cannot
     be read at all (a missing file, a bad header) raises whatever the policy.
+    A line longer than :data:`LINE_CAP` is a bad row. With a ``limit``, an input
+    of more than ``limit`` bytes is a :class:`~gradcli.errors.LimitError`.
     """
     if on_error not in ON_ERROR:
         raise ValueError(f"on_error must be one of {', '.join(ON_ERROR)}, not {on_error!r}")
@@ -130,18 +151,27 @@ def read_points(
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     try:
-        data = ByteSource(source)
+        data = ByteSource(source, limit)
     except OSError as error:
         raise PointsError(str(error)) from None
+    naming = _Naming(names, columns)
     try:
+        data.skip_bom()
         kind = format or _detect(data, source)
         policy = _Policy(on_error, data.label)
         if kind in ("text", "csv", "tsv"):
-            yield from _TextReader(data, kind, names, policy).chunks(chunk_rows)
-        elif kind == "jsonl":
+            yield from _TextReader(data, kind, naming, policy).chunks(chunk_rows)
+            return
+        if kind == "npy":
+            yield from _read_npy(data, naming, chunk_rows)
+            return
+        if columns is not None:
+            what = "JSON Lines name their variables" if kind == "jsonl" else ".npz names its arrays"
+            raise PointsError(
+                f"{data.label}: {what}; leave out {option('columns')}", source=data.label
+            )
+        if kind == "jsonl":
             yield from _JsonLinesReader(data, policy).chunks(chunk_rows)
-        elif kind == "npy":
-            yield from _read_npy(data, names, chunk_rows)
         else:
             yield from _read_npz(data, chunk_rows)
     except OSError as error:
@@ -173,7 +203,11 @@ def _detect(data: ByteSource, source: Source) -> str:
 
 
 def _first_row(data: ByteSource) -> bytes:
-    """The first line that is not blank or a comment, peeked (or b"" if there is none)."""
+    """The first line that is not blank or a comment, peeked (or b"" if there is none).
+
+    Of a line longer than :data:`LINE_CAP`, its first bytes: reading on would hold the
+    whole line (``/dev/zero`` has no end), and the line is a bad row anyway.
+    """
     ended = False
     while True:
         lines = data.peeked.split(b"\n")
@@ -182,7 +216,61 @@ def _first_row(data: ByteSource) -> bytes:
                 return line
         if ended:
             return b""
+        if len(lines[-1]) > LINE_CAP:
+            return lines[-1][:LINE_CAP]
         ended = not data.peek_more()
+
+
+# --- naming unnamed columns -----------------------------------------------------------------
+
+
+class _Naming:
+    """Names for the columns of an input that does not name them, or why there are none."""
+
+    def __init__(self, expected: Sequence[str] | None, given: Sequence[str] | None):
+        self.expected = list(expected or [])
+        self.given = list(given) if given is not None else None
+
+    def refuse_own_names(
+        self, what: str, names: Sequence[str], label: str, line: int | None = None
+    ) -> None:
+        """The input names its columns (``what`` says where): naming them again is a
+        contradiction, not a choice."""
+        if self.given is not None:
+            raise PointsError(
+                f"{what} ({', '.join(names)}); leave out {option('columns')}",
+                line=line,
+                source=label,
+            )
+
+    def unnamed(
+        self, count: int, what: str, header: str | None, line: int | None, label: str
+    ) -> list[str]:
+        """The names of ``count`` unnamed columns, or the refusal saying how to name them:
+        ``what`` describes the columns, ``header`` joins names into a header line (None
+        where the input cannot have one)."""
+        if self.given is not None:
+            return list(self.given)
+        if count == 1 and len(self.expected) == 1:
+            return list(self.expected)
+        # Names to copy only when they fit the columns; the order is the user's to say.
+        fits = bool(self.expected) and count == len(self.expected)
+        ways = []
+        if header is not None:
+            ways.append(
+                f"a first line such as {header.join(self.expected)!r}"
+                if fits
+                else "a first line of names"
+            )
+        ways.append(f"{option('columns')} {','.join(self.expected)}" if fits else option("columns"))
+        npz = "" if header is not None else ", or save an .npz with one array per variable"
+        expected = ", ".join(self.expected) or "none"
+        raise PointsError(
+            f"{what} (the variables expected: {expected}); say which "
+            f"column is which, in order, with {' or '.join(ways)}{npz}",
+            line=line,
+            source=label,
+        )
 
 
 # --- bad rows -------------------------------------------------------------------------------
@@ -229,31 +317,90 @@ class _Policy:
 # --- lines ----------------------------------------------------------------------------------
 
 
-def _line_blocks(data: ByteSource, chunk_rows: int) -> Iterator[tuple[bytes, int]]:
+def _line_blocks(data: ByteSource, chunk_rows: int) -> Iterator[tuple[bytes | None, int]]:
     """Blocks of whole lines (each ending in a newline) and the number of the first.
 
-    A block has ``chunk_rows`` lines, or fewer when the input pauses or ends.
+    A block has ``chunk_rows`` lines, or fewer when the input pauses or ends. A line
+    longer than :data:`LINE_CAP` comes as ``(None, its number)`` as soon as it is known
+    to be too long; its bytes are dropped as they arrive, up to its newline.
     """
-    buffer = bytearray()
-    newlines = 0
-    line = 1
+    lines = _Lines(chunk_rows)
+    dropping = False
     while more := data.read():
-        buffer += more
-        newlines += more.count(b"\n")
-        while newlines >= chunk_rows:
-            cut = _after_newline(buffer, chunk_rows)
-            yield bytes(buffer[:cut]), line
-            del buffer[:cut]
-            line += chunk_rows
-            newlines -= chunk_rows
-        if newlines and not data.ready():
-            cut = buffer.rfind(b"\n") + 1
-            yield bytes(buffer[:cut]), line
-            del buffer[:cut]
-            line += newlines
-            newlines = 0
-    if buffer:
-        yield bytes(buffer) + (b"" if buffer.endswith(b"\n") else b"\n"), line
+        while more:
+            if dropping:
+                end = more.find(b"\n")
+                more, dropping = (b"", True) if end < 0 else (more[end + 1 :], False)
+                continue
+            start = _long_line(more, lines.tail)
+            if start is None:
+                yield from lines.add(more)
+                break
+            yield from lines.add(more[:start])
+            yield from lines.complete()
+            yield None, lines.skip()
+            more, dropping = more[start:], True
+        if lines.newlines and not data.ready():
+            yield from lines.complete()
+    if lines.buffer:
+        yield bytes(lines.buffer) + (b"" if lines.buffer.endswith(b"\n") else b"\n"), lines.line
+
+
+class _Lines:
+    """The lines read and not yet handed over: whole ones, then the start of the next."""
+
+    def __init__(self, chunk_rows: int):
+        self.chunk_rows = chunk_rows
+        self.buffer = bytearray()
+        self.newlines = 0
+        self.line = 1  # the number of the first line in the buffer
+        self.tail = 0  # the length of the unfinished line at its end
+
+    def add(self, more: bytes) -> Iterator[tuple[bytes, int]]:
+        """Take ``more``, handing over every full block of ``chunk_rows`` lines."""
+        self.buffer += more
+        count = more.count(b"\n")
+        self.newlines += count
+        self.tail = len(more) - 1 - more.rfind(b"\n") if count else self.tail + len(more)
+        while self.newlines >= self.chunk_rows:
+            cut = _after_newline(self.buffer, self.chunk_rows)
+            yield bytes(self.buffer[:cut]), self.line
+            del self.buffer[:cut]
+            self.line += self.chunk_rows
+            self.newlines -= self.chunk_rows
+
+    def complete(self) -> Iterator[tuple[bytes, int]]:
+        """Hand over the whole lines, however few."""
+        if self.newlines:
+            cut = len(self.buffer) - self.tail
+            yield bytes(self.buffer[:cut]), self.line
+            del self.buffer[:cut]
+            self.line += self.newlines
+            self.newlines = 0
+
+    def skip(self) -> int:
+        """Drop the unfinished line (after :meth:`complete`); its number."""
+        self.buffer.clear()
+        self.tail = 0
+        self.line += 1
+        return self.line - 1
+
+
+def _long_line(more: bytes, tail: int) -> int | None:
+    """Where in ``more`` the first line longer than :data:`LINE_CAP` starts (0 also for
+    the line ``tail`` bytes of which came before), or None if ``more`` shows none."""
+    first = more.find(b"\n")
+    if first < 0:
+        return 0 if tail + len(more) > LINE_CAP else None
+    if tail + first > LINE_CAP:
+        return 0
+    last = more.rfind(b"\n")
+    if last - first > LINE_CAP:  # only a block longer than the cap can hold a long line whole
+        ends = np.flatnonzero(np.frombuffer(more, dtype=np.uint8) == ord("\n"))
+        long = np.flatnonzero(np.diff(ends) - 1 > LINE_CAP)
+        if len(long):
+            return int(ends[long[0]]) + 1
+    return last + 1 if len(more) - 1 - last > LINE_CAP else None
 
 
 def _after_newline(buffer: bytearray, count: int) -> int:
@@ -275,6 +422,10 @@ def _may_skip(text: bytes) -> bool:
     )
 
 
+def _too_long(policy: _Policy, line: int) -> PointsError:
+    return policy.error(f"the line is longer than {size(LINE_CAP)}, the most a row may take", line)
+
+
 def _shown(text: bytes, limit: int = 40) -> str:
     shown = text.decode("utf-8", "replace")
     return repr(shown if len(shown) <= limit else shown[: limit - 1] + "…")
@@ -284,12 +435,12 @@ def _shown(text: bytes, limit: int = 40) -> str:
 
 
 class _TextReader:
-    """Whitespace, CSV or TSV text; a header line names the columns, or ``names`` do."""
+    """Whitespace, CSV or TSV text; a header line names the columns, or ``naming`` does."""
 
-    def __init__(self, data: ByteSource, kind: str, names: Sequence[str] | None, policy: _Policy):
+    def __init__(self, data: ByteSource, kind: str, naming: _Naming, policy: _Policy):
         self.data = data
         self.kind = kind
-        self.expected = list(names) if names is not None else None
+        self.naming = naming
         self.names: list[str] | None = None
         self.policy = policy
         separators = {"text": b" \t", "csv": b",", "tsv": b"\t"}[kind]
@@ -299,7 +450,17 @@ class _TextReader:
 
     def chunks(self, chunk_rows: int) -> Iterator[Chunk]:
         for text, first in _line_blocks(self.data, chunk_rows):
-            yield from self._block(text, first)
+            if text is not None:
+                yield from self._block(text, first)
+            elif self.names is None and self.naming.given is None:
+                # It may have been the header: without names no later row can be read.
+                raise _too_long(self.policy, first)
+            else:
+                self.names = self.names or list(self.naming.given)  # type: ignore[arg-type]
+                shapes = [()] * len(self.names)
+                yield from self.policy.settle(
+                    self.names, shapes, [first], [_too_long(self.policy, first)]
+                )
 
     def _block(self, text: bytes, first: int) -> Iterator[Chunk]:
         if b"\r" in text:
@@ -356,15 +517,10 @@ class _TextReader:
         """Take the names from the first row; whether it was a header (not data)."""
         fields = self._fields(text)
         if all(_NUMBER.fullmatch(field) for field in fields):
-            if self.expected is None or len(self.expected) != len(fields):
-                columns = "1 column" if len(fields) == 1 else f"{len(fields)} columns"
-                expected = ", ".join(self.expected or []) or "none"
-                raise self.policy.error(
-                    f"{columns} of numbers and no header line naming them; start the input "
-                    f"with a line of variable names (the variables expected: {expected})",
-                    line,
-                )
-            self.names = list(self.expected)
+            columns = "1 column" if len(fields) == 1 else f"{len(fields)} columns"
+            what = f"{columns} of numbers and no header line naming them"
+            header = {"text": " ", "csv": ",", "tsv": "\t"}[self.kind]
+            self.names = self.naming.unnamed(len(fields), what, header, line, self.policy.label)
             return False
         try:
             decoded = text.decode("utf-8")
@@ -384,6 +540,9 @@ class _TextReader:
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
             raise self.policy.error(f"the header line names {repeated[0]!r} twice", line)
+        self.naming.refuse_own_names(
+            "the header line names the columns", names, self.policy.label, line
+        )
         self.names = names
         return True
 
@@ -469,6 +628,12 @@ class _JsonLinesReader:
 
     def chunks(self, chunk_rows: int) -> Iterator[Chunk]:
         for text, first in _line_blocks(self.data, chunk_rows):
+            if text is None:
+                # Before the first good row there are no names: the row is an error only.
+                names, shapes = (self.names, self.shapes) if self.names else ([], [])
+                error = _too_long(self.policy, first)
+                yield from self.policy.settle(names, shapes, [first], [error])
+                continue
             if b"\r" in text:
                 text = text.replace(b"\r\n", b"\n")
             rows = [
@@ -600,7 +765,14 @@ class _NpyStream:
             raise PointsError(f"{label} is not a .npy file", source=label)
         size_format = "<H" if magic[6] == 1 else "<I"
         size_bytes = data.take(struct.calcsize(size_format))
-        header = data.take(struct.unpack(size_format, size_bytes)[0])
+        header_size = struct.unpack(size_format, size_bytes)[0]
+        if header_size > _NPY_HEADER_CAP:
+            raise PointsError(
+                f"{label} has a .npy header of {header_size:,} bytes, more than the "
+                f"{_NPY_HEADER_CAP:,} numpy reads",
+                source=label,
+            )
+        header = data.take(header_size)
         reader = np.lib.format.read_array_header_1_0
         if magic[6] != 1:
             reader = np.lib.format.read_array_header_2_0
@@ -662,21 +834,33 @@ class _NpyStream:
 
 
 def _float_columns(
-    stream: _NpyStream, names: Sequence[str] | None
+    stream: _NpyStream, naming: _Naming
 ) -> list[tuple[str, tuple[int, ...], slice | str | None]]:
     """How the rows of a ``.npy`` map to variables: (name, row shape, what to take)."""
     if stream.dtype.names:
+        what = f"{stream.label} is a record array naming its columns"
+        naming.refuse_own_names(what, stream.dtype.names, stream.label)
         return [(name, stream.dtype[name].shape, name) for name in stream.dtype.names]
-    names = list(names or [])
     row_shape = stream.row_shape
+    shape = "x".join(map(str, stream.shape))
+    if naming.given is None and len(naming.expected) == 1:
+        names = naming.expected  # the one variable takes the whole row, a vector per row or not
+    elif len(row_shape) == 1:
+        what = f"{stream.label} holds {row_shape[0]} columns of numbers ({shape}) with no names"
+        names = naming.unnamed(row_shape[0], what, None, None, stream.label)
+    else:
+        what = (
+            f"{stream.label} holds one column of numbers with no name"
+            if not row_shape
+            else f"{stream.label} holds a {shape} array with no names"
+        )
+        names = naming.unnamed(1, what, None, None, stream.label)
     if len(names) == 1:
         return [(names[0], row_shape, None)]
     if len(row_shape) == 1 and len(names) == row_shape[0]:
         return [(name, (), j) for j, name in enumerate(names)]  # type: ignore[misc]
-    shape = "x".join(map(str, stream.shape))
-    wanted = ", ".join(names) if names else "no variables"
     raise PointsError(
-        f"{stream.label} is a {shape} array and the rows were expected to give {wanted}; "
+        f"{stream.label} is a {shape} array and {option('columns')} names {len(names)} columns; "
         "a 2-D array gives one variable per column, a 1-D array one variable",
         source=stream.label,
     )
@@ -690,9 +874,9 @@ def _columns(rows: np.ndarray, mapping) -> dict[str, np.ndarray]:
     return columns
 
 
-def _read_npy(data: ByteSource, names: Sequence[str] | None, chunk_rows: int) -> Iterator[Chunk]:
+def _read_npy(data: ByteSource, naming: _Naming, chunk_rows: int) -> Iterator[Chunk]:
     stream = _NpyStream(data, data.label)
-    mapping = _float_columns(stream, names)
+    mapping = _float_columns(stream, naming)
     while (rows := stream.next(chunk_rows, prompt=True)) is not None:
         if len(rows):
             lines = np.arange(stream.done - len(rows) + 1, stream.done + 1, dtype=np.int64)
