@@ -139,6 +139,8 @@ def fitting_widths(
     width and wraps the ones whose cells are long sentences."""
     from itertools import product
 
+    from rich.cells import cell_len
+
     natural = [max(map(_width, column)) for column in columns]
     if sum(natural) <= available:
         return natural
@@ -164,12 +166,13 @@ def fitting_widths(
         spare = available - sum(floor)
         lacking = [n - f for n, f in zip(natural, floor)]
         return [f + spare * lack // sum(lacking) for f, lack in zip(floor, lacking)]
-    from rich.cells import cell_len
-
     lines = []
+    split = []  # a word cut in two costs as much as a line more
     for column, span in zip(columns, spans):
         cells = [[[cell_len(w) for w in p.split()] for p in cell.split("\n")] for cell in column]
         lines.append(np.array([[_lines_at(cell, w) for w in span] for cell in cells]))
+        longest = np.array([max((max(p, default=0) for p in cell), default=0) for cell in cells])
+        split.append((longest[:, None] > np.array(span)[None, :]).sum(axis=0))
     others = [k for k in range(len(columns)) if k != rest]
     best: tuple[int, list[int]] | None = None
     for choice in product(*(spans[k] for k in others)):
@@ -181,7 +184,7 @@ def fitting_widths(
         per_row = np.max(
             [lines[k][:, widths[k] - spans[k].start] for k in range(len(columns))], axis=0
         )
-        total = int(per_row.sum())
+        total = int(per_row.sum()) + sum(int(split[k][widths[k] - spans[k].start]) for k in widths)
         if best is None or total < best[0]:
             best = (total, [widths[k] for k in range(len(columns))])
     return None if best is None else best[1]
