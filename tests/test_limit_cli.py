@@ -2,6 +2,7 @@
 
 import json
 import math
+import time
 
 import clirun
 import pytest
@@ -172,3 +173,103 @@ def test_the_table_says_which_steps_were_defaults():
     assert code == 0
     assert "h = 0.5 … 5e-10, each ÷10, 10 rows (h as given; steps and shrink: central's" in text
     assert "chosen without the exact value" in text
+
+
+# ---------------------------------------------------------------------------
+# Default steps scale with x, as the best step does
+# ---------------------------------------------------------------------------
+
+
+def test_default_steps_at_a_large_x_reach_the_best_step():
+    # At x = 1e10, h = 0.1 … 1e-9 is rounding noise (x + h keeps 6 digits of h at most).
+    doc = json.loads(run("log(x)", "--at", "x=1e10", "--scheme", "central", "-o", "json")[1])
+    assert [row["h"] for row in doc["rows"]] == [10.0**k for k in range(9, 0, -1)]
+    assert doc["exact"] == 1e-10
+    assert doc["best"]["abs_error"] / 1e-10 < 1e-9
+    assert "default steps for central: h = 1e9 … 10, each ÷10, 9 rows" in doc["note"]
+    everything = json.loads(run("log(-x)", "--at", "x=-1e10", "--scheme", "all", "-o", "json")[1])
+    # What each gets at x = 1 (forward stops before its best step there too); with the
+    # unscaled steps every one but the complex step was off by about 1e-4.
+    tolerances = {"forward": 1e-5, "backward": 1e-7, "central": 1e-9, "complex": 1e-15,
+                  "richardson": 1e-12}  # fmt: skip
+    for scheme, block in everything["schemes"].items():
+        assert abs(block["best"]["estimate"] + 1e-10) < tolerances[scheme] * 1e-10, scheme
+
+
+@pytest.mark.parametrize("x", [1.0, -1.0, 0.5, 0.0])
+def test_default_forward_steps_within_one_of_zero_are_the_teaching_loop(x):
+    def f(t):
+        return 3 * t**2 - 4 * t
+
+    h, loop = 0.1, []
+    for _ in range(5):  # the seed's loop: h *= 0.1
+        loop.append((f(x + h) - f(x)) / h)
+        h *= 0.1
+    doc = json.loads(run("3*x**2-4*x", "--at", f"x={x!r}", "-o", "json")[1])
+    assert [row["estimate"] for row in doc["rows"]] == loop
+    assert [row["h"] for row in doc["rows"]] == [0.1, 0.01, 0.001, 0.0001, 1e-05]
+
+
+# ---------------------------------------------------------------------------
+# Warnings that say what is wrong at the point
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "at", "shown"),
+    [
+        ("x**2", "x=1e308", "x = 1e+308"),
+        ("exp(x)", "x=710", "x = 710.0"),
+        ("sin(1e200*x)", "x=1", "x = 1.0"),
+    ],
+)
+def test_an_overflow_is_called_one(expression, at, shown):
+    # The last one's value is finite; its second derivative, about 1e400, is not.
+    code, out, err = run(expression, "--at", at, "--order", "2", "-o", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["best"] is None and "not smooth" not in err
+    assert doc["warnings"][0] == (
+        f"the function overflows at {shown}: its value or a derivative there is beyond the "
+        "range of float64 (about ±1.8e308), so they are infinite or NaN and the estimates "
+        "cannot converge; scale the expression down or choose another point"
+    )
+
+
+def test_zero_over_zero_at_the_point_is_called_so():
+    code, out, err = run("sin(x)/x", "--at", "x=0", "-o", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["best"] is None
+    assert doc["warnings"][0] == (
+        "the expression is 0/0 (NaN) at x = 0.0 itself: a point it does not define, a "
+        "removable singularity if its limit exists there (as for sin(x)/x at 0), so neither "
+        "its value nor its exact derivative is a number; write it in a form defined there, or "
+        "evaluate near it, at x = 1e-08"
+    )
+    assert "not smooth" not in err
+    # Near the point the function is defined, and its slope is that of the limit, 0.
+    near = json.loads(run("sin(x)/x", "--at", "x=1e-08", "--scheme", "central", "-o", "json")[1])
+    assert "warnings" not in near and abs(near["exact"]) <= 1e-8
+
+
+def test_a_pole_and_a_kink_keep_their_words():
+    pole = json.loads(run("1/x", "--at", "x=0", "-o", "json")[1])["warnings"][0]
+    assert pole.startswith("the function is not smooth at x = 0.0: its derivatives are not finite")
+    kink = json.loads(run("abs(x)", "--at", "x=0", "-o", "json")[1])["warnings"][0]
+    assert kink.startswith("the function is not smooth at x = 0.0: abs is not differentiable")
+
+
+# ---------------------------------------------------------------------------
+# The work budget counts the elements operations touch
+# ---------------------------------------------------------------------------
+
+
+def test_a_sweep_over_large_tensors_is_refused_at_once():
+    start = time.perf_counter()
+    code, out, err = run("sum(exp(x*ones(1000000)))", "--at", "x=0.1", "--steps", "1000",
+                         "--scheme", "all")  # fmt: skip
+    assert time.perf_counter() - start < 5  # it ran for 20-40 s when only operations counted
+    assert code == 2 and out == "" and err.startswith("error: this sweep evaluates")
+    assert "4 operations on 4,000,000 elements" in err and "over the budget of 1,000,000" in err
+    doc = json.loads(run("sum(exp(x*ones(1000)))", "--at", "x=0.1", "--steps", "50",
+                         "--scheme", "central", "-o", "json")[1])  # fmt: skip
+    assert doc["exact"] == pytest.approx(1000 * math.exp(0.1), rel=1e-15)

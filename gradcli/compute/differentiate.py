@@ -22,6 +22,7 @@ from gradcli.compute.evaluation import (
 from gradcli.compute.results import Differentiation
 from gradcli.errors import LimitError, ShapeError, UsageError, option
 from gradcli.language import Expression
+from gradcli.registry import OPS
 
 MAX_JACOBIAN_ROWS = 10_000
 """Backward passes a Jacobian may take; beyond it, ask for a vector-Jacobian product."""
@@ -78,8 +79,30 @@ def differentiate(
             )
         elif hessian:
             result.hessian = hessian_of(value, inputs, names)
+        if order is None:  # --order says so itself, when it leaves Taylor mode
+            _kink_warning(expression, result)
         _gradient_warnings(result)
         return result
+
+
+def _kink_warning(expression: Expression, result: Differentiation) -> None:
+    """Say where the engine gives a derivative that does not exist (abs at 0 gives 0, its
+    convention), as --order, limit and check do."""
+    # Only these operations have kinks or jumps; anything else need not load Taylor mode.
+    if all(
+        OPS[name].analytic or OPS[name].category == "creation"
+        for name in expression.operations
+        if name in OPS
+    ):
+        return
+    from gradcli.compute.higher import kink
+
+    found = kink(expression, result.at, result.wrt)
+    if found:
+        result.warnings.append(
+            f"{found}; the derivatives there follow PyTorch's conventions (abs'(0) = 0, "
+            "ties split evenly), and one-sided ones may differ"
+        )
 
 
 def gradients(

@@ -35,8 +35,12 @@ MAX_ORDER = 170
 METHODS = ("auto", "taylor", "nested")
 
 TAYLOR_WORK_BUDGET = 2_000_000
-"""Operations times order that Taylor mode may run: each operation's recurrence takes
-about 5 µs per order, so about 10 s."""
+"""Steps Taylor mode may run, about 10 s: each operation takes one per order (its
+recurrence runs once per order, about 5 µs each time), and the elements it touches one
+per 10,000 per order squared (the recurrences do about order² multiply-adds per element,
+2 ns each)."""
+
+_ELEMENTS_PER_TAYLOR_STEP = 10_000
 
 NESTED_NODE_BUDGET = 250_000
 """Operations the last derivative's graph may hold in nested reverse mode.
@@ -94,13 +98,8 @@ def pure_derivatives(
             f"{option('order')} needs a scalar value, and this one has shape {tuple(value.shape)}; "
             "reduce it first, e.g. sum(...)"
         )
-    operations = expression.work({k: Tensor(v) for k, v in point.items()})
-    if method != "nested" and operations * order * len(names) > TAYLOR_WORK_BUDGET:
-        raise LimitError(
-            f"order {order} in {len(names)} variable(s) of an expression of {operations:,} "
-            f"operations is about {operations * order * len(names):,} steps of Taylor mode, over "
-            f"the budget of {TAYLOR_WORK_BUDGET:,}; ask for a lower order or fewer variables"
-        )
+    if method != "nested":
+        _check_taylor_work(expression, point, order, len(names))
     missing = without_taylor_rule(expression)
     if method == "taylor" and missing:
         raise UsageError(
@@ -134,6 +133,23 @@ def pure_derivatives(
     derivatives = {name: series[0] for name, series in found.items()}
     coefficients = {name: series[1] for name, series in found.items()}
     return derivatives, coefficients, "taylor"
+
+
+def _check_taylor_work(
+    expression: Expression, point: dict[str, np.ndarray], order: int, variables: int
+) -> None:
+    from gradcli.compute.evaluation import profile
+
+    found = profile(expression, {k: Tensor(v) for k, v in point.items()})
+    elements = found.elements * order // _ELEMENTS_PER_TAYLOR_STEP
+    steps = variables * order * (found.operations + elements)
+    if steps > TAYLOR_WORK_BUDGET:
+        raise LimitError(
+            f"order {order} in {variables} variable(s) of an expression of "
+            f"{found.operations:,} operations on {found.elements:,} elements is about "
+            f"{steps:,} steps of Taylor mode, over the budget of {TAYLOR_WORK_BUDGET:,}; ask "
+            "for a lower order or fewer variables"
+        )
 
 
 def _note(warnings: list[str] | None, message: str) -> None:
@@ -217,10 +233,7 @@ def _taylor(
     """
     from gradcli import taylor
 
-    values = {
-        key: taylor.Series.variable(float(value.item()), order) if key == name else value
-        for key, value in point.items()
-    }
+    values = dict(point, **{name: taylor.Series.variable(float(point[name].item()), order)})
     try:
         result = expression.evaluate(values, taylor_algebra())
     except ExpressionError as error:
@@ -238,13 +251,42 @@ def _taylor(
     return derivatives, coefficients, bool(np.all(np.isfinite(result.coefficients)))
 
 
+def kink(
+    expression: Expression, point: dict[str, np.ndarray], names: Sequence[str], order: int = 1
+) -> str:
+    """What Taylor mode says of a kink or a jump at the point (``abs`` at 0, ``x > 0`` at 0),
+    where derivatives up to ``order`` in the variables ``names`` do not exist; "" where
+    it finds none, or cannot look (an operation without a Taylor rule, a rule that fails).
+
+    One pass moves every element of the variables together, along a fixed direction whose
+    components have no relation to each other, so that a kink in any of them shows
+    (``abs(x - y)`` at x = y as well).
+    """
+    from gradcli import taylor
+
+    if without_taylor_rule(expression):
+        return ""
+    directions = np.random.default_rng(0)
+    values: dict[str, Any] = dict(point)
+    for name in names:
+        direction = directions.uniform(1.0, 2.0, np.shape(point[name]))
+        values[name] = taylor.Series.variable(point[name], order, direction)
+    try:
+        expression.evaluate(values, taylor_algebra())
+    except NotAnalyticError as error:
+        return error.message
+    except ExpressionError:
+        return ""  # Taylor mode cannot run it here (a plugin's rule too): no word on kinks
+    return ""
+
+
 def taylor_series_exists(
     expression: Expression, point: dict[str, np.ndarray], name: str, order: int
 ) -> bool:
     """Whether the expression has finite Taylor coefficients in ``name`` up to ``order``;
     True where that cannot be told (a plugin's operation without a Taylor rule).
 
-    Raises ExpressionError where it is not smooth at the point (a kink, a jump).
+    Raises NotAnalyticError where it is not smooth at the point (a kink, a jump).
     """
     if without_taylor_rule(expression):
         return True

@@ -13,15 +13,24 @@ from gradcli.autograd import creation
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
-from gradcli.compute.evaluation import choose_wrt, point_of, tensors_of
+from gradcli.compute.evaluation import (
+    Profile,
+    choose_wrt,
+    floating_point_reports,
+    point_of,
+    profile,
+    tensors_of,
+)
 from gradcli.compute.results import Limit
-from gradcli.errors import ExpressionError, LimitError, UsageError, option
+from gradcli.errors import LimitError, UsageError, option
 from gradcli.language import Expression
 from gradcli.registry import OPS
 
 MAX_SWEEP_WORK = 1_000_000
-"""Operations a ``limit`` sweep may run in all: the expression's operations times the
-evaluations its rows take (about 8 µs each on the compiled expression: 8 s)."""
+"""Work a ``limit`` sweep may do in all: one evaluation's work (its operations, and one
+more per 1,000 elements they touch: :attr:`~gradcli.compute.evaluation.Profile.work`)
+times the evaluations its rows take. An operation on one number takes about 8 µs, so
+about 8 s."""
 
 _EVALUATIONS_PER_ROW = 4
 """At most, for any scheme: central second differences take f(x+h), f(x), f(x-h)."""
@@ -95,9 +104,10 @@ def _finite_differences(
             )
         if blocked:
             schemes.remove("complex")
+    profiled = profile(expression, tensors_of(bound))
     _check_sweep_work(
-        expression.work(tensors_of(bound)),
-        [finite.sweep_parameters(s, order, h, steps, shrink)[1] for s in schemes],
+        profiled,
+        [finite.sweep_parameters(s, order, h, steps, shrink, float(point))[1] for s in schemes],
     )
     value = expression.evaluate(tensors_of(bound, [name]))
     if value.numel() != 1:
@@ -108,7 +118,8 @@ def _finite_differences(
     value = value.reshape(())
     from gradcli.compute.higher import pure_derivatives
 
-    derivatives, _, _ = pure_derivatives(expression, bound, [name], order, "nested", value)
+    with floating_point_reports() as reports:
+        derivatives, _, _ = pure_derivatives(expression, bound, [name], order, "nested", value)
     exact = derivatives[name][order - 1]
     others = {k: _wrap(v) for k, v in at.items() if k != name}
 
@@ -126,8 +137,8 @@ def _finite_differences(
         order=order,
         schemes=schemes,
     )
-    kink = _not_smooth(expression, at, name, order)
-    if kink:
+    trouble = _not_smooth(expression, at, name, order, profiled.events | reports)
+    if trouble:
         # No row is the best estimate of a derivative that does not exist.
         sweeps = {
             key: dataclasses.replace(
@@ -138,10 +149,8 @@ def _finite_differences(
             for key, sweep in sweeps.items()
         }
     result = Limit(expression.source, at, name, order, exact, sweeps)
-    if kink:
-        result.warnings.append(
-            f"the function is not smooth at {name} = {float(point.item())!r}: {kink}"
-        )
+    if trouble:
+        result.warnings.append(trouble)
     if scheme == "all" and "complex" not in schemes:
         result.warnings.append(
             f"the complex step was skipped: {non_analytic(expression)} not analytic"
@@ -152,30 +161,54 @@ def _finite_differences(
     return result
 
 
-def _not_smooth(expression: Expression, point: dict[str, np.ndarray], name: str, order: int) -> str:
-    """Why the expression has no Taylor expansion in ``name`` at the point (a kink of abs,
-    a jump of a comparison, ...), or "" where it has one."""
-    from gradcli.compute.higher import taylor_series_exists
+def _not_smooth(
+    expression: Expression, point: dict[str, np.ndarray], name: str, order: int, events: set[str]
+) -> str:
+    """Why the estimates need not approach the exact derivative at the point (a kink of
+    abs, a jump of a comparison, 0/0, an overflow), or "" where the expression has a
+    Taylor expansion in ``name`` there. ``events`` are numpy's reports on the way to the
+    value and the exact derivative (:class:`~gradcli.compute.evaluation.Profile`)."""
+    from gradcli.compute.higher import kink, taylor_series_exists
 
-    try:
-        if taylor_series_exists(expression, point, name, order):
-            return ""
-        return "its derivatives are not finite there, so the estimates cannot converge"
-    except ExpressionError as error:
+    x = float(point[name])
+    found = kink(expression, point, [name], order)
+    if found:
         return (
-            f"{error.message}; the schemes estimate one-sided or averaged slopes, and the exact "
-            "value follows the engine's convention there (abs'(0) = 0, ties split evenly), "
-            "so they need not agree"
+            f"the function is not smooth at {name} = {x!r}: {found}; the schemes estimate "
+            "one-sided or averaged slopes, and the exact value follows the engine's convention "
+            "there (abs'(0) = 0, ties split evenly), so they need not agree"
         )
+    if taylor_series_exists(expression, point, name, order):
+        return ""
+    if "0/0" in events:
+        near = x + 1e-8 * max(1.0, abs(x))
+        return (
+            f"the expression is 0/0 (NaN) at {name} = {x!r} itself: a point it does not define, "
+            "a removable singularity if its limit exists there (as for sin(x)/x at 0), so "
+            "neither its value nor its exact derivative is a number; write it in a form defined "
+            f"there, or evaluate near it, at {name} = {near!r}"
+        )
+    if "overflow" in events and "divide" not in events:
+        return (
+            f"the function overflows at {name} = {x!r}: its value or a derivative there is "
+            "beyond the range of float64 (about ±1.8e308), so they are infinite or NaN and the "
+            "estimates cannot converge; scale the expression down or choose another point"
+        )
+    return (
+        f"the function is not smooth at {name} = {x!r}: its derivatives are not finite "
+        "there, so the estimates cannot converge"
+    )
 
 
-def _check_sweep_work(operations: int, rows: list[int]) -> None:
+def _check_sweep_work(evaluation: Profile, rows: list[int]) -> None:
     evaluations = _EVALUATIONS_PER_ROW * sum(rows)
-    if operations * evaluations > MAX_SWEEP_WORK:
+    work = evaluation.work * evaluations
+    if work > MAX_SWEEP_WORK:
         raise LimitError(
             f"this sweep evaluates the expression up to {evaluations:,} times ({sum(rows):,} rows) "
-            f"and each evaluation runs {operations:,} operations: about "
-            f"{operations * evaluations:,.0f} in all, over the budget of {MAX_SWEEP_WORK:,}; "
+            f"and each evaluation runs {evaluation.operations:,} operations on "
+            f"{evaluation.elements:,} elements, the work of {evaluation.work:,} operations on "
+            f"single numbers: about {work:,} in all, over the budget of {MAX_SWEEP_WORK:,}; "
             f"ask for fewer {option('steps')} or one {option('scheme')}"
         )
 
