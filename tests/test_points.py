@@ -120,7 +120,7 @@ def test_a_bad_row_among_thousands_costs_a_few_evaluations_not_one_per_row(monke
     xs[3000] = 7  # arange(5)[7] fails at line 3001 only
     code, out, err = run("eval", "arange(5)[x]*2", "--points", "-", "--on-error", "skip",
                          stdin="".join(f"{x}\n" for x in xs))  # fmt: skip
-    assert code == 0 and "1 bad rows were skipped (lines 3001)" in err
+    assert code == 0 and "1 bad row was skipped (line 3001)" in err
     values = [float(line.split("\t")[1]) for line in out.splitlines()]
     assert values == [2.0 * x for i, x in enumerate(xs) if i != 3000]
     # The chunk, then two halves per level down to the bad row: 1 + 2 * 12.

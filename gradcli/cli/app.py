@@ -346,6 +346,15 @@ def _stream(
         sys.stderr.write(f"warning: {warning}\n")
 
 
+def _points_options(points: str | None, **given: str | None) -> None:
+    """Options that only say how to read or handle --points, refused without it."""
+    if points is None:
+        for name, value in given.items():
+            if value is not None:
+                flag = "--" + name.replace("_", "-")
+                raise UsageError(f"{flag} applies to the rows of --points; give --points FILE too")
+
+
 def _refuse_digits(choice: str | None, digits: int | None) -> None:
     """``--digits`` only with the table it shapes."""
     if choice is not None and choice != "table" and digits is not None:
@@ -423,8 +432,7 @@ def eval_command(
     _load_plugins(plugin)
     from gradcli import compute
 
-    if columns is not None and points is None:
-        raise UsageError("--columns names the columns of --points; give --points FILE too")
+    _points_options(points, points_format=points_format, on_error=on_error, columns=columns)
     compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
     if points is not None:
         _stream(
@@ -517,8 +525,7 @@ def diff_command(
         raise UsageError(
             "--weights weights a first derivative; it does not combine with --order or --hessian"
         )
-    if columns is not None and points is None:
-        raise UsageError("--columns names the columns of --points; give --points FILE too")
+    _points_options(points, points_format=points_format, on_error=on_error, columns=columns)
     compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
     if points is not None:
         if weights is not None or method is not None:
@@ -935,10 +942,7 @@ def check_command(
         raise UsageError(f"--random {random}: give at least one point")
     if points is not None and random is not None:
         raise UsageError("give the points with --points or --random N, not both")
-    if points_format is not None and points is None:
-        raise UsageError("--points-format says how to read --points; give --points FILE too")
-    if columns is not None and points is None:
-        raise UsageError("--columns names the columns of --points; give --points FILE too")
+    _points_options(points, points_format=points_format, columns=columns)
     chosen = _format(output, digits)
     if builtins:
         given = [flag for flag, value in (("EXPR", expression), ("--file", file), ("--at", at),

@@ -37,9 +37,9 @@ class Report:
             errors = sorted(self.errors, key=lambda e: -1 if e.line is None else e.line)
             lines = ", ".join(str(e.line) for e in errors[:5] if e.line is not None)
             more = ", ..." if len(errors) > 5 else ""
-            notes.append(
-                f"{len(errors)} bad rows were {done} (lines {lines}{more}); first, {errors[0]}"
-            )
+            rows = "1 bad row was" if len(errors) == 1 else f"{len(errors)} bad rows were"
+            where = f"line {lines}" if len(errors) == 1 else f"lines {lines}{more}"
+            notes.append(f"{rows} {done} ({where}); first, {errors[0]}")
         elif not self.rows:
             notes.append("the points have no rows: nothing was written")
         if self.nonfinite:
