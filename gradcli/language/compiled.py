@@ -137,21 +137,6 @@ class Expression:
             self._code, scope, trace, origin=self, max_iterations=self.max_iterations, tally=tally
         )
 
-    def work(self, values: Mapping[str, Any]) -> int:
-        """How many operations one evaluation at ``values`` runs: what budgets count.
-
-        For a program whose loops and branches depend on the values, that is
-        found by running it once (without recording a graph).
-        """
-        if not self._code.control:
-            return len(self.operations)
-        from gradcli.autograd.function import no_grad
-
-        tally: list[int] = []
-        with no_grad():
-            self.evaluate(values, tally=tally)
-        return tally[0]
-
     def __call__(self, **values: Any) -> Tensor:
         """The value as a tensor; tensors given with ``requires_grad`` are differentiable."""
         return self.evaluate({k: as_tensor(v) for k, v in values.items()})
