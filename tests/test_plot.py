@@ -457,3 +457,24 @@ def test_limit_plot_options_that_do_not_fit(args, message):
 def test_limit_plot_without_an_exact_derivative():
     code, out, err = run("limit", "sqrt(x)", "--at", "x=0", "--plot")
     assert code == 2 and out == "" and "no error to plot" in err
+
+
+@pytest.mark.parametrize("width", [60, 150, 300])
+def test_a_terminal_plot_is_as_wide_as_asked_in_a_pipe_too(width):
+    code, out, _ = run("plot", "sin(x)", "--over", "x=0:1", "--width", str(width))
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) == width
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--width", "1001"), "--width 1001: a plot is at most 1,000 characters wide"),
+        (("--height", "5000"), "--height 5000: a plot is at most 1,000 characters tall"),
+        (("--save", "big.png", "--width", "10001"), "at most 10,000 pixels wide"),
+    ],
+)
+def test_a_plot_larger_than_its_cap_is_refused_not_shrunk(args, message):
+    code, out, err = run("plot", "sin(x)", "--over", "x=0:1", *args)
+    assert (code, out) == (2, "")
+    assert message in err

@@ -190,7 +190,8 @@ WidthOption = Annotated[
     typer.Option(
         "--width",
         min=20,
-        help="Plot width: characters in the terminal (default: its width), pixels with --save (960).",
+        help="Plot width: characters in the terminal (default: its width; at most 1,000), "
+        "pixels with --save (960; at most 10,000).",
     ),
 ]
 HeightOption = Annotated[
@@ -198,7 +199,8 @@ HeightOption = Annotated[
     typer.Option(
         "--height",
         min=10,
-        help="Plot height: lines in the terminal (default: to fit it), pixels with --save (600).",
+        help="Plot height: lines in the terminal (default: to fit it; at most 1,000), pixels "
+        "with --save (600; at most 10,000).",
     ),
 ]
 MaxIterations = Annotated[
@@ -617,7 +619,9 @@ def limit_command(
     _load_plugins(plugin)
     from gradcli import compute
 
-    _check_drawing(plot or save is not None, output, digits, width, height, "--plot")
+    _check_drawing(
+        plot or save is not None, output, digits, width, height, "--plot", save is not None
+    )
     compiled = _expression(expression, file, max_iterations)
     bound = compute.bind(at or [], seed)
     result = compute.finite_differences(
@@ -815,7 +819,7 @@ def plot_command(
     from gradcli import compute
     from gradcli.compute.plot import DEFAULT_SAMPLES, parse_range, sample
 
-    _check_drawing(True, None, None, width, height, "plot")
+    _check_drawing(True, None, None, width, height, "plot", save is not None)
     if over is None:
         raise UsageError("give the variable and its range with --over, e.g. --over x=-3:3")
     compiled = _expression(expression, file, max_iterations)
@@ -825,6 +829,12 @@ def plot_command(
     _draw(result, save, width, height, "curves")
 
 
+MAX_CHARACTERS = 1000
+"""The widest and tallest terminal plot, in characters."""
+MAX_PIXELS = 10_000
+"""The widest and tallest plot file, in pixels (a 10,000-pixel square PNG is ~400 MB in memory)."""
+
+
 def _check_drawing(
     drawing: bool,
     output: Any,
@@ -832,6 +842,7 @@ def _check_drawing(
     width: int | None,
     height: int | None,
     what: str,
+    saving: bool = False,
 ) -> None:
     """Options that only tables or only plots take, refused in the other."""
     if drawing and (output is not None or digits is not None):
@@ -841,6 +852,10 @@ def _check_drawing(
         )
     if not drawing and (width is not None or height is not None):
         raise UsageError("--width and --height size a plot: give --plot or --save too")
+    unit, most = ("pixels", MAX_PIXELS) if saving else ("characters", MAX_CHARACTERS)
+    for flag, size, extent in (("--width", width, "wide"), ("--height", height, "tall")):
+        if size is not None and size > most:
+            raise UsageError(f"{flag} {size}: a plot is at most {most:,} {unit} {extent}")
 
 
 def _draw(data: Any, save: str | None, width: int | None, height: int | None, kind: str) -> None:

@@ -186,6 +186,9 @@ FRAME = 7
 def _start(plt: Any, width: int, height: int, title: int, legend: int) -> None:
     plt.clear_figure()
     plt.theme("clear")
+    # plotext would shrink the plot to the terminal (80 columns in a pipe) without a word;
+    # the size asked for is the size drawn.
+    plt.limitsize(False, False)
     plt.plotsize(width, max(height - title - legend, 8))
 
 
