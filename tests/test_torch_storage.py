@@ -520,6 +520,22 @@ def test_optimizer_steps_change_the_parameter_in_place():
     assert q.tolist() == pytest.approx([0.5000000025, 1.50000000125], rel=1e-15)
 
 
+def test_a_state_dict_follows_the_optimizer_steps():
+    # torch: lin = torch.nn.Linear(2, 1); weight [[1., -1.]], bias [0.5] (copied in under no_grad)
+    #   state = lin.state_dict(); opt = torch.optim.SGD(lin.parameters(), lr=0.25)
+    #   lin(torch.tensor([[2., 1.]])).sum().backward(); opt.step()
+    #   state["weight"], state["bias"] -> [[0.5, -1.25]] [0.25]
+    lin = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        lin.weight.copy_(torch.tensor([[1.0, -1.0]]))
+        lin.bias.fill_(0.5)
+    state = lin.state_dict()
+    opt = torch.optim.SGD(lin.parameters(), lr=0.25)
+    lin(torch.tensor([[2.0, 1.0]])).sum().backward()
+    opt.step()
+    assert state["weight"].tolist() == [[0.5, -1.25]] and state["bias"].tolist() == [0.25]
+
+
 def test_sgd_momentum_survives_gradients_zeroed_in_place():
     # torch: p = torch.tensor([1., -2.], requires_grad=True)
     #   opt = torch.optim.SGD([p], lr=0.1, momentum=0.9)
