@@ -273,3 +273,12 @@ def test_a_sweep_over_large_tensors_is_refused_at_once():
     doc = json.loads(run("sum(exp(x*ones(1000)))", "--at", "x=0.1", "--steps", "50",
                          "--scheme", "central", "-o", "json")[1])  # fmt: skip
     assert doc["exact"] == pytest.approx(1000 * math.exp(0.1), rel=1e-15)
+
+
+def test_large_steps_read_short_in_the_table():
+    code, out, _ = run(
+        "limit", "log(x)", "--at", "x=1e10", "--scheme", "central", "--steps", "2", "-o", "table"
+    )
+    assert code == 0
+    steps = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│")]
+    assert steps == ["1e+09", "1e+08"]
