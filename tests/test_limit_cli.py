@@ -277,7 +277,7 @@ def test_a_sweep_over_large_tensors_is_refused_at_once():
 
 def test_large_steps_read_short_in_the_table():
     code, out, _ = run(
-        "limit", "log(x)", "--at", "x=1e10", "--scheme", "central", "--steps", "2", "-o", "table"
+        "log(x)", "--at", "x=1e10", "--scheme", "central", "--steps", "2", "-o", "table"
     )
     assert code == 0
     steps = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│")]
