@@ -142,7 +142,8 @@ def test_a_name_that_is_taken_is_refused_and_nothing_changes(name, clash):
     ):
         register(name, softsign, origin="plugin.py")
     assert before == OPS
-    assert evaluate_source("sin(0.5)").item() == math.sin(0.5)
+    # numpy's sin, not libm's: they may differ in the last bit on another CPU
+    assert evaluate_source("sin(0.5)").item() == pytest.approx(math.sin(0.5), rel=1e-15)
 
 
 def test_a_second_registration_of_a_name_is_refused_naming_the_first():
