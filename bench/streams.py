@@ -5,7 +5,7 @@ to add the peak memory at 10^7 rows). Two tables:
 
 * I/O alone: each way of parsing or formatting the rows (10^6 values of ``x``
   uniform in [-3, 3], or rows of ``x``, value and derivative), best of three, in
-  million rows a second. gradcli's readers and writers are in ``gradcli.streams``.
+  million rows a second. gradcli's readers and writers are in ``gradcli.io``.
 * End to end: ``sin(x)*exp(-x**2/2)`` and its derivative at every point, text
   in and text out through pipes, beside the anchors of issue 10 (awk with the
   hand-derived formula, Python with numpy and ``repr``, numpy with no I/O), and
@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 import orjson
 
-from gradcli.streams import open_writer, read_points, text_rows
+from gradcli.io.readers import read_points
+from gradcli.io.writers import open_writer, text_rows
 
 EXPRESSION = "sin(x)*exp(-x**2/2)"
 AWK = "awk '{x=$1; e=exp(-x*x/2); printf \"%.17g\\t%.17g\\t%.17g\\n\", x, sin(x)*e, (cos(x)-x*sin(x))*e}'"

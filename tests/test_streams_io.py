@@ -1,4 +1,4 @@
-"""gradcli.streams: points read in chunks and rows written, exactly, from pipes and files."""
+"""gradcli.io: points read in chunks and rows written, exactly, from pipes and files."""
 
 import io
 import subprocess
@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from gradcli.errors import ExitStatus, GradcliError
-from gradcli.streams import Constant, PointsError, open_writer, read_points
+from gradcli.io.readers import PointsError, read_points
+from gradcli.io.writers import Constant, open_writer
 
 FLOATS = st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True, width=64)
 HARD = [0.0, -0.0, 5e-324, -2.2250738585072014e-308, 1.7976931348623157e308, 1e-5, 1e16, 0.1]
@@ -474,7 +475,7 @@ def test_a_missing_file_is_a_points_error(tmp_path):
 def test_a_line_over_the_cap_is_a_bad_row_however_the_bytes_arrive(rows, cuts, chunk_rows):
     # Rows of 1..30 digits with a cap of 12: whether a line is too long must not depend on
     # where the blocks of bytes happen to end.
-    from gradcli.streams import readers
+    from gradcli.io import readers
 
     text = b"".join(b"1" * width + b"\n" for width in rows)
     blocks, at = [], 0

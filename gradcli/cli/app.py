@@ -258,7 +258,7 @@ def _unused_seed(seed: int | None) -> None:
 def _read(file: str, stdin_taken: bool) -> str:
     """The text of a program file, or of standard input (``-``): at most PROGRAM_CAP bytes,
     refused before more is read (``-f /dev/zero``), and without a byte-order mark."""
-    from gradcli.streams.sources import PROGRAM_CAP, read_capped
+    from gradcli.io.sources import PROGRAM_CAP, read_capped
 
     if file == "-":
         if stdin_taken:
@@ -315,8 +315,8 @@ def _stream(
 ) -> None:
     """``--points``: one row per point, written as each chunk is done."""
     from gradcli import compute
-    from gradcli.streams import FORMATS, ON_ERROR
-    from gradcli.streams.pipeline import stream
+    from gradcli.commands.stream import stream
+    from gradcli.io.readers import FORMATS, ON_ERROR
 
     if digits is not None:
         raise UsageError("--digits shapes tables; rows from --points always carry every digit")

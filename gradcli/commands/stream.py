@@ -15,10 +15,10 @@ import numpy as np
 from gradcli.compute.bindings import Binding
 from gradcli.compute.points import Block, Request, at_points
 from gradcli.errors import GradcliError, UsageError, option
+from gradcli.io.columns import point_columns, read_named
+from gradcli.io.readers import Chunk, PointsError
+from gradcli.io.writers import Constant, open_writer
 from gradcli.language import Expression
-from gradcli.streams.columns import point_columns, read_named
-from gradcli.streams.readers import Chunk, PointsError
-from gradcli.streams.writers import Constant, open_writer
 
 
 @dataclass

@@ -86,12 +86,12 @@ def load(path: str, what: str) -> np.ndarray:
     """A whole array from a file: ``.npy``, or numbers in text, CSV, TSV or JSON Lines
     (one column gives a vector, several a matrix with a row per line).
 
-    The file may hold at most :data:`~gradcli.streams.sources.WHOLE_FILE_CAP` bytes,
+    The file may hold at most :data:`~gradcli.io.sources.WHOLE_FILE_CAP` bytes,
     refused before more is read, and must hold at least one number: an empty file
     is more likely a mistake than a wish for an empty array.
     """
-    from gradcli.streams.readers import PointsError, read_points
-    from gradcli.streams.sources import WHOLE_FILE_CAP, read_capped, size
+    from gradcli.io.readers import PointsError, read_points
+    from gradcli.io.sources import WHOLE_FILE_CAP, read_capped, size
 
     given = f"{what}=@{path}"
     too_large = (

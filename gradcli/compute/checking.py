@@ -612,12 +612,12 @@ def read_points(
     columns: str | Sequence[str] | None = None,
 ) -> list[dict[str, np.ndarray]]:
     """The points of ``source`` (a path or a binary stream; any format of
-    :func:`gradcli.streams.readers.read_points`), each a variable -> value mapping.
+    :func:`gradcli.io.readers.read_points`), each a variable -> value mapping.
 
     Columns are named as for every command's points
-    (:func:`gradcli.streams.columns.point_columns`): by the input, or by ``columns``.
+    (:func:`gradcli.io.columns.point_columns`): by the input, or by ``columns``.
     """
-    from gradcli.streams.columns import point_columns, read_named
+    from gradcli.io.columns import point_columns, read_named
 
     rule = point_columns(expression, [b.name for b in bound], columns)
     variables = list(expression.variables)

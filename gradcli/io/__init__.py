@@ -1,36 +1,18 @@
-"""Points in, rows out: the I/O of streaming ``eval``/``diff`` over many points.
+"""Points in, rows out: reading points and programs, writing rows; nothing here computes.
 
-Reading::
+Reading (:mod:`gradcli.io.readers`)::
 
     for chunk in read_points(sys.stdin.buffer, names=["x"], on_error="skip"):
         chunk.columns["x"]   # float64, shape (rows,), row axis first
         chunk.lines          # each row's input line number
         chunk.errors         # rows skipped (or nulled) here, as PointsError with .line
 
-Writing::
+Writing (:mod:`gradcli.io.writers`)::
 
     with open_writer(sys.stdout.buffer, "tsv") as out:
         out.write([("x", xs), ("value", values), ("d/dx", slopes)])
 
-The formats, the number spelling and the memory behaviour are described in
-:mod:`gradcli.streams.readers` and :mod:`gradcli.streams.writers`.
+Bounded reads of program text and ``@`` files are in :mod:`gradcli.io.sources`, and which
+column is which variable in :mod:`gradcli.io.columns`. The modules are imported one by one,
+so reading a program file does not load the readers and writers.
 """
-
-# Loaded on first use: reading a program file needs only gradcli.streams.sources, and
-# the readers and writers cost tens of milliseconds at start-up.
-_HOMES = {
-    **dict.fromkeys(("CHUNK_ROWS", "FORMATS", "ON_ERROR", "Chunk", "PointsError", "read_points"),
-                    "gradcli.streams.readers"),
-    **dict.fromkeys(("WRITE_FORMATS", "Constant", "JsonLinesWriter", "NpyWriter", "TextWriter",
-                     "Writer", "open_writer", "text_rows"), "gradcli.streams.writers"),
-}  # fmt: skip
-
-__all__ = sorted(_HOMES)
-
-
-def __getattr__(name: str) -> object:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(_HOMES[name]), name)

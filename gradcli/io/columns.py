@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradcli.errors import UsageError, option
+from gradcli.io.readers import CHUNK_ROWS, Chunk, PointsError, read_points
 from gradcli.language import Expression
-from gradcli.streams.readers import CHUNK_ROWS, Chunk, PointsError, read_points
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
@@ -72,7 +72,7 @@ def read_named(
     on_error: str = "stop",
     chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[Chunk]:
-    """:func:`gradcli.streams.readers.read_points` under ``rule``: the columns of the first
+    """:func:`gradcli.io.readers.read_points` under ``rule``: the columns of the first
     chunk with rows are checked against it before that chunk is yielded."""
     checked = rule.given is not None
     for chunk in read_points(

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from gradcli.errors import GradcliError, option
-from gradcli.streams.sources import ByteSource, Source, size
+from gradcli.io.sources import ByteSource, Source, size
 
 FORMATS = ("text", "csv", "tsv", "jsonl", "npy", "npz")
 """``text`` is whitespace-separated (spaces or tabs, any number); ``tsv`` is one tab."""
