@@ -194,24 +194,19 @@ def _recorded_at() -> str:
 
 
 _FREED = object()  # marks saved tensors released by a backward pass
-_counter_of = operator.attrgetter("_counter")
+_version_of = operator.attrgetter("_counter.value")
 
 # Set once an in-place change while recording gave new history to an array that has views:
 # from then on, operations check their inputs for views made before it (see _refresh_views).
 _views_changed = False
 
 
-def _versions_of(tensors: tuple[Tensor | None, ...]) -> tuple[int | None, ...]:
-    """What ``save_for_backward`` records: each tensor's version, or, in the usual case of
-    tensors never changed in place nor aliased (no version counter yet, version 0), their
-    missing counters, read at C speed."""
+def _versions_of(tensors: tuple[Tensor | None, ...]) -> tuple[int, ...]:
+    """Each tensor's version (0 for None), read at C speed in the common case."""
     try:
-        counters = tuple(map(_counter_of, tensors))
+        return tuple(map(_version_of, tensors))
     except AttributeError:  # a None among them
         return tuple([0 if t is None else t._version for t in tensors])
-    if counters.count(None) == len(counters):
-        return counters
-    return tuple([0 if c is None else c.value for c in counters])
 
 
 def _refresh_views(tensors: tuple[Any, ...]) -> None:
@@ -221,7 +216,7 @@ def _refresh_views(tensors: tuple[Any, ...]) -> None:
         if (
             isinstance(t, _tensor.Tensor)
             and t._base is not None
-            and t._view_history != t._counter.history  # type: ignore[union-attr]
+            and t._view_history != t._counter.history
         ):
             t._refresh()
 
@@ -327,14 +322,11 @@ class Node:
                 "the first call if you need to go through the graph again."
             )
         saved = self._saved
-        try:
-            if tuple(map(_counter_of, saved)) == self._versions:
-                return saved  # none of them has a version counter, now as when saved
-        except AttributeError:  # a None among them
-            pass
+        if _versions_of(saved) == self._versions:
+            return saved
         for tensor, version in zip(saved, self._versions, strict=False):
-            if tensor is not None and tensor._version != (version or 0):
-                raise AutogradError(_modified_message(self, tensor, version or 0))
+            if tensor is not None and tensor._version != version:
+                raise AutogradError(_modified_message(self, tensor, version))
         return saved
 
     @property

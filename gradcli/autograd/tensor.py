@@ -95,6 +95,22 @@ class VersionCounter:
         self.value, self.history, self.viewed = value, 0, False
 
 
+class _NeverChanged(VersionCounter):
+    """The counter of every tensor whose memory was never changed in place nor shared
+    (version 0): one object, so that a tensor costs nothing more to make; a tensor gets
+    a counter of its own (``_shared_counter``) before anything counts."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(self, name):
+            raise AttributeError("the shared version-0 counter never changes")
+        super().__setattr__(name, value)
+
+
+_NEVER_CHANGED = _NeverChanged()
+
+
 def _is_size(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
@@ -111,8 +127,9 @@ class Tensor:
     grad: Tensor | None = None
     grad_fn: _function.Node | None = None
     _accumulator = None
-    # Made on first need: by an in-place change, or when an alias shares the array.
-    _counter: VersionCounter | None = None
+    # A counter of its own is made on first need: by an in-place change, or when an alias
+    # shares the array.
+    _counter: VersionCounter = _NEVER_CHANGED
     # A view's base (the tensor whose array it shows; PyTorch's ``_base``), the steps
     # (operation, arguments) that make it from the base, the base's history count
     # when it took its own, and whether it was made under no_grad.
@@ -199,12 +216,11 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many in-place changes this tensor's memory has seen (PyTorch's ``_version``)."""
-        counter = self._counter
-        return 0 if counter is None else counter.value
+        return self._counter.value
 
     def _shared_counter(self) -> VersionCounter:
         counter = self._counter
-        if counter is None:
+        if counter is _NEVER_CHANGED:
             counter = self._counter = VersionCounter()
         return counter
 
@@ -486,7 +502,7 @@ class Tensor:
                 "make the leaf's gradient wrong; nothing was changed. Change it under "
                 "`with gradcli.no_grad():`, or change a clone() of the leaf."
             )
-        if self._view_history != self._counter.history:  # type: ignore[union-attr]
+        if self._view_history != self._counter.history:
             self._refresh()
 
     def _write(self, name: str, values: Any) -> None:
@@ -571,7 +587,7 @@ class Tensor:
                 "as in PyTorch. Make the view again outside no_grad, or use it inside no_grad."
             )
         base = self._base
-        assert base is not None and self._counter is not None
+        assert base is not None
         self._view_history = self._counter.history
         if base.requires_grad:
             recording = _function._set_grad_enabled(True)  # backward may run under no_grad
