@@ -7,6 +7,9 @@ Reference values marked "torch:" were printed by PyTorch 2.13.0 (CPU, float64 by
 import torch.
 """
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -75,6 +78,23 @@ def test_data_of_a_non_leaf_shares_its_values_outside_the_graph():
     assert h.grad_fn.name() == "MulBackward0"
     h.sum().backward()
     assert x.grad.tolist() == [3.0, 3.0]
+
+
+def test_a_deep_copy_has_memory_of_its_own():
+    # torch: a = torch.arange(4.); v = a[1:3]; c = copy.deepcopy(v); c._base -> None
+    #   c.add_(1); a, c -> [0., 1., 2., 3.] [2., 3.]
+    #   w = torch.tensor([1., 2.], requires_grad=True); (w * 2).sum().backward()
+    #   w2 = copy.deepcopy(w); (w2 * 3).sum().backward(); w.grad, w2.grad -> [2., 2.] [5., 5.]
+    a = torch.arange(4.0)
+    c = copy.deepcopy(a[1:3])
+    c.add_(1)
+    assert c._base is None and a.tolist() == [0.0, 1.0, 2.0, 3.0] and c.tolist() == [2.0, 3.0]
+    assert pickle.loads(pickle.dumps(a[1:3]))._base is None
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    (w * 2).sum().backward()
+    w2 = copy.deepcopy(w)
+    (w2 * 3).sum().backward()
+    assert w.grad.tolist() == [2.0, 2.0] and w2.grad.tolist() == [5.0, 5.0]
 
 
 def test_clone_does_not_share():

@@ -248,6 +248,15 @@ class Tensor:
     def _is_view(self) -> bool:
         return self._base is not None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy (copy.deepcopy, pickle) has memory of its own: it is no view of another
+        # tensor and shares no version, and a leaf's copy gets a gradient node of its own.
+        state = dict(self.__dict__)
+        for name in ("_base", "_view_steps", "_view_history", "_made_without_grad", "_counter"):
+            state.pop(name, None)
+        state.pop("_accumulator", None)
+        return state
+
     def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return self.shape
