@@ -95,6 +95,11 @@ def test_a_deep_copy_has_memory_of_its_own():
     w2 = copy.deepcopy(w)
     (w2 * 3).sum().backward()
     assert w.grad.tolist() == [2.0, 2.0] and w2.grad.tolist() == [5.0, 5.0]
+    u = torch.tensor([1.0, 2.0], requires_grad=True)
+    alive = u * 2  # a graph that holds u's gradient node
+    u2 = copy.deepcopy(u)
+    (u2 * 3).sum().backward()
+    assert u.grad is None and u2.grad.tolist() == [3.0, 3.0] and alive.requires_grad
 
 
 def test_clone_does_not_share():
