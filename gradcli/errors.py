@@ -118,3 +118,10 @@ class ArgumentTypeError(GradcliError, TypeError):
 
 class DeviceError(GradcliError, RuntimeError):
     """A device other than the CPU: gradcli computes with numpy, on the CPU only."""
+
+
+class CheckFailed(GradcliError):
+    """A check the user asked for failed (``gradcli check``): exit 1. The result is on
+    standard output already; the message says what disagreed, and by how much."""
+
+    exit_status = ExitStatus.CHECK_FAILED

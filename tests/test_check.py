@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from gradcli.autograd.ops import elementwise
 from gradcli.autograd.tensor import Tensor
-from gradcli.compute import bind, check
+from gradcli.compute import bind
+from gradcli.compute.checking import check
 from gradcli.compute.samples import SAMPLES, checked
 from gradcli.language import compile
 from gradcli.registry import OPS

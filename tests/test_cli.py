@@ -300,12 +300,12 @@ def test_the_cyclic_gc_is_back_on_after_a_command():
 
 
 def test_ctrl_c_exits_130_without_a_traceback(monkeypatch):
-    from gradcli import compute
+    from gradcli.commands import diff
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(compute, "differentiate", interrupted)
+    monkeypatch.setattr(diff, "differentiate", interrupted)
     assert run("diff", "x", "--at", "x=1") == (130, "", "error: interrupted\n")
 
 

@@ -1,5 +1,5 @@
-"""The command line at its edges: failed writes, plugins that exit, formats a command does
-not write, inputs nested past numpy's limits, and options that do nothing where they stand."""
+"""The command line at its edges: failed writes, formats a command does not write, inputs
+nested past numpy's limits, and options that do nothing where they stand."""
 
 import subprocess
 import sys
@@ -64,28 +64,6 @@ def test_a_reader_that_goes_away_ends_the_command_quietly():
     _, err = process.communicate(timeout=60)
     assert b"Traceback" not in err
     assert b"error:" not in err
-
-
-# --- plugins that exit ----------------------------------------------------------------
-
-
-def test_a_plugin_calling_sys_exit_while_loading_is_an_error_naming_it(tmp_path):
-    plugin = tmp_path / "quits.py"
-    plugin.write_text("import sys\n\nsys.exit(3)\n")
-    code, out, err = run("eval", "1", "--plugin", str(plugin))
-    assert (code, out) == (2, "")
-    assert err.startswith(f"error: plugin {plugin}:3: called sys.exit(3) while loading it")
-
-
-def test_a_plugin_operation_calling_sys_exit_is_an_error_naming_it(tmp_path):
-    plugin = tmp_path / "quits_later.py"
-    plugin.write_text(
-        "import sys\nfrom gradcli.plugins import register\n\n\n"
-        "def boom(x):\n    sys.exit(4)\n\n\nregister('boom', boom)\n"
-    )
-    code, out, err = run("eval", "boom(x)", "--at", "x=1", "--plugin", str(plugin))
-    assert (code, out) == (2, "")
-    assert err.startswith(f"error: plugin {plugin}:6: SystemExit in boom")
 
 
 # --- formats -----------------------------------------------------------------------------

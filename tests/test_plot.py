@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradcli.autograd.differences import EPS
+from gradcli.commands.inputs import over as parse_range
 from gradcli.compute import bind, finite_differences
-from gradcli.compute.plot import derivative_label, error_plot, parse_range, sample
+from gradcli.compute.plot import derivative_label, error_plot, sample
 from gradcli.errors import UsageError
 from gradcli.language import compile
 from gradcli.render import plots

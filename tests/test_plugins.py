@@ -676,3 +676,25 @@ def test_a_taylor_rule_that_fails_is_reported_not_worked_around():
         "error: plugin muladd.py:7: AttributeError in the Taylor rule of multiply_add: "
         "'Series' object has no attribute 'nothing'"
     )
+
+
+# --- plugins that exit --------------------------------------------------------------------
+
+
+def test_a_plugin_calling_sys_exit_while_loading_is_an_error_naming_it(tmp_path):
+    plugin = tmp_path / "quits.py"
+    plugin.write_text("import sys\n\nsys.exit(3)\n")
+    code, out, err = run("eval", "1", "--plugin", str(plugin))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: plugin {plugin}:3: called sys.exit(3) while loading it")
+
+
+def test_a_plugin_operation_calling_sys_exit_is_an_error_naming_it(tmp_path):
+    plugin = tmp_path / "quits_later.py"
+    plugin.write_text(
+        "import sys\nfrom gradcli.plugins import register\n\n\n"
+        "def boom(x):\n    sys.exit(4)\n\n\nregister('boom', boom)\n"
+    )
+    code, out, err = run("eval", "boom(x)", "--at", "x=1", "--plugin", str(plugin))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: plugin {plugin}:6: SystemExit in boom")

@@ -1,13 +1,15 @@
-"""The Typer app: thin commands over ``gradcli.compute`` and ``gradcli.render``.
+"""The Typer app: the commands' options, declared; nothing else.
 
-Each command validates its options once, calls the library once and hands the
-result to a renderer; errors become exit codes in ``gradcli.cli.errors``.
+Each command function declares its options (the shared ones once, as annotated
+types), then hands them, as they are, to its module in :mod:`gradcli.commands`,
+which is imported only when that command runs: ``_hand_over(name, locals())`` passes
+exactly the declared parameters. Errors become exit codes in :mod:`gradcli.cli.errors`.
 """
 
 # No ``from __future__ import annotations``: typer reads every command's
 # annotations several times while it builds the commands, and as strings each
 # reading compiles and evaluates them again (about 4 ms a run).
-import os
+import importlib
 import sys
 from enum import StrEnum
 from typing import Annotated, Any
@@ -17,7 +19,6 @@ import typer
 from gradcli import __version__
 from gradcli.cli.arguments import Command
 from gradcli.cli.errors import Group
-from gradcli.errors import UsageError
 
 
 class Format(StrEnum):
@@ -36,9 +37,6 @@ class Document(StrEnum):
     table = "table"
     plain = "plain"
     json = "json"
-
-
-_STREAM_ONLY = (Format.tsv, Format.csv, Format.jsonl, Format.npy)
 
 
 app = typer.Typer(
@@ -214,195 +212,6 @@ MaxIterations = Annotated[
 ]
 
 
-def _expression(
-    expression: str | None,
-    file: str | None,
-    max_iterations: int | None,
-    stdin_taken: bool = False,
-) -> Any:
-    """The compiled expression or program: from EXPR, ``@FILE``, ``--file`` or standard input."""
-    from gradcli.language import MAX_ITERATIONS, compile
-
-    if expression is not None and file is not None:
-        raise UsageError(f"give the expression as EXPR or with --file, not both (--file {file})")
-    if expression is None and file is None:
-        raise UsageError(
-            'give an expression or a program: EXPR, @FILE or --file FILE, e.g. "x**2" --at x=1'
-        )
-    if file is None and expression is not None and expression.startswith("@"):
-        file = expression[1:]
-    if file is None:
-        text = expression if expression != "-" else _read("-", stdin_taken)
-    else:
-        text = _read(file, stdin_taken)
-    compiled = compile(text, max_iterations or MAX_ITERATIONS)
-    if max_iterations is not None and not compiled.repeats:
-        raise UsageError(
-            f"--max-iterations {max_iterations} bounds the loops and calls of a program, and "
-            "this one has none; leave it out"
-        )
-    return compiled
-
-
-def _unused_seed(seed: int | None) -> None:
-    """A seed given where nothing random is drawn is worth a word: the user may think it
-    steers something it does not."""
-    from gradcli.autograd.creation import drawn_since_seed
-
-    if seed is not None and not drawn_since_seed():
-        sys.stderr.write(
-            f"warning: --seed {seed} has no effect: nothing drew random numbers (rand, randn)\n"
-        )
-
-
-def _read(file: str, stdin_taken: bool) -> str:
-    """The text of a program file, or of standard input (``-``): at most PROGRAM_CAP bytes,
-    refused before more is read (``-f /dev/zero``), and without a byte-order mark."""
-    from gradcli.io.sources import PROGRAM_CAP, read_capped
-
-    if file == "-":
-        if stdin_taken:
-            raise UsageError("the expression and --points cannot both come from standard input")
-        if sys.stdin.isatty():
-            sys.stderr.write("reading the expression from standard input; end it with Ctrl-D\n")
-        # Bytes, decoded here: a stray byte is named, whatever the locale's error handler.
-        return read_capped(sys.stdin.buffer, PROGRAM_CAP, "a program").decode("utf-8").strip()
-    try:
-        data = read_capped(file, PROGRAM_CAP, "a program")
-    except OSError as error:
-        raise UsageError(f"cannot read {file}: {error.strerror or error}") from None
-    try:
-        return data.decode("utf-8").strip()
-    except UnicodeDecodeError as error:
-        raise UsageError(
-            f"{file} is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start}); "
-            "convert it, e.g. with iconv -t UTF-8"
-        ) from None
-
-
-def _load_plugins(paths: list[str] | None) -> None:
-    """Register the operations of ``--plugin`` files and of ``GRADCLI_PLUGINS``.
-
-    Nothing is imported unless a plugin is named: this is the only way any of
-    the user's Python code runs.
-    """
-    if paths or os.environ.get("GRADCLI_PLUGINS"):
-        from gradcli.plugins import load
-
-        load(paths or [])
-
-
-def _names(wrt: str | None) -> list[str] | None:
-    """``--wrt x,y`` as a list of names (repeated --wrt options arrive joined by commas)."""
-    if wrt is None:
-        return None
-    names = [name.strip() for name in wrt.split(",") if name.strip()]
-    if not names:
-        raise UsageError("--wrt needs at least one variable name, e.g. --wrt x,y")
-    return names
-
-
-def _stream(
-    expression: Any,
-    at: list[str] | None,
-    seed: int | None,
-    points: str,
-    points_format: str | None,
-    on_error: str | None,
-    output: Format | None,
-    digits: int | None,
-    **request: Any,
-) -> None:
-    """``--points``: one row per point, written as each chunk is done."""
-    from gradcli import compute
-    from gradcli.commands.stream import stream
-    from gradcli.io.readers import FORMATS, ON_ERROR
-
-    if digits is not None:
-        raise UsageError("--digits shapes tables; rows from --points always carry every digit")
-    if output is Format.json:
-        raise UsageError("-o json is one document; with --points use -o jsonl, one per row")
-    if points_format is not None and points_format not in FORMATS:
-        raise UsageError(f"--points-format {points_format}: choose one of {', '.join(FORMATS)}")
-    if on_error is not None and on_error not in ON_ERROR:
-        raise UsageError(f"--on-error {on_error}: choose one of {', '.join(ON_ERROR)}")
-    chosen = output or (Format.table if sys.stdout.isatty() else Format.plain)
-    if chosen is Format.npy and sys.stdout.isatty():
-        raise UsageError("-o npy writes binary data: redirect it to a file (> points.npy)")
-    constants = compute.bind(at or [], seed)
-    # A table of a stream is TSV with its header line: rows are written as they come.
-    written = "tsv" if chosen is Format.table else str(chosen)
-    source = sys.stdin.buffer if points == "-" else points
-    try:
-        report = stream(
-            expression, constants, source, sys.stdout.buffer, output=written,
-            points_format=points_format, on_error=on_error or "stop", **request,
-        )  # fmt: skip
-    except BrokenPipeError:
-        # The reader closed the pipe (| head): it has what it wanted; stop quietly,
-        # and keep the interpreter from flushing into the closed pipe at exit.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return
-    _unused_seed(seed)
-    for warning in report.warnings(on_error or "stop"):
-        sys.stderr.write(f"warning: {warning}\n")
-
-
-def _points_options(points: str | None, **given: str | None) -> None:
-    """Options that only say how to read or handle --points, refused without it."""
-    if points is None:
-        for name, value in given.items():
-            if value is not None:
-                flag = "--" + name.replace("_", "-")
-                raise UsageError(f"{flag} applies to the rows of --points; give --points FILE too")
-
-
-def _refuse_digits(choice: str | None, digits: int | None) -> None:
-    """``--digits`` only with the table it shapes."""
-    if choice is not None and choice != "table" and digits is not None:
-        raise UsageError(
-            f"--digits sets the digits of tables; -o {choice} always writes every digit, "
-            "so leave --digits out (or use -o table)"
-        )
-
-
-def _format(choice: Format | Document | None, digits: int | None = None) -> Format:
-    """The output format; ``--digits`` only with the table it shapes."""
-    _refuse_digits(choice, digits)
-    if choice in _STREAM_ONLY:
-        raise UsageError(
-            f"-o {choice} writes one row per point: give the points with --points, "
-            "or choose table, plain or json"
-        )
-    if choice is not None:
-        return Format(choice)
-    return Format.table if sys.stdout.isatty() else Format.plain
-
-
-def _emit(output: Format, result: Any, kind: str, digits: int | None) -> None:
-    """Warnings to standard error, then the result as ``output``: ``kind`` names the
-    renderers (``evaluation`` -> ``evaluation_document``/``_plain``/``_table``), and
-    only the one module the format needs is imported."""
-    for warning in getattr(result, "warnings", []):
-        sys.stderr.write(f"warning: {warning}\n")
-    if output is Format.json:
-        from gradcli.render import documents
-
-        render = getattr(documents, f"{kind}_document")
-        sys.stdout.write(documents.to_json(render(result)) + "\n")
-    elif output is Format.plain:
-        from gradcli.render import plain
-
-        sys.stdout.write(getattr(plain, f"{kind}_plain")(result) + "\n")
-    else:
-        from rich.console import Console
-
-        from gradcli.render import tables
-
-        table = getattr(tables, f"{kind}_table")
-        Console(highlight=False).print(table(result, 6 if digits is None else digits))
-
-
 # --- commands ---------------------------------------------------------------------------
 
 
@@ -431,26 +240,7 @@ def eval_command(
 
       seq 0 0.5 2 | gradcli eval "log1p(x)" --points -
     """
-    _load_plugins(plugin)
-    from gradcli import compute
-
-    _points_options(points, points_format=points_format, on_error=on_error, columns=columns)
-    compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
-    if points is not None:
-        _stream(
-            compiled, at, seed, points, points_format, on_error, output, digits, columns=columns
-        )
-        return
-
-    bound = compute.bind(at or [], seed)
-    result = compute.evaluate_expression(compiled, bound)
-    _unused_seed(seed)
-    _emit(
-        _format(output, digits),
-        result,
-        "evaluation",
-        digits,
-    )
+    _hand_over("evaluate", locals())
 
 
 @app.command("diff", cls=Command)
@@ -513,48 +303,7 @@ def diff_command(
 
       seq 0 0.5 2 | gradcli diff "sin(x)*exp(-x**2/2)" --points - --order 3
     """
-    _load_plugins(plugin)
-    from gradcli import compute
-
-    if method is not None and order is None:
-        raise UsageError(
-            f"--method {method} chooses how --order N computes higher derivatives; "
-            "give --order N too, or leave --method out"
-        )
-    if order is not None and hessian:
-        raise UsageError("--order and --hessian are separate requests; give one of them")
-    if weights is not None and (order is not None or hessian):
-        raise UsageError(
-            "--weights weights a first derivative; it does not combine with --order or --hessian"
-        )
-    _points_options(points, points_format=points_format, on_error=on_error, columns=columns)
-    compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
-    if points is not None:
-        if weights is not None or method is not None:
-            flag = "--weights" if weights is not None else "--method"
-            raise UsageError(f"{flag} applies to one point; it does not combine with --points")
-        _stream(
-            compiled, at, seed, points, points_format, on_error, output, digits,
-            differentiate=True, wrt=_names(wrt), order=order, hessian=hessian, columns=columns,
-        )  # fmt: skip
-        return
-    bound = compute.bind(at or [], seed)
-    result = compute.differentiate(
-        compiled,
-        bound,
-        wrt=_names(wrt),
-        weights=None if weights is None else compute.constant(weights, "--weights"),
-        order=order,
-        hessian=hessian,
-        method=method or "auto",
-    )
-    _unused_seed(seed)
-    _emit(
-        _format(output, digits),
-        result,
-        "differentiation",
-        digits,
-    )
+    _hand_over("diff", locals())
 
 
 @app.command("limit", cls=Command)
@@ -616,36 +365,7 @@ def limit_command(
     --plot draws each scheme's error against h; --save errors.png (.svg, .pdf) writes that
     plot to a file instead, which needs matplotlib (pip install matplotlib).
     """
-    _load_plugins(plugin)
-    from gradcli import compute
-
-    _check_drawing(
-        plot or save is not None, output, digits, width, height, "--plot", save is not None
-    )
-    compiled = _expression(expression, file, max_iterations)
-    bound = compute.bind(at or [], seed)
-    result = compute.finite_differences(
-        compiled,
-        bound,
-        wrt=_names(wrt),
-        h=h,
-        steps=steps,
-        shrink=shrink,
-        scheme=scheme,
-        order=order,
-    )
-    _unused_seed(seed)
-    if plot or save is not None:
-        from gradcli.compute.plot import error_plot
-
-        _draw(error_plot(result), save, width, height, "errors")
-        return
-    _emit(
-        _format(output, digits),
-        result,
-        "limit",
-        digits,
-    )
+    _hand_over("limit", locals())
 
 
 @app.command("graph", cls=Command)
@@ -727,51 +447,7 @@ def graph_command(
 
     Draw it with Graphviz: dot -Tsvg <(gradcli graph "x*sin(x)" --at x=1 -o dot) > graph.svg
     """
-    _load_plugins(plugin)
-    from gradcli import compute
-    from gradcli.compute.graph import expression_graph
-
-    formats = ("table", "plain", "json", "dot", "mermaid")
-    if output is not None and output not in formats:
-        raise UsageError(f"-o {output}: choose one of {', '.join(formats)}")
-    if view not in (None, "tree", "trace"):
-        raise UsageError(f"--view {view}: choose tree or trace")
-    chosen = output or ("table" if sys.stdout.isatty() else "plain")
-    if view is not None and chosen not in ("table", "plain"):
-        raise UsageError(
-            f"--view {view} chooses how the table and plain formats list the graph; -o {chosen} "
-            "writes the graph itself, so leave --view out"
-        )
-    view = view or "tree"
-    _refuse_digits(chosen, digits)
-    compiled = _expression(expression, file, max_iterations)
-    bound = compute.bind(at or [], seed)
-    result = expression_graph(
-        compiled,
-        bound,
-        wrt=_names(wrt),
-        weights=None if weights is None else compute.constant(weights, "--weights"),
-    )
-    _unused_seed(seed)
-    from gradcli.render import graph as render
-
-    if chosen == "json":
-        from gradcli.render.documents import to_json
-
-        sys.stdout.write(to_json(render.graph_document(result, max_nodes, collapse)) + "\n")
-    elif chosen == "dot":
-        sys.stdout.write(render.graph_dot(result, max_nodes, collapse) + "\n")
-    elif chosen == "mermaid":
-        sys.stdout.write(render.graph_mermaid(result, max_nodes, collapse) + "\n")
-    elif chosen == "plain":
-        sys.stdout.write(render.graph_plain(result, view, max_nodes, collapse) + "\n")
-    else:
-        from rich.console import Console
-
-        table = render.graph_table(
-            result, view, max_nodes, collapse, 6 if digits is None else digits
-        )
-        Console(highlight=False).print(table)
+    _hand_over("graph", locals())
 
 
 @app.command("plot", cls=Command)
@@ -815,68 +491,7 @@ def plot_command(
 
       gradcli plot "a*x**3 - x" --over x=-2:2 --at a=0.5 --width 60 --height 20
     """
-    _load_plugins(plugin)
-    from gradcli import compute
-    from gradcli.compute.plot import DEFAULT_SAMPLES, parse_range, sample
-
-    _check_drawing(True, None, None, width, height, "plot", save is not None)
-    if over is None:
-        raise UsageError("give the variable and its range with --over, e.g. --over x=-3:3")
-    compiled = _expression(expression, file, max_iterations)
-    bound = compute.bind(at or [], seed)
-    result = sample(compiled, bound, parse_range(over), order, samples or DEFAULT_SAMPLES)
-    _unused_seed(seed)
-    _draw(result, save, width, height, "curves")
-
-
-MAX_CHARACTERS = 1000
-"""The widest and tallest terminal plot, in characters."""
-MAX_PIXELS = 10_000
-"""The widest and tallest plot file, in pixels (a 10,000-pixel square PNG is ~400 MB in memory)."""
-
-
-def _check_drawing(
-    drawing: bool,
-    output: Any,
-    digits: int | None,
-    width: int | None,
-    height: int | None,
-    what: str,
-    saving: bool = False,
-) -> None:
-    """Options that only tables or only plots take, refused in the other."""
-    if drawing and (output is not None or digits is not None):
-        flag = "-o" if output is not None else "--digits"
-        raise UsageError(
-            f"{flag} shapes the table; {what} draws a plot instead, so leave {flag} out"
-        )
-    if not drawing and (width is not None or height is not None):
-        raise UsageError("--width and --height size a plot: give --plot or --save too")
-    unit, most = ("pixels", MAX_PIXELS) if saving else ("characters", MAX_CHARACTERS)
-    for flag, size, extent in (("--width", width, "wide"), ("--height", height, "tall")):
-        if size is not None and size > most:
-            raise UsageError(f"{flag} {size}: a plot is at most {most:,} {unit} {extent}")
-
-
-def _draw(data: Any, save: str | None, width: int | None, height: int | None, kind: str) -> None:
-    """Warnings to standard error, then the plot: to the file ``save`` (sized in pixels) or as
-    text on standard output (sized in characters, by default to fit the terminal)."""
-    from gradcli.render import plots
-
-    for warning in data.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    if save is not None:
-        plots.check_file(save)
-        getattr(plots, f"save_{kind}")(data, save, width or 960, height or 600)
-        sys.stderr.write(f"saved {save}\n")
-        return
-    terminal = os.get_terminal_size(sys.stdout.fileno()) if sys.stdout.isatty() else None
-    columns = width or (terminal.columns if terminal else 80)
-    lines = height or (min(max(terminal.lines - 2, 12), 40) if terminal else 24)
-    color = (
-        terminal is not None and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    )
-    sys.stdout.write(getattr(plots, f"{kind}_text")(data, columns, lines, color) + "\n")
+    _hand_over("plot", locals())
 
 
 @app.command("check", cls=Command)
@@ -947,41 +562,7 @@ def check_command(
 
       gradcli check --builtins
     """
-    _load_plugins(plugin)
-    from gradcli import compute
-    from gradcli.cli.errors import CheckFailed
-
-    if order not in (1, 2):
-        raise UsageError(f"--order {order}: check compares first (1) or second (2) derivatives")
-    if random is not None and random < 1:
-        raise UsageError(f"--random {random}: give at least one point")
-    if points is not None and random is not None:
-        raise UsageError("give the points with --points or --random N, not both")
-    _points_options(points, points_format=points_format, columns=columns)
-    chosen = _format(output, digits)
-    if builtins:
-        given = [flag for flag, value in (("EXPR", expression), ("--file", file), ("--at", at),
-                 ("--wrt", wrt), ("--points", points)) if value]  # fmt: skip
-        if given:
-            raise UsageError(
-                f"--builtins checks the registry's operations on their own samples; leave out "
-                f"{', '.join(given)}"
-            )
-        result: Any = compute.check_builtins(order, random or 1, seed)
-    else:
-        compiled = _expression(expression, file, max_iterations, stdin_taken=points == "-")
-        bound = compute.bind(at or [], seed)
-        rows = None
-        if points is not None:
-            source = sys.stdin.buffer if points == "-" else points
-            rows = compute.read_points(source, compiled, bound, points_format, columns)
-        result = compute.check(
-            compiled, bound, wrt=_names(wrt), order=order, points=rows, random=random, seed=seed
-        )
-    _emit(chosen, result, "check", digits)
-    if not result.passed:
-        sys.stdout.flush()
-        raise CheckFailed(compute.failure(result))
+    _hand_over("check", locals())
 
 
 @app.command("functions", cls=Command)
@@ -995,25 +576,13 @@ def functions_command(
 
       gradcli functions
     """
-    _load_plugins(plugin)
-    from gradcli.registry import OPS
+    _hand_over("functions", locals())
 
-    entries = [info for info in OPS.values() if info.category != "comparison"]
-    chosen = _format(output)
-    if chosen is Format.json:
-        from gradcli.render.documents import functions_document, to_json
 
-        sys.stdout.write(to_json(functions_document(entries)) + "\n")
-    elif chosen is Format.plain:
-        from gradcli.render.plain import functions_plain
-
-        sys.stdout.write(functions_plain(entries) + "\n")
-    else:
-        from rich.console import Console
-
-        from gradcli.render.tables import functions_table
-
-        Console(highlight=False).print(functions_table(entries))
+def _hand_over(command: str, options: dict[str, Any]) -> None:
+    """Run ``gradcli.commands.<command>`` with the options as declared; its module (and what
+    it imports) loads only now, for the one command that runs."""
+    importlib.import_module(f"gradcli.commands.{command}").run(**options)
 
 
 def run() -> None:

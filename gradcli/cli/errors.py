@@ -14,13 +14,6 @@ from typer.core import TyperGroup
 from gradcli.errors import ExitStatus, ExpressionError, GradcliError
 
 
-class CheckFailed(GradcliError):
-    """A check the user asked for failed (``gradcli check``): exit 1. The result is on
-    standard output already; the message says what disagreed, and by how much."""
-
-    exit_status = ExitStatus.CHECK_FAILED
-
-
 class Group(TyperGroup):
     """Runs a command and maps every failure to one ``error:`` line and an exit code."""
 

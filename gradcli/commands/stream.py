@@ -1,4 +1,5 @@
-"""One expression over a stream of points: read a chunk, compute every row, write it.
+"""``--points``: one expression over a stream of points: read a chunk, compute every row,
+write it.
 
 Memory stays flat however many rows come, and each chunk is written (and
 flushed) before the next is read, so a slow producer sees its answers at once.
@@ -6,17 +7,19 @@ flushed) before the next is read, so a slow producer sees its answers at once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import numpy as np
 
+from gradcli.commands import display, inputs
 from gradcli.compute.bindings import Binding
 from gradcli.compute.points import Block, Request, at_points
 from gradcli.errors import GradcliError, UsageError, option
 from gradcli.io.columns import point_columns, read_named
-from gradcli.io.readers import Chunk, PointsError
+from gradcli.io.readers import FORMATS, ON_ERROR, Chunk, PointsError
 from gradcli.io.writers import Constant, open_writer
 from gradcli.language import Expression
 
@@ -48,6 +51,34 @@ class Report:
                 f"(the first at line {self.first_nonfinite})"
             )
         return notes
+
+
+def run(
+    expression: Expression,
+    at: Sequence[str] | None,
+    seed: int | None,
+    points: str,
+    points_format: str | None,
+    on_error: str | None,
+    output: str | None,
+    digits: int | None,
+    **request: Any,
+) -> None:
+    """The command's part: the options checked, the rows written to standard output as each
+    chunk is done, then the warnings."""
+    if points_format is not None and points_format not in FORMATS:
+        raise UsageError(f"--points-format {points_format}: choose one of {', '.join(FORMATS)}")
+    if on_error is not None and on_error not in ON_ERROR:
+        raise UsageError(f"--on-error {on_error}: choose one of {', '.join(ON_ERROR)}")
+    chosen = display.stream_format(output, digits)
+    constants = inputs.point(at, seed)
+    # A table of a stream is TSV with its header line: rows are written as they come.
+    written = "tsv" if chosen == "table" else chosen
+    report = stream(
+        expression, constants, inputs.points_source(points), sys.stdout.buffer, output=written,
+        points_format=points_format, on_error=on_error or "stop", **request,
+    )  # fmt: skip
+    display.warn([inputs.unused_seed(seed), *report.warnings(on_error or "stop")])
 
 
 def stream(

@@ -1,11 +1,13 @@
-"""What the commands compute: bindings, evaluation, derivatives, higher orders, limits, checks.
+"""What the commands compute: pure functions, a compiled expression and a point in, a result
+out (every result type is in :mod:`gradcli.compute.results`). Nothing here prints, reads the
+command line or knows the output formats.
 
-Each command calls one function here; results are plain data for ``gradcli.render``.
-Nothing here prints or knows about command-line options.
+One module per computation: ``evaluation`` (the forward pass), ``differentiate`` (gradient,
+Jacobian, Hessian), ``higher`` (Taylor mode's derivatives of any order), ``limit`` (finite
+differences), ``checking`` (exact against numerical), ``points`` (many points at once),
+``graph`` and ``plot``. The ones every command needs are named here; the others are imported
+from their modules by the commands that use them.
 """
-
-import importlib
-from typing import Any
 
 from gradcli.compute.bindings import Binding, bind, constant, parse_binding
 from gradcli.compute.differentiate import differentiate, entry_labels
@@ -13,18 +15,7 @@ from gradcli.compute.evaluation import evaluate_expression
 from gradcli.compute.limit import finite_differences
 from gradcli.compute.results import Differentiation, Evaluation, Limit
 
-_CHECK = ("BuiltinsCheck", "Check", "CheckRow", "check", "check_builtins", "failure", "read_points")
-
-
-def __getattr__(name: str) -> Any:
-    # `gradcli check` alone needs these: loaded on first use (PEP 562), not by every command.
-    if name in _CHECK:
-        return getattr(importlib.import_module("gradcli.compute.checking"), name)
-    raise AttributeError(f"module 'gradcli.compute' has no attribute {name!r}")
-
-
 __all__ = [
     "Binding", "Differentiation", "Evaluation", "Limit", "bind", "constant", "differentiate",
     "entry_labels", "evaluate_expression", "finite_differences", "parse_binding",
-    "BuiltinsCheck", "Check", "CheckRow", "check", "check_builtins", "failure", "read_points",
 ]  # fmt: skip

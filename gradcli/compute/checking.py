@@ -51,7 +51,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -63,6 +63,7 @@ from gradcli.autograd.tensor import Tensor, _wrap
 from gradcli.compute.bindings import Binding
 from gradcli.compute.differentiate import gradients, hessian_of
 from gradcli.compute.evaluation import choose_wrt, tensors_of
+from gradcli.compute.results import AGREE, DISAGREE, NOT_SMOOTH, BuiltinsCheck, Check, CheckRow
 from gradcli.errors import (
     ExpressionError,
     GradcliError,
@@ -72,68 +73,6 @@ from gradcli.errors import (
     option,
 )
 from gradcli.language import Expression
-
-# --- results (plain data for gradcli.render) -------------------------------------------
-
-
-@dataclass
-class CheckRow:
-    """One derivative at one point: the exact value beside the numerical estimate.
-
-    ``input`` names the element (``x``, ``v[1]``; ``w,x`` for a mixed second
-    derivative); ``method`` is how the exact value was computed (``reverse``,
-    ``taylor``), ``scheme`` how the numerical one was (``complex``, ``richardson``).
-    ``verdict`` is ``agree``, ``DISAGREE`` or ``not smooth`` (then ``reason`` says why).
-    """
-
-    point: int
-    input: str
-    order: int
-    method: str
-    exact: float
-    numerical: float
-    scheme: str
-    abs_error: float
-    rel_error: float | None
-    tolerance: float
-    verdict: str
-    reason: str = ""
-
-
-@dataclass
-class Check:
-    """``gradcli check``: every derivative of ``expression`` at every point, checked."""
-
-    expression: str
-    wrt: list[str]
-    order: int
-    points: list[dict[str, np.ndarray]]
-    rows: list[CheckRow]
-    operations: list[str] = field(default_factory=list)
-    """The operations the expression uses (by name), the suspects when a check fails."""
-    weights: np.ndarray | None = None
-    """The fixed random weights that reduce a non-scalar value to one number."""
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return all(row.verdict != "DISAGREE" for row in self.rows)
-
-
-@dataclass
-class BuiltinsCheck:
-    """``gradcli check --builtins``: one :class:`Check` per sample of every operation."""
-
-    order: int
-    checks: dict[str, list[Check]]
-    unchecked: list[str] = field(default_factory=list)
-    """Operations without derivatives (comparisons, creation), which are not checked."""
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return all(check.passed for checks in self.checks.values() for check in checks)
-
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -161,8 +100,6 @@ _COMPLEX_STEPS = {1: (1e-10, 3, 1e5), 2: (None, None, None)}
 _SETTLED = 1e-9
 _EVALUATIONS = {("richardson", 1): 48, ("richardson", 2): 50, ("complex", 1): 3, ("complex", 2): 12}
 """At most, per derivative: Richardson's sweep at two scales, the complex step's."""
-
-AGREE, DISAGREE, NOT_SMOOTH = "agree", "DISAGREE", "not smooth"
 
 
 class _NoTaylor(Exception):
@@ -202,10 +139,7 @@ def check(
     within ±50% of its value, keeping its sign; within ±0.5 where it is 0), seeded
     by ``seed``. The weights that reduce a non-scalar value come from ``seed`` too.
     """
-    if order not in (1, 2):
-        raise UsageError(f"{option('order')} {order}: check compares orders 1 and 2 only")
-    if points is not None and random is not None:
-        raise UsageError(f"give {option('points')} or {option('random')}, not both")
+    check_options(order, random, points is not None)
     base = {b.name: b.value for b in bound}
     rng = np.random.default_rng([0 if seed is None else seed, 0])
     if points is not None:
@@ -218,9 +152,6 @@ def check(
         names = choose_wrt(expression, bound, wrt)
         chosen = [base]
     if random is not None:
-        if random < 1:
-            raise UsageError(f"{option('random')} {random}: give at least one point")
-        _check_points(random)
         chosen = [_around(base, names, rng) for _ in range(random)]
     for point in chosen:
         missing = [name for name in names if name not in point]
@@ -252,6 +183,18 @@ def _around(base: dict[str, np.ndarray], names: list[str], rng: np.random.Genera
         spread = rng.uniform(-0.5, 0.5, centre.shape)
         point[name] = np.where(centre != 0, centre * (1 + spread), spread)
     return point
+
+
+def check_options(order: int, random: int | None, points: bool) -> None:
+    """The one check of ``check``'s settings, before any point is read or drawn."""
+    if order not in (1, 2):
+        raise UsageError(f"{option('order')} {order}: check compares orders 1 and 2 only")
+    if points and random is not None:
+        raise UsageError(f"give {option('points')} or {option('random')}, not both")
+    if random is not None:
+        if random < 1:
+            raise UsageError(f"{option('random')} {random}: give at least one point")
+        _check_points(random)
 
 
 def _check_points(count: int) -> None:
@@ -672,57 +615,3 @@ def check_builtins(order: int = 1, draws: int = 1, seed: int | None = None) -> B
         if not result.checks[name]:
             result.warnings.append(f"{name}: none of its samples could be checked")
     return result
-
-
-# --- the message when a check fails -------------------------------------------------------------
-
-
-def failure(result: Check | BuiltinsCheck) -> str:
-    """One line saying what disagreed: the operations, the input, the size of the error."""
-    from gradcli.registry import BUILT_IN, OPS
-
-    if isinstance(result, BuiltinsCheck):
-        failed = [
-            (name, check)
-            for name, checks in result.checks.items()
-            for check in checks
-            if not check.passed
-        ]
-        names = list(dict.fromkeys(name for name, _ in failed))
-        worst = failed[0][1]
-        return f"the derivatives of {', '.join(names)} disagree with numerical ones; " + _worst(
-            worst, f"in {worst.expression}"
-        )
-    added = [op for op in result.operations if op in OPS and OPS[op].origin != BUILT_IN]
-    suspects = added or [op for op in result.operations if op in OPS]
-    origin = ", ".join(f"{op} (from {OPS[op].origin})" if op in added else op for op in suspects)
-    what = f"the rule of {origin}" if len(suspects) == 1 else f"a rule of {origin}"
-    return f"{what} disagrees with numerical derivatives: " + _worst(result, "")
-
-
-def _worst(result: Check, where: str) -> str:
-    bad = [row for row in result.rows if row.verdict == DISAGREE]
-    row = max(bad, key=lambda r: r.abs_error / r.tolerance if r.tolerance > 0 else math.inf)
-    if row.order == 1:
-        kind = f"∂/∂{row.input}"
-    else:
-        parts = row.input.split(",")
-        kind = f"∂²/∂{parts[0]}²" if len(parts) == 1 else f"∂²/∂{parts[0]}∂{parts[1]}"
-    point = ", ".join(
-        f"{name} = {_short(value)}" for name, value in result.points[row.point].items()
-    )
-    place = f" at point {row.point + 1}" if len(result.points) > 1 else ""
-    total = sum(row.verdict != NOT_SMOOTH for row in result.rows)
-    return (
-        f"{kind}{' ' + where if where else ''}{place} ({point}) is {_short(row.exact)} "
-        f"by {row.method} mode and {_short(row.numerical)} numerically, off by "
-        f"{row.abs_error:.2g} (relative {row.rel_error or 0:.2g}, tolerance {row.tolerance:.2g}); "
-        f"{len(bad)} of {total} derivatives disagree"
-    )
-
-
-def _short(value: Any) -> str:
-    array = np.asarray(value)
-    if array.size == 1:
-        return f"{float(array.item()):.6g}"
-    return f"an array of shape {array.shape}"

@@ -9,7 +9,6 @@ row by row (the single-point path) for anything else.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -17,11 +16,10 @@ import numpy as np
 
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
-from gradcli.compute.bindings import Binding, constant
+from gradcli.compute.bindings import Binding
 from gradcli.compute.results import Limit
 from gradcli.errors import UsageError, option
 from gradcli.language import Expression
-from gradcli.registry import ALIASES, OPS
 
 DEFAULT_SAMPLES = 401
 """Points on the grid: with the ends included, a range such as -1:1 samples 0 exactly."""
@@ -76,44 +74,6 @@ def derivative_label(order: int) -> str:
         return "f" + "'" * order
     superscripts = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
     return f"f⁽{str(order).translate(superscripts)}⁾"
-
-
-def parse_range(text: str) -> tuple[str, float, float]:
-    """``NAME=LO:HI`` (the ends are constant expressions: ``x=-pi:2*pi``)."""
-    name, _, source = (part.strip() for part in text.partition("="))
-    if not re.fullmatch(r"[A-Za-z_]\w*", name) or name in OPS or name in ALIASES:
-        raise UsageError(
-            f"{option('over')} {text!r}: {name!r} is not a variable name; "
-            f"write NAME=LO:HI, e.g. {option('over')} x=-3:3"
-        )
-    depth, split = 0, -1
-    for i, char in enumerate(source):
-        depth += (char in "([{") - (char in ")]}")
-        if char == ":" and depth == 0:
-            split = i
-            break
-    if split < 0:
-        raise UsageError(
-            f"{option('over')} {text!r}: write NAME=LO:HI, e.g. {option('over')} x=-3:3"
-        )
-    ends = []
-    for part in (source[:split], source[split + 1 :]):
-        if not part.strip():
-            raise UsageError(
-                f"{option('over')} {text!r}: both ends are needed, e.g. {option('over')} x=-3:3"
-            )
-        value = constant(part.strip(), f"{option('over')} {name}=...")
-        if value.size != 1 or not math.isfinite(float(value.reshape(-1)[0])):
-            raise UsageError(
-                f"{option('over')} {text!r}: each end must be one finite number, got {part.strip()!r}"
-            )
-        ends.append(float(value.reshape(-1)[0]))
-    lo, hi = ends
-    if not lo < hi:
-        raise UsageError(
-            f"{option('over')} {text!r}: the range must run from low to high ({lo:g} is not below {hi:g})"
-        )
-    return name, lo, hi
 
 
 def sample(

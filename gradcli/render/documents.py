@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from gradcli.compute.results import (
+    BuiltinsCheck,
+    Check,
+    Differentiation,
+    Evaluation,
+    Functions,
+    Limit,
+)
 from gradcli.render.numbers import json_array, json_number
 
-if TYPE_CHECKING:
-    from gradcli.compute import Differentiation, Evaluation
+
+@functools.singledispatch
+def document(result: Any) -> dict[str, Any]:
+    """The JSON document of a result, chosen by its type (each type registers below)."""
+    raise TypeError(f"no JSON document for a {type(result).__name__}")
 
 
 def to_json(document: dict[str, Any]) -> str:
@@ -19,6 +31,7 @@ def to_json(document: dict[str, Any]) -> str:
 # --- eval and diff ------------------------------------------------------------------
 
 
+@document.register
 def evaluation_document(result: Evaluation) -> dict[str, Any]:
     document: dict[str, Any] = {
         "expression": result.expression,
@@ -30,6 +43,7 @@ def evaluation_document(result: Evaluation) -> dict[str, Any]:
     return document
 
 
+@document.register
 def differentiation_document(result: Differentiation) -> dict[str, Any]:
     document = evaluation_document(result)
     warnings = document.pop("warnings", None)
@@ -90,7 +104,8 @@ def _sweep_document(sweep: Any) -> dict[str, Any]:
     return document
 
 
-def limit_document(result: Any) -> dict[str, Any]:
+@document.register
+def limit_document(result: Limit) -> dict[str, Any]:
     """The contract's shape; with --scheme all, one block per scheme under "schemes"."""
     head: dict[str, Any] = {
         "expression": result.expression,
@@ -125,7 +140,11 @@ def _check_row_document(row: Any) -> dict[str, Any]:
     return document
 
 
-def _one_check_document(result: Any) -> dict[str, Any]:
+@document.register
+def check_document(result: Check) -> dict[str, Any]:
+    """``{"expression", "wrt", "order", "points": [{name: value}], "rows": [...],
+    "passed"}`` (``"weights"`` for a non-scalar value); each row's ``point`` indexes
+    ``points``."""
     document: dict[str, Any] = {
         "expression": result.expression,
         "wrt": list(result.wrt),
@@ -141,17 +160,14 @@ def _one_check_document(result: Any) -> dict[str, Any]:
     return document
 
 
-def check_document(result: Any) -> dict[str, Any]:
-    """``{"expression", "wrt", "order", "points": [{name: value}], "rows": [...],
-    "passed"}`` (``"weights"`` for a non-scalar value); each row's ``point`` indexes
-    ``points``. With --builtins: ``{"order", "operations": {name: [one such document per
-    sample]}, "unchecked": [...], "passed"}``."""
-    if not hasattr(result, "checks"):
-        return _one_check_document(result)
+@document.register
+def builtins_document(result: BuiltinsCheck) -> dict[str, Any]:
+    """``--builtins``: ``{"order", "operations": {name: [one check document per sample]},
+    "unchecked": [...], "passed"}``."""
     document: dict[str, Any] = {
         "order": result.order,
         "operations": {
-            name: [_one_check_document(check) for check in checks]
+            name: [check_document(check) for check in checks]
             for name, checks in result.checks.items()
         },
         "unchecked": list(result.unchecked),
@@ -165,12 +181,13 @@ def check_document(result: Any) -> dict[str, Any]:
 # --- functions ------------------------------------------------------------------------
 
 
-def functions_document(entries: list[Any]) -> dict[str, Any]:
+@document.register
+def functions_document(result: Functions) -> dict[str, Any]:
     """The operations of the language, each with where it comes from."""
     return {
         "functions": [
             {"name": i.name, "signature": i.signature, "summary": i.summary,
              "category": i.category, "origin": i.origin}
-            for i in entries
+            for i in result.entries
         ]
     }  # fmt: skip

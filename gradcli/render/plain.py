@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from typing import Any
 
+from gradcli.compute.results import (
+    BuiltinsCheck,
+    Check,
+    Differentiation,
+    Evaluation,
+    Functions,
+    Limit,
+)
 from gradcli.render.numbers import plain_array, plain_number
 
-if TYPE_CHECKING:
-    from gradcli.compute import Differentiation, Evaluation
+
+@functools.singledispatch
+def plain(result: Any) -> str:
+    """The plain lines of a result, chosen by its type (each type registers below)."""
+    raise TypeError(f"no plain form for a {type(result).__name__}")
 
 
+@plain.register
 def evaluation_plain(result: Evaluation) -> str:
     return plain_array(result.value)
 
 
+@plain.register
 def differentiation_plain(result: Differentiation) -> str:
     """Only the derivatives, one block per variable in --wrt order.
 
@@ -31,7 +45,8 @@ def _optional(value: float | None) -> str:
     return "" if value is None else plain_number(value)
 
 
-def limit_plain(result: Any) -> str:
+@plain.register
+def limit_plain(result: Limit) -> str:
     """One line per row: scheme (with --scheme all), h, estimate, abs error, rel error, order."""
     lines = []
     several = len(result.sweeps) > 1
@@ -46,7 +61,7 @@ def limit_plain(result: Any) -> str:
 # --- check ------------------------------------------------------------------------------
 
 
-def _check_lines(result: Any, prefix: list[str]) -> list[str]:
+def _check_lines(result: Check, prefix: list[str]) -> list[str]:
     """One line per derivative: point (from 1), input, order, method, numerical scheme,
     exact, numerical, abs error, rel error, tolerance, verdict."""
     lines = []
@@ -59,25 +74,30 @@ def _check_lines(result: Any, prefix: list[str]) -> list[str]:
     return lines
 
 
-def check_plain(result: Any) -> str:
-    """A line per derivative (see ``_check_lines``); with --builtins each line starts with
-    the operation and the expression of its sample."""
-    if hasattr(result, "checks"):
-        return "\n".join(
-            line
-            for name, checks in result.checks.items()
-            for check in checks
-            for line in _check_lines(check, [name, check.expression])
-        )
+@plain.register
+def check_plain(result: Check) -> str:
+    """A line per derivative (see ``_check_lines``)."""
     return "\n".join(_check_lines(result, []))
 
 
-def functions_plain(entries: list[Any]) -> str:
+@plain.register
+def builtins_plain(result: BuiltinsCheck) -> str:
+    """``--builtins``: each line starts with the operation and the expression of its sample."""
+    return "\n".join(
+        line
+        for name, checks in result.checks.items()
+        for check in checks
+        for line in _check_lines(check, [name, check.expression])
+    )
+
+
+@plain.register
+def functions_plain(result: Functions) -> str:
     """``signature<TAB>summary`` per operation, as the contract has them; an operation
     that is not built in adds its file as a third column."""
     from gradcli.registry import BUILT_IN
 
     return "\n".join(
         f"{i.signature}\t{i.summary}" + ("" if i.origin == BUILT_IN else f"\t{i.origin}")
-        for i in entries
+        for i in result.entries
     )

@@ -8,6 +8,7 @@ carries its legend below the frame, where it hides no data.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import textwrap
@@ -195,6 +196,19 @@ def _start(plt: Any, width: int, height: int, title: int, legend: int) -> None:
 # --- gradcli plot -----------------------------------------------------------------------------
 
 
+@functools.singledispatch
+def text(data: Any, width: int, height: int, color: bool = False) -> str:
+    """A plot as terminal text, chosen by the data's type (each type registers below)."""
+    raise TypeError(f"no plot of a {type(data).__name__}")
+
+
+@functools.singledispatch
+def save(data: Any, path: str, width: int, height: int) -> None:
+    """A plot saved to ``path``, chosen by the data's type (each type registers below)."""
+    raise TypeError(f"no plot of a {type(data).__name__}")
+
+
+@text.register
 def curves_text(sampled: Sampled, width: int, height: int, color: bool = False) -> str:
     """f and its derivatives as a text plot of at most ``width`` x ``height`` characters."""
     plt = _plotext()
@@ -220,6 +234,7 @@ def curves_text(sampled: Sampled, width: int, height: int, color: bool = False) 
     return _finish(plt, title, legend, width, color)
 
 
+@save.register
 def save_curves(sampled: Sampled, path: str, width: int, height: int) -> None:
     """f and its derivatives to a PNG, SVG or PDF file of ``width`` x ``height`` pixels."""
     check_file(path)
@@ -349,6 +364,7 @@ def _coinciding_legend(plot: ErrorPlot, shared: set[frozenset[str]]) -> list[str
     return legend
 
 
+@text.register
 def errors_text(plot: ErrorPlot, width: int, height: int, color: bool = False) -> str:
     """The error of each scheme against h, log-log, as text: slopes, best steps, the floor;
     where schemes' estimates coincide, one marker says which."""
@@ -426,6 +442,7 @@ def errors_text(plot: ErrorPlot, width: int, height: int, color: bool = False) -
     return _finish(plt, title, legend, width, color)
 
 
+@save.register
 def save_errors(plot: ErrorPlot, path: str, width: int, height: int) -> None:
     """The error plot of ``limit --plot`` to a PNG, SVG or PDF file of ``width`` x ``height``
     pixels: each scheme's errors, its reference slope and best step, and the rounding floor."""

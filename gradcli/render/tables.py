@@ -6,16 +6,29 @@ wrap or are summarised with a note saying so.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gradcli.compute.results import (
+    BuiltinsCheck,
+    Check,
+    Differentiation,
+    Evaluation,
+    Functions,
+    Limit,
+)
 from gradcli.render.numbers import fixed, plain_number, short_number
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from gradcli.compute import Differentiation, Evaluation
+
+@functools.singledispatch
+def table(result: Any, digits: int) -> RenderableType:
+    """The rich table of a result, chosen by its type (each type registers below)."""
+    raise TypeError(f"no table for a {type(result).__name__}")
 
 
 # --- tables -------------------------------------------------------------------------
@@ -540,10 +553,12 @@ def _summary(title: str, result: Evaluation, digits: int) -> _Summary:
     return table
 
 
+@table.register(Evaluation)
 def evaluation_table(result: Evaluation, digits: int) -> RenderableType:
     return trimmed(_summary("gradcli eval", result, digits))
 
 
+@table.register(Differentiation)
 def differentiation_table(result: Differentiation, digits: int) -> RenderableType:
     table = _summary("gradcli diff", result, digits)
     if result.gradient is not None:
@@ -581,6 +596,11 @@ def _hessian_view(labels: list[str], matrix: np.ndarray, digits: int) -> Any:
         f"of {len(labels):,}; {_ALL_VALUES}"
     )
     return Group(grid, _text(note, style="dim"))
+
+
+@table.register(Functions)
+def _functions(result: Functions, digits: int) -> RenderableType:
+    return functions_table(result.entries)
 
 
 def functions_table(entries: list[Any]) -> RenderableType:
@@ -626,7 +646,8 @@ def _step(h: float, digits: int) -> str:
     return fixed(h, digits)
 
 
-def limit_table(result: Any, digits: int) -> RenderableType:
+@table.register(Limit)
+def limit_table(result: Limit, digits: int) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
 
@@ -790,14 +811,12 @@ def _check_summary(rows: list[Any]) -> Any:
     return _text(f"all {checked} derivatives agree{skipped}", style="green")
 
 
-def check_table(result: Any, digits: int) -> RenderableType:
+@table.register(Check)
+def check_table(result: Check, digits: int) -> RenderableType:
     """A table per point (derivative and method, exact, numerical, errors, tolerance,
-    verdict), why rows are not smooth, and a summary; with --builtins, a row per
-    operation and the tables of the samples that disagree."""
+    verdict), why rows are not smooth, and a summary."""
     from rich.console import Group
 
-    if hasattr(result, "checks"):
-        return _builtins_table(result, digits)
     parts: list[Any] = [_check_point_table(result, p, digits) for p in range(len(result.points))]
     parts.extend(_check_notes(result))
     numerical = " and ".join(sorted({_SCHEMES[row.scheme] for row in result.rows}))
@@ -817,7 +836,9 @@ def check_table(result: Any, digits: int) -> RenderableType:
     return trimmed(Group(*parts))
 
 
-def _builtins_table(result: Any, digits: int) -> RenderableType:
+@table.register(BuiltinsCheck)
+def builtins_table(result: BuiltinsCheck, digits: int) -> RenderableType:
+    """--builtins: a row per operation and the tables of the samples that disagree."""
     from rich.console import Group
     from rich.table import Table
 
