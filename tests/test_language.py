@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 
 import gradcli
 from gradcli.errors import ExpressionError
-from gradcli.language import STRUCTURAL, evaluate_source, grammar_path, parse, variable_names
+from gradcli.language import STRUCTURAL, compile, grammar_path
 from gradcli.registry import OPS
 
 ROOT = Path(__file__).parent.parent
 
 
 def value(source, **variables):
-    return evaluate_source(source, {k: gradcli.tensor(v) for k, v in variables.items()}).numpy()
+    return compile(source).evaluate({k: gradcli.tensor(v) for k, v in variables.items()}).numpy()
 
 
 @pytest.mark.parametrize(
@@ -52,13 +52,13 @@ def test_literals_indexing_slicing_transpose():
 
 def test_gradients_flow_through_literals_and_indexing():
     x = gradcli.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    y = evaluate_source("sum([x[0]*x[1], x[2]] ) + x[[0, 0]] @ [1, 1]", {"x": x})
+    y = compile("sum([x[0]*x[1], x[2]] ) + x[[0, 0]] @ [1, 1]").evaluate({"x": x})
     y.backward()
     assert x.grad.tolist() == [2.0 + 2.0, 1.0, 1.0]
 
 
 def test_variable_names_in_order_of_use():
-    assert variable_names(parse("sin(x)*y + x")) == ["x", "y"]
+    assert compile("sin(x)*y + x").variables == ("x", "y")
 
 
 def test_every_grammar_alias_is_an_op_or_a_structural_node():
@@ -69,13 +69,13 @@ def test_every_grammar_alias_is_an_op_or_a_structural_node():
 
 def test_deep_nesting_and_long_sums_do_not_recurse():
     x = gradcli.tensor(2.0, requires_grad=True)
-    evaluate_source("(" * 3000 + "x" + ")" * 3000, {"x": x}).backward()
+    compile("(" * 3000 + "x" + ")" * 3000).evaluate({"x": x}).backward()
     assert x.grad.item() == 1.0
     x = gradcli.tensor(2.0, requires_grad=True)
-    evaluate_source("+".join(["x"] * 50_000), {"x": x}).backward()
+    compile("+".join(["x"] * 50_000)).evaluate({"x": x}).backward()
     assert x.grad.item() == 50_000.0
     x = gradcli.tensor(2.0, requires_grad=True)
-    evaluate_source("-" * 4000 + "x", {"x": x}).backward()
+    compile("-" * 4000 + "x").evaluate({"x": x}).backward()
     assert x.grad.item() == 1.0
 
 
@@ -94,7 +94,7 @@ def test_deep_nesting_and_long_sums_do_not_recurse():
 )
 def test_nothing_reaches_python(source):
     with pytest.raises(ExpressionError):
-        evaluate_source(source, {"x": gradcli.tensor(1.0)})
+        compile(source).evaluate({"x": gradcli.tensor(1.0)})
 
 
 small = st.floats(-3, 3, allow_nan=False).map(lambda v: round(v, 3))

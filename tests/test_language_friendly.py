@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradcli
-from gradcli.language import evaluate_source
+from gradcli.language import compile
 
 TIMES, MINUS = "\N{MULTIPLICATION SIGN}", "\N{MINUS SIGN}"
 
@@ -96,8 +96,8 @@ SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 @given(st.integers(-30, 30), st.floats(0.1, 3.0))
 def test_every_superscript_exponent_is_its_power(n, x):
     source = "x" + str(n).translate(SUPERSCRIPT)
-    got = evaluate_source(source, {"x": gradcli.tensor(x)}).item()
-    assert got == evaluate_source(f"x**({n})", {"x": gradcli.tensor(x)}).item()
+    got = compile(source).evaluate({"x": gradcli.tensor(x)}).item()
+    assert got == compile(f"x**({n})").evaluate({"x": gradcli.tensor(x)}).item()
     assert got == pytest.approx(x**n, rel=1e-12)
 
 

@@ -10,7 +10,7 @@ import pytest
 import gradcli
 from gradcli.autograd import Function
 from gradcli.errors import RegistrationError
-from gradcli.language import evaluate_source
+from gradcli.language import compile
 from gradcli.registry import ALIASES, BUILT_IN, OPS, register, taylor_rule
 from tests.clirun import document, run
 
@@ -60,7 +60,7 @@ def test_a_decorated_function_is_an_operation_of_the_language():
     info = OPS["softsign"]
     assert (info.signature, info.summary, info.origin) == ("softsign(x)", "x / (1 + |x|)", __file__)
     x = gradcli.tensor(-1.5, requires_grad=True)
-    y = evaluate_source("softsign(x) * 2", {"x": x})
+    y = compile("softsign(x) * 2").evaluate({"x": x})
     y.backward()
     assert y.item() == pytest.approx(2 * -1.5 / 2.5)
     assert x.grad.item() == pytest.approx(2 / 2.5**2)  # d/dx x/(1+|x|) = 1/(1+|x|)**2
@@ -77,7 +77,7 @@ def test_register_with_a_name_and_help_as_a_decorator():
         "a smooth sign",
         "activation",
     )
-    assert evaluate_source("soft_sign(3)").item() == pytest.approx(0.75)
+    assert compile("soft_sign(3)").evaluate().item() == pytest.approx(0.75)
 
 
 def test_a_registered_function_gets_tensors_where_the_language_has_numbers():
@@ -85,7 +85,7 @@ def test_a_registered_function_gets_tensors_where_the_language_has_numbers():
     def cube_of_exp(x):
         return x.exp() ** 3  # a Tensor method: a constant argument arrives as a tensor
 
-    assert evaluate_source("cube_of_exp(0.5)").item() == pytest.approx(math.exp(1.5))
+    assert compile("cube_of_exp(0.5)").evaluate().item() == pytest.approx(math.exp(1.5))
 
 
 def test_a_function_subclass_registers_under_its_snake_case_name_and_uses_its_backward():
@@ -93,13 +93,13 @@ def test_a_function_subclass_registers_under_its_snake_case_name_and_uses_its_ba
     assert OPS["multiply_add"].signature == "multiply_add(w, x, b)"
     w = gradcli.tensor(3.0, requires_grad=True)
     b = gradcli.tensor(0.5, requires_grad=True)
-    y = evaluate_source("multiply_add(w, 2, b)", {"w": w, "b": b})
+    y = compile("multiply_add(w, 2, b)").evaluate({"w": w, "b": b})
     y.backward()
     assert (y.item(), w.grad.item(), b.grad.item()) == (6.5, 2.0, 1.0)
 
     register("ste", RoundStraightThrough)
     x = gradcli.tensor(1.3, requires_grad=True)
-    y = evaluate_source("ste(x) * x", {"x": x})
+    y = compile("ste(x) * x").evaluate({"x": x})
     y.backward()
     # round(x) + x * 1 from the straight-through backward; round' is 0 everywhere.
     assert (y.item(), x.grad.item()) == pytest.approx((1.3, 1.0 + 1.3))
@@ -107,9 +107,9 @@ def test_a_function_subclass_registers_under_its_snake_case_name_and_uses_its_ba
 
 def test_a_function_subclass_takes_keywords_and_says_what_it_takes():
     register(MultiplyAdd)
-    assert evaluate_source("multiply_add(2, b=1, x=4)").item() == 9.0
+    assert compile("multiply_add(2, b=1, x=4)").evaluate().item() == 9.0
     with pytest.raises(gradcli.errors.ExpressionError, match=r"use multiply_add\(w, x, b\)"):
-        evaluate_source("multiply_add(1, 2)")
+        compile("multiply_add(1, 2)").evaluate()
 
 
 def test_registered_operations_work_from_the_command_line_and_are_listed():
@@ -143,7 +143,7 @@ def test_a_name_that_is_taken_is_refused_and_nothing_changes(name, clash):
         register(name, softsign, origin="plugin.py")
     assert before == OPS
     # numpy's sin, not libm's: they may differ in the last bit on another CPU
-    assert evaluate_source("sin(0.5)").item() == pytest.approx(math.sin(0.5), rel=1e-15)
+    assert compile("sin(0.5)").evaluate().item() == pytest.approx(math.sin(0.5), rel=1e-15)
 
 
 def test_a_second_registration_of_a_name_is_refused_naming_the_first():
@@ -197,7 +197,7 @@ def test_an_operation_that_returns_several_values_is_refused_with_what_to_write(
     register("pair_plain", lambda x: (x, x))
     for source in ("pair(x)", "pair(x) * 1", "pair_plain(x)"):
         with pytest.raises(gradcli.errors.ExpressionError, match="returns 2 values") as caught:
-            evaluate_source(source, {"x": gradcli.tensor(1.0, requires_grad=True)})
+            compile(source).evaluate({"x": gradcli.tensor(1.0, requires_grad=True)})
         assert "[0])" in str(caught.value)
     register("pair_0", lambda x: Pair.apply(x)[0])
-    assert evaluate_source("pair_0(x)", {"x": gradcli.tensor(1.5)}).item() == 3.0
+    assert compile("pair_0(x)").evaluate({"x": gradcli.tensor(1.5)}).item() == 3.0
