@@ -57,9 +57,9 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import creation
-from gradcli.autograd.function import no_grad
 from gradcli.autograd.shapes import entry_labels
 from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.compute.along import function_of_t
 from gradcli.compute.bindings import Binding
 from gradcli.compute.differentiate import gradients, hessian_of
 from gradcli.compute.evaluation import choose_wrt, tensors_of
@@ -308,29 +308,25 @@ class _Point:
 
     def _taylor(self, element: int) -> tuple[list[float] | None, str]:
         """Pure derivatives along the element by Taylor mode, or why there are none."""
-        from gradcli import taylor
-        from gradcli.compute.higher import taylor_algebra
+        from gradcli.compute.higher import taylor_algebra, taylor_along
 
         chosen = self.elements[element]
         direction = np.zeros(self.point[chosen.name].shape)
         direction[chosen.index] = 1.0
-        values: dict[str, Any] = dict(self.point)
-        values[chosen.name] = taylor.Series.variable(
-            self.point[chosen.name], self.plan.order, direction
-        )
         if self.plan.algebra is None:
             self.plan.algebra = taylor_algebra()
         try:
-            result = self.plan.expression.evaluate(values, self.plan.algebra)
+            along = taylor_along(
+                self.plan.expression, self.point, chosen.name, self.plan.order, direction,
+                self.plan.algebra,
+            )  # fmt: skip
         except NotAnalyticError as error:  # a kink or a jump
             return None, error.message
         except ExpressionError as error:  # Taylor mode cannot run this expression
             raise _NoTaylor(error.message) from None
-        if not isinstance(result, taylor.Series) or result.order < self.plan.order:
-            return [0.0] * self.plan.order, ""
-        if not np.all(np.isfinite(result.coefficients)):
+        if not along.exists:
             return None, "its Taylor series does not exist here (a coefficient is not finite)"
-        derivatives = result.derivatives()
+        derivatives = along.derivatives
         if self.weights is not None:
             derivatives = (derivatives * self.weights).reshape(self.plan.order, -1).sum(axis=1)
         return [float(d) for d in np.asarray(derivatives).reshape(self.plan.order)], ""
@@ -339,20 +335,8 @@ class _Point:
 
     def _along(self, elements: Iterable[int]) -> Callable[[Any], Any]:
         """t -> the reduced value at the point moved by t along the sum of the elements."""
-        moved = [self.elements[k] for k in elements]
-        expression, weights = self.plan.expression, self.weights
-
-        def f(t: Any) -> Any:
-            values = dict(self.point)
-            for element in moved:
-                shifted = values[element.name].astype(np.result_type(values[element.name], t))
-                shifted[element.index] += t
-                values[element.name] = shifted
-            with no_grad():
-                out = expression.evaluate({k: _wrap(v) for k, v in values.items()})._data
-            return out if weights is None else np.sum(weights * out)
-
-        return f
+        moves = [(self.elements[k].name, self.elements[k].index) for k in elements]
+        return function_of_t(self.plan.expression, self.point, moves, self.weights)
 
     def _numerical(self, elements: tuple[int, ...], order: int) -> _Estimate:
         from gradcli import finite

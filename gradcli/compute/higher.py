@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -221,21 +221,35 @@ def taylor_algebra() -> Algebra:
     return Algebra("taylor", _taylor_functions(), taylor.RULES["stack"], lambda value: value)
 
 
-def _taylor(
-    expression: Expression, point: dict[str, np.ndarray], name: str, order: int
-) -> tuple[list[float], list[float], bool]:
-    """One forward pass on truncated Taylor series in ``name``; the others are constants.
+class Along(NamedTuple):
+    """One pass of Taylor mode with one variable moving: the value's derivatives in t."""
 
-    Returns the derivatives, the Taylor coefficients, and whether every
-    coefficient is finite: a derivative that overflows only when scaled by k! is
-    a result (infinity), while a coefficient that is itself NaN or infinite
-    means there is no series.
-    """
+    derivatives: np.ndarray
+    """d^k(value)/dt^k for k = 1..order: shape ``(order, *value's shape)``."""
+    coefficients: np.ndarray
+    """The Taylor coefficients beside them, d^k/k!."""
+    exists: bool
+    """Whether every coefficient is finite. A derivative that overflows only when scaled by
+    k! is a result (infinity); a coefficient that is itself NaN or infinite means there is
+    no series (sqrt(x) at 0)."""
+
+
+def taylor_along(
+    expression: Expression,
+    point: Mapping[str, Any],
+    name: str,
+    order: int,
+    direction: Any = 1.0,
+    algebra: Algebra | None = None,
+) -> Along:
+    """The one forward pass of Taylor mode every route takes: ``name`` moves as
+    ``point[name] + direction·t`` (any shape: rows of many points, one element of an array),
+    every other variable is a constant. Raises NotAnalyticError at a kink or a jump."""
     from gradcli import taylor
 
-    values = dict(point, **{name: taylor.Series.variable(float(point[name].item()), order)})
+    values = dict(point, **{name: taylor.Series.variable(point[name], order, direction)})
     try:
-        result = expression.evaluate(values, taylor_algebra())
+        result = expression.evaluate(values, algebra or taylor_algebra())
     except ExpressionError as error:
         # A plugin's Taylor rule that fails is a bug to report, not a kink to work around
         # (the language words every error in an expression, so the cause is its context).
@@ -245,10 +259,22 @@ def _taylor(
     # A result that does not depend on the variable is a number, or a series of
     # order 0 (a constant such as sum(x > 0), whose comparisons have no derivatives).
     if not isinstance(result, taylor.Series) or result.order < order:
-        return [0.0] * order, [0.0] * order, True
-    derivatives = [float(d) for d in np.asarray(result.derivatives()).reshape(order)]
-    coefficients = [float(c) for c in result.coefficients[1:].reshape(order)]
-    return derivatives, coefficients, bool(np.all(np.isfinite(result.coefficients)))
+        shape = result.shape if isinstance(result, taylor.Series) else np.shape(result)
+        zeros = np.zeros((order, *shape))
+        return Along(zeros, zeros, True)
+    exists = bool(np.all(np.isfinite(result.coefficients)))
+    return Along(np.asarray(result.derivatives()), result.coefficients[1:], exists)
+
+
+def _taylor(
+    expression: Expression, point: dict[str, np.ndarray], name: str, order: int
+) -> tuple[list[float], list[float], bool]:
+    """The pure derivatives of a scalar value in the scalar ``name``, their Taylor
+    coefficients, and whether the series exists."""
+    along = taylor_along(expression, dict(point, **{name: point[name].reshape(())}), name, order)
+    derivatives = [float(d) for d in along.derivatives.reshape(order)]
+    coefficients = [float(c) for c in along.coefficients.reshape(order)]
+    return derivatives, coefficients, along.exists
 
 
 def kink(

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import creation
-from gradcli.autograd.function import no_grad
-from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.autograd.tensor import Tensor
+from gradcli.compute.along import function_of_t
 from gradcli.compute.bindings import Binding
 from gradcli.compute.evaluation import (
     Profile,
@@ -121,11 +121,7 @@ def _finite_differences(
     with floating_point_reports() as reports:
         derivatives, _, _ = pure_derivatives(expression, bound, [name], order, "nested", value)
     exact = derivatives[name][order - 1]
-    others = {k: _wrap(v) for k, v in at.items() if k != name}
-
-    def f(t: complex | float) -> Any:
-        with no_grad():
-            return expression.evaluate(dict(others, **{name: _wrap(np.asarray(t))}))._data
+    f = function_of_t(expression, {**at, name: np.zeros(())}, [(name, ())])
 
     sweeps = finite.sweep_all(
         f,

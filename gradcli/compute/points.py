@@ -128,25 +128,21 @@ def _batched_orders(
     request: Request,
     count: int,
 ) -> list[Block]:
-    from gradcli import taylor
-    from gradcli.compute.higher import taylor_algebra
+    from gradcli.compute.higher import taylor_algebra, taylor_along
 
     constants = {name: np.asarray(t._data) for name, t in shared.items()}
+    algebra = taylor_algebra()
     blocks = []
     for name in request.wrt:
-        values = {**constants, **lifted, name: taylor.Series.variable(lifted[name], request.order)}
-        result = expression.evaluate(values, taylor_algebra())
-        if not isinstance(result, taylor.Series) or result.order < request.order:
-            derivatives = np.zeros((count, request.order))
-        else:
-            scaled = np.broadcast_to(
-                result.derivatives(), (request.order, count, *result.shape[1:])
-            )
-            derivatives = scaled.reshape(request.order, count).T
-        if not np.all(np.isfinite(derivatives)):
+        along = taylor_along(expression, {**constants, **lifted}, name, request.order, 1.0, algebra)
+        if not along.exists:
             # A row without a finite Taylor series takes the single-point path,
             # which falls back to nested reverse mode there: the whole chunk goes.
             raise ExpressionError("the Taylor series does not exist at some rows")
+        scaled = np.broadcast_to(
+            along.derivatives, (request.order, count, *along.derivatives.shape[2:])
+        )
+        derivatives = scaled.reshape(request.order, count).T
         for k in range(2, request.order + 1):
             blocks.append((f"d{k}/d{name}{k}", derivatives[:, k - 1]))
     return blocks
