@@ -15,7 +15,7 @@ from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.compute.results import Evaluation
 from gradcli.errors import UsageError, option
-from gradcli.language import CONSTANTS, Algebra, Expression, Scope
+from gradcli.language import CONSTANTS, Algebra, Expression
 from gradcli.registry import OPS
 
 ELEMENTS_PER_OPERATION = 1_000
@@ -133,8 +133,7 @@ def profile(expression: Expression, values: Mapping[str, Tensor]) -> Profile:
     functions = dict(OPS)
     for name in {*expression.operations, "div"}.intersection(OPS):
         functions[name] = dataclasses.replace(OPS[name], function=watched(name, OPS[name].function))
-    default = Scope()
-    algebra = Algebra("tensor", functions, default.stack, default.constant)
+    algebra = Algebra(functions=functions)
     tally: list[int] = []
     with no_grad(), floating_point_reports() as reports:
         expression.evaluate(values, algebra, tally=tally)

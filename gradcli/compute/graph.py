@@ -180,8 +180,7 @@ def expression_graph(
 def _recording(captured: list[Any]) -> Any:
     """The tensors' algebra, with every operation's result appended to ``captured``:
     the values of the steps, which the graph's nodes do not keep."""
-    from gradcli.language.compiled import Algebra
-    from gradcli.language.evaluator import Scope
+    from gradcli.language import Algebra
     from gradcli.registry import OPS
 
     def recorded(function: Any) -> Any:
@@ -192,12 +191,12 @@ def _recording(captured: list[Any]) -> Any:
 
         return run
 
-    default = Scope()
+    tensors = Algebra()
     functions = {
         name: dataclasses.replace(info, function=recorded(info.function))
         for name, info in OPS.items()
     }
-    return Algebra("tensor", functions, recorded(default.stack), default.constant)
+    return Algebra(functions=functions, stack=recorded(tensors.stack))
 
 
 def _key(node: Any) -> tuple[Any, int]:

@@ -8,31 +8,17 @@ numbers, and each evaluation sees the same random draws.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from gradcli.autograd.tensor import Tensor, as_tensor
 from gradcli.errors import ExpressionError
+from gradcli.language import positions
 from gradcli.language.compiler import compile_tree
-from gradcli.language.evaluator import MAX_ITERATIONS, Scope, run
+from gradcli.language.machine import MAX_ITERATIONS, run
 from gradcli.language.parser import CONSTANTS, SPELLINGS, parse
-
-
-@dataclass(frozen=True)
-class Algebra:
-    """What values an evaluation computes with.
-
-    ``functions`` maps each name of the language to its operation, ``stack``
-    makes one value of an array literal whose elements are not all constants,
-    and ``constant`` turns numbers and constant arrays into values.
-    """
-
-    name: str
-    functions: Mapping[str, Any]
-    stack: Any
-    constant: Any
+from gradcli.language.values import Algebra
 
 
 class Expression:
@@ -112,7 +98,8 @@ class Expression:
         trace: list[str] | None = None,
         tally: list[int] | None = None,
     ) -> Any:
-        """The value at ``values`` (name -> value of the algebra), computed in ``algebra``.
+        """The value at ``values`` (name -> value of the algebra), computed in ``algebra``
+        (by default the tensors', recording the graph).
 
         With ``trace``, where NaN or infinity first appears is appended to it; with
         ``tally``, how many operations ran.
@@ -128,13 +115,15 @@ class Expression:
                 source=self.source,
                 column=node.meta.start_pos + 1,
             )
-        scope = Scope(variables=values, source=self.source)
-        if algebra is not None:
-            scope = Scope(
-                scope.variables, self.source, algebra.functions, algebra.stack, algebra.constant
-            )
         return run(
-            self._code, scope, trace, origin=self, max_iterations=self.max_iterations, tally=tally
+            self._code,
+            values,
+            algebra or Algebra(),
+            self.source,
+            trace,
+            origin=self,
+            max_iterations=self.max_iterations,
+            tally=tally,
         )
 
     def __call__(self, **values: Any) -> Tensor:
@@ -173,18 +162,11 @@ class Expression:
 
     def column(self, index: int) -> int | None:
         """The 1-based column in the source of step ``index`` (what a caret points at)."""
-        from gradcli.language.evaluator import _locate
-
-        return _locate(self.source, index)
+        return positions.column(self.source, index)
 
     def span(self, index: int) -> tuple[int, int] | None:
         """Where step ``index`` is in the source: 0-based start and end offsets."""
-        from gradcli.language.evaluator import node_of
-
-        node = node_of(self.source, index)
-        if node is None or node.meta.empty:
-            return None
-        return node.meta.start_pos, node.meta.end_pos
+        return positions.span(self.source, index)
 
     def text(self, index: int) -> str:
         """The source text of step ``index``: the subexpression it computes."""

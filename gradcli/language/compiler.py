@@ -1,4 +1,4 @@
-"""Parse trees -> flat code: the steps the evaluator runs, with jumps for control flow.
+"""Parse trees -> flat code: the steps the machine runs, with jumps for control flow.
 
 An expression becomes its nodes in post-order, children before parents; a
 program adds stores, jumps and calls. Compiling never recurses (3,000 nested
