@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
-from gradcli.compute.results import Limit
+from gradcli.compute.results import Curve, ErrorPlot, ErrorSweep, Limit, Sampled
 from gradcli.errors import UsageError, option
 from gradcli.language import Expression
 
@@ -41,31 +40,6 @@ growth). That side is then cut at ``CLIP_MARGIN`` spans beyond the central 90%. 
 data lie on both sides of 0 and a cut leaves its side the shorter one (1/x with -1/x²,
 whose values are mostly negative, cut the negative side at -152 and left the positive one
 at 200), that side reaches as far as the other: a pole's two arms are drawn alike."""
-
-
-@dataclass
-class Curve:
-    label: str  # f, f', f'', f''', f⁽⁴⁾, ...
-    order: int
-    values: np.ndarray  # one per sample, as computed (NaN and infinities kept)
-
-
-@dataclass
-class Sampled:
-    """f and its derivatives on a grid, and the y range that shows them."""
-
-    expression: str
-    variable: str
-    at: dict[str, np.ndarray]
-    x: np.ndarray
-    curves: list[Curve]
-    ylim: tuple[float, float] | None  # None: no finite value at all
-    clipped: bool
-    warnings: list[str] = field(default_factory=list)
-
-    def shown(self, curve: Curve) -> np.ndarray:
-        """The curve as drawn: NaN (a gap) where it is not finite or lies outside ``ylim``."""
-        return _visible(curve.values, self.ylim)
 
 
 def derivative_label(order: int) -> str:
@@ -144,14 +118,6 @@ def _check_scalar(
             f"plot draws a single-number value, and this one has shape {tuple(value.shape)}; "
             "reduce it first, e.g. sum(...)"
         )
-
-
-def _visible(values: np.ndarray, ylim: tuple[float, float] | None) -> np.ndarray:
-    shown = np.where(np.isfinite(values), values, np.nan)
-    if ylim is not None:
-        with np.errstate(invalid="ignore"):
-            shown[(shown < ylim[0]) | (shown > ylim[1])] = np.nan
-    return shown
 
 
 SYMMETRY_ROUNDING = 1e-9
@@ -237,40 +203,6 @@ TRUNCATION_ORDER: dict[tuple[str, int], int] = {
 }
 """The power of h in each scheme's truncation error (gradcli.finite's module docstring);
 Richardson raises its order with every row, so it has no single slope."""
-
-
-@dataclass
-class ErrorSweep:
-    """One scheme's |estimate - exact| against h, with what the theory says of it."""
-
-    scheme: str
-    h: np.ndarray
-    error: np.ndarray  # as the Limit's rows have it (0, NaN kept)
-    expected_order: int | None  # the slope truncation error should have
-    observed_order: float | None  # median observed order over the steps above best_h
-    best_h: float | None  # the theoretical best step, where truncation meets rounding
-    chosen_h: float | None  # the row the sweep marks best (chosen without the exact value)
-    reference: tuple[np.ndarray, np.ndarray] | None  # a line C·h^p through the largest step
-
-
-@dataclass
-class ErrorPlot:
-    """The V of truncation against rounding: every scheme's error against h, log-log."""
-
-    expression: str
-    variable: str
-    point: float
-    derivative_order: int
-    exact: float
-    sweeps: list[ErrorSweep]
-    floor: float  # ε·|exact|: where rounding alone puts the error of a perfect scheme
-    warnings: list[str] = field(default_factory=list)
-
-    def shown(self, sweep: ErrorSweep) -> np.ndarray:
-        """The errors as drawn on a log axis: an error of exactly 0 (the estimate rounds to
-        the exact value) sits on ``floor / 2``, and NaN or infinity is a gap."""
-        error = np.where(np.isfinite(sweep.error), sweep.error, np.nan)
-        return np.where(error == 0, self.floor / 2, error)
 
 
 def error_plot(limit: Limit) -> ErrorPlot:

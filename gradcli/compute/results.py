@@ -110,3 +110,74 @@ class BuiltinsCheck:
     @property
     def passed(self) -> bool:
         return all(check.passed for checks in self.checks.values() for check in checks)
+
+
+# --- gradcli plot and limit --plot ----------------------------------------------------------
+
+
+@dataclass
+class Curve:
+    label: str  # f, f', f'', f''', f⁽⁴⁾, ...
+    order: int
+    values: np.ndarray  # one per sample, as computed (NaN and infinities kept)
+
+
+@dataclass
+class Sampled:
+    """f and its derivatives on a grid, and the y range that shows them."""
+
+    expression: str
+    variable: str
+    at: dict[str, np.ndarray]
+    x: np.ndarray
+    curves: list[Curve]
+    ylim: tuple[float, float] | None  # None: no finite value at all
+    clipped: bool
+    warnings: list[str] = field(default_factory=list)
+
+    def shown(self, curve: Curve) -> np.ndarray:
+        """The curve as drawn: NaN (a gap) where it is not finite or lies outside ``ylim``."""
+        return visible(curve.values, self.ylim)
+
+
+def visible(values: np.ndarray, ylim: tuple[float, float] | None) -> np.ndarray:
+    """``values`` with NaN (a gap) where they are not finite or lie outside ``ylim``."""
+    shown = np.where(np.isfinite(values), values, np.nan)
+    if ylim is not None:
+        with np.errstate(invalid="ignore"):
+            shown[(shown < ylim[0]) | (shown > ylim[1])] = np.nan
+    return shown
+
+
+@dataclass
+class ErrorSweep:
+    """One scheme's |estimate - exact| against h, with what the theory says of it."""
+
+    scheme: str
+    h: np.ndarray
+    error: np.ndarray  # as the Limit's rows have it (0, NaN kept)
+    expected_order: int | None  # the slope truncation error should have
+    observed_order: float | None  # median observed order over the steps above best_h
+    best_h: float | None  # the theoretical best step, where truncation meets rounding
+    chosen_h: float | None  # the row the sweep marks best (chosen without the exact value)
+    reference: tuple[np.ndarray, np.ndarray] | None  # a line C·h^p through the largest step
+
+
+@dataclass
+class ErrorPlot:
+    """The V of truncation against rounding: every scheme's error against h, log-log."""
+
+    expression: str
+    variable: str
+    point: float
+    derivative_order: int
+    exact: float
+    sweeps: list[ErrorSweep]
+    floor: float  # ε·|exact|: where rounding alone puts the error of a perfect scheme
+    warnings: list[str] = field(default_factory=list)
+
+    def shown(self, sweep: ErrorSweep) -> np.ndarray:
+        """The errors as drawn on a log axis: an error of exactly 0 (the estimate rounds to
+        the exact value) sits on ``floor / 2``, and NaN or infinity is a gap."""
+        error = np.where(np.isfinite(sweep.error), sweep.error, np.nan)
+        return np.where(error == 0, self.floor / 2, error)

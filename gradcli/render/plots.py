@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.compute.plot import ErrorPlot, Sampled
+from gradcli.compute.results import ErrorPlot, Sampled
 from gradcli.errors import UsageError
 
 FILE_FORMATS = ("png", "svg", "pdf")
