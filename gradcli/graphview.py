@@ -12,18 +12,19 @@ from typing import Any
 
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute import graph as computing
+from gradcli.compute.results import Graph
 from gradcli.render import graph as drawing
 
 
 class GraphView:
-    """A :class:`~gradcli.compute.graph.Graph` that prints as the evaluation trace.
+    """A :class:`~gradcli.compute.results.Graph` that prints as the evaluation trace.
 
     Its data (``vertices``, ``leaves``, ``operations``, ``text(i)``, ...) is the
     graph's; :meth:`to_dot`, :meth:`to_json`, :meth:`to_dict` and
     :meth:`to_mermaid` give the other forms. ``max_nodes=0`` shows every node.
     """
 
-    def __init__(self, graph: computing.Graph):
+    def __init__(self, graph: Graph):
         self.graph = graph
 
     def __getattr__(self, name: str) -> Any:

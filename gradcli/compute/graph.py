@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gradcli.autograd.tensor import Tensor
+from gradcli.compute.results import Fold, Graph, Vertex
 from gradcli.errors import AutogradError, ShapeError, UsageError, option
 
 if TYPE_CHECKING:
@@ -35,97 +35,6 @@ MAX_PERIOD = 8
 
 MIN_REPEATS = 3
 """Repeats a unit needs before it is folded: the first and last stay, the middle folds."""
-
-
-@dataclass
-class Vertex:
-    """One node of the graph: an operation (``v1``, ``v2``, ...) or a leaf (its name)."""
-
-    index: int
-    """Its place in :attr:`Graph.vertices`: leaves first, then operations as recorded."""
-    label: str
-    op: str
-    """PyTorch's name of the node: ``MulBackward0``; ``AccumulateGrad`` for a leaf."""
-    leaf: bool
-    inputs: tuple[int | None, ...] = ()
-    """Per argument of the operation, the vertex its gradient flows to (None: a constant)."""
-    shape: tuple[int, ...] | None = None
-    value: np.ndarray | None = None
-    """The forward value, None where the graph kept no tensor of it."""
-    adjoint: np.ndarray | None = None
-    """d(output)/d(this value) (a leaf's gradient), None where no gradient reached it."""
-    origin: tuple[Any, int] | None = None
-    """(expression, step) that recorded it, when an expression did."""
-    uses: int = 0
-    """How many arguments of other operations it is: more than one is a shared value."""
-    plain: set[int] = field(default_factory=set)
-    """The arguments that are not tensors (an exponent, ``dim=``): never part of the graph."""
-
-
-@dataclass(frozen=True)
-class Fold:
-    """``repeats`` consecutive copies of the same ``period`` operations (in recorded order)
-    starting at vertex ``first``: a loop's iterations, or a long chain of one operation."""
-
-    first: int
-    period: int
-    repeats: int
-
-    @property
-    def hidden(self) -> range:
-        """The vertices --collapse folds away: all but the first and the last copy."""
-        return range(self.first + self.period, self.first + (self.repeats - 1) * self.period)
-
-
-@dataclass
-class Graph:
-    """The DAG behind one output: vertices (leaves, then operations in the order
-    recorded) with values and adjoints, from one forward and one backward pass.
-
-    Plain data: ``gradcli.graph(tensor)`` wraps it in a view that prints and
-    exports it (:class:`gradcli.graphview.GraphView`).
-    """
-
-    vertices: list[Vertex]
-    output: int
-    weights: str
-    """What the backward pass started from: ``1`` (a one-number output), ``ones``
-    (ones of the output's shape, a non-scalar output), or ``given`` (weights passed in)."""
-    source: str | None = None
-    _folds: list[Fold] | None = field(default=None, repr=False)
-
-    @property
-    def leaves(self) -> list[Vertex]:
-        return [v for v in self.vertices if v.leaf]
-
-    @property
-    def operations(self) -> list[Vertex]:
-        return [v for v in self.vertices if not v.leaf]
-
-    def text(self, index: int) -> str | None:
-        """The source text of the step that recorded vertex ``index`` (None: no source)."""
-        origin = self.vertices[index].origin
-        return None if origin is None or self.span(index) is None else origin[0].text(origin[1])
-
-    def span(self, index: int) -> tuple[int, int] | None:
-        """Where that text is in its source: 0-based start and end offsets."""
-        origin = self.vertices[index].origin
-        return None if origin is None else origin[0].span(origin[1])
-
-    def column(self, index: int) -> int | None:
-        """The 1-based column a caret for that step points at (a binary operator's symbol)."""
-        origin = self.vertices[index].origin
-        return None if origin is None else origin[0].column(origin[1])
-
-    def folds(self) -> list[Fold]:
-        """Repeated structure among the operations, for --collapse (computed once)."""
-        if self._folds is None:
-            first = len(self.vertices) - len(self.operations)
-            self._folds = [
-                dataclasses.replace(f, first=f.first + first)
-                for f in find_folds([v.op for v in self.vertices[first:]])
-            ]
-        return self._folds
 
 
 def graph(
@@ -292,7 +201,12 @@ def _build(
             v.shape = tuple(tensor.shape)
     kind, start = _weights(output, weights)
     _adjoints(output, start, vertices, index, known)
-    return Graph(vertices, out, kind, source)
+    leaves = sum(v.leaf for v in vertices)
+    folds = [
+        dataclasses.replace(fold, first=fold.first + leaves)
+        for fold in find_folds([v.op for v in vertices[leaves:]])
+    ]
+    return Graph(vertices, out, kind, source, folds)
 
 
 def _recorded_order(starts: list[Any]) -> list[tuple[Any, int]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.compute.graph import Fold, Graph, Vertex
+from gradcli.compute.results import Fold, Graph, Vertex
 from gradcli.render.numbers import json_array, plain_number, short_number
 
 TEXT_WIDTH = 32
@@ -82,7 +82,7 @@ def _hidden(graph: Graph, collapse: bool) -> dict[int, Fold]:
     """Vertex -> the fold that hides it, under --collapse."""
     if not collapse:
         return {}
-    return {i: fold for fold in graph.folds() for i in fold.hidden}
+    return {i: fold for fold in graph.folds for i in fold.hidden}
 
 
 def _fold_text(graph: Graph, fold: Fold) -> str:
@@ -123,7 +123,7 @@ def trace_rows(graph: Graph, max_nodes: int, collapse: bool) -> list[Row]:
     """Leaves, then operations as recorded; folds as one row; the middle elided past the limit."""
     hidden = _hidden(graph, collapse)
     rows: list[Row] = []
-    folds = {fold.hidden.start: fold for fold in graph.folds()} if collapse else {}
+    folds = {fold.hidden.start: fold for fold in graph.folds} if collapse else {}
     i = 0
     while i < len(graph.vertices):
         if i in folds:
