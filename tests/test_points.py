@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradcli import compute
-from gradcli.compute.points import Request, at_points
+from gradcli.compute.points import VALUE, Request, at_points, derivative
 from gradcli.language import compile
 
 UNARY = ["sin", "cos", "exp", "tanh", "sigmoid", "softplus", "atan", "abs", "sqrt", "log1p"]
@@ -74,14 +74,14 @@ def test_rows_are_never_mixed_by_a_reduction():
     # sum over a constant vector per row, not over the rows
     blocks = dict(at_points(compile("sum(x*w)"), compute.bind(["w=[1,2,3]"]),
                             {"x": np.array([1.0, 10.0])}, Request(("x",))))  # fmt: skip
-    assert blocks["value"].ravel().tolist() == [6.0, 60.0]
-    assert blocks["d/dx"].ravel().tolist() == [6.0, 6.0]
+    assert blocks[VALUE].ravel().tolist() == [6.0, 60.0]
+    assert blocks[derivative("x")].ravel().tolist() == [6.0, 6.0]
 
 
 def test_a_kink_in_one_row_gives_that_row_the_single_point_answer():
     blocks = dict(at_points(compile("abs(x)**3"), [], {"x": np.array([-1.0, 0.0, 2.0])},
                             Request(("x",), order=3)))  # fmt: skip
-    assert blocks["d3/dx3"].ravel().tolist() == [-6.0, 0.0, 6.0]
+    assert blocks[derivative("x", 3)].ravel().tolist() == [-6.0, 0.0, 6.0]
 
 
 def test_an_array_value_cannot_be_differentiated_per_row():
@@ -97,8 +97,8 @@ def test_an_elementwise_chunk_is_computed_at_once(monkeypatch):
     monkeypatch.setattr(points, "_row_by_row", lambda *a: pytest.fail("went row by row"))
     blocks = dict(at_points(compile("x**3*y"), [], {"x": np.arange(4.0), "y": np.ones(4)},
                             Request(("x", "y"), order=2)))  # fmt: skip
-    assert blocks["d/dx"].ravel().tolist() == [0.0, 3.0, 12.0, 27.0]
-    assert blocks["d2/dx2"].ravel().tolist() == [0.0, 6.0, 12.0, 18.0]
+    assert blocks[derivative("x")].ravel().tolist() == [0.0, 3.0, 12.0, 27.0]
+    assert blocks[derivative("x", 2)].ravel().tolist() == [0.0, 6.0, 12.0, 18.0]
 
 
 # --- a row whose evaluation fails, among many --------------------------------------------------

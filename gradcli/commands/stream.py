@@ -16,7 +16,7 @@ import numpy as np
 
 from gradcli.commands import display, inputs
 from gradcli.compute.bindings import Binding
-from gradcli.compute.points import Block, Request, at_points
+from gradcli.compute.points import Block, Part, Request, at_points, derivative, hessian_entry
 from gradcli.errors import GradcliError, UsageError, option
 from gradcli.io.columns import point_columns, read_named
 from gradcli.io.readers import FORMATS, ON_ERROR, Chunk, PointsError
@@ -125,7 +125,8 @@ def stream(
                 _count_nonfinite(report, blocks[len(chunk.columns) :], lines, bad)
                 if writer is None:
                     writer = open_writer(sink, output, _layout(chunk.columns, request))
-                writer.write(blocks + (_gathered(blocks, request) if output == "jsonl" else []))
+                labelled = [(part.label, array) for part, array in blocks]
+                writer.write(labelled + (_gathered(blocks, request) if output == "jsonl" else []))
                 report.rows += len(lines)
             if failed and on_error == "stop":
                 raise failed[0]
@@ -212,14 +213,14 @@ class _Rows:
     def _joined(self, chunk: Chunk, kept: list[tuple[int, int, list[Block] | None]]) -> list[Block]:
         if len(kept) == 1 and kept[0][2] is not None and kept[0][1] - kept[0][0] == chunk.rows:
             return kept[0][2]  # the whole chunk at once: nothing to join
-        inputs = list(chunk.columns.items())
-        labels = _labels(self.request)
+        inputs = [(Part("input", (name,)), values) for name, values in chunk.columns.items()]
+        labels = self.request.parts()
         if self.shapes is None and any(result is None for _, _, result in kept):
             # Rows written as NaN before any row had results: one number each, and a later
             # row with an array result is a bad row rather than a column the header lacks.
             self.shapes = [()] * len(labels)
         joined: list[Block] = []
-        for i, (name, values) in enumerate(inputs + [(label, None) for label in labels]):
+        for i, (part, values) in enumerate(inputs + [(label, None) for label in labels]):
             parts = []
             for start, stop, result in kept:
                 if result is not None:
@@ -229,7 +230,7 @@ class _Rows:
                 else:
                     shape = self.shapes[i - len(inputs)]  # type: ignore[index]
                     parts.append(np.full((stop - start, *shape), np.nan))
-            joined.append((name, np.concatenate(parts) if parts else np.zeros(0)))
+            joined.append((part, np.concatenate(parts) if parts else np.zeros(0)))
         return joined
 
     @staticmethod
@@ -239,27 +240,16 @@ class _Rows:
         return np.concatenate([chunk.lines[start:stop] for start, stop, _ in kept])
 
 
-def _labels(request: Request) -> list[str]:
-    """The result columns of a row, in the order :func:`at_points` gives them (needed
-    where no row of a chunk has results to take them from)."""
-    labels = ["value"] + [f"d/d{name}" for name in request.wrt]
-    if request.order is not None:
-        labels += [f"d{k}/d{n}{k}" for n in request.wrt for k in range(2, request.order + 1)]
-    if request.hessian:
-        labels += [f"d2/d{a}d{b}" for a in request.wrt for b in request.wrt]
-    return labels
-
-
 def _bad_row(error: GradcliError, line: int) -> PointsError:
     # The message as raised, its settings still marked, for the CLI to spell as flags.
     return PointsError(Exception.__str__(error), line=line)
 
 
 def _unlike(results: list[Block], shapes: list[tuple[int, ...]], line: int) -> PointsError:
-    for (label, array), shape in zip(results, shapes):
+    for (part, array), shape in zip(results, shapes):
         if array.shape[1:] != shape:
             return PointsError(
-                f"{label} has shape {array.shape[1:]} at this row and {shape} at the rows "
+                f"{part.label} has shape {array.shape[1:]} at this row and {shape} at the rows "
                 "before; every row's results must have one shape",
                 line=line,
             )
@@ -282,13 +272,13 @@ def _count_nonfinite(
             report.first_nonfinite = int(lines[np.argmax(nonfinite)])
 
 
-def _gathered(blocks: list[Block], request: Request) -> list[Block]:
+def _gathered(blocks: list[Block], request: Request) -> list[tuple[str, np.ndarray]]:
     """For JSON Lines: each variable's derivatives of orders 1..N as one array column, and
     the Hessian as one matrix column."""
-    named = dict(blocks)
+    found = dict(blocks)
     if request.hessian:
         n = len(request.wrt)
-        entries = [named[f"d2/d{a}d{b}"].reshape(-1) for a in request.wrt for b in request.wrt]
+        entries = [found[hessian_entry(a, b)].reshape(-1) for a in request.wrt for b in request.wrt]
         return [("hessian matrix", np.stack(entries, axis=1).reshape(-1, n, n))]
     if request.order is None:
         return []
@@ -296,8 +286,7 @@ def _gathered(blocks: list[Block], request: Request) -> list[Block]:
         (
             f"derivatives of {name}",
             np.concatenate(
-                [named[f"d/d{name}"].reshape(-1, 1)]
-                + [named[f"d{k}/d{name}{k}"].reshape(-1, 1) for k in range(2, request.order + 1)],
+                [found[derivative(name, k)].reshape(-1, 1) for k in range(1, request.order + 1)],
                 axis=1,
             ),
         )
@@ -309,7 +298,7 @@ def _layout(columns: dict[str, np.ndarray], request: Request) -> dict[str, Any]:
     """A JSON Lines row shaped like the single-point document, without ``expression``."""
     layout: dict[str, Any] = {"at": {name: name for name in columns}, "value": "value"}
     if request.wrt:
-        layout["gradient"] = {name: f"d/d{name}" for name in request.wrt}
+        layout["gradient"] = {name: derivative(name).label for name in request.wrt}
     if request.order is not None:
         layout["derivatives"] = {name: f"derivatives of {name}" for name in request.wrt}
     if request.hessian:

@@ -59,7 +59,7 @@ def sample(
 ) -> Sampled:
     """f and f', ..., f^(order) by the variable of ``over`` at ``samples`` evenly spaced
     points of its range (ends included); ``bound`` holds the other variables."""
-    from gradcli.compute.points import Request, at_points
+    from gradcli.compute.points import VALUE, Request, at_points, derivative
 
     name, lo, hi = over
     if not 0 <= order <= MAX_PLOT_ORDER:
@@ -83,12 +83,11 @@ def sample(
     with np.errstate(all="ignore"):
         for start in range(0, samples, CHUNK):
             rows = {name: x[start : start + CHUNK]}
-            for label, block in at_points(expression, bound, rows, request)[1:]:
-                columns.setdefault(label, []).append(np.asarray(block, np.float64).reshape(-1))
-    keys = ["value", *(f"d/d{name}" for _ in range(order >= 1))]
-    keys += [f"d{k}/d{name}{k}" for k in range(2, order + 1)]
+            for part, block in at_points(expression, bound, rows, request)[1:]:
+                columns.setdefault(part, []).append(np.asarray(block, np.float64).reshape(-1))
+    parts = [VALUE, *(derivative(name, k) for k in range(1, order + 1))]
     curves = [
-        Curve(derivative_label(k), k, np.concatenate(columns[key])) for k, key in enumerate(keys)
+        Curve(derivative_label(k), k, np.concatenate(columns[part])) for k, part in enumerate(parts)
     ]
     # Where f is undefined (log of a negative number) so are its derivatives, whatever
     # number the derivative's formula gives there (1/x).

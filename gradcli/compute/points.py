@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,8 +29,42 @@ from gradcli.compute.results import Differentiation
 from gradcli.errors import ExpressionError, ShapeError, UsageError, option
 from gradcli.language import Expression
 
-Block = tuple[str, np.ndarray]
-"""A named block of output columns: a label and an array with the row axis first."""
+
+class Part(NamedTuple):
+    """What a block of output columns holds, by its structure: an ``input`` (``names`` is
+    the variable), the ``value``, a ``derivative`` of ``order`` by one variable, or a
+    ``hessian`` entry (``names`` is the pair)."""
+
+    kind: str
+    names: tuple[str, ...] = ()
+    order: int = 0
+
+    @property
+    def label(self) -> str:
+        """The column's header: x, value, d/dx, d3/dx3, d2/dxdy."""
+        if self.kind == "input":
+            return self.names[0]
+        if self.kind == "value":
+            return "value"
+        if self.kind == "hessian":
+            return f"d2/d{self.names[0]}d{self.names[1]}"
+        name = self.names[0]
+        return f"d/d{name}" if self.order == 1 else f"d{self.order}/d{name}{self.order}"
+
+
+VALUE = Part("value")
+
+
+def derivative(name: str, order: int = 1) -> Part:
+    return Part("derivative", (name,), order)
+
+
+def hessian_entry(a: str, b: str) -> Part:
+    return Part("hessian", (a, b), 2)
+
+
+Block = tuple[Part, np.ndarray]
+"""A block of output columns: what it holds and an array with the row axis first."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +79,15 @@ class Request:
         if self.order is not None:
             check_order(self.order)
 
+    def parts(self) -> list[Part]:
+        """The result blocks of a row, in the order :func:`at_points` gives them."""
+        parts = [VALUE] + [derivative(name) for name in self.wrt]
+        if self.order is not None:
+            parts += [derivative(n, k) for n in self.wrt for k in range(2, self.order + 1)]
+        if self.hessian:
+            parts += [hessian_entry(a, b) for a in self.wrt for b in self.wrt]
+        return parts
+
 
 def at_points(
     expression: Expression,
@@ -57,7 +101,7 @@ def at_points(
     are the bound values every row shares.
     """
     count = len(next(iter(rows.values()))) if rows else 0
-    inputs = [(name, values) for name, values in rows.items()]
+    inputs = [(Part("input", (name,)), values) for name, values in rows.items()]
     if _batchable(expression, constants, rows, request):
         try:
             results = _batched(expression, constants, rows, request, count)
@@ -100,7 +144,7 @@ def _batched(
     per_row = shape[1:]
     if request.wrt and any(n != 1 for n in per_row):
         _refuse_array_value(per_row)
-    blocks: list[Block] = [("value", _rows_of(as_array(value), count, per_row))]
+    blocks: list[Block] = [(VALUE, _rows_of(as_array(value), count, per_row))]
     if not request.wrt:
         return blocks
     inputs = [tensors[name] for name in request.wrt]
@@ -112,7 +156,7 @@ def _batched(
     else:
         firsts = [None] * len(inputs)
     for name, first in zip(request.wrt, firsts):
-        blocks.append((f"d/d{name}", _column(first, count)))
+        blocks.append((derivative(name), _column(first, count)))
     if request.order is not None:
         blocks += _batched_orders(expression, shared, lifted, request, count)
     if request.hessian:
@@ -144,7 +188,7 @@ def _batched_orders(
         )
         derivatives = scaled.reshape(request.order, count).T
         for k in range(2, request.order + 1):
-            blocks.append((f"d{k}/d{name}{k}", derivatives[:, k - 1]))
+            blocks.append((derivative(name, k), derivatives[:, k - 1]))
     return blocks
 
 
@@ -164,8 +208,10 @@ def _batched_hessian(
 
 
 def _hessian_blocks(names: Sequence[str], entry: Callable[[int, int], np.ndarray]) -> list[Block]:
-    """One column per second partial, named ``d2/dxdy``, in row-major order."""
-    return [(f"d2/d{a}d{b}", entry(i, j)) for i, a in enumerate(names) for j, b in enumerate(names)]
+    """One column per second partial, in row-major order."""
+    return [
+        (hessian_entry(a, b), entry(i, j)) for i, a in enumerate(names) for j, b in enumerate(names)
+    ]
 
 
 def _column(gradient: Tensor | None, count: int) -> np.ndarray:
@@ -194,13 +240,12 @@ def _row_by_row(
     count: int,
 ) -> list[Block]:
     per_row: list[list[np.ndarray]] = []
-    labels: list[str] = []
     for r in range(count):
         bound = [*constants, *(Binding(n, "", np.asarray(v[r])) for n, v in rows.items())]
         if not request.wrt:
             with no_grad():
                 value = expression.evaluate({b.name: Tensor(b.value) for b in bound})
-            labels, parts = ["value"], [as_array(value)]
+            parts = [as_array(value)]
         else:
             result = differentiate(
                 expression, bound, wrt=list(request.wrt), order=request.order,
@@ -208,29 +253,26 @@ def _row_by_row(
             )  # fmt: skip
             if result.jacobian is not None:
                 _refuse_array_value(result.value.shape)
-            labels, parts = _row_parts(result, request)
+            parts = _row_parts(result, request)
         per_row.append(parts)
     if not per_row:
         return []
     if len({tuple(part.shape for part in parts) for parts in per_row}) > 1:
         raise ShapeError("the results have different shapes at different rows")
-    return [(label, np.stack([parts[i] for parts in per_row])) for i, label in enumerate(labels)]
+    return [
+        (part, np.stack([parts[i] for parts in per_row])) for i, part in enumerate(request.parts())
+    ]
 
 
-def _row_parts(result: Differentiation, request: Request) -> tuple[list[str], list[np.ndarray]]:
-    labels = ["value"]
+def _row_parts(result: Differentiation, request: Request) -> list[np.ndarray]:
+    """A row's results in the order of :meth:`Request.parts`."""
     parts = [np.asarray(result.value)]
-    for name in request.wrt:
-        labels.append(f"d/d{name}")
-        parts.append(np.asarray(result.gradient[name]))
+    parts += [np.asarray(result.gradient[name]) for name in request.wrt]
     if request.order is not None:
         for name in request.wrt:
-            for k in range(2, request.order + 1):
-                labels.append(f"d{k}/d{name}{k}")
-                parts.append(np.asarray(result.derivatives[name][k - 1]))
+            parts += [
+                np.asarray(result.derivatives[name][k - 1]) for k in range(2, request.order + 1)
+            ]
     if request.hessian:
-        matrix = np.asarray(result.hessian[1])
-        for label, entry in _hessian_blocks(request.wrt, lambda i, j: matrix[i, j]):
-            labels.append(label)
-            parts.append(entry)
-    return labels, parts
+        parts += list(np.asarray(result.hessian[1]).reshape(-1))
+    return parts
