@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import gradcli as torch
+from gradcli.autograd import gradcheck, gradgradcheck
 from gradcli.errors import AutogradError, ShapeMismatchError
 
 # --- the hand-written optimiser: p.data -= lr * p.grad ---------------------------------------
@@ -450,16 +451,16 @@ def test_in_place_changes_of_views_have_gradients_that_check_numerically():
         return (h * h).sum() + h[2:].sum() * 3
 
     x = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
-    assert torch.autograd.gradcheck(rows_filled, (x,))
-    assert torch.autograd.gradgradcheck(rows_filled, (x,))
+    assert gradcheck(rows_filled, (x,))
+    assert gradgradcheck(rows_filled, (x,))
     # 6·x1·(x0 + 2·x1 + 3·x2) + x0 + x1 + x2, by hand: 17.5 and its gradient
     value = rows_filled(x)
     value.backward()
     assert value.item() == 17.5 and x.grad.tolist() == [-11.0, -32.0, -35.0]
     x4 = torch.tensor([1.0, -2.0, 0.5, 3.0], requires_grad=True)
     w = torch.tensor([1.5, -0.7], requires_grad=True)
-    assert torch.autograd.gradcheck(scaled_in_place, (x4, w))
-    assert torch.autograd.gradgradcheck(scaled_in_place, (x4, w))
+    assert gradcheck(scaled_in_place, (x4, w))
+    assert gradgradcheck(scaled_in_place, (x4, w))
 
 
 def test_in_place_changes_that_would_make_a_gradient_wrong_are_refused():
@@ -543,6 +544,20 @@ def test_optimizer_steps_change_the_parameter_in_place():
     # torch: the same with Adam(lr=0.5): seen, q -> [0.5000000025, 1.50000000125] both
     assert seen.tolist() == q.tolist()
     assert q.tolist() == pytest.approx([0.5000000025, 1.50000000125], rel=1e-15)
+
+
+def test_zero_grad_without_none_zeroes_the_same_gradient_tensor():
+    # torch: p = torch.tensor([1., 2.], requires_grad=True); (p * p).sum().backward(); g = p.grad
+    #   torch.optim.SGD([p], lr=0.1).zero_grad(set_to_none=False); g is p.grad, g -> True [0., 0.]
+    p = torch.tensor([1.0, 2.0], requires_grad=True)
+    (p * p).sum().backward()
+    g = p.grad
+    torch.optim.SGD([p], lr=0.1).zero_grad(set_to_none=False)
+    assert g is p.grad and g.tolist() == [0.0, 0.0]
+    x = torch.tensor([3.0], requires_grad=True)
+    (x**3).sum().backward(create_graph=True)  # x.grad = 3x², with a graph
+    torch.optim.SGD([x], lr=0.1).zero_grad(set_to_none=False)
+    assert x.grad.tolist() == [0.0] and x.grad.grad_fn is None and not x.grad.requires_grad
 
 
 def test_a_state_dict_follows_the_optimizer_steps():

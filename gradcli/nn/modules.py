@@ -275,9 +275,11 @@ def _zero_grad(param: Tensor, set_to_none: bool) -> None:
     if set_to_none:
         param.grad = None
         return
-    param.grad = param.grad.detach()  # a create_graph gradient leaves its graph, as in PyTorch
+    grad = param.grad
+    if grad.grad_fn is not None:  # a create_graph gradient leaves its graph, as in PyTorch
+        grad = param.grad = grad.detach()
     with no_grad():
-        param.grad.zero_()
+        grad.zero_()  # in place: whoever holds param.grad sees the zeros, as in PyTorch
 
 
 # --- layers ------------------------------------------------------------------------------
