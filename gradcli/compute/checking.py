@@ -56,14 +56,18 @@ from typing import Any
 
 import numpy as np
 
+from gradcli import finite
 from gradcli.autograd import creation
 from gradcli.autograd.shapes import entry_labels
-from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.autograd.tensor import Tensor, wrap
 from gradcli.compute.along import function_of_t
 from gradcli.compute.bindings import Binding
 from gradcli.compute.differentiate import gradients, hessian_of
 from gradcli.compute.evaluation import choose_wrt, tensors_of
+from gradcli.compute.higher import taylor_algebra, taylor_along, without_taylor_rule
+from gradcli.compute.limit import non_analytic
 from gradcli.compute.results import AGREE, DISAGREE, NOT_SMOOTH, BuiltinsCheck, Check, CheckRow
+from gradcli.compute.samples import all_samples, checked
 from gradcli.errors import (
     ExpressionError,
     GradcliError,
@@ -72,7 +76,9 @@ from gradcli.errors import (
     UsageError,
     option,
 )
-from gradcli.language import Expression
+from gradcli.io.columns import point_columns, read_named
+from gradcli.language import Expression, compile
+from gradcli.registry import OPS
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -231,14 +237,10 @@ def _check_work(
 
 
 def _analytic(expression: Expression) -> bool:
-    from gradcli.compute.limit import non_analytic
-
     return not non_analytic(expression)
 
 
 def _taylor_applies(expression: Expression) -> bool:
-    from gradcli.compute.higher import without_taylor_rule
-
     return not without_taylor_rule(expression)
 
 
@@ -300,7 +302,7 @@ class _Point:
         inputs = [values[name] for name in plan.names]
         value = plan.expression.evaluate(values)
         self.weights = plan._weights(tuple(value.shape))
-        reduced = value.reshape(()) if self.weights is None else (value * _wrap(self.weights)).sum()
+        reduced = value.reshape(()) if self.weights is None else (value * wrap(self.weights)).sum()
         grads = gradients(reduced, inputs, None, retain_graph=plan.order == 2)
         gradient = np.concatenate([g.reshape(-1) for g in grads])
         hessian = hessian_of(reduced, inputs, plan.names)[1] if plan.order == 2 else None
@@ -308,8 +310,6 @@ class _Point:
 
     def _taylor(self, element: int) -> tuple[list[float] | None, str]:
         """Pure derivatives along the element by Taylor mode, or why there are none."""
-        from gradcli.compute.higher import taylor_algebra, taylor_along
-
         chosen = self.elements[element]
         direction = np.zeros(self.point[chosen.name].shape)
         direction[chosen.index] = 1.0
@@ -339,8 +339,6 @@ class _Point:
         return function_of_t(self.plan.expression, self.point, moves, self.weights)
 
     def _numerical(self, elements: tuple[int, ...], order: int) -> _Estimate:
-        from gradcli import finite
-
         f = self._along(elements)
         candidates = []
         if self.plan.analytic:
@@ -382,8 +380,6 @@ class _Point:
     ) -> _Estimate | None:
         """The tableau entry with the smallest error estimate, which is at least the
         rounding of the values over its step."""
-        from gradcli import finite
-
         sweep = finite.sweep(
             f, 0.0, exact=None, scheme="richardson", order=order, h=h, steps=steps, shrink=shrink
         )
@@ -544,8 +540,6 @@ def read_points(
     Columns are named as for every command's points
     (:func:`gradcli.io.columns.point_columns`): by the input, or by ``columns``.
     """
-    from gradcli.io.columns import point_columns, read_named
-
     rule = point_columns(expression, [b.name for b in bound], columns)
     variables = list(expression.variables)
     points: list[dict[str, np.ndarray]] = []
@@ -570,10 +564,6 @@ def read_points(
 def check_builtins(order: int = 1, draws: int = 1, seed: int | None = None) -> BuiltinsCheck:
     """Every operation with derivatives (built in, or added by a plugin) checked on its
     samples (:mod:`gradcli.compute.samples`, the test suite's), ``draws`` times each."""
-    from gradcli.compute.samples import all_samples, checked
-    from gradcli.language import compile
-    from gradcli.registry import OPS
-
     if draws < 1:
         raise UsageError(f"{option('random')} {draws}: give at least one draw per sample")
     rng = np.random.default_rng(0 if seed is None else seed)

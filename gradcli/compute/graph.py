@@ -22,9 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gradcli.autograd import creation, engine
 from gradcli.autograd.tensor import Tensor
+from gradcli.compute.evaluation import choose_wrt, tensors_of
 from gradcli.compute.results import Fold, Graph, Vertex
 from gradcli.errors import AutogradError, ShapeError, UsageError, option
+from gradcli.language import Algebra
+from gradcli.registry import OPS
 
 if TYPE_CHECKING:
     from gradcli.compute.bindings import Binding
@@ -68,9 +72,6 @@ def expression_graph(
 ) -> Graph:
     """Evaluate ``expression`` at the bound point once and read its graph: the
     variables in ``wrt`` (default: every bound one it uses) are the leaves."""
-    from gradcli.autograd import creation
-    from gradcli.compute.evaluation import choose_wrt, tensors_of
-
     with creation.same_draws():
         names = choose_wrt(expression, bound, wrt)
         values = tensors_of(bound, names)
@@ -89,8 +90,6 @@ def expression_graph(
 def _recording(captured: list[Any]) -> Any:
     """The tensors' algebra, with every operation's result appended to ``captured``:
     the values of the steps, which the graph's nodes do not keep."""
-    from gradcli.language import Algebra
-    from gradcli.registry import OPS
 
     def recorded(function: Any) -> Any:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -260,8 +259,6 @@ def _adjoints(
     """Every vertex's adjoint from one backward pass: ``autograd.grad`` with each vertex
     as an input. Where the graph kept no tensor of a node, a stand-in tensor whose
     ``grad_fn`` is that node asks for the gradient arriving there."""
-    from gradcli.autograd import engine
-
     if output.grad_fn is None:
         vertices[0].adjoint = np.array(start._data, dtype=np.float64)
         return

@@ -15,9 +15,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from gradcli import taylor
 from gradcli.autograd import engine
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
+from gradcli.compute.evaluation import profile
 from gradcli.errors import (
     ExpressionError,
     LimitError,
@@ -28,6 +30,7 @@ from gradcli.errors import (
 )
 from gradcli.language import Algebra, Expression
 from gradcli.registry import BUILT_IN, OPS, OpInfo, taylor_rule
+from gradcli.taylor import Series
 
 MAX_ORDER = 170
 """Beyond 170, k! overflows float64, and with it every derivative's scale."""
@@ -138,8 +141,6 @@ def pure_derivatives(
 def _check_taylor_work(
     expression: Expression, point: dict[str, np.ndarray], order: int, variables: int
 ) -> None:
-    from gradcli.compute.evaluation import profile
-
     found = profile(expression, {k: Tensor(v) for k, v in point.items()})
     elements = found.elements * order // _ELEMENTS_PER_TAYLOR_STEP
     steps = variables * order * (found.operations + elements)
@@ -177,7 +178,6 @@ def without_taylor_rule(expression: Expression) -> list[str]:
 
 def _taylor_functions() -> dict[str, OpInfo]:
     """The registry with each name bound to its Taylor rule; creation ops make constants."""
-    from gradcli.taylor import Series
 
     def holds_series(values: Any) -> bool:
         return any(
@@ -216,8 +216,6 @@ def taylor_algebra() -> Algebra:
     """Truncated Taylor series: each name's Taylor rule (built in or registered, so it is
     made afresh: an operation may be registered at any time). Constants stay numbers and
     arrays, and an operation on constants only is computed by the engine, as a constant."""
-    from gradcli import taylor
-
     return Algebra("taylor", _taylor_functions(), taylor.RULES["stack"], lambda value: value)
 
 
@@ -245,8 +243,6 @@ def taylor_along(
     """The one forward pass of Taylor mode every route takes: ``name`` moves as
     ``point[name] + direction·t`` (any shape: rows of many points, one element of an array),
     every other variable is a constant. Raises NotAnalyticError at a kink or a jump."""
-    from gradcli import taylor
-
     values = dict(point, **{name: taylor.Series.variable(point[name], order, direction)})
     try:
         result = expression.evaluate(values, algebra or taylor_algebra())
@@ -288,8 +284,6 @@ def kink(
     components have no relation to each other, so that a kink in any of them shows
     (``abs(x - y)`` at x = y as well).
     """
-    from gradcli import taylor
-
     if without_taylor_rule(expression):
         return ""
     directions = np.random.default_rng(0)

@@ -13,9 +13,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from gradcli import finite
+from gradcli.autograd.differences import EPS
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
+from gradcli.compute.points import VALUE, Request, at_points, derivative
 from gradcli.compute.results import Curve, ErrorPlot, ErrorSweep, Limit, Sampled
 from gradcli.errors import UsageError, option
 from gradcli.language import Expression
@@ -59,8 +62,6 @@ def sample(
 ) -> Sampled:
     """f and f', ..., f^(order) by the variable of ``over`` at ``samples`` evenly spaced
     points of its range (ends included); ``bound`` holds the other variables."""
-    from gradcli.compute.points import VALUE, Request, at_points, derivative
-
     name, lo, hi = over
     if not 0 <= order <= MAX_PLOT_ORDER:
         raise UsageError(
@@ -206,9 +207,6 @@ Richardson raises its order with every row, so it has no single slope."""
 
 def error_plot(limit: Limit) -> ErrorPlot:
     """The data of ``limit --plot`` from the Limit result the command already computed."""
-    from gradcli import finite
-    from gradcli.autograd.differences import EPS
-
     if not math.isfinite(limit.exact):
         raise UsageError(
             f"the exact derivative is {limit.exact} at this point, so the estimates have no "

@@ -18,6 +18,7 @@ import numpy as np
 
 from gradcli.compute.results import Fold, Graph, Vertex
 from gradcli.render.numbers import json_array, plain_number, short_number
+from gradcli.render.tables import columns_that_fit, trimmed
 
 TEXT_WIDTH = 32
 """Characters of source text a line shows (the JSON span locates the whole text)."""
@@ -364,8 +365,6 @@ def graph_table(graph: Graph, view: str, max_nodes: int, collapse: bool, digits:
     from rich.console import Group
     from rich.text import Text
 
-    from gradcli.render.tables import trimmed
-
     parts: list[Any] = [Text(_heading(graph), style="bold"), Text("")]
     if view == "tree":
         lines, shown = tree_lines(graph, max_nodes, collapse)
@@ -425,8 +424,6 @@ def _trace_table(headers: list[str], rows: list[list[tuple[str, str]]]) -> Any:
     is split (the last column holds the numbers, the first the names)."""
     from rich.table import Table
     from rich.text import Text
-
-    from gradcli.render.tables import columns_that_fit
 
     def build(widths: list[int] | None) -> Any:
         table = Table(box=None, padding=(0, 1))

@@ -13,6 +13,7 @@ from gradcli.compute.results import (
     Functions,
     Limit,
 )
+from gradcli.registry import BUILT_IN
 from gradcli.render.numbers import plain_array, plain_number
 
 
@@ -95,8 +96,6 @@ def builtins_plain(result: BuiltinsCheck) -> str:
 def functions_plain(result: Functions) -> str:
     """``signature<TAB>summary`` per operation, as the contract has them; an operation
     that is not built in adds its file as a third column."""
-    from gradcli.registry import BUILT_IN
-
     return "\n".join(
         f"{i.signature}\t{i.summary}" + ("" if i.origin == BUILT_IN else f"\t{i.origin}")
         for i in result.entries

@@ -19,6 +19,7 @@ from gradcli.compute.results import (
     Functions,
     Limit,
 )
+from gradcli.registry import BUILT_IN
 from gradcli.render.numbers import fixed, plain_number, short_number
 
 if TYPE_CHECKING:
@@ -605,8 +606,6 @@ def _functions(result: Functions, digits: int) -> RenderableType:
 
 def functions_table(entries: list[Any]) -> RenderableType:
     from rich.table import Table
-
-    from gradcli.registry import BUILT_IN
 
     # Where each one comes from matters once a plugin adds some; until then all are built in.
     origins = any(info.origin != BUILT_IN for info in entries)
