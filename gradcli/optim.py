@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd.function import enable_grad, no_grad
-from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.autograd.tensor import Tensor, wrap
 from gradcli.nn.modules import _zero_grad
 
 __all__ = ["SGD", "Adam", "Optimizer", "RMSprop"]
@@ -218,4 +218,4 @@ class RMSprop(Optimizer):
 
 
 def _zeros(grad: Tensor) -> Tensor:
-    return _wrap(np.zeros_like(grad._data))
+    return wrap(np.zeros_like(grad._data))

@@ -1,6 +1,12 @@
 """The autograd engine: ``Tensor``, ``Function``, the op table and the backward pass.
 
-Nothing in this package knows about parsing or the command line.
+Nothing in this package knows about parsing or the command line. What the packages
+above it (compute, language, nn, optim, taylor) use of the engine is public: besides
+PyTorch's names, :func:`wrap` makes a tensor of an array without copying it, and
+``Tensor.numpy()`` is the tensor's array, sharing its memory; the grad-mode switches
+(``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``inference_mode``) are PyTorch's.
+Names with a leading underscore, and a tensor's ``_data``, stay inside this package
+(tests/test_engine_surface.py holds the rest of gradcli to that).
 """
 
 import importlib
@@ -22,7 +28,7 @@ from gradcli.autograd.function import (
     set_detect_anomaly,
     set_grad_enabled,
 )
-from gradcli.autograd.tensor import Tensor
+from gradcli.autograd.tensor import Tensor, wrap
 
 # NaN and infinity are values here, as in PyTorch, which computes 1/0 without a word;
 # numpy's warnings about them, raised inside the engine, would only be noise.
@@ -65,4 +71,5 @@ __all__ = [
     "no_grad",
     "set_detect_anomaly",
     "set_grad_enabled",
+    "wrap",
 ]

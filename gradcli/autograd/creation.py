@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import dtypes
-from gradcli.autograd.tensor import Tensor, _wrap, to_array
+from gradcli.autograd.tensor import Tensor, to_array, wrap
 from gradcli.errors import (
     ArgumentTypeError,
     LimitError,
@@ -115,7 +115,7 @@ def _made(array: np.ndarray, requires_grad: bool, dtype: Any = None, device: Any
         array = array.astype(numpy_type, copy=False)
     elif array.dtype.kind in "iu":
         array = array.astype(np.float64)
-    made = _wrap(array)
+    made = wrap(array)
     if requires_grad:
         made.requires_grad_(True)
     return made

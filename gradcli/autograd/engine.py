@@ -19,7 +19,7 @@ import numpy as np
 
 from gradcli.autograd import function as _function
 from gradcli.autograd.function import _FREED, AccumulateGrad, Node, OutputEdge, edge_of
-from gradcli.autograd.tensor import Tensor, _wrap, to_array
+from gradcli.autograd.tensor import Tensor, to_array, wrap
 from gradcli.errors import AutogradError, ShapeMismatchError
 
 
@@ -107,9 +107,9 @@ def _root_gradients(outputs: tuple[Tensor, ...], given: Sequence[Any] | None) ->
                     f"output has shape {tuple(out.shape)}: pass gradient= (a tensor of "
                     "that shape, e.g. ones_like(y)) or reduce the output first (y.sum())"
                 )
-            weight = _wrap(np.ones_like(out._data))
+            weight = wrap(np.ones_like(out._data))
         elif not isinstance(weight, Tensor):
-            weight = _wrap(to_array(weight))
+            weight = wrap(to_array(weight))
         if weight.shape != out.shape:
             raise ShapeMismatchError(
                 f"gradient for output {i} has shape {tuple(weight.shape)} but the output "
@@ -238,7 +238,7 @@ def _hooked(node: Node, grad: Tensor) -> Tensor:
         if replaced is None:
             continue
         if not isinstance(replaced, Tensor):
-            replaced = _wrap(to_array(replaced))
+            replaced = wrap(to_array(replaced))
         if replaced.shape != grad.shape:
             raise ShapeMismatchError(
                 f"a hook ({getattr(hook, '__name__', repr(hook))}) returned a gradient of "
@@ -264,7 +264,7 @@ def _materialized(node: Node, slots: list[Tensor | None]) -> list[Tensor | None]
     if not node.materialize_grads:
         return slots
     return [
-        _wrap(np.zeros(shape)) if g is None and shape is not None else g
+        wrap(np.zeros(shape)) if g is None and shape is not None else g
         for g, shape in zip(slots, node._outputs, strict=True)
     ]
 
@@ -297,7 +297,7 @@ def _call_backward(node: Node, grad_output: Any) -> tuple[Tensor | None, ...]:
                 )
             continue
         if not isinstance(g, Tensor):
-            g = _wrap(to_array(g))
+            g = wrap(to_array(g))
             grads = (*grads[:i], g, *grads[i + 1 :])
         if g._data.shape != shapes[i]:
             raise ShapeMismatchError(
@@ -341,7 +341,7 @@ def _accumulate(tensor: Tensor, g: Tensor, create_graph: bool) -> None:
     if grad is None:
         # A copy: g may be another leaf's gradient too (an addition hands one tensor to
         # both) or the caller's, and .grad is changed in place (below, and by zero_()).
-        tensor.grad = g.clone() if create_graph else _wrap(np.array(g._data))
+        tensor.grad = g.clone() if create_graph else wrap(np.array(g._data))
     elif create_graph or grad.requires_grad:
         tensor.grad = grad + g
     else:

@@ -665,7 +665,7 @@ def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
         marked = []
         for g in (grads,) if single else grads:
             if isinstance(g, _tensor.Tensor):
-                g = _tensor._wrap(g._data)
+                g = _tensor.wrap(g._data)
                 node = _new_node(Node)
                 node._function, node._retained = _TwiceDifferentiated, None
                 node._saved = node._versions = ()

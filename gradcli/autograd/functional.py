@@ -17,7 +17,7 @@ import numpy as np
 from gradcli.autograd.engine import grad
 from gradcli.autograd.function import enable_grad
 from gradcli.autograd.ops import stack
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import AutogradError, ShapeError
 
 Inputs = Tensor | Sequence[Tensor]
@@ -60,14 +60,14 @@ def _gradients(
         found = grad(
             [o for o, _ in pairs],
             list(inputs),
-            [w if w is not None else _wrap(np.ones_like(o._data)) for o, w in pairs],
+            [w if w is not None else wrap(np.ones_like(o._data)) for o, w in pairs],
             retain_graph=True,
             create_graph=create_graph,
             allow_unused=True,
         )
     if strict and any(g is None for g in found):
         raise AutogradError("the output does not depend on one of the inputs (strict=True)")
-    return tuple(_wrap(np.zeros(t.shape)) if g is None else g for g, t in zip(found, inputs))
+    return tuple(wrap(np.zeros(t.shape)) if g is None else g for g, t in zip(found, inputs))
 
 
 def _finish(values: Sequence[Tensor], create_graph: bool) -> tuple[Tensor, ...]:
@@ -78,7 +78,7 @@ def _check_vector(v: Any, like: Sequence[Tensor], what: str) -> tuple[Tensor, ..
     if v is None:
         if len(like) != 1 or like[0].numel() != 1:
             raise AutogradError(f"{what}: give v, since it has more than one element")
-        return (_wrap(np.ones_like(like[0]._data)),)
+        return (wrap(np.ones_like(like[0]._data)),)
     vectors, _ = _as_tuple(v if isinstance(v, (tuple, list)) else as_tensor(v), "v")
     if len(vectors) != len(like) or any(a.shape != b.shape for a, b in zip(vectors, like)):
         shapes = [tuple(t.shape) for t in like]
@@ -119,7 +119,7 @@ def jvp(
         xs, _ = _prepare(inputs, create_graph)  # J·v has the outputs' structure
         outs, outputs_tuple = _as_tuple(func(*xs), "func's outputs")
         vectors = _check_vector(v, xs, "the input")
-        dummies = tuple(_wrap(np.zeros_like(o._data)).requires_grad_() for o in outs)
+        dummies = tuple(wrap(np.zeros_like(o._data)).requires_grad_() for o in outs)
         pulled = _gradients(outs, xs, dummies, True, strict)
         pushed = _gradients(pulled, dummies, vectors, create_graph, strict=False)
     out_value = _finish(outs, create_graph)
@@ -160,7 +160,7 @@ def jacobian(
                     block = stack([row[k] for row in rows]).reshape(out.shape + x.shape)
                 else:
                     data = np.array([row[k]._data for row in rows]).reshape(out.shape + x.shape)
-                    block = _wrap(data)
+                    block = wrap(data)
                 per_input.append(block)
             blocks.append(tuple(per_input) if inputs_tuple else per_input[0])
     return tuple(blocks) if outputs_tuple else blocks[0]

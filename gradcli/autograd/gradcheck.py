@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd.engine import grad
-from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.autograd.tensor import Tensor, wrap
 from gradcli.errors import AutogradError
 
 
@@ -77,7 +77,7 @@ def gradcheck(
         analytic = grad(
             differentiable,
             [inputs[i] for i in checked],
-            [_wrap(w) for w, o in zip(weights, outputs, strict=False) if o.requires_grad],
+            [wrap(w) for w, o in zip(weights, outputs, strict=False) if o.requires_grad],
             allow_unused=True,
         )
     for position, index in enumerate(checked):
@@ -125,7 +125,7 @@ def gradgradcheck(
         outs = _as_tuple(fn(*values))
         pairs = [(o, w) for o, w in zip(outs, weights, strict=False) if o.requires_grad]
         if not pairs:
-            return tuple(_wrap(np.zeros(np.shape(values[i]._data))) for i in checked)
+            return tuple(wrap(np.zeros(np.shape(values[i]._data))) for i in checked)
         grads = grad(
             [o for o, _ in pairs],
             [values[i] for i in checked],
@@ -134,7 +134,7 @@ def gradgradcheck(
             allow_unused=True,
         )
         return tuple(
-            _wrap(np.zeros(np.shape(values[i]._data))) if g is None else g
+            wrap(np.zeros(np.shape(values[i]._data))) if g is None else g
             for g, i in zip(grads, checked, strict=False)
         )
 

@@ -202,7 +202,7 @@ class Tensor:
         """The values, outside the graph, sharing this tensor's memory: changing them in
         place changes this tensor, unseen by autograd (the point of ``.data``, as in
         PyTorch: it has a version counter of its own)."""
-        return _wrap(self._share())
+        return wrap(self._share())
 
     @data.setter
     def data(self, value: Any) -> None:
@@ -352,7 +352,7 @@ class Tensor:
         if numpy_type is None or numpy_type == self._data.dtype:
             return self
         # A new kind of number (float to int64 or bool) is outside the graph, as in PyTorch.
-        return _wrap(self._data.astype(numpy_type))
+        return wrap(self._data.astype(numpy_type))
 
     def double(self) -> Tensor:
         return self._as_type(dtypes.float64)
@@ -435,7 +435,7 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same values, outside the graph, sharing this tensor's memory and version
         (an in-place change of either is seen by the other, and by backward)."""
-        detached = _wrap(self._share())
+        detached = wrap(self._share())
         detached._counter = self._shared_counter()
         return detached
 
@@ -465,7 +465,7 @@ class Tensor:
         base = self._base
         if _function._mode.enabled:
             self._check_inplace(name)
-        old = _wrap(self._data)
+        old = wrap(self._data)
         old.requires_grad, old.grad_fn = self.requires_grad, self.grad_fn
         new = compute(old)
         node = new.grad_fn
@@ -577,7 +577,7 @@ class Tensor:
 
         base = self._base
         assert base is not None
-        old_base = _wrap(base._data)
+        old_base = wrap(base._data)
         old_base.requires_grad, old_base.grad_fn = base.requires_grad, base.grad_fn
         base._take_history(CopySlices.apply(old_base, new, self._view_steps).grad_fn)
         self._take_history(replay(base, self._view_steps).grad_fn)
@@ -626,9 +626,9 @@ class Tensor:
             # Decided here, on the old values: a view's history is brought up to date
             # (and may require grad now) only once the in-place op has begun.
             if not (_function._mode.enabled and (old.requires_grad or source_requires_grad)):
-                return _wrap(array)
-            keep_none = _wrap(np.zeros(self.shape, dtype=bool))
-            return old.where(keep_none, values if source_requires_grad else _wrap(array))
+                return wrap(array)
+            keep_none = wrap(np.zeros(self.shape, dtype=bool))
+            return old.where(keep_none, values if source_requires_grad else wrap(array))
 
         return self._inplace(name, compute)
 
@@ -696,9 +696,16 @@ _TYPE_DTYPES = {
 }
 
 
-def _wrap(array: Any) -> Tensor:
-    """A new tensor holding ``array`` itself (no copy, no checks): an in-place op on the
-    tensor writes into that array."""
+def wrap(array: Any) -> Tensor:
+    """A new tensor, outside the graph, holding ``array`` itself: no copy and no checks,
+    which is why the engine and the packages above it make tensors this way. An in-place
+    op on the tensor writes into the array, and writes into the array change the tensor.
+
+    ``array`` must be what a tensor stores: a numpy array or numpy scalar of float64
+    (complex128, bool or int64 where those kinds are meant), as :func:`to_array` gives;
+    anything else is :func:`gradcli.tensor`'s or :func:`gradcli.from_numpy`'s to convert.
+    ``Tensor.numpy()`` is the way back: the array, sharing the tensor's memory.
+    """
     tensor = Tensor.__new__(Tensor)
     tensor._data = array
     return tensor
@@ -709,5 +716,5 @@ def as_tensor(value: Any) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if type(value) is float or type(value) is int:
-        return _wrap(np.float64(value))
-    return _wrap(to_array(value))
+        return wrap(np.float64(value))
+    return wrap(to_array(value))

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd.function import no_grad
-from gradcli.autograd.tensor import _wrap
+from gradcli.autograd.tensor import wrap
 from gradcli.language import Expression
 
 Move = tuple[str, tuple[int, ...]]
@@ -36,7 +36,7 @@ def function_of_t(
             moved[index] += t
             values[name] = moved
         with no_grad():
-            out = expression.evaluate({k: _wrap(v) for k, v in values.items()})._data
+            out = expression.evaluate({k: wrap(v) for k, v in values.items()})._data
         return out if weights is None else np.sum(weights * out)
 
     return f

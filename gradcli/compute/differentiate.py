@@ -10,7 +10,7 @@ import numpy as np
 
 from gradcli.autograd import creation, engine
 from gradcli.autograd.shapes import entry_labels
-from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.autograd.tensor import Tensor, wrap
 from gradcli.compute.bindings import Binding
 from gradcli.compute.evaluation import (
     as_array,
@@ -65,7 +65,7 @@ def differentiate(
             wrt=names,
         )
         if weights is not None:
-            result.gradient = _vjp(value, inputs, names, _wrap(weights))
+            result.gradient = _vjp(value, inputs, names, wrap(weights))
             result.weighted = True
         elif value.numel() == 1:
             result.gradient = _vjp(value, inputs, names, None, retain_graph=hessian)
@@ -128,7 +128,7 @@ def _vjp(
             f"shape {tuple(value.shape)}; give weights of the value's shape"
         )
     if weights is None:
-        weights = _wrap(np.ones_like(value._data))
+        weights = wrap(np.ones_like(value._data))
     return dict(zip(names, gradients(value, inputs, weights, **options)))
 
 

@@ -18,7 +18,7 @@ from gradcli.autograd.ops import (
     softplus,
     tanh,
 )
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import DimensionError, ShapeError, WholeNumberError
 
 __all__ = [
@@ -105,7 +105,7 @@ def _one_hot(
         )
     positions = np.arange(classes).reshape((classes,) + (1,) * (input.ndim - class_dim - 1))
     chosen = (np.expand_dims(labels, class_dim) == positions) & np.expand_dims(counted, class_dim)
-    return _wrap(chosen.astype(input._data.dtype)), counted
+    return wrap(chosen.astype(input._data.dtype)), counted
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:

@@ -107,7 +107,7 @@ from gradcli.autograd.ops.shape import (
     unsqueeze,
     view,
 )
-from gradcli.autograd.tensor import Tensor, _wrap
+from gradcli.autograd.tensor import Tensor, wrap
 
 __all__ = [
     "Dim", "abs", "acos", "acosh", "add", "allclose", "amax", "amin", "argmax", "argmin", "argsort", "asin",
@@ -162,7 +162,7 @@ _METHODS: dict[str, Callable[..., Any]] = {
     "unsqueeze": unsqueeze, "squeeze": squeeze, "flatten": flatten, "t": t, "clone": clone,
     "contiguous": contiguous,
     "masked_fill": masked_fill, "index_add": index_add,
-    "any": lambda self: _wrap(np.any(self._data)), "all": lambda self: _wrap(np.all(self._data)),
+    "any": lambda self: wrap(np.any(self._data)), "all": lambda self: wrap(np.all(self._data)),
 }  # fmt: skip
 
 

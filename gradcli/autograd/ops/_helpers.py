@@ -15,7 +15,7 @@ from gradcli.autograd import shapes
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.shapes import Dim
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ShapeMismatchError
 
 
@@ -47,7 +47,7 @@ def _expand_back(
 
 def _const(array: Any) -> Tensor:
     """A constant (non-differentiable) tensor, e.g. a mask inside a backward formula."""
-    return _wrap(np.asarray(array, dtype=np.float64))
+    return wrap(np.asarray(array, dtype=np.float64))
 
 
 def _numeric(a: Any) -> Any:
@@ -75,7 +75,7 @@ def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
                 "together (trailing dimensions must be equal or 1)"
             ) from None
         check_size(math.prod(shape), symbol, shape)
-    return _wrap(ufunc(_numeric(x._data), _numeric(y._data)))
+    return wrap(ufunc(_numeric(x._data), _numeric(y._data)))
 
 
 def _analytic_or_real(real: Callable, complex_: Callable) -> Callable:

@@ -19,7 +19,7 @@ from gradcli.autograd.ops._helpers import (
     _unary,
     unbroadcast,
 )
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ArgumentTypeError, ShapeError, ShapeMismatchError
 
 
@@ -41,7 +41,7 @@ def _elementwise(
     saves_result = of_result is not None
 
     def fwd(ctx: Node, x: Tensor) -> Tensor:
-        result = _wrap(forward(_numeric(x._data)))
+        result = wrap(forward(_numeric(x._data)))
         ctx.save_for_backward(result if saves_result else x)
         return result
 
@@ -103,7 +103,7 @@ class Clamp(Function):
     def forward(ctx: Node, x: Tensor, low: float | None, high: float | None) -> Tensor:
         ctx.save_for_backward(x)
         ctx.low, ctx.high = low, high
-        return _wrap(np.clip(x._data, low, high))
+        return wrap(np.clip(x._data, low, high))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
@@ -123,7 +123,7 @@ class Where(Function):
     def forward(ctx: Node, condition: Tensor, x: Tensor, y: Tensor) -> Tensor:
         ctx.mask = np.asarray(condition._data, dtype=bool)
         try:
-            return _wrap(np.where(ctx.mask, x._data, y._data))
+            return wrap(np.where(ctx.mask, x._data, y._data))
         except ValueError:
             raise ShapeMismatchError(
                 f"where: shapes {tuple(condition.shape)}, {tuple(x.shape)} and "
@@ -133,7 +133,7 @@ class Where(Function):
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[None, Tensor | None, Tensor | None]:
         _, xs, ys = ctx.input_shapes
-        mask, zero = _wrap(ctx.mask), _const(0.0)
+        mask, zero = wrap(ctx.mask), _const(0.0)
         gx = unbroadcast(where(mask, grad_output, zero), xs) if ctx.needs_input_grad[1] else None
         gy = unbroadcast(where(mask, zero, grad_output), ys) if ctx.needs_input_grad[2] else None
         return None, gx, gy

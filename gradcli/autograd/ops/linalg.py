@@ -10,7 +10,7 @@ import numpy as np
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops._helpers import _two_input, unbroadcast
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ShapeMismatchError
 
 
@@ -41,7 +41,7 @@ class Matmul(Function):
                 ) from None
             check_size(math.prod(shape), "@", shape)
         try:
-            return _wrap(np.matmul(x._data, y._data))
+            return wrap(np.matmul(x._data, y._data))
         except ValueError:
             inner_y = y.shape[-2] if y.ndim > 1 else y.shape[0]
             raise ShapeMismatchError(
@@ -77,7 +77,7 @@ class Dot(Function):
                 f"and {tuple(y.shape)}"
             )
         ctx.save_for_backward(x, y)
-        return _wrap(np.dot(x._data, y._data))
+        return wrap(np.dot(x._data, y._data))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:

@@ -9,7 +9,7 @@ import numpy as np
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops.elementwise import sigmoid
 from gradcli.autograd.ops.shape import broadcast_to
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor, to_array
+from gradcli.autograd.tensor import Tensor, as_tensor, to_array, wrap
 from gradcli.errors import ShapeMismatchError
 
 
@@ -43,7 +43,7 @@ class BinaryCrossEntropyWithLogits(Function):
         losses = np.maximum(a, 0.0) - a * t + np.log1p(np.exp(-np.abs(a)))
         ctx.save_for_backward(x, target)
         ctx.reduction, ctx.count = reduction, max(x.numel(), 1)
-        return _wrap(to_array(_reduce_loss(losses, reduction)))
+        return wrap(to_array(_reduce_loss(losses, reduction)))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
@@ -62,7 +62,7 @@ class MseLoss(Function):
         _check_same_shape("mse_loss", x, target)
         ctx.save_for_backward(x, target)
         ctx.reduction, ctx.count = reduction, max(x.numel(), 1)
-        return _wrap(to_array(_reduce_loss((x._data - target._data) ** 2, reduction)))
+        return wrap(to_array(_reduce_loss((x._data - target._data) ** 2, reduction)))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None, None]:

@@ -21,7 +21,7 @@ from gradcli.autograd.ops._helpers import (
 )
 from gradcli.autograd.ops.arithmetic import pow
 from gradcli.autograd.ops.elementwise import abs, exp, where
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor, to_array
+from gradcli.autograd.tensor import Tensor, as_tensor, to_array, wrap
 from gradcli.errors import ArgumentTypeError, ShapeError
 
 
@@ -31,7 +31,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
         axes = _reduction(ctx, x, dim, keepdim)
-        return _wrap(to_array(np.sum(x._data, axis=axes, keepdims=keepdim)))
+        return wrap(to_array(np.sum(x._data, axis=axes, keepdims=keepdim)))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
@@ -45,7 +45,7 @@ class Mean(Function):
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
         axes = _reduction(ctx, x, dim, keepdim)
         ctx.count = int(np.prod([x.shape[a] for a in axes]))
-        return _wrap(to_array(np.mean(x._data, axis=axes, keepdims=keepdim)))
+        return wrap(to_array(np.mean(x._data, axis=axes, keepdims=keepdim)))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
@@ -59,7 +59,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int | None, keepdim: bool) -> Tensor:
         axes = _reduction(ctx, x, dim, keepdim)
-        result = _wrap(to_array(np.prod(x._data, axis=axes, keepdims=keepdim)))
+        result = wrap(to_array(np.prod(x._data, axis=axes, keepdims=keepdim)))
         ctx.save_for_backward(x, result)
         return result
 
@@ -83,7 +83,7 @@ def _product_of_others(x: Tensor, axes: tuple[int, ...]) -> Tensor:
     moved = x.permute(order) if x.ndim else x
     n = int(np.prod([x.shape[a] for a in axes]))
     rows = moved.reshape((*tuple(x.shape[a] for a in kept), 1, n))
-    diagonal = _wrap(np.eye(n, dtype=bool))
+    diagonal = wrap(np.eye(n, dtype=bool))
     others = prod(where(diagonal, 1.0, rows), dim=-1)
     back = others.reshape(moved.shape)
     return back.permute(list(np.argsort(order))) if x.ndim else back.reshape(())
@@ -102,12 +102,12 @@ class _Extremum(Function):
         extreme = cls.reduce(x._data, axis=ctx.axes, keepdims=True)
         ties = np.asarray(x._data == extreme, dtype=np.float64)
         ctx.share = ties / np.sum(ties, axis=ctx.axes, keepdims=True)
-        return _wrap(extreme if keepdim else np.squeeze(extreme, axis=ctx.axes))
+        return wrap(extreme if keepdim else np.squeeze(extreme, axis=ctx.axes))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
         grad = _expand_back(grad_output, ctx.input_shapes[0], ctx.axes, ctx.keepdim)
-        return grad * _wrap(ctx.share), None, None
+        return grad * wrap(ctx.share), None, None
 
 
 class Amax(_Extremum):
@@ -144,7 +144,7 @@ class Norm(Function):
             scale = np.max(np.abs(a), axis=ctx.axes, keepdims=True, initial=0.0)
             scale = np.where((scale == 0) | ~np.isfinite(scale), 1.0, scale)
             norm = scale * np.sqrt(np.sum((a / scale) ** 2, axis=ctx.axes, keepdims=True))
-        result = _wrap(norm if keepdim else np.squeeze(norm, axis=ctx.axes))
+        result = wrap(norm if keepdim else np.squeeze(norm, axis=ctx.axes))
         ctx.save_for_backward(x, result)
         return result
 
@@ -170,7 +170,7 @@ class Logsumexp(Function):
         total = np.log(np.sum(np.exp(a - shift), axis=ctx.axes, keepdims=True)) + shift
         ctx.save_for_backward(x)
         ctx.shift = shift
-        return _wrap(total if keepdim else np.squeeze(total, axis=ctx.axes))
+        return wrap(total if keepdim else np.squeeze(total, axis=ctx.axes))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
@@ -191,12 +191,12 @@ class Softmax(Function):
         ctx.axis = shapes.axis(dim, x.ndim, "softmax")
         a = _numeric(x._data)
         if x.ndim == 0:
-            result = _wrap(np.ones_like(a))
+            result = wrap(np.ones_like(a))
         elif x.numel() == 0:
-            result = _wrap(np.array(a, copy=True))
+            result = wrap(np.array(a, copy=True))
         else:
             e = np.exp(a - np.max(a.real, axis=ctx.axis, keepdims=True))
-            result = _wrap(e / np.sum(e, axis=ctx.axis, keepdims=True))
+            result = wrap(e / np.sum(e, axis=ctx.axis, keepdims=True))
         ctx.save_for_backward(result)
         return result
 

@@ -17,7 +17,7 @@ from gradcli.autograd import shapes
 from gradcli.autograd.ops.arithmetic import maximum, minimum
 from gradcli.autograd.ops.reductions import amax, amin
 from gradcli.autograd.ops.shape import Index
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ArgumentTypeError, ShapeMismatchError
 
 # PyTorch's torch.return_types: tuples whose fields are also named.
@@ -57,8 +57,8 @@ def _axis(name: str, x: Tensor, dim: Any) -> int | None:
 
 def _pick(op: type[Index], x: Tensor, index: np.ndarray, axis: int | None, keepdim: bool) -> Any:
     if axis is None:  # a single number picks itself, at index 0
-        return op.apply(x, ()), _wrap(np.zeros((), dtype=np.int64))
-    return op.apply(x, _along(index, axis, keepdim)), _wrap(index)
+        return op.apply(x, ()), wrap(np.zeros((), dtype=np.int64))
+    return op.apply(x, _along(index, axis, keepdim)), wrap(index)
 
 
 def _arg(name: str, reduce: Any) -> Any:
@@ -68,11 +68,11 @@ def _arg(name: str, reduce: Any) -> Any:
             if x.numel() == 0:
                 raise ShapeMismatchError(f"{name}() of an empty tensor: there is no element")
             found = np.asarray(reduce(x._data), dtype=np.int64)
-            return _wrap(found.reshape((1,) * x.ndim) if keepdim else found)
+            return wrap(found.reshape((1,) * x.ndim) if keepdim else found)
         axis = _axis(name, x, dim)
         if axis is None:
-            return _wrap(np.zeros((), dtype=np.int64))
-        return _wrap(np.asarray(reduce(x._data, axis=axis, keepdims=keepdim), dtype=np.int64))
+            return wrap(np.zeros((), dtype=np.int64))
+        return wrap(np.asarray(reduce(x._data, axis=axis, keepdims=keepdim), dtype=np.int64))
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = (

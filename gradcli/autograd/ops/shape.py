@@ -20,7 +20,7 @@ from gradcli.autograd import shapes
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops._helpers import unbroadcast
-from gradcli.autograd.tensor import Tensor, _wrap, as_tensor
+from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ArgumentTypeError, DimensionError, ShapeError, ShapeMismatchError
 
 
@@ -30,7 +30,7 @@ class Reshape(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, shape: tuple[int, ...]) -> Tensor:
         try:
-            return _wrap(np.reshape(x._data, shape))
+            return wrap(np.reshape(x._data, shape))
         except ValueError:
             raise ShapeMismatchError(
                 f"reshape: a tensor of shape {tuple(x.shape)} ({x.numel()} elements) "
@@ -48,7 +48,7 @@ class Permute(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dims: tuple[int, ...]) -> Tensor:
         ctx.dims = dims = shapes.permutation(dims, x.ndim)
-        return _wrap(np.transpose(x._data, dims))
+        return wrap(np.transpose(x._data, dims))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
@@ -70,8 +70,8 @@ class BroadcastTo(Function):
         if expanded.size == np.size(x._data):
             # Only dimensions of size 1 were added: a reshape, whose view numpy lets one
             # write through (a broadcast view is read-only).
-            return _wrap(np.reshape(x._data, shape))
-        return _wrap(expanded)
+            return wrap(np.reshape(x._data, shape))
+        return wrap(expanded)
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
@@ -84,7 +84,7 @@ class Index(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, key: Any) -> Tensor:
         ctx.key = shapes.index_key(key)
-        return _wrap(_indexed(x._data, ctx.key))
+        return wrap(_indexed(x._data, ctx.key))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
@@ -130,7 +130,7 @@ class IndexAdd(Function):
         ctx.key = key
         out = np.zeros(shape, dtype=values._data.dtype)
         np.add.at(out, key, values._data)
-        return _wrap(out)
+        return wrap(out)
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
@@ -149,7 +149,7 @@ class Cat(Function):
         ctx.axis = shapes.axis(dim, tensors[0].ndim, "cat")
         check_size(builtins.sum(t.numel() for t in tensors), "cat")
         try:
-            return _wrap(np.concatenate([t._data for t in tensors], axis=ctx.axis))
+            return wrap(np.concatenate([t._data for t in tensors], axis=ctx.axis))
         except ValueError:
             listed = ", ".join(str(tuple(t.shape)) for t in tensors)
             raise ShapeMismatchError(
@@ -178,7 +178,7 @@ class Stack(Function):
         ctx.axis = shapes.axis(dim, tensors[0].ndim + 1, "stack")
         check_size(builtins.sum(t.numel() for t in tensors), "stack")
         try:
-            return _wrap(np.stack([t._data for t in tensors], axis=ctx.axis))
+            return wrap(np.stack([t._data for t in tensors], axis=ctx.axis))
         except ValueError:
             listed = ", ".join(str(tuple(t.shape)) for t in tensors)
             raise ShapeMismatchError(f"stack: all shapes must be equal, got {listed}") from None
@@ -210,7 +210,7 @@ def replay(base: Tensor, steps: tuple[tuple[Any, tuple[Any, ...]], ...]) -> Tens
 def region(shape: tuple[int, ...], steps: tuple[tuple[Any, tuple[Any, ...]], ...]) -> Any:
     """Which elements of an array of ``shape`` (flat, row-major) the view made by ``steps``
     shows: the steps replayed on the element numbers, whatever the array's layout."""
-    return replay(_wrap(np.arange(math.prod(shape)).reshape(shape)), steps)._data
+    return replay(wrap(np.arange(math.prod(shape)).reshape(shape)), steps)._data
 
 
 class CopySlices(Function):
@@ -225,13 +225,13 @@ class CopySlices(Function):
         ctx.steps = steps
         out = np.array(base._data, dtype=np.result_type(base._data, value._data))
         np.put(out, region(base.shape, steps), value._data)
-        return _wrap(out)
+        return wrap(out)
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
         gb = gv = None
         if ctx.needs_input_grad[0]:
-            zeros = _wrap(np.zeros(ctx.input_shapes[1], grad_output._data.dtype))
+            zeros = wrap(np.zeros(ctx.input_shapes[1], grad_output._data.dtype))
             gb = CopySlices.apply(grad_output, zeros, ctx.steps)
         if ctx.needs_input_grad[1]:
             gv = replay(grad_output, ctx.steps)
@@ -360,14 +360,14 @@ class IndexPut(Function):
                 f"x[index] = value: a value of shape {tuple(value.shape)} cannot fill the "
                 f"selected elements, of shape {selected} (it must broadcast to them)"
             ) from None
-        return _wrap(out)
+        return wrap(out)
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
         value_shape = ctx.input_shapes[1]
         gx = gv = None
         if ctx.needs_input_grad[0]:
-            gx = IndexPut.apply(grad_output, _wrap(np.zeros((), grad_output._data.dtype)), ctx.key)
+            gx = IndexPut.apply(grad_output, wrap(np.zeros((), grad_output._data.dtype)), ctx.key)
         if ctx.needs_input_grad[1]:
             gv = Index.apply(grad_output, ctx.key)
             if gv.ndim < len(value_shape):  # numpy drops a value's leading 1s when it assigns
@@ -381,7 +381,7 @@ class Clone(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor) -> Tensor:
-        return _wrap(x._data.copy())
+        return wrap(x._data.copy())
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> Tensor:
