@@ -4,8 +4,9 @@ A pure library module: it takes a Python callable ``f`` of one scalar and knows
 nothing of expressions, the command line or rendering. :func:`sweep` evaluates one
 scheme over a geometric sequence of steps and returns a :class:`Sweep` of
 :class:`Row` objects (estimate, error against the exact derivative when it is
-known, observed order of convergence), the best row and a one-line note of the
-theory. :func:`sweep_all` does the same for several schemes at once.
+known, observed order of convergence) and the best row, with what a note on it needs
+(:func:`gradcli.render.notes.sweep_note` writes it). :func:`sweep_all` does the same
+for several schemes at once.
 
 Schemes (``order=1`` / ``order=2``):
 
@@ -165,9 +166,10 @@ class Sweep:
     starts at the first finite one.
 
     ``best`` never depends on the exact value (see the module docstring); it is
-    None when no row can be compared with another. ``note`` says what the
-    scheme's error is, which steps were used and whether they were defaults,
-    and how ``best`` was chosen.
+    None when no row can be compared with another, or when ``withheld`` (the
+    caller found no derivative to estimate there). ``x``, ``shrink`` and
+    ``defaults`` (which of h, steps and shrink were the scheme's defaults) are
+    what a note on the sweep tells (:func:`gradcli.render.notes.sweep_note`).
     """
 
     scheme: str
@@ -175,7 +177,10 @@ class Sweep:
     rows: tuple[Row, ...]
     best: Row | None
     extrapolation: tuple[ExtrapolationColumn, ...] | None
-    note: str
+    x: float
+    shrink: float
+    defaults: tuple[str, ...]
+    withheld: bool = False
 
 
 # ---------------------------------------------------------------------------
@@ -560,92 +565,6 @@ def _scale(x: float) -> float:
     return max(1.0, abs(x)) if math.isfinite(x) else 1.0
 
 
-def _theory(scheme: str, order: int, x: float, shrink: float) -> str:
-    best = best_step(scheme, order, x)
-
-    def near() -> str:
-        assert best is not None
-        return f"h ≈ {best[1]}·max(1,|x|) (≈{best[0]:.1e} here)"
-
-    if scheme in ("forward", "backward"):
-        if order == 1:
-            return (
-                f"{scheme} differences have error O(h) plus rounding ~ε/h: best near "
-                f"{near()}, about 8 correct digits"
-            )
-        return (
-            f"{scheme} second differences have error O(h) plus rounding ~ε/h²: best near "
-            f"{near()}, about 5 correct digits"
-        )
-    if scheme == "central":
-        if order == 1:
-            return (
-                "central differences have error O(h²) plus rounding ~ε/h: best near "
-                f"{near()}, about 10 correct digits"
-            )
-        return (
-            "central second differences have error O(h²) plus rounding ~ε/h²: best near "
-            f"{near()}, about 8 correct digits"
-        )
-    if scheme == "complex":
-        if order == 1:
-            return (
-                "the complex step Im f(x+ih)/h subtracts nothing, so there is no cancellation: "
-                "exact to rounding once h ≲ √ε·max(1,|x|), down to h = 1e-200 until h underflows"
-            )
-        return (
-            "the 45° complex step Im[f(x+hω)+f(x-hω)]/h², ω=e^(iπ/4), has error O(h⁴) plus "
-            f"rounding ~ε/h: best near {near()}, about 13 correct digits"
-        )
-    return (
-        f"Richardson extrapolation of central differences in powers of h² (ratio {shrink:g}): "
-        "each column cancels one more term; trust the smallest error estimate, "
-        "later entries drown in rounding"
-    )
-
-
-def _step_text(h: float) -> str:
-    """A step as people write it: 0.1, 0.000122, 1e-9 (no zero-padded exponent)."""
-    text = f"{nominal(h):.3g}"
-    mantissa, e, exponent = text.partition("e")
-    return f"{mantissa}e{int(exponent)}" if e else text
-
-
-def _sweep_text(
-    scheme: str, order: int, x: float, hs: list[float], shrink: float, defaults: list[str]
-) -> str:
-    """Which steps the sweep used, which of them are defaults, and whether it reaches its best."""
-    rows = f"{len(hs)} row" + ("" if len(hs) == 1 else "s")
-    span = _step_text(hs[0]) if len(hs) == 1 else f"{_step_text(hs[0])} … {_step_text(hs[-1])}"
-    steps = f"h = {span}, each ÷{shrink:g}, {rows}"
-    if len(defaults) == 3:
-        text = f"default steps for {scheme}: {steps}"
-    elif defaults:
-        given = [o for o in ("h", "steps", "shrink") if o not in defaults]
-        text = (
-            f"steps: {steps} ({' and '.join(given)} as given; "
-            f"{' and '.join(defaults)}: {scheme}'s default)"
-        )
-    else:
-        text = f"steps: {steps}, as given"
-    best = best_step(scheme, order, x)
-    # The complex step stays exact below its threshold, so only its second
-    # derivative has a best region that a sweep can stop short of.
-    if best is not None and (scheme, order) != ("complex", 1) and hs[-1] > best[0]:
-        reach = 1 + math.ceil(math.log(hs[0] / best[0]) / math.log(shrink))
-        text += f", stopping before the best step ({reach} steps reach it)"
-    return text
-
-
-def _best_text(scheme: str) -> str:
-    if scheme == "richardson":
-        return (
-            "best: the diagonal entry with the smallest error estimate, "
-            "chosen without the exact value"
-        )
-    return "best: the row that differs least from its neighbours, chosen without the exact value"
-
-
 # ---------------------------------------------------------------------------
 # The best row, without the exact value
 # ---------------------------------------------------------------------------
@@ -721,19 +640,13 @@ def sweep(
     ev = _Evaluator(f, x)
     quotients = [_quotient(ev, scheme, order, step) for step in hs]
     estimates = [est for est, _ in quotients]
-    note = "; ".join(
-        [
-            _theory(scheme, order, x, shrink),
-            _sweep_text(scheme, order, x, hs, shrink, defaults),
-            _best_text(scheme),
-        ]
-    )
     noise = [bound for _, bound in quotients]
 
     if scheme != "richardson":
         rows = _rows(estimates, hs, exact)
         i = _best_by_agreement(estimates, noise)
-        return Sweep(scheme, order, rows, None if i is None else rows[i], None, note)
+        best = None if i is None else rows[i]
+        return Sweep(scheme, order, rows, best, None, x, shrink, tuple(defaults))
 
     # Steps that leave f's domain come first: extrapolating through their NaN would
     # poison every diagonal entry, so the tableau starts after them.
@@ -745,7 +658,7 @@ def sweep(
     rows = _rows(diagonal, hs, exact)
     i = _argmin_finite(col.error_estimates[0] for col in columns)
     best = None if i is None else rows[start + i]
-    return Sweep(scheme, order, rows, best, columns, note)
+    return Sweep(scheme, order, rows, best, columns, x, shrink, tuple(defaults))
 
 
 def sweep_all(

@@ -31,6 +31,7 @@ from gradcli.finite import (
     sweep_all,
     sweep_parameters,
 )
+from gradcli.render.notes import sweep_note
 
 # (name, f, f', f'') with f usable on complex arguments.
 SMOOTH = [
@@ -402,7 +403,7 @@ def test_a_sweep_at_a_large_x_is_as_accurate_as_at_one():
     at_one = sweep(np.log, 1.0, exact=1.0, scheme="central")
     far = sweep(np.log, 1e10, exact=1e-10, scheme="central")
     assert far.best.rel_error <= 1e-9 and at_one.best.rel_error <= 1e-9
-    assert "h = 1e9 … 10, each ÷10, 9 rows" in far.note
+    assert "h = 1e9 … 10, each ÷10, 9 rows" in sweep_note(far)
 
 
 @pytest.mark.parametrize(
@@ -638,37 +639,39 @@ def test_sweep_all_validates_before_evaluating(schemes):
 @pytest.mark.parametrize("order", [1, 2])
 def test_note_is_one_line(scheme, order):
     s = sweep(np.exp, 1.0, exact=None, scheme=scheme, order=order, steps=2)
-    assert s.note and "\n" not in s.note
+    assert sweep_note(s) and "\n" not in sweep_note(s)
 
 
 def test_notes_name_the_optimal_steps():
-    forward = sweep(seed_f, 1.0, exact=2.0).note
-    central = sweep(seed_f, 1.0, exact=2.0, scheme="central").note
+    forward = sweep_note(sweep(seed_f, 1.0, exact=2.0))
+    central = sweep_note(sweep(seed_f, 1.0, exact=2.0, scheme="central"))
     assert f"{math.sqrt(EPS):.1e}" in forward
     assert f"{EPS ** (1 / 3):.1e}" in central
     # The scale grows with |x|.
-    assert f"{100 * math.sqrt(EPS):.1e}" in sweep(seed_f, 100.0, exact=None).note
+    assert f"{100 * math.sqrt(EPS):.1e}" in sweep_note(sweep(seed_f, 100.0, exact=None))
 
 
 def test_notes_say_which_steps_were_defaults_and_how_best_was_chosen():
-    central = sweep(np.exp, 1.0, exact=None, scheme="central").note
+    central = sweep_note(sweep(np.exp, 1.0, exact=None, scheme="central"))
     assert "default steps for central: h = 0.1 … 1e-9, each ÷10, 9 rows" in central
-    partial = sweep(np.exp, 1.0, exact=None, scheme="central", h=0.5).note
+    partial = sweep_note(sweep(np.exp, 1.0, exact=None, scheme="central", h=0.5))
     assert "h = 0.5 … 5e-10, each ÷10, 10 rows (h as given; steps and shrink: central's" in partial
-    given = sweep(np.exp, 1.0, exact=None, scheme="central", h=0.5, steps=3, shrink=4.0).note
+    given = sweep_note(sweep(np.exp, 1.0, exact=None, scheme="central", h=0.5, steps=3, shrink=4.0))
     assert "h = 0.5 … 0.0312, each ÷4, 3 rows, as given" in given
-    richardson = sweep(np.exp, 1.0, exact=None, scheme="richardson").note
+    richardson = sweep_note(sweep(np.exp, 1.0, exact=None, scheme="richardson"))
     assert "default steps for richardson: h = 0.25 … 0.000122, each ÷2, 12 rows" in richardson
     assert "smallest error estimate, chosen without the exact value" in richardson
     for scheme in ("forward", "backward", "central", "complex"):
-        note = sweep(np.exp, 1.0, exact=None, scheme=scheme).note
+        note = sweep_note(sweep(np.exp, 1.0, exact=None, scheme=scheme))
         assert "differs least from its neighbours, chosen without the exact value" in note
 
 
 def test_a_sweep_that_stops_short_says_how_many_steps_reach_the_best():
     # The seed's forward sweep stops at 1e-5; √ε ≈ 1.5e-8 takes 8 steps from 0.1.
-    assert "stopping before the best step (8 steps reach it)" in sweep(seed_f, 1.0, exact=2.0).note
-    assert "stopping before" not in sweep(seed_f, 1.0, exact=2.0, scheme="central").note
+    assert "stopping before the best step (8 steps reach it)" in sweep_note(
+        sweep(seed_f, 1.0, exact=2.0)
+    )
+    assert "stopping before" not in sweep_note(sweep(seed_f, 1.0, exact=2.0, scheme="central"))
 
 
 # ---------------------------------------------------------------------------

@@ -137,11 +137,7 @@ def _finite_differences(
     if trouble:
         # No row is the best estimate of a derivative that does not exist.
         sweeps = {
-            key: dataclasses.replace(
-                sweep,
-                best=None,
-                note=f"{sweep.note.rstrip('.')}. No row is marked best: see the warning.",
-            )
+            key: dataclasses.replace(sweep, best=None, withheld=True)
             for key, sweep in sweeps.items()
         }
     result = Limit(expression.source, at, name, order, exact, sweeps)
@@ -212,7 +208,7 @@ def _check_sweep_work(evaluation: Profile, rows: list[int]) -> None:
 def _limit_warnings(value: Tensor, sweeps: dict[str, Any]) -> list[str]:
     """Say why NaN or infinity appear in a sweep."""
     notes = []
-    if not np.isfinite(value._data):
+    if not np.isfinite(value.numpy()):
         notes.append(f"the value at the point is {float(value.item())}")
     for sweep in sweeps.values():
         underflow = [row.h for row in sweep.rows if row.h == 0]

@@ -14,6 +14,7 @@ from gradcli.compute.results import (
     Functions,
     Limit,
 )
+from gradcli.render.notes import sweep_note
 from gradcli.render.numbers import json_array, json_number
 
 
@@ -87,7 +88,7 @@ def _sweep_document(sweep: Any) -> dict[str, Any]:
             if sweep.best.abs_error is None
             else json_number(sweep.best.abs_error),
         },
-        "note": sweep.note,
+        "note": sweep_note(sweep),
     }
     if sweep.extrapolation:
         document["extrapolation"] = [

@@ -20,6 +20,7 @@ from gradcli.compute.results import (
     Limit,
 )
 from gradcli.registry import BUILT_IN
+from gradcli.render.notes import sweep_note
 from gradcli.render.numbers import fixed, plain_number, short_number
 
 if TYPE_CHECKING:
@@ -690,7 +691,7 @@ def limit_table(result: Limit, digits: int) -> RenderableType:
         layouts = (wide, records)
         parts.append(_FirstThatFits(*layouts))
         parts.append(_text(f"exact (autograd) {kind} = {plain_number(result.exact)}"))
-        parts.append(_text(sweep.note, style="dim"))
+        parts.append(_text(sweep_note(sweep), style="dim"))
         if sweep.extrapolation:
             extra = Table(title="Richardson extrapolation, by column", title_justify="left")
             for column in ("column", "best (every digit)", "at h", "error estimate"):
