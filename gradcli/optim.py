@@ -218,4 +218,4 @@ class RMSprop(Optimizer):
 
 
 def _zeros(grad: Tensor) -> Tensor:
-    return wrap(np.zeros_like(grad._data))
+    return wrap(np.zeros_like(grad.numpy()))

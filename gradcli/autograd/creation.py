@@ -43,7 +43,9 @@ def drawn_since_seed() -> bool:
     return _rng is not None and _rng.bit_generator.state != _seeded
 
 
-def _generator() -> np.random.Generator:
+def generator() -> np.random.Generator:
+    """The random generator ``rand``, ``randn`` and ``nn.init`` draw from, which
+    :func:`manual_seed` seeds; made on first use."""
     global _rng, _start
     if _rng is None:
         _rng = np.random.default_rng()
@@ -247,9 +249,9 @@ ones_like = _like("ones_like", np.ones)
 ones_like.__doc__ = "Ones in the shape (and dtype) of ``other``."
 empty_like = _like("empty_like", np.zeros)
 empty_like.__doc__ = "A tensor in the shape of ``other`` to be filled in (zeros in gradcli)."
-rand_like = _like("rand_like", lambda shape: _generator().random(shape))
+rand_like = _like("rand_like", lambda shape: generator().random(shape))
 rand_like.__doc__ = "Uniform random numbers in [0, 1) in the shape of ``other``."
-randn_like = _like("randn_like", lambda shape: _generator().standard_normal(shape))
+randn_like = _like("randn_like", lambda shape: generator().standard_normal(shape))
 randn_like.__doc__ = "Standard normal random numbers in the shape of ``other``."
 
 
@@ -268,14 +270,12 @@ def full_like(
 
 def rand(*size: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """Uniform random numbers in [0, 1) (seed with ``manual_seed``)."""
-    return _made(_generator().random(sizes_of(size, "rand")), requires_grad, dtype, device)
+    return _made(generator().random(sizes_of(size, "rand")), requires_grad, dtype, device)
 
 
 def randn(*size: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """Standard normal random numbers (seed with ``manual_seed``)."""
-    return _made(
-        _generator().standard_normal(sizes_of(size, "randn")), requires_grad, dtype, device
-    )
+    return _made(generator().standard_normal(sizes_of(size, "randn")), requires_grad, dtype, device)
 
 
 def randint(
@@ -291,7 +291,7 @@ def randint(
         low, high = 0, low
     shape = sizes_of(tuple(size), "randint")
     return _made(
-        _generator().integers(int(low), int(high), shape), False, dtype or dtypes.int64, device
+        generator().integers(int(low), int(high), shape), False, dtype or dtypes.int64, device
     )
 
 

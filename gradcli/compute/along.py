@@ -36,7 +36,7 @@ def function_of_t(
             moved[index] += t
             values[name] = moved
         with no_grad():
-            out = expression.evaluate({k: wrap(v) for k, v in values.items()})._data
+            out = expression.evaluate({k: wrap(v) for k, v in values.items()}).numpy()
         return out if weights is None else np.sum(weights * out)
 
     return f

@@ -137,7 +137,7 @@ def constant(source: str, what: str) -> np.ndarray:
     """The value of a constant expression given in an option, such as ``--weights``."""
     try:
         with no_grad():
-            return np.asarray(compile(source).evaluate()._data, dtype=np.float64)
+            return np.asarray(compile(source).evaluate().numpy(), dtype=np.float64)
     except ExpressionError as error:
         error.message = f"in {what}: {error.message}"
         error.args = (error.message,)

@@ -398,7 +398,7 @@ class _Point:
 
     def rows(self) -> list[CheckRow]:
         value, gradient, hessian = self._reverse()
-        data = np.asarray(value._data, dtype=np.float64)
+        data = np.asarray(value.numpy(), dtype=np.float64)
         reduced = data if self.weights is None else self.weights * data
         self.magnitude = float(np.sum(np.abs(reduced)))
         n = len(self.elements)

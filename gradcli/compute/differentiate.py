@@ -128,7 +128,7 @@ def _vjp(
             f"shape {tuple(value.shape)}; give weights of the value's shape"
         )
     if weights is None:
-        weights = wrap(np.ones_like(value._data))
+        weights = wrap(np.ones_like(value.numpy()))
     return dict(zip(names, gradients(value, inputs, weights, **options)))
 
 

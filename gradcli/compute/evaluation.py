@@ -34,19 +34,19 @@ def point_of(bound: Sequence[Binding]) -> dict[str, np.ndarray]:
 
 
 def as_array(value: Tensor) -> np.ndarray:
-    return np.asarray(value._data, dtype=np.float64)
+    return np.asarray(value.numpy(), dtype=np.float64)
 
 
 def nonfinite_warnings(
     expression: Expression, values: dict[str, Tensor], value: Tensor
 ) -> list[str]:
     """Say where NaN or infinity first came from, by re-running with a trace."""
-    if np.all(np.isfinite(value._data)):
+    if np.all(np.isfinite(value.numpy())):
         return []
     origins: list[str] = []
     with no_grad():
         expression.evaluate(values, trace=origins)
-    kind = "NaN" if np.any(np.isnan(value._data)) else "infinite"
+    kind = "NaN" if np.any(np.isnan(value.numpy())) else "infinite"
     where = origins[0] if origins else "the expression"
     return [f"the value is {kind}: it first appears at {where}"]
 

@@ -196,7 +196,7 @@ def _build(
     for key, tensor in known.items():
         if key in index:
             v = vertices[index[key]]
-            v.value = np.array(tensor._data, dtype=np.float64)
+            v.value = np.array(tensor.numpy(), dtype=np.float64)
             v.shape = tuple(tensor.shape)
     kind, start = _weights(output, weights)
     _adjoints(output, start, vertices, index, known)
@@ -260,7 +260,7 @@ def _adjoints(
     as an input. Where the graph kept no tensor of a node, a stand-in tensor whose
     ``grad_fn`` is that node asks for the gradient arriving there."""
     if output.grad_fn is None:
-        vertices[0].adjoint = np.array(start._data, dtype=np.float64)
+        vertices[0].adjoint = np.array(start.numpy(), dtype=np.float64)
         return
     inputs: list[Tensor] = []
     for key, i in index.items():
@@ -275,7 +275,7 @@ def _adjoints(
         if isinstance(grad, list):  # the slots of a Function with several outputs
             grad = grad[key[1]]
         if grad is not None:
-            vertices[i].adjoint = np.array(grad._data, dtype=np.float64)
+            vertices[i].adjoint = np.array(grad.numpy(), dtype=np.float64)
 
 
 def find_folds(ops: Sequence[str], max_period: int = MAX_PERIOD) -> list[Fold]:

@@ -174,7 +174,7 @@ def _batched_orders(
 ) -> list[Block]:
     from gradcli.compute.higher import taylor_algebra, taylor_along
 
-    constants = {name: np.asarray(t._data) for name, t in shared.items()}
+    constants = {name: np.asarray(t.numpy()) for name, t in shared.items()}
     algebra = taylor_algebra()
     blocks = []
     for name in request.wrt:

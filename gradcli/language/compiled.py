@@ -156,7 +156,7 @@ class Expression:
         ones = Tensor(np.ones(value.shape))
         grads = engine.grad(value, list(inputs.values()), ones, allow_unused=True)
         return {
-            k: np.zeros(t.shape) if g is None else np.asarray(g._data)
+            k: np.zeros(t.shape) if g is None else np.asarray(g.numpy())
             for (k, t), g in zip(inputs.items(), grads)
         }
 

@@ -84,7 +84,7 @@ def indexed(value: Any, subscripts: list[Any]) -> Any:
             key.append(item)
         elif isinstance(item, Elements) or (isinstance(item, (Tensor, np.ndarray)) and item.ndim):
             # Indices are plain numbers whatever the run's algebra: the tensors' reads them.
-            key.append(np.asarray(as_tensor(to_value(item, Algebra()))._data))
+            key.append(np.asarray(as_tensor(to_value(item, Algebra())).numpy()))
         else:
             key.append(shapes.whole(item, "an index"))
     _check_index(tuple(value.shape), key)
@@ -148,7 +148,7 @@ def became_nonfinite(result: Any, args: list[Any]) -> bool:
         if isinstance(value, Elements):
             return all(finite(v) for v in value)
         if isinstance(value, (Tensor, float)):
-            return bool(np.all(np.isfinite(as_tensor(value)._data)))
+            return bool(np.all(np.isfinite(as_tensor(value).numpy())))
         if isinstance(value, list):
             return all(finite(v) for v in value)
         if isinstance(value, tuple):  # a keyword argument

@@ -88,7 +88,7 @@ def _one_hot(
             f"{batch_shape} (the input without its class dimension {class_dim}), not "
             f"{tuple(target.shape)}; class probabilities must have the input's shape"
         )
-    classes, labels = input.shape[class_dim], np.asarray(target._data)
+    classes, labels = input.shape[class_dim], np.asarray(target.numpy())
     counted = labels != ignore_index
     wanted = labels[counted]
     fractional = wanted[wanted != np.round(wanted)]
@@ -105,7 +105,7 @@ def _one_hot(
         )
     positions = np.arange(classes).reshape((classes,) + (1,) * (input.ndim - class_dim - 1))
     chosen = (np.expand_dims(labels, class_dim) == positions) & np.expand_dims(counted, class_dim)
-    return wrap(chosen.astype(input._data.dtype)), counted
+    return wrap(chosen.astype(input.numpy().dtype)), counted
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.autograd.creation import _generator
+from gradcli.autograd.creation import generator
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
 
@@ -55,12 +55,12 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Uniform values in [a, b)."""
-    return _fill(tensor, _generator().uniform(a, b, tensor.shape))
+    return _fill(tensor, generator().uniform(a, b, tensor.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Normal values of the given mean and standard deviation."""
-    return _fill(tensor, _generator().normal(mean, std, tensor.shape))
+    return _fill(tensor, generator().normal(mean, std, tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
