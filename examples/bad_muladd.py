@@ -1,5 +1,5 @@
-"""Seed S1.1's MultiplyAdd with a mistake in its backward, for gradcli check (with
-Function imported from gradcli.autograd): a plugin for --plugin."""
+"""The MultiplyAdd of examples/muladd.py with a mistake in its backward, for gradcli check:
+a plugin for --plugin."""
 
 from gradcli.autograd import Function
 

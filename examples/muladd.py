@@ -1,5 +1,5 @@
-"""Seed S1.1's MultiplyAdd, written as the seed writes it for PyTorch (with
-Function imported from gradcli.autograd): a plugin for --plugin."""
+"""MultiplyAdd, a custom autograd Function for w*x + b, written as for PyTorch (with
+Function imported from gradcli.autograd instead of torch.autograd): a plugin for --plugin."""
 
 from gradcli.autograd import Function
 
