@@ -25,7 +25,7 @@ def option(name: str) -> str:
 
 
 class ExitStatus(IntEnum):
-    """Process exit codes (the contract in ``shared/spec/cli.md``)."""
+    """Process exit codes (the contract in ``docs/cli.md``)."""
 
     OK = 0
     CHECK_FAILED = 1

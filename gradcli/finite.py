@@ -38,8 +38,8 @@ step down past the step where that scheme is at its best, so the table shows the
 truncation error falling, the best region and the rounding error taking over.
 The default steps are scaled by max(1, |x|), as the best step is: at x = 1e10 a step
 of 1e-5 is lost to rounding (x + h has 6 of its digits), and the central sweep runs
-from 1e9 to 1. The forward scheme's default is the teaching loop of seed S0.1
-(h = 0.1 ... 1e-5), bit for bit wherever |x| <= 1.
+from 1e9 to 1. The forward scheme's default is the teaching loop of forward differences
+(h = 0.1 ... 1e-5, ``h *= 0.1``), bit for bit wherever |x| <= 1.
 
 The best row
 ------------
@@ -82,7 +82,7 @@ MAX_STEPS = 1000
 DEFAULT_SWEEPS: dict[tuple[str, int], tuple[float, int, float]] = {
     # (scheme, derivative order): (first step h, rows, shrink). Each runs past the
     # scheme's best step (see _note) by a decade or more, so the table shows where
-    # rounding takes over; forward order 1 is seed S0.1's loop and stops at 1e-5.
+    # rounding takes over; forward order 1 is the teaching loop and stops at 1e-5.
     ("forward", 1): (0.1, 5, 10.0),
     ("backward", 1): (0.1, 10, 10.0),
     ("central", 1): (0.1, 9, 10.0),
@@ -242,7 +242,7 @@ def _is_int(value: Any) -> bool:
 def steps_of(h: float, steps: int, shrink: float) -> list[float]:
     """The iterated steps h_0 ... h_{steps-1}, multiplied down as the teaching loop does."""
     # Multiplying by the reciprocal, not dividing by shrink, is what reproduces the
-    # seed's `h *= 0.1` floats bit for bit.
+    # teaching loop's `h *= 0.1` floats bit for bit.
     factor = 1.0 / float(shrink)
     out = [float(h)]
     for _ in range(steps - 1):

@@ -15,7 +15,7 @@ A plugin either loads whole or not at all: any error leaves the registry as it
 was, and is a :class:`~gradcli.errors.PluginError` naming the file and line; so
 is an exception its code raises later (in ``forward``, ``backward`` or a Taylor
 rule). What its code prints goes to standard error: standard output is the
-result's (the seed's ``MultiplyAdd`` prints in ``forward`` and ``backward``).
+result's (tutorials' ``Function`` examples print in ``forward`` and ``backward``).
 """
 
 from __future__ import annotations

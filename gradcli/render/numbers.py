@@ -60,7 +60,7 @@ def short_number(value: float, digits: int) -> str:
 
 
 def fixed(value: float | None, digits: int) -> str:
-    """A number of a limit table: fixed-point like the seed's ``{:.5f}`` (digits=6), with
+    """A number of a limit table: fixed-point like the teaching loop's ``{:.5f}`` (digits=6), with
     more places where a small value needs them to keep ``digits`` significant digits;
     exponent form below ``10**-(digits-1)`` and from a million."""
     if value is None:
