@@ -636,8 +636,8 @@ def functions_table(entries: list[Any]) -> RenderableType:
 
 
 def _step(h: float, digits: int) -> str:
-    """A step in the teaching loop's ``0.00001`` form, or as ``1e-06`` or ``0.015625``, where that is
-    exact (steps are usually round); otherwise as ``fixed`` shows it."""
+    """A step in the teaching loop's ``0.00001`` form, or as ``1e-06`` or ``0.015625``, where
+    that is exact (steps are usually round); otherwise as ``fixed`` shows it."""
     forms = (f"{h:.{max(digits - 1, 1)}f}", f"{h:.{digits}g}")
     # Steps of one and more (scaled to a large x) read best short: 1e+09, not 1000000000.00000.
     for short in forms if abs(h) < 1 else forms[::-1]:
