@@ -13,6 +13,25 @@ from gradcli.autograd.ops._helpers import _binary, _const, _two_input, unbroadca
 from gradcli.autograd.ops.elementwise import log
 from gradcli.autograd.tensor import Tensor, as_tensor
 
+# The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
+__all__ = [
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "pow",
+    "maximum",
+    "minimum",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "eq",
+    "ne",
+    "equal",
+    "allclose",
+]
+
 
 class Add(Function):
     node_name = "AddBackward0"
@@ -220,3 +239,19 @@ def _compare(ufunc: Callable, symbol: str) -> Callable[[Any, Any], Tensor]:
 lt, le = _compare(np.less, "<"), _compare(np.less_equal, "<=")
 gt, ge = _compare(np.greater, ">"), _compare(np.greater_equal, ">=")
 eq, ne = _compare(np.equal, "=="), _compare(np.not_equal, "!=")
+
+
+def _values(value: Any) -> Any:
+    return value._data if isinstance(value, Tensor) else np.asarray(value)
+
+
+def equal(input: Any, other: Any) -> bool:
+    """True when the two have the same shape and the same elements (a Python bool)."""
+    return bool(np.array_equal(_values(input), _values(other)))
+
+
+def allclose(
+    input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """``|input - other| <= atol + rtol·|other|`` everywhere (a Python bool), as PyTorch."""
+    return bool(np.allclose(_values(input), _values(other), rtol, atol, equal_nan))

@@ -22,6 +22,38 @@ from gradcli.autograd.ops._helpers import (
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ArgumentTypeError, ShapeError, ShapeMismatchError
 
+# The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
+__all__ = [
+    "neg",
+    "exp",
+    "expm1",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "sqrt",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "sigmoid",
+    "softplus",
+    "relu",
+    "abs",
+    "reciprocal",
+    "sign",
+    "clamp",
+    "where",
+]
+
 
 def _elementwise(
     name: str,

@@ -13,6 +13,9 @@ from gradcli.autograd.ops._helpers import _two_input, unbroadcast
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ShapeMismatchError
 
+# The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
+__all__ = ["matmul", "dot", "mm"]
+
 
 def _matmul_shape(xs: tuple[int, ...], ys: tuple[int, ...]) -> tuple[int, ...]:
     """The shape of ``x @ y`` (ValueError where the batch dimensions do not broadcast)."""

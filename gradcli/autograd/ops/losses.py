@@ -12,6 +12,9 @@ from gradcli.autograd.ops.shape import broadcast_to
 from gradcli.autograd.tensor import Tensor, as_tensor, to_array, wrap
 from gradcli.errors import ShapeMismatchError
 
+# The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
+__all__ = ["binary_cross_entropy_with_logits", "mse_loss"]
+
 
 def _reduce_loss(values: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean":

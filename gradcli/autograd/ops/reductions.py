@@ -24,6 +24,9 @@ from gradcli.autograd.ops.elementwise import abs, exp, where
 from gradcli.autograd.tensor import Tensor, as_tensor, to_array, wrap
 from gradcli.errors import ArgumentTypeError, ShapeError
 
+# The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
+__all__ = ["sum", "mean", "prod", "amax", "amin", "norm", "logsumexp", "softmax", "log_softmax"]
+
 
 class Sum(Function):
     node_name = "SumBackward0"

@@ -20,6 +20,9 @@ from gradcli.autograd.ops.shape import Index
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ArgumentTypeError, ShapeMismatchError
 
+# The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
+__all__ = ["argmax", "argmin", "sort", "argsort", "max", "min"]
+
 # PyTorch's torch.return_types: tuples whose fields are also named.
 MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])

@@ -23,6 +23,25 @@ from gradcli.autograd.ops._helpers import unbroadcast
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ArgumentTypeError, DimensionError, ShapeError, ShapeMismatchError
 
+# The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
+__all__ = [
+    "reshape",
+    "permute",
+    "select",
+    "narrow",
+    "transpose",
+    "broadcast_to",
+    "cat",
+    "stack",
+    "clone",
+    "squeeze",
+    "unsqueeze",
+    "flatten",
+    "t",
+    "masked_fill",
+    "index_add",
+]
+
 
 class Reshape(Function):
     node_name = "ViewBackward0"
