@@ -28,19 +28,10 @@ _CREATION = (
 _DTYPES = "backends bool_ complex128 cuda device dtype float16 float32 float64 int64"
 _GRAD_MODES = "enable_grad is_grad_enabled no_grad set_grad_enabled"
 _MODES = "inference_mode is_anomaly_check_nan_enabled is_anomaly_enabled is_inference_mode_enabled"
-_OPS = (
-    "abs acos acosh add allclose amax amin argmax argmin argsort asin asinh atan atanh "
-    "binary_cross_entropy_with_logits broadcast_to cat clamp clone cos cosh div dot eq equal exp "
-    "expm1 flatten ge gt index_add le log log10 log1p log2 log_softmax logsumexp lt "
-    "masked_fill matmul max maximum mean min minimum mm mse_loss mul narrow ne neg norm permute "
-    "pow prod reciprocal relu reshape select sigmoid sign sin sinh softmax softplus sort sqrt "
-    "squeeze stack sub sum t tan tanh transpose unsqueeze where"
-)
 _HOMES = {
     **dict.fromkeys(_CREATION.split(), "gradcli.autograd.creation"),
     **dict.fromkeys(_GRAD_MODES.split(), "gradcli.autograd.function"),
     **dict.fromkeys(_MODES.split(), "gradcli.autograd.function"),
-    **dict.fromkeys(_OPS.split(), "gradcli.autograd.ops"),
     **dict.fromkeys(_DTYPES.split(), "gradcli.autograd.dtypes"),
     "Tensor": "gradcli.autograd.tensor",
     **dict.fromkeys(("compile", "Expression"), "gradcli.language.compiled"),
@@ -54,19 +45,32 @@ _ALIASES = {
 }  # fmt: skip
 
 
+_OPERATIONS = "gradcli.autograd.ops"
+"""Where the operations (exp, sum, cat, ...) are: the names in its ``__all__``, the one list
+of them, read when a name is none of the above. That costs nothing at ``import gradcli``,
+and nothing more later: every name of gradcli's loads the engine, that package included."""
+
+
 def __getattr__(name: str) -> Any:
     if name in ("autograd", "nn", "optim"):
         return importlib.import_module(f"gradcli.{name}")
+    if name == "__all__":
+        return sorted({*_HOMES, *_ALIASES, *_operations(), "autograd", "nn"} - {"bool_"})
     home = _ALIASES.get(name, name)
-    if home not in _HOMES:
+    if home in _HOMES:
+        module = importlib.import_module(_HOMES[home])
+    elif not home.startswith("__") and home in _operations():
+        module = importlib.import_module(_OPERATIONS)
+    else:
         raise AttributeError(f"module 'gradcli' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[home]), home)
+    value = getattr(module, home)
     globals()[name] = value
     return value
 
 
+def _operations() -> list[str]:
+    return importlib.import_module(_OPERATIONS).__all__
+
+
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
-
-
-__all__ = sorted({*_HOMES, *_ALIASES, "autograd", "nn"} - {"bool_"})
+    return sorted(set(globals()) | set(__getattr__("__all__")))
