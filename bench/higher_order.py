@@ -10,7 +10,7 @@ times whole processes for ``--order 1`` against ``--order 30``.
 
     python bench/higher_order.py [--limit 10]
 
-Goals (issue 4): Taylor mode at order 10 at least 100x faster than both nested
+Goals: Taylor mode at order 10 at least 100x faster than both nested
 modes; a ``gradcli diff ... --order 30`` process at most 1.5x an ``--order 1`` one.
 """
 

@@ -7,7 +7,7 @@ to add the peak memory at 10^7 rows). Two tables:
   uniform in [-3, 3], or rows of ``x``, value and derivative), best of three, in
   million rows a second. gradcli's readers and writers are in ``gradcli.io``.
 * End to end: ``sin(x)*exp(-x**2/2)`` and its derivative at every point, text
-  in and text out through pipes, beside the anchors of issue 10 (awk with the
+  in and text out through pipes, beside the references (awk with the
   hand-derived formula, Python with numpy and ``repr``, numpy with no I/O), and
   with ``.npy`` in and out. The peak resident memory of each pipeline is its
   largest process's.

@@ -18,7 +18,7 @@ def diff_json(*args):
     return document("diff", *args)
 
 
-# --- the seed rows that use diff -------------------------------------------------------
+# --- the tutorials' worked examples, through diff ----------------------------------------
 
 
 def test_contract_example():
@@ -31,16 +31,16 @@ def test_contract_example():
     }
 
 
-def test_s0_2():
+def test_gradient_of_a_dot_product():
     doc = diff_json("2*dot(x,x)", "--at", "x=arange(4)")
     assert doc["value"] == 28.0 and doc["gradient"] == {"x": [0.0, 4.0, 8.0, 12.0]}
 
 
-def test_s0_3():
+def test_gradient_of_a_sum():
     assert diff_json("sum(x)", "--at", "x=arange(4)")["gradient"] == {"x": [1.0, 1.0, 1.0, 1.0]}
 
 
-def test_s0_4_weights_and_jacobian():
+def test_weights_give_a_vector_jacobian_product_and_none_a_jacobian():
     assert diff_json("x*x", "--at", "x=arange(4)", "--weights", "ones(4)")["gradient"] == {
         "x": [0.0, 2.0, 4.0, 6.0]
     }
@@ -49,21 +49,21 @@ def test_s0_4_weights_and_jacobian():
     assert doc["jacobian"]["x"] == np.diag([0.0, 2.0, 4.0, 6.0]).tolist()
 
 
-def test_s2_1():
+def test_gradient_of_a_product_of_sums():
     assert diff_json("(x+w)*(w+1)", "--at", "w=1", "--at", "x=2")["gradient"] == {
         "w": 5.0,
         "x": 2.0,
     }
 
 
-def test_s2_2():
+def test_weights_of_a_concatenation():
     doc = diff_json(
         "cat([(x+w)*(w+1), (x+w)+(w+1)])", "--at", "w=1", "--at", "x=2", "--weights", "[1,2]"
     )
     assert doc["gradient"] == {"w": 9.0, "x": 4.0}
 
 
-S3_1 = (
+BCE_AT_RANDOM_WEIGHTS = (
     "bce_with_logits(ones(5) @ w + b, zeros(3))",
     "--at",
     "w=randn(5,3)",
@@ -74,29 +74,29 @@ S3_1 = (
 )
 
 
-def test_s3_1_against_an_independent_computation():
-    doc = diff_json(*S3_1)
+def test_bce_with_logits_against_an_independent_computation():
+    doc = diff_json(*BCE_AT_RANDOM_WEIGHTS)
     w, b = np.array(doc["at"]["w"]), np.array(doc["at"]["b"])
     z = np.ones(5) @ w + b
     expected = 1 / (1 + np.exp(-z)) / 3  # d mean(bce(z, 0)) / dz
     np.testing.assert_allclose(doc["gradient"]["b"], expected, rtol=1e-13)
     np.testing.assert_allclose(doc["gradient"]["w"], np.tile(expected, (5, 1)), rtol=1e-13)
-    again = diff_json(*S3_1)
+    again = diff_json(*BCE_AT_RANDOM_WEIGHTS)
     assert again == doc
 
 
-def test_s3_2():
+def test_weights_of_a_matrix_value():
     grad = np.array(
         diff_json("(inp+1)**2", "--at", "inp=eye(5)", "--weights", "ones(5,5)")["gradient"]["inp"]
     )
     assert np.all(np.diag(grad) == 4) and np.all(grad[~np.eye(5, dtype=bool)] == 2)
 
 
-def test_s4_1():
+def test_gradient_of_a_mean():
     assert diff_json("mean((a+3)*(a+3)*3)", "--at", "a=[2,3]")["gradient"] == {"a": [15.0, 18.0]}
 
 
-def test_s4_2():
+def test_gradient_through_a_two_layer_linear_net():
     doc = diff_json(
         "w2 @ (w1 @ x)",
         "--at",

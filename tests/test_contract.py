@@ -1,4 +1,4 @@
-"""The command-line contract (shared/spec/cli.md): JSON shapes, how words become options."""
+"""The command-line contract (docs/cli.md): JSON shapes, how words become options."""
 
 import json
 

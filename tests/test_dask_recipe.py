@@ -1,4 +1,4 @@
-"""The README's recipe: the compiled expression mapped over a Dask array's blocks."""
+"""The recipe of docs/streams.md: the compiled expression mapped over a Dask array's blocks."""
 
 import pickle
 
@@ -19,7 +19,7 @@ def test_an_expression_travels_to_worker_processes():
 
 
 @pytest.mark.parametrize("scheduler", ["threads", "processes"])
-def test_the_readme_recipe_maps_grad_over_blocks(scheduler):
+def test_the_recipe_maps_grad_over_blocks(scheduler):
     import dask
 
     f = gradcli.compile("sin(x)*exp(-x**2/2)")

@@ -1,7 +1,8 @@
 """gradcli.finite: finite-difference sweeps, checked against closed-form derivatives.
 
-The only numbers written down here are the seed's S0.1 floats (they are the
-spec); everything else is compared with analytic derivatives.
+The only numbers written down here are the teaching loop's floats (forward differences of
+3x^2 - 4x at x = 1, which the defaults must reproduce); everything else is compared with
+analytic derivatives.
 """
 
 import itertools
@@ -48,8 +49,8 @@ SMOOTH = [
 POINTS = [-1.3, 0.4, 0.7, 2.1]
 
 
-# Seed row S0.1: forward differences of 3x^2 - 4x at x = 1, h = 0.1 ... 1e-5.
-SEED_S0_1 = [
+# The teaching loop: forward differences of 3x^2 - 4x at x = 1, h = 0.1 ... 1e-5.
+TEACHING_LOOP = [
     2.3000000000000043,
     2.029999999999976,
     2.0029999999993104,
@@ -58,30 +59,30 @@ SEED_S0_1 = [
 ]
 
 
-def seed_f(x):
+def quadratic(x):
     return 3 * x**2 - 4 * x
 
 
 # ---------------------------------------------------------------------------
-# Seed S0.1: the defaults reproduce the teaching loop bit for bit
+# The defaults reproduce the teaching loop bit for bit
 # ---------------------------------------------------------------------------
 
 
-def test_seed_s0_1_estimates_are_exact():
-    s = sweep(seed_f, 1, exact=2.0)
-    assert [r.estimate for r in s.rows] == SEED_S0_1
+def test_teaching_loop_estimates_are_exact():
+    s = sweep(quadratic, 1, exact=2.0)
+    assert [r.estimate for r in s.rows] == TEACHING_LOOP
     assert s.scheme == "forward"
     assert s.derivative_order == 1
     assert s.extrapolation is None
 
 
-def test_seed_s0_1_reports_nominal_steps():
-    s = sweep(seed_f, 1.0, exact=2.0)
+def test_teaching_loop_reports_nominal_steps():
+    s = sweep(quadratic, 1.0, exact=2.0)
     assert [r.h for r in s.rows] == [0.1, 0.01, 0.001, 0.0001, 1e-05]
 
 
-def test_seed_s0_1_errors_and_best_row():
-    s = sweep(seed_f, 1.0, exact=2.0)
+def test_teaching_loop_errors_and_best_row():
+    s = sweep(quadratic, 1.0, exact=2.0)
     for r in s.rows:
         assert r.abs_error == abs(r.estimate - 2.0)
         assert r.rel_error == r.abs_error / 2.0
@@ -98,7 +99,7 @@ def test_steps_are_iterated_like_the_teaching_loop():
         expected.append(h)
         h *= 0.1
     assert steps_of(0.1, 8, 10.0) == expected
-    assert [r.h for r in sweep(seed_f, 1.0, exact=2.0, steps=8).rows] == [
+    assert [r.h for r in sweep(quadratic, 1.0, exact=2.0, steps=8).rows] == [
         nominal(v) for v in expected
     ]
 
@@ -308,7 +309,7 @@ def test_exact_estimate_has_no_observed_order():
 # What the theory gives at each scheme's best step, with a margin: truncation
 # h^p against rounding ε/h^q balance at an error of about ε^(p/(p+q)).
 DEFAULT_ACCURACY = {
-    ("forward", 1): 3e-4,  # the seed's sweep stops at h = 1e-5: error ~ h·f''/2
+    ("forward", 1): 3e-4,  # the teaching loop stops at h = 1e-5: error ~ h·f''/2
     ("backward", 1): 5e-7,  # √ε
     ("central", 1): 1e-9,  # ε^(2/3)
     ("complex", 1): 1e-15,  # exact to rounding
@@ -330,20 +331,20 @@ def test_default_sweep_best_is_as_accurate_as_the_scheme_allows(scheme, order, n
     assert s.best.rel_error <= DEFAULT_ACCURACY[scheme, order], (name, s.best)
 
 
-def test_default_forward_sweep_is_seed_s0_1():
+def test_default_forward_sweep_is_the_teaching_loop():
     for s in (
-        sweep(seed_f, 1.0, exact=2.0, h=None, steps=None, shrink=None),
-        sweep_all(seed_f, 1.0, exact=2.0, h=None, steps=None, shrink=None, schemes=["forward"])[
+        sweep(quadratic, 1.0, exact=2.0, h=None, steps=None, shrink=None),
+        sweep_all(quadratic, 1.0, exact=2.0, h=None, steps=None, shrink=None, schemes=["forward"])[
             "forward"
         ],
     ):
         assert [r.h for r in s.rows] == [0.1, 0.01, 0.001, 0.0001, 1e-05]
-        assert [r.estimate for r in s.rows] == SEED_S0_1
+        assert [r.estimate for r in s.rows] == TEACHING_LOOP
         assert s.best is s.rows[-1]
 
 
 def test_default_complex_step_reaches_the_exact_region():
-    # The issue's example: it used to stop at h = 1e-5 with an error of 1e-11.
+    # It used to stop at h = 1e-5, with an error of 1e-11.
     s = sweep(np.sin, 0.9, exact=np.cos(0.9), scheme="complex")
     assert s.rows[-1].h <= 1e-8
     assert s.best.h <= 1e-8
@@ -357,7 +358,7 @@ def test_default_sweeps_pass_the_best_step(scheme, order):
     h, steps, shrink = DEFAULT_SWEEPS[scheme, order]
     smallest = nominal(steps_of(h, steps, shrink)[-1])
     best_step = {
-        ("forward", 1): 1e-5,  # the seed's sweep, which stops before √ε on purpose
+        ("forward", 1): 1e-5,  # the teaching loop, which stops before √ε on purpose
         ("backward", 1): EPS ** (1 / 2),
         ("central", 1): EPS ** (1 / 3),
         ("complex", 1): 1e-8,
@@ -643,12 +644,12 @@ def test_note_is_one_line(scheme, order):
 
 
 def test_notes_name_the_optimal_steps():
-    forward = sweep_note(sweep(seed_f, 1.0, exact=2.0))
-    central = sweep_note(sweep(seed_f, 1.0, exact=2.0, scheme="central"))
+    forward = sweep_note(sweep(quadratic, 1.0, exact=2.0))
+    central = sweep_note(sweep(quadratic, 1.0, exact=2.0, scheme="central"))
     assert f"{math.sqrt(EPS):.1e}" in forward
     assert f"{EPS ** (1 / 3):.1e}" in central
     # The scale grows with |x|.
-    assert f"{100 * math.sqrt(EPS):.1e}" in sweep_note(sweep(seed_f, 100.0, exact=None))
+    assert f"{100 * math.sqrt(EPS):.1e}" in sweep_note(sweep(quadratic, 100.0, exact=None))
 
 
 def test_notes_say_which_steps_were_defaults_and_how_best_was_chosen():
@@ -667,11 +668,11 @@ def test_notes_say_which_steps_were_defaults_and_how_best_was_chosen():
 
 
 def test_a_sweep_that_stops_short_says_how_many_steps_reach_the_best():
-    # The seed's forward sweep stops at 1e-5; √ε ≈ 1.5e-8 takes 8 steps from 0.1.
+    # The teaching loop stops at 1e-5; √ε ≈ 1.5e-8 takes 8 steps from 0.1.
     assert "stopping before the best step (8 steps reach it)" in sweep_note(
-        sweep(seed_f, 1.0, exact=2.0)
+        sweep(quadratic, 1.0, exact=2.0)
     )
-    assert "stopping before" not in sweep_note(sweep(seed_f, 1.0, exact=2.0, scheme="central"))
+    assert "stopping before" not in sweep_note(sweep(quadratic, 1.0, exact=2.0, scheme="central"))
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`gradcli limit` through the CLI: seed row S0.1 and the contract's JSON shape."""
+"""`gradcli limit` through the CLI: the teaching loop (forward differences of 3x^2 - 4x at
+x = 1, h = 0.1 ... 1e-5) and the contract's JSON shape."""
 
 import json
 import math
@@ -7,7 +8,7 @@ import time
 import clirun
 import pytest
 
-SEED_ESTIMATES = [
+TEACHING_LOOP_ESTIMATES = [
     2.3000000000000043,
     2.029999999999976,
     2.0029999999993104,
@@ -20,14 +21,14 @@ def run(*args):
     return clirun.run("limit", *args)
 
 
-def test_s0_1_json_rows_carry_the_unrounded_floats():
+def test_json_rows_carry_the_unrounded_floats():
     code, out, _ = run("3*x**2-4*x", "--at", "x=1", "-o", "json")
     doc = json.loads(out)
     assert code == 0
     assert (doc["expression"], doc["at"], doc["wrt"], doc["scheme"], doc["exact"]) == (
         "3*x**2-4*x", {"x": 1.0}, "x", "forward", 2.0,
     )  # fmt: skip
-    assert [r["estimate"] for r in doc["rows"]] == SEED_ESTIMATES
+    assert [r["estimate"] for r in doc["rows"]] == TEACHING_LOOP_ESTIMATES
     assert [r["h"] for r in doc["rows"]] == [0.1, 0.01, 0.001, 0.0001, 1e-05]
     for row in doc["rows"]:
         assert row["abs_error"] == abs(row["estimate"] - 2.0)
@@ -39,7 +40,7 @@ def test_s0_1_json_rows_carry_the_unrounded_floats():
     }
 
 
-def test_s0_1_table_shows_the_seed_columns():
+def test_table_shows_the_teaching_loops_columns():
     code, out, _ = run("3*x**2-4*x", "--at", "x=1", "-o", "table")
     assert code == 0
     for h, estimate in zip(["0.10000", "0.01000", "0.00100", "0.00010", "0.00001"],
@@ -51,7 +52,7 @@ def test_s0_1_table_shows_the_seed_columns():
 def test_plain_is_one_tab_separated_line_per_row():
     lines = run("3*x**2-4*x", "--at", "x=1", "-o", "plain")[1].splitlines()
     assert len(lines) == 5
-    assert [float(line.split("\t")[1]) for line in lines] == SEED_ESTIMATES
+    assert [float(line.split("\t")[1]) for line in lines] == TEACHING_LOOP_ESTIMATES
 
 
 def test_observed_orders_show_forward_one_and_central_two():
@@ -202,7 +203,7 @@ def test_default_forward_steps_within_one_of_zero_are_the_teaching_loop(x):
         return 3 * t**2 - 4 * t
 
     h, loop = 0.1, []
-    for _ in range(5):  # the seed's loop: h *= 0.1
+    for _ in range(5):  # the teaching loop: h *= 0.1
         loop.append((f(x + h) - f(x)) / h)
         h *= 0.1
     doc = json.loads(run("3*x**2-4*x", "--at", f"x={x!r}", "-o", "json")[1])

@@ -19,7 +19,7 @@ def derivatives(expression, *args):
     return document("diff", expression, *args)
 
 
-def test_s2_3_second_derivative_of_x_squared():
+def test_second_derivative_of_x_squared():
     doc = derivatives("x**2", "--at", "x=3", "--order", "2")
     assert doc["derivatives"] == {"x": [6.0, 2.0]} and doc["method"] == "taylor"
 

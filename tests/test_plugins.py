@@ -48,7 +48,7 @@ def write(name: str, text: str) -> str:
     return name
 
 
-# Seed S1.1 as the seed writes it, with Function from gradcli.autograd instead of torch.
+# MultiplyAdd as PyTorch tutorials write it, with Function from gradcli.autograd instead of torch.
 MULADD = """
     from gradcli.autograd import Function
 
@@ -69,7 +69,7 @@ MULADD = """
             return grad_w, grad_x, grad_b
 """
 
-# The seed's other form: no gradient for x when it needs none. It writes down what
+# The tutorials' other form: no gradient for x when it needs none. It writes down what
 # needs_input_grad said, so the test sees which branch each run took.
 MULADD_NEEDS = """
     from gradcli.autograd import Function
@@ -90,7 +90,7 @@ MULADD_NEEDS = """
             return grad_output * x, grad_x, grad_output
 """
 
-S1_1 = ["diff", "multiply_add(w, x, b)", "--at", "w=0.25", "--at", "x=1", "--at", "b=0.5"]
+MULADD_DIFF = ["diff", "multiply_add(w, x, b)", "--at", "w=0.25", "--at", "x=1", "--at", "b=0.5"]
 
 
 def fails(*args: str) -> str:
@@ -104,17 +104,17 @@ def fails(*args: str) -> str:
     return err.splitlines()[0]
 
 
-# --- seed S1.1 ----------------------------------------------------------------------------
+# --- MultiplyAdd ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("source", [MULADD, MULADD_NEEDS], ids=["seed", "needs_input_grad"])
-def test_seed_s1_1_multiply_add_gives_w_grad_1_and_b_grad_1(source):
+@pytest.mark.parametrize("source", [MULADD, MULADD_NEEDS], ids=["tutorial", "needs_input_grad"])
+def test_multiply_add_gives_w_grad_1_and_b_grad_1(source):
     write("muladd.py", source)
-    doc = document(*S1_1, "--plugin", "muladd.py", "--wrt", "w,b")
+    doc = document(*MULADD_DIFF, "--plugin", "muladd.py", "--wrt", "w,b")
     assert doc["value"] == 0.75
     assert doc["gradient"] == {"w": 1.0, "b": 1.0}
     # With x asked for too, its gradient is w (0.25): the other branch of needs_input_grad.
-    doc = document(*S1_1, "--plugin", "muladd.py")
+    doc = document(*MULADD_DIFF, "--plugin", "muladd.py")
     assert doc["gradient"] == {"w": 1.0, "x": 0.25, "b": 1.0}
     if source is MULADD_NEEDS:
         assert Path("needs.txt").read_text().splitlines() == [
@@ -123,7 +123,7 @@ def test_seed_s1_1_multiply_add_gives_w_grad_1_and_b_grad_1(source):
         ]
 
 
-def test_seed_s1_1_with_the_seeds_shapes_and_random_w_and_b():
+def test_multiply_add_with_the_tutorials_shapes_and_random_w_and_b():
     write("muladd.py", MULADD)
     doc = document(
         "diff", "multiply_add(w, x, b)", "--plugin", "muladd.py", "--wrt", "w,b", "--seed", "1",
@@ -134,11 +134,11 @@ def test_seed_s1_1_with_the_seeds_shapes_and_random_w_and_b():
     assert doc["gradient"] == {"w": [1.0], "b": [1.0]}
 
 
-def test_seed_s1_1_in_a_process_of_its_own(tmp_path):
+def test_multiply_add_in_a_process_of_its_own(tmp_path):
     """The whole way: python -m gradcli in a fresh process, as a user runs it."""
     write("muladd.py", MULADD)
     result = subprocess.run(
-        [sys.executable, "-m", "gradcli", *S1_1, "--plugin", "muladd.py", "--wrt", "w,b"],
+        [sys.executable, "-m", "gradcli", *MULADD_DIFF, "--plugin", "muladd.py", "--wrt", "w,b"],
         capture_output=True, text=True, cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
@@ -147,7 +147,7 @@ def test_seed_s1_1_in_a_process_of_its_own(tmp_path):
 
 
 def test_what_a_plugin_prints_goes_to_standard_error():
-    """The seed's MultiplyAdd prints in forward and backward; standard output stays the
+    """A tutorial's MultiplyAdd prints in forward and backward; standard output stays the
     result's, so -o plain and -o json still parse."""
     write(
         "chatty.py",
@@ -171,7 +171,7 @@ def test_what_a_plugin_prints_goes_to_standard_error():
                 return grad_output * x, grad_output * w, grad_output * 1
         """,
     )
-    code, out, err = run(*S1_1, "--plugin", "chatty.py", "--wrt", "w,b", "-o", "plain")
+    code, out, err = run(*MULADD_DIFF, "--plugin", "chatty.py", "--wrt", "w,b", "-o", "plain")
     assert (code, out) == (0, "1.0\n1.0\n")
     assert err == "loading\ntype in forward Tensor\ntype in backward Tensor\n"
 
@@ -301,7 +301,7 @@ def test_loading_the_same_file_twice_is_a_no_op():
     write("muladd.py", MULADD)
     assert plugins.load(["muladd.py"]) == ["multiply_add"]
     assert plugins.load(["muladd.py", "./muladd.py", os.path.abspath("muladd.py")]) == []
-    doc = document(*S1_1, "--plugin", "muladd.py", "--plugin", "./muladd.py")
+    doc = document(*MULADD_DIFF, "--plugin", "muladd.py", "--plugin", "./muladd.py")
     assert doc["gradient"]["w"] == 1.0
 
 
@@ -342,13 +342,13 @@ def test_gradcli_plugins_lists_plugins_loaded_before_those_of_the_option(monkeyp
                    "--at", "b=1")  # fmt: skip
     assert doc["gradient"] == {"w": 3.0, "x": 2.0 + 6.0, "b": 1.0}
     # Named again with --plugin: the same file, so nothing is registered twice.
-    assert document(*S1_1, "--plugin", "muladd.py")["gradient"]["b"] == 1.0
+    assert document(*MULADD_DIFF, "--plugin", "muladd.py")["gradient"]["b"] == 1.0
 
 
 def test_gradcli_plugins_in_a_process_of_its_own(tmp_path):
     write("muladd.py", MULADD)
     result = subprocess.run(
-        [sys.executable, "-m", "gradcli", *S1_1, "--wrt", "b", "-o", "plain"],
+        [sys.executable, "-m", "gradcli", *MULADD_DIFF, "--wrt", "b", "-o", "plain"],
         capture_output=True, text=True, cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT), plugins.ENVIRONMENT: "muladd.py"},
     )  # fmt: skip
@@ -637,7 +637,7 @@ def test_order_of_a_plain_function_plugin_differentiates_its_definition():
 
 def test_without_a_taylor_rule_the_command_says_which_plugin_could_give_one():
     write("muladd.py", MULADD)
-    error = fails(*S1_1, "--plugin", "muladd.py", "--order", "2", "--method", "taylor")
+    error = fails(*MULADD_DIFF, "--plugin", "muladd.py", "--order", "2", "--method", "taylor")
     assert error == (
         "error: --method taylor: no Taylor rule for multiply_add (its plugin muladd.py can give "
         "one: register(..., taylor=rule)); use --method nested"
@@ -671,7 +671,7 @@ def test_eval_and_limit_take_plugins():
 
 def test_a_taylor_rule_that_fails_is_reported_not_worked_around():
     write("muladd.py", TAYLOR_RULE.replace("taylor.add(taylor.mul(w, x), b)", "w.nothing"))
-    error = fails(*S1_1, "--plugin", "muladd.py", "--order", "2")
+    error = fails(*MULADD_DIFF, "--plugin", "muladd.py", "--order", "2")
     assert error == (
         "error: plugin muladd.py:7: AttributeError in the Taylor rule of multiply_add: "
         "'Series' object has no attribute 'nothing'"

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 import gradcli
 
-# Seed S0.5 as the seed writes it: a function with a while loop and an if.
-SEED = """\
+# The classic gradient through Python control flow of PyTorch's autograd tutorials, as they
+# write it: a function with a while loop and an if (examples/doubling.gc).
+DOUBLING = """\
 def f(a):
     b = a * 2
     while b.norm() < 1000:  # the L2 norm
@@ -47,36 +48,36 @@ def error_of(*args: str, stdin: str | None = None) -> str:
 
 
 @pytest.fixture
-def seed_file(tmp_path):
-    path = tmp_path / "seed.gc"
-    path.write_text(SEED)
+def program_file(tmp_path):
+    path = tmp_path / "doubling.gc"
+    path.write_text(DOUBLING)
     return path
 
 
-# --- seed S0.5 -------------------------------------------------------------------------------
+# --- the doubling program --------------------------------------------------------------------
 
 
-def test_seed_s05_from_a_file_gives_1024_and_512(seed_file):
-    for args in (("-f", str(seed_file)), (f"@{seed_file}",), ("--file", str(seed_file))):
+def test_the_doubling_program_from_a_file_gives_1024_and_512(program_file):
+    for args in (("-f", str(program_file)), (f"@{program_file}",), ("--file", str(program_file))):
         doc = json_of("diff", *args, "--at", "a=2")
         assert doc["value"] == 1024.0 and doc["gradient"] == {"a": 512.0}
 
 
-def test_seed_s05_from_standard_input_and_on_one_line():
-    doc = json_of("diff", "-", "--at", "a=2", stdin=SEED)
+def test_the_doubling_program_from_standard_input_and_on_one_line():
+    doc = json_of("diff", "-", "--at", "a=2", stdin=DOUBLING)
     assert doc["value"] == 1024.0 and doc["gradient"] == {"a": 512.0}
     doc = json_of("diff", ONE_LINE, "--at", "a=2")
     assert doc["value"] == 1024.0 and doc["gradient"] == {"a": 512.0}
 
 
-def test_the_branch_not_taken_at_one_point_is_taken_at_another(seed_file):
+def test_the_branch_not_taken_at_one_point_is_taken_at_another(program_file):
     # a = -3: b doubles from -6 to -1536 (8 times), then c = 100*b: dc/da = 100 * 2 * 2**8.
-    doc = json_of("diff", "-f", str(seed_file), "--at", "a=-3")
+    doc = json_of("diff", "-f", str(program_file), "--at", "a=-3")
     assert doc["value"] == -153600.0 and doc["gradient"] == {"a": 51200.0}
 
 
 def test_the_library_runs_programs_define_by_run():
-    f = gradcli.compile(SEED)
+    f = gradcli.compile(DOUBLING)
     assert f.variables == ("a",) and f.is_program
     a = gradcli.tensor(2.0, requires_grad=True)
     d = f(a=a)
@@ -87,8 +88,8 @@ def test_the_library_runs_programs_define_by_run():
 # --- every command takes a program -------------------------------------------------------
 
 
-def test_eval_and_plain_output(seed_file):
-    code, out, _ = run("eval", "-f", str(seed_file), "--at", "a=2", "-o", "plain")
+def test_eval_and_plain_output(program_file):
+    code, out, _ = run("eval", "-f", str(program_file), "--at", "a=2", "-o", "plain")
     assert code == 0 and out == "1024.0\n"
 
 
@@ -288,7 +289,7 @@ def test_loops_agree_with_the_unrolled_expression(x, n):
     )
 
 
-def test_a_program_pickles_and_runs_in_another_process(seed_file):
+def test_a_program_pickles_and_runs_in_another_process(program_file):
     script = (
         "import pickle, sys, gradcli\n"
         "f = pickle.loads(sys.stdin.buffer.read())\n"
@@ -296,10 +297,10 @@ def test_a_program_pickles_and_runs_in_another_process(seed_file):
     )
     import pickle
 
-    data = pickle.dumps(gradcli.compile(SEED, max_iterations=50))
+    data = pickle.dumps(gradcli.compile(DOUBLING, max_iterations=50))
     result = subprocess.run([sys.executable, "-c", script], input=data, capture_output=True)
     assert result.stdout.decode().strip() == "1024.0"
-    assert np.isclose(gradcli.compile(SEED).grad(a=2.0)["a"], 512.0)
+    assert np.isclose(gradcli.compile(DOUBLING).grad(a=2.0)["a"], 512.0)
 
 
 def test_budgets_count_the_operations_a_program_runs_not_those_it_spells():

@@ -25,7 +25,7 @@ def registry():
 
 
 class MultiplyAdd(Function):
-    """w * x + b, with its own backward (seed S1.1)."""
+    """w * x + b, with its own backward (the MultiplyAdd of examples/muladd.py)."""
 
     @staticmethod
     def forward(ctx, w, x, b):

@@ -322,7 +322,7 @@ def test_plain_matrices_are_blocks_separated_by_a_blank_line():
         ["functions"],
     ],
 )
-def test_the_commands_of_the_issue_at_80_columns(args):
+def test_wide_results_fit_80_columns(args):
     result = CliRunner().invoke(app, [*args, "-o", "table"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
     assert_nothing_cut(result.stdout)

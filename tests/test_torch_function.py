@@ -54,7 +54,7 @@ class Exp(torch.autograd.Function):
 
 
 class LegacyExp(torch.autograd.Function):
-    """The same with ``saved_variables``, the old name seed S1.1's code uses."""
+    """The same with ``saved_variables``, the old name tutorials' MultiplyAdd uses."""
 
     @staticmethod
     def forward(ctx, i):

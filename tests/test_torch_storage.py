@@ -1,4 +1,4 @@
-"""PyTorch's storage model under ``import gradcli as torch`` (issue 17): ``.data``,
+"""PyTorch's storage model under ``import gradcli as torch``: ``.data``,
 ``detach()`` and views share memory with their base, in-place operations write into it, and
 the version counters aliases share make backward refuse a saved tensor changed since.
 

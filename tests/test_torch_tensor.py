@@ -1,7 +1,6 @@
-"""PyTorch's Tensor and factory API under ``import gradcli as torch`` (issue 13, items 1, 2, 3,
-5, 7 and 8): dtypes and devices, the tensor methods tutorials use, PyTorch's keyword names,
-the graph reflected operators record, the legacy constructor, and errors a PyTorch user can
-catch.
+"""PyTorch's Tensor and factory API under ``import gradcli as torch``: dtypes and devices, the
+tensor methods tutorials use, PyTorch's keyword names, the graph reflected operators record,
+the legacy constructor, and errors a PyTorch user can catch.
 
 Reference values marked "torch:" were computed once with real PyTorch 2 in float64 by the
 command written beside them (``/tmp/torchenv/bin/python -c ...``); the tests never import torch.

@@ -1,4 +1,5 @@
-"""Every API row of shared/spec/seed-examples.md, written as the seed writes it for PyTorch."""
+"""The worked examples of PyTorch autograd tutorials, written as they are written for PyTorch:
+gradients, custom Functions, accumulation, retain_graph, in-place changes, small nets."""
 
 import numpy as np
 import pytest
@@ -6,7 +7,7 @@ import pytest
 import gradcli as torch
 
 
-def test_s0_2_dot_product_gradient():
+def test_dot_product_gradient():
     x = torch.arange(4.0, requires_grad=True)
     y = 2 * torch.dot(x, x)
     assert y.item() == 28.0
@@ -15,7 +16,7 @@ def test_s0_2_dot_product_gradient():
     assert x.grad.tolist() == [0.0, 4.0, 8.0, 12.0]
 
 
-def test_s0_3_sum_after_zeroing():
+def test_sum_after_zeroing():
     x = torch.arange(4.0, requires_grad=True)
     (2 * torch.dot(x, x)).backward()
     x.grad.zero_()
@@ -25,7 +26,7 @@ def test_s0_3_sum_after_zeroing():
     assert x.grad.tolist() == [1.0, 1.0, 1.0, 1.0]
 
 
-def test_s0_4_non_scalar_output():
+def test_non_scalar_output():
     x = torch.arange(4.0, requires_grad=True)
     y = x * x
     y.sum().backward()
@@ -34,7 +35,7 @@ def test_s0_4_non_scalar_output():
         (x * x).backward()
 
 
-def test_s0_5_gradient_through_python_control_flow():
+def test_gradient_through_python_control_flow():
     def f(a):
         b = a * 2
         while b.norm() < 1000:
@@ -49,7 +50,7 @@ def test_s0_5_gradient_through_python_control_flow():
     assert a.grad.item() == d.item() / a.item()  # f is linear in a along this path
 
 
-def test_s1_1_custom_function():
+def test_custom_function_multiply_add():
     class MultiplyAdd(torch.autograd.Function):
         @staticmethod
         def forward(ctx, w, x, b):
@@ -73,7 +74,7 @@ def test_s1_1_custom_function():
     assert x.grad is None
 
 
-def _s2_graph():
+def _product_of_sums():
     w = torch.tensor([1.0], requires_grad=True)
     x = torch.tensor([2.0], requires_grad=True)
     a = torch.add(x, w)
@@ -81,8 +82,8 @@ def _s2_graph():
     return w, x, a, b
 
 
-def test_s2_1_and_s2_5():
-    w, x, a, b = _s2_graph()
+def test_product_of_sums_and_requires_grad_propagating():
+    w, x, a, b = _product_of_sums()
     y = torch.mul(a, b)
     assert a.requires_grad and b.requires_grad and y.requires_grad
     y.backward()
@@ -92,8 +93,8 @@ def test_s2_1_and_s2_5():
     assert not plain.requires_grad and plain.grad_fn is None
 
 
-def test_s2_2_weighted_cat():
-    w, x, a, b = _s2_graph()
+def test_weighted_cat():
+    w, x, a, b = _product_of_sums()
     loss = torch.cat([torch.mul(a, b), torch.add(a, b)], dim=0)
     assert loss.grad_fn.name() == "CatBackward0"
     loss.backward(gradient=torch.tensor([1.0, 2.0]))
@@ -101,7 +102,7 @@ def test_s2_2_weighted_cat():
     assert x.grad.tolist() == [4.0]
 
 
-def test_s2_3_second_derivative_with_create_graph():
+def test_second_derivative_with_create_graph():
     x = torch.tensor([3.0], requires_grad=True)
     y = torch.pow(x, 2)
     g1 = torch.autograd.grad(y, x, create_graph=True)
@@ -111,8 +112,8 @@ def test_s2_3_second_derivative_with_create_graph():
     assert g2[0].tolist() == [2.0]
 
 
-def test_s2_4_gradients_accumulate():
-    w, _x, a, b = _s2_graph()
+def test_gradients_accumulate():
+    w, _x, a, b = _product_of_sums()
     y = torch.mul(a, b)
     seen = []
     for _ in range(3):
@@ -127,8 +128,8 @@ def test_s2_4_gradients_accumulate():
     assert seen == [5.0, 5.0, 5.0]
 
 
-def test_s2_6_in_place_on_a_leaf_that_requires_grad():
-    w, *_ = _s2_graph()
+def test_in_place_on_a_leaf_that_requires_grad():
+    w, *_ = _product_of_sums()
     with pytest.raises(RuntimeError, match=r"add_\(\): a leaf tensor that requires grad"):
         w.add_(1)
     assert w.tolist() == [1.0]
@@ -137,20 +138,20 @@ def test_s2_6_in_place_on_a_leaf_that_requires_grad():
     assert w.tolist() == [2.0]
 
 
-def test_s2_7_retain_graph():
-    _w, _x, a, b = _s2_graph()
+def test_retain_graph():
+    _w, _x, a, b = _product_of_sums()
     y = torch.mul(a, b)
     y.backward()
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         y.backward()
-    w2, _x2, a2, b2 = _s2_graph()
+    w2, _x2, a2, b2 = _product_of_sums()
     y2 = torch.mul(a2, b2)
     y2.backward(retain_graph=True)
     y2.backward()
     assert w2.grad.tolist() == [10.0]
 
 
-def test_s3_1_binary_cross_entropy_with_logits():
+def test_binary_cross_entropy_with_logits():
     x = torch.ones(5)
     y = torch.zeros(3)
     w = torch.tensor([[0.1 * i - 0.2 * j for j in range(3)] for i in range(5)], requires_grad=True)
@@ -169,14 +170,14 @@ def test_s3_1_binary_cross_entropy_with_logits():
     np.testing.assert_allclose(b.grad.numpy(), 1 / (1 + np.exp(-zs)) / 3, rtol=1e-14)
 
 
-def test_s3_1_with_random_weights_is_reproducible():
+def test_binary_cross_entropy_with_random_weights_is_reproducible():
     torch.manual_seed(0)
     first = torch.randn(5, 3).tolist()
     torch.manual_seed(0)
     assert torch.randn(5, 3).tolist() == first
 
 
-def test_s3_2_weighted_backward_twice_then_zeroed():
+def test_weighted_backward_twice_then_zeroed():
     inp = torch.eye(5, requires_grad=True)
     out = (inp + 1).pow(2)
     diagonal = np.eye(5, dtype=bool)
@@ -189,7 +190,7 @@ def test_s3_2_weighted_backward_twice_then_zeroed():
     assert np.all(inp.grad.numpy()[diagonal] == 4) and np.all(inp.grad.numpy()[~diagonal] == 2)
 
 
-def test_s4_1_mean():
+def test_mean():
     a = torch.tensor([2.0, 3.0], requires_grad=True)
     b = a + 3
     c = b * b * 3
@@ -199,7 +200,7 @@ def test_s4_1_mean():
     assert a.grad.tolist() == [15.0, 18.0]
 
 
-def test_s4_2_two_layer_linear_net():
+def test_two_layer_linear_net():
     x = torch.tensor([2.0], requires_grad=True)
     w1 = torch.tensor([[-0.2377], [0.3578]])
     w2 = torch.tensor([[0.4739, -0.2122]])
