@@ -2,16 +2,17 @@
 
 Each entry (:class:`OpInfo`) maps the name used in expressions to the function
 that computes it, with the signature shown to users, a line of help, its
-category, what it supports, an optional Taylor rule and where it came from.
-The built-in operations are registered here; :func:`register` adds more (a
+category, what it supports, an optional Taylor rule, where it came from and the
+samples its derivatives are checked on. The built-in operations are registered
+here, one row each; :func:`register` adds more (a
 plain function built from gradcli's operations, or a
 :class:`~gradcli.autograd.Function` with its own backward), and refuses a name
 that is taken.
 
 The registry sits above the engine: it calls ``gradcli.autograd``, which never
-imports it. The built-in Taylor rules live in ``gradcli.taylor.RULES``;
-:func:`taylor_rule` looks there only when asked, so importing the registry does
-not load Taylor mode.
+imports it. The built-in Taylor rules live in ``gradcli.taylor.RULES``, under the
+operations' names; :func:`taylor_rule` looks there only when asked, so importing
+the registry does not load Taylor mode.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ BUILT_IN = "built-in"
 """The origin of the operations gradcli ships with."""
 
 
+Recipe = tuple[str, tuple[tuple[str, tuple[int, ...]], ...]]
+"""A call of an operation, ``{op}`` standing for its name (``"{op}(x, dim=1)"``), and per
+variable x, y, ... the domain its values are drawn from (a name in
+``gradcli.compute.samples.DOMAINS``: ``"positive"`` for log) and its shape."""
+
+
 @dataclass(frozen=True)
 class OpInfo:
     name: str
@@ -50,6 +57,9 @@ class OpInfo:
     """A Taylor rule given with the operation; see :func:`taylor_rule`."""
     origin: str = BUILT_IN
     """``"built-in"``, or the file that registered the operation (a plugin)."""
+    samples: tuple[Recipe, ...] = ()
+    """Where ``gradcli check --builtins`` and the tests check its derivatives (see
+    :data:`Recipe`); without them, samples are drawn from the signature."""
 
 
 OPS: dict[str, OpInfo] = {}
@@ -271,79 +281,122 @@ def _cast_dim(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
     return call
 
 
-_BUILT_INS = [
-    # name, function, signature, summary, category, differentiable, analytic
-    ("add", ops.add, "add(x, y)", "x + y", "arithmetic"),
-    ("sub", ops.sub, "sub(x, y)", "x - y", "arithmetic"),
-    ("mul", ops.mul, "mul(x, y)", "x * y, elementwise", "arithmetic"),
-    ("div", ops.div, "div(x, y)", "x / y, elementwise", "arithmetic"),
-    ("pow", ops.pow, "pow(x, y)", "x ** y, elementwise", "arithmetic"),
-    ("neg", ops.neg, "neg(x)", "-x", "arithmetic"),
-    ("maximum", ops.maximum, "maximum(x, y)", "elementwise maximum", "arithmetic", True, False),
-    ("minimum", ops.minimum, "minimum(x, y)", "elementwise minimum", "arithmetic", True, False),
-    ("exp", ops.exp, "exp(x)", "e to the x", "elementwise"),
-    ("expm1", ops.expm1, "expm1(x)", "exp(x) - 1, accurate near 0", "elementwise"),
-    ("log", ops.log, "log(x)", "natural logarithm; ln(x) is the same", "elementwise"),
-    ("log1p", ops.log1p, "log1p(x)", "log(1 + x), accurate near 0", "elementwise"),
-    ("log2", ops.log2, "log2(x)", "base-2 logarithm", "elementwise"),
-    ("log10", ops.log10, "log10(x)", "base-10 logarithm", "elementwise"),
-    ("sqrt", ops.sqrt, "sqrt(x)", "square root", "elementwise"),
-    ("sin", ops.sin, "sin(x)", "sine", "elementwise"),
-    ("cos", ops.cos, "cos(x)", "cosine", "elementwise"),
-    ("tan", ops.tan, "tan(x)", "tangent", "elementwise"),
-    ("asin", ops.asin, "asin(x)", "inverse sine", "elementwise"),
-    ("acos", ops.acos, "acos(x)", "inverse cosine", "elementwise"),
-    ("atan", ops.atan, "atan(x)", "inverse tangent", "elementwise"),
-    ("sinh", ops.sinh, "sinh(x)", "hyperbolic sine", "elementwise"),
-    ("cosh", ops.cosh, "cosh(x)", "hyperbolic cosine", "elementwise"),
-    ("tanh", ops.tanh, "tanh(x)", "hyperbolic tangent", "elementwise"),
-    ("asinh", ops.asinh, "asinh(x)", "inverse hyperbolic sine", "elementwise"),
-    ("acosh", ops.acosh, "acosh(x)", "inverse hyperbolic cosine", "elementwise"),
-    ("atanh", ops.atanh, "atanh(x)", "inverse hyperbolic tangent", "elementwise"),
-    ("sigmoid", ops.sigmoid, "sigmoid(x)", "1 / (1 + exp(-x)), stable", "elementwise"),
-    ("softplus", ops.softplus, "softplus(x)", "log(1 + exp(x)), stable", "elementwise"),
-    ("relu", ops.relu, "relu(x)", "max(x, 0); relu'(0) = 0", "elementwise", True, False),
-    ("abs", ops.abs, "abs(x)", "|x|; abs'(0) = 0", "elementwise", True, False),
-    ("sign", ops.sign, "sign(x)", "-1, 0 or 1 (derivative 0)", "elementwise", True, False),
-    ("clamp", ops.clamp, "clamp(x, min, max)", "x limited to [min, max]", "elementwise", True, False),
-    ("where", ops.where, "where(cond, x, y)", "x where cond is non-zero, else y", "elementwise", True, False),
-    ("sum", _cast_dim(ops.sum), "sum(x, dim=None, keepdim=0)", "sum (over dim)", "reduction"),
-    ("mean", _cast_dim(ops.mean), "mean(x, dim=None, keepdim=0)", "mean (over dim)", "reduction"),
-    ("prod", _cast_dim(ops.prod), "prod(x, dim=None, keepdim=0)", "product (over dim)", "reduction"),
-    ("amax", _cast_dim(ops.amax), "amax(x, dim=None, keepdim=0)", "maximum (over dim)", "reduction", True, False),
-    ("amin", _cast_dim(ops.amin), "amin(x, dim=None, keepdim=0)", "minimum (over dim)", "reduction", True, False),
-    ("max", extremum("max", _cast_dim(ops.amax), ops.maximum), "max(x, dim=None, keepdim=0) or max(x, y)", "largest element, over dim= if given; max(x, y) is elementwise", "reduction", True, False),
-    ("min", extremum("min", _cast_dim(ops.amin), ops.minimum), "min(x, dim=None, keepdim=0) or min(x, y)", "smallest element, over dim= if given; min(x, y) is elementwise", "reduction", True, False),
-    ("norm", ops.norm, "norm(x, p=2, dim=None, keepdim=0)", "p-norm; p=2 is overflow-safe", "reduction", True, False),
-    ("logsumexp", _cast_dim(ops.logsumexp), "logsumexp(x, dim=None, keepdim=0)", "log(sum(exp(x))), stable", "reduction"),
-    ("softmax", ops.softmax, "softmax(x, dim=-1)", "exp(x) / sum(exp(x)) along dim", "reduction"),
-    ("log_softmax", ops.log_softmax, "log_softmax(x, dim=-1)", "x - logsumexp(x) along dim", "reduction"),
-    ("matmul", ops.matmul, "matmul(x, y)", "matrix product, as x @ y", "linear algebra"),
-    ("dot", ops.dot, "dot(x, y)", "inner product of two vectors", "linear algebra"),
-    ("cat", _cat, "cat([x, y, ...], dim=0)", "join along an existing dimension", "shape"),
-    ("stack", ops.stack, "stack([x, y, ...], dim=0)", "join along a new dimension", "shape"),
-    ("reshape", _numbers(ops.reshape, "reshape(x, 2, 3)", after=1), "reshape(x, n, m, ...)", "same elements, new shape", "shape"),
-    ("transpose", _numbers(ops.transpose, "transpose(x, 0, 1)", after=1), "transpose(x, dim0=0, dim1=1)", "swap two dimensions", "shape"),
-    ("bce_with_logits", ops.binary_cross_entropy_with_logits, "bce_with_logits(logits, target)", "binary cross-entropy from logits, mean", "loss", True, False),
-    ("mse", ops.mse_loss, "mse(x, target)", "mean squared error", "loss"),
-    ("lt", ops.lt, "x < y", "1 where x < y, else 0", "comparison", False, False),
-    ("le", ops.le, "x <= y", "1 where x <= y, else 0", "comparison", False, False),
-    ("gt", ops.gt, "x > y", "1 where x > y, else 0", "comparison", False, False),
-    ("ge", ops.ge, "x >= y", "1 where x >= y, else 0", "comparison", False, False),
-    ("eq", ops.eq, "x == y", "1 where x == y, else 0", "comparison", False, False),
-    ("ne", ops.ne, "x != y", "1 where x != y, else 0", "comparison", False, False),
-    ("arange", _numbers(creation.arange, "arange(0, 5, 0.5)"), "arange(start, end=None, step=1)", "evenly spaced values in [start, end)", "creation", False),
-    ("linspace", _numbers(creation.linspace, "linspace(0, 1, 5)"), "linspace(start, end, steps)", "evenly spaced values, ends included", "creation", False),
-    ("zeros", _numbers(creation.zeros, "zeros(2, 3)"), "zeros(n, m, ...)", "a tensor of zeros", "creation", False),
-    ("ones", _numbers(creation.ones, "ones(2, 3)"), "ones(n, m, ...)", "a tensor of ones", "creation", False),
-    ("full", creation.full, "full([n, m, ...], value)", "a tensor of one value", "creation", False),
-    ("eye", _numbers(creation.eye, "eye(3)"), "eye(n, m=None)", "identity matrix", "creation", False),
-    ("zeros_like", creation.zeros_like, "zeros_like(x)", "zeros in the shape of x", "creation", False),
-    ("ones_like", creation.ones_like, "ones_like(x)", "ones in the shape of x", "creation", False),
-    ("rand", _numbers(creation.rand, "rand(2, 3)"), "rand(n, m, ...)", "uniform random in [0, 1) (--seed)", "creation", False),
-    ("randn", _numbers(creation.randn, "randn(2, 3)"), "randn(n, m, ...)", "standard normal random (--seed)", "creation", False),
-]  # fmt: skip
+# --- samples: the inputs on which gradcli check --builtins and the tests check an operation --
 
 
-for _entry in _BUILT_INS:
-    _add(OpInfo(*_entry))
+def _call(source: str, *variables: tuple[str, tuple[int, ...]]) -> Recipe:
+    return source, variables
+
+
+def _unary(domain: str) -> tuple[Recipe, ...]:
+    return tuple(_call("{op}(x)", (domain, shape)) for shape in ((), (3,), (2, 3)))
+
+
+def _binary(x: str, y: str) -> tuple[Recipe, ...]:
+    pairs = [((), ()), ((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 2))]
+    return tuple(_call("{op}(x, y)", (x, a), (y, b)) for a, b in pairs)
+
+
+def _reduction(domain: str = "any") -> tuple[Recipe, ...]:
+    return (
+        _call("{op}(x)", (domain, (4,))),
+        _call("{op}(x)", (domain, (2, 3))),
+        _call("{op}(x, dim=1)", (domain, (2, 3))),
+        _call("{op}(x, dim=0, keepdim=1)", (domain, (2, 3, 2))),
+    )
+
+
+_ALONG = (_call("{op}(x)", ("any", (4,))), _call("{op}(x, dim=0)", ("any", (2, 3))))
+
+
+def _built_in(
+    name: str,
+    function: Callable[..., Any],
+    signature: str,
+    summary: str,
+    category: str,
+    samples: tuple[Recipe, ...] = (),
+    *,
+    differentiable: bool = True,
+    analytic: bool = True,
+) -> None:
+    _add(
+        OpInfo(
+            name, function, signature, summary, category, differentiable, analytic, samples=samples
+        )
+    )
+
+
+# A built-in operation is one row here (its Taylor rule is gradcli.taylor.RULES[name]) and
+# its forward and backward in gradcli/autograd/ops; a differentiable one has samples.
+# fmt: off
+_built_in("add", ops.add, "add(x, y)", "x + y", "arithmetic", _binary("any", "any"))
+_built_in("sub", ops.sub, "sub(x, y)", "x - y", "arithmetic", _binary("any", "any"))
+_built_in("mul", ops.mul, "mul(x, y)", "x * y, elementwise", "arithmetic", _binary("any", "any"))
+_built_in("div", ops.div, "div(x, y)", "x / y, elementwise", "arithmetic", _binary("any", "away_from_zero"))
+_built_in("pow", ops.pow, "pow(x, y)", "x ** y, elementwise", "arithmetic", _binary("positive", "any"))
+_built_in("neg", ops.neg, "neg(x)", "-x", "arithmetic", _unary("any"))
+_built_in("maximum", ops.maximum, "maximum(x, y)", "elementwise maximum", "arithmetic", _binary("distinct", "near_zero"), analytic=False)
+_built_in("minimum", ops.minimum, "minimum(x, y)", "elementwise minimum", "arithmetic", _binary("distinct", "near_zero"), analytic=False)
+_built_in("exp", ops.exp, "exp(x)", "e to the x", "elementwise", _unary("any"))
+_built_in("expm1", ops.expm1, "expm1(x)", "exp(x) - 1, accurate near 0", "elementwise", _unary("any"))
+_built_in("log", ops.log, "log(x)", "natural logarithm; ln(x) is the same", "elementwise", _unary("positive"))
+_built_in("log1p", ops.log1p, "log1p(x)", "log(1 + x), accurate near 0", "elementwise", _unary("positive"))
+_built_in("log2", ops.log2, "log2(x)", "base-2 logarithm", "elementwise", _unary("positive"))
+_built_in("log10", ops.log10, "log10(x)", "base-10 logarithm", "elementwise", _unary("positive"))
+_built_in("sqrt", ops.sqrt, "sqrt(x)", "square root", "elementwise", _unary("positive"))
+_built_in("sin", ops.sin, "sin(x)", "sine", "elementwise", _unary("any"))
+_built_in("cos", ops.cos, "cos(x)", "cosine", "elementwise", _unary("any"))
+_built_in("tan", ops.tan, "tan(x)", "tangent", "elementwise", _unary("inside_unit"))
+_built_in("asin", ops.asin, "asin(x)", "inverse sine", "elementwise", _unary("inside_unit"))
+_built_in("acos", ops.acos, "acos(x)", "inverse cosine", "elementwise", _unary("inside_unit"))
+_built_in("atan", ops.atan, "atan(x)", "inverse tangent", "elementwise", _unary("any"))
+_built_in("sinh", ops.sinh, "sinh(x)", "hyperbolic sine", "elementwise", _unary("any"))
+_built_in("cosh", ops.cosh, "cosh(x)", "hyperbolic cosine", "elementwise", _unary("any"))
+_built_in("tanh", ops.tanh, "tanh(x)", "hyperbolic tangent", "elementwise", _unary("any"))
+_built_in("asinh", ops.asinh, "asinh(x)", "inverse hyperbolic sine", "elementwise", _unary("any"))
+_built_in("acosh", ops.acosh, "acosh(x)", "inverse hyperbolic cosine", "elementwise", _unary("above_one"))
+_built_in("atanh", ops.atanh, "atanh(x)", "inverse hyperbolic tangent", "elementwise", _unary("inside_unit"))
+_built_in("sigmoid", ops.sigmoid, "sigmoid(x)", "1 / (1 + exp(-x)), stable", "elementwise", _unary("any"))
+_built_in("softplus", ops.softplus, "softplus(x)", "log(1 + exp(x)), stable", "elementwise", _unary("any"))
+_built_in("relu", ops.relu, "relu(x)", "max(x, 0); relu'(0) = 0", "elementwise", _unary("away_from_zero"), analytic=False)
+_built_in("abs", ops.abs, "abs(x)", "|x|; abs'(0) = 0", "elementwise", _unary("away_from_zero"), analytic=False)
+_built_in("sign", ops.sign, "sign(x)", "-1, 0 or 1 (derivative 0)", "elementwise", _unary("away_from_zero"), analytic=False)
+_built_in("clamp", ops.clamp, "clamp(x, min, max)", "x limited to [min, max]", "elementwise", (_call("{op}(x, min=-0.5, max=0.55)", ("distinct", (2, 3))),), analytic=False)
+_built_in("where", ops.where, "where(cond, x, y)", "x where cond is non-zero, else y", "elementwise", (_call("{op}([[1, 0, 1]], x, y)", ("any", (2, 3)), ("any", (3,))), _call("{op}([1, 0], x, y)", ("any", ()), ("any", (2,)))), analytic=False)
+_built_in("sum", _cast_dim(ops.sum), "sum(x, dim=None, keepdim=0)", "sum (over dim)", "reduction", _reduction())
+_built_in("mean", _cast_dim(ops.mean), "mean(x, dim=None, keepdim=0)", "mean (over dim)", "reduction", _reduction())
+_built_in("prod", _cast_dim(ops.prod), "prod(x, dim=None, keepdim=0)", "product (over dim)", "reduction", (*_reduction("away_from_zero"), _call("{op}(x, dim=1)", ("with_zeros", (2, 3)))))
+_built_in("amax", _cast_dim(ops.amax), "amax(x, dim=None, keepdim=0)", "maximum (over dim)", "reduction", _reduction("distinct"), analytic=False)
+_built_in("amin", _cast_dim(ops.amin), "amin(x, dim=None, keepdim=0)", "minimum (over dim)", "reduction", _reduction("distinct"), analytic=False)
+_built_in("max", extremum("max", _cast_dim(ops.amax), ops.maximum), "max(x, dim=None, keepdim=0) or max(x, y)", "largest element, over dim= if given; max(x, y) is elementwise", "reduction", _reduction("distinct"), analytic=False)
+_built_in("min", extremum("min", _cast_dim(ops.amin), ops.minimum), "min(x, dim=None, keepdim=0) or min(x, y)", "smallest element, over dim= if given; min(x, y) is elementwise", "reduction", _reduction("distinct"), analytic=False)
+_built_in("norm", ops.norm, "norm(x, p=2, dim=None, keepdim=0)", "p-norm; p=2 is overflow-safe", "reduction", (*_reduction("away_from_zero"), _call("{op}(x, p=3)", ("away_from_zero", (3,)))), analytic=False)
+_built_in("logsumexp", _cast_dim(ops.logsumexp), "logsumexp(x, dim=None, keepdim=0)", "log(sum(exp(x))), stable", "reduction", _reduction())
+_built_in("softmax", ops.softmax, "softmax(x, dim=-1)", "exp(x) / sum(exp(x)) along dim", "reduction", _ALONG)
+_built_in("log_softmax", ops.log_softmax, "log_softmax(x, dim=-1)", "x - logsumexp(x) along dim", "reduction", _ALONG)
+_built_in("matmul", ops.matmul, "matmul(x, y)", "matrix product, as x @ y", "linear algebra", tuple(_call("{op}(x, y)", ("any", a), ("any", b)) for a, b in [((2, 3), (3, 4)), ((3,), (3, 2)), ((2, 3), (3,)), ((3,), (3,)), ((2, 2, 3), (3, 2))]))
+_built_in("dot", ops.dot, "dot(x, y)", "inner product of two vectors", "linear algebra", (_call("{op}(x, y)", ("any", (4,)), ("any", (4,))),))
+_built_in("cat", _cat, "cat([x, y, ...], dim=0)", "join along an existing dimension", "shape", (_call("{op}([x, y])", ("any", (2,)), ("any", (3,))), _call("{op}([x, y], dim=0)", ("any", (2, 2)), ("any", (1, 2))), _call("{op}([x, y])", ("any", ()), ("any", (2,)))))
+_built_in("stack", ops.stack, "stack([x, y, ...], dim=0)", "join along a new dimension", "shape", (_call("{op}([x, y], dim=1)", ("any", (2,)), ("any", (2,))),))
+_built_in("reshape", _numbers(ops.reshape, "reshape(x, 2, 3)", after=1), "reshape(x, n, m, ...)", "same elements, new shape", "shape", (_call("{op}(x, 3, 2)", ("any", (2, 3))), _call("{op}(x, -1, 1)", ("any", (4,)))))
+_built_in("transpose", _numbers(ops.transpose, "transpose(x, 0, 1)", after=1), "transpose(x, dim0=0, dim1=1)", "swap two dimensions", "shape", (_call("{op}(x)", ("any", (2, 3))), _call("{op}(x, 0, 2)", ("any", (2, 3, 4)))))
+_built_in("bce_with_logits", ops.binary_cross_entropy_with_logits, "bce_with_logits(logits, target)", "binary cross-entropy from logits, mean", "loss", (_call("{op}(x, y)", ("any", (3,)), ("probability", (3,))),), analytic=False)
+_built_in("mse", ops.mse_loss, "mse(x, target)", "mean squared error", "loss", (_call("{op}(x, y)", ("any", (2, 3)), ("any", (2, 3))),))
+_built_in("lt", ops.lt, "x < y", "1 where x < y, else 0", "comparison", differentiable=False, analytic=False)
+_built_in("le", ops.le, "x <= y", "1 where x <= y, else 0", "comparison", differentiable=False, analytic=False)
+_built_in("gt", ops.gt, "x > y", "1 where x > y, else 0", "comparison", differentiable=False, analytic=False)
+_built_in("ge", ops.ge, "x >= y", "1 where x >= y, else 0", "comparison", differentiable=False, analytic=False)
+_built_in("eq", ops.eq, "x == y", "1 where x == y, else 0", "comparison", differentiable=False, analytic=False)
+_built_in("ne", ops.ne, "x != y", "1 where x != y, else 0", "comparison", differentiable=False, analytic=False)
+_built_in("arange", _numbers(creation.arange, "arange(0, 5, 0.5)"), "arange(start, end=None, step=1)", "evenly spaced values in [start, end)", "creation", differentiable=False)
+_built_in("linspace", _numbers(creation.linspace, "linspace(0, 1, 5)"), "linspace(start, end, steps)", "evenly spaced values, ends included", "creation", differentiable=False)
+_built_in("zeros", _numbers(creation.zeros, "zeros(2, 3)"), "zeros(n, m, ...)", "a tensor of zeros", "creation", differentiable=False)
+_built_in("ones", _numbers(creation.ones, "ones(2, 3)"), "ones(n, m, ...)", "a tensor of ones", "creation", differentiable=False)
+_built_in("full", creation.full, "full([n, m, ...], value)", "a tensor of one value", "creation", differentiable=False)
+_built_in("eye", _numbers(creation.eye, "eye(3)"), "eye(n, m=None)", "identity matrix", "creation", differentiable=False)
+_built_in("zeros_like", creation.zeros_like, "zeros_like(x)", "zeros in the shape of x", "creation", differentiable=False)
+_built_in("ones_like", creation.ones_like, "ones_like(x)", "ones in the shape of x", "creation", differentiable=False)
+_built_in("rand", _numbers(creation.rand, "rand(2, 3)"), "rand(n, m, ...)", "uniform random in [0, 1) (--seed)", "creation", differentiable=False)
+_built_in("randn", _numbers(creation.randn, "randn(2, 3)"), "randn(n, m, ...)", "standard normal random (--seed)", "creation", differentiable=False)
+# fmt: on

@@ -60,3 +60,29 @@ def test_import_gradcli_loads_no_engine_and_dir_lists_the_operations():
     assert shown.split() == ["False", "True"]
     with pytest.raises(AttributeError, match="no attribute 'expm2'"):
         gradcli.expm2  # noqa: B018
+
+
+def test_each_built_in_operation_has_a_taylor_rule_under_its_name():
+    from gradcli.registry import BUILT_IN, OPS
+    from gradcli.taylor import RULES
+
+    computed = {
+        name
+        for name, info in OPS.items()
+        if info.origin == BUILT_IN and info.category != "creation"
+    }
+    assert computed <= set(RULES), sorted(computed - set(RULES))
+    # the language's x[i] and the series' .T: rules with no operation of their own
+    assert set(RULES) - computed == {"index", "permute"}
+
+
+def test_each_differentiable_built_in_has_samples_in_its_row():
+    from gradcli.compute.samples import DOMAINS, SAMPLES
+    from gradcli.registry import OPS
+
+    for name, info in OPS.items():
+        assert bool(info.samples) == info.differentiable, name
+        for source, variables in info.samples:
+            assert "{op}" in source and {domain for domain, _ in variables} <= set(DOMAINS)
+    assert SAMPLES["log"][0].source == "log(x)"
+    assert SAMPLES["log"][0].draw(np.random.default_rng(0))["x"] >= 0.5  # "positive"
