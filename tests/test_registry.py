@@ -43,7 +43,7 @@ class RoundStraightThrough(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return gradcli.tensor(np.round(x._data))
+        return gradcli.tensor(np.round(x.numpy()))
 
     @staticmethod
     def backward(ctx, grad_output):
