@@ -127,6 +127,25 @@ def jvp(
     return (out_value if outputs_tuple else out_value[0]), (pushed if outputs_tuple else pushed[0])
 
 
+def jacobian_of(
+    output: Tensor, inputs: Sequence[Tensor], create_graph: bool = False, strict: bool = False
+) -> tuple[Tensor, ...]:
+    """d(output)/d(inputs) of an output already recorded: one reverse pass per element of
+    ``output``; a block per input, of shape ``output.shape + input.shape``, zeros where the
+    output does not depend on it. The one Jacobian loop, for this module's ``jacobian`` and
+    ``hessian`` and for the command line's Jacobians and Hessians."""
+    flat = output.reshape((-1,))
+    rows = [_gradients([flat[i]], inputs, None, create_graph, strict) for i in range(flat.numel())]
+    blocks = []
+    for k, x in enumerate(inputs):
+        if rows and create_graph:
+            blocks.append(stack([row[k] for row in rows]).reshape(output.shape + x.shape))
+        else:
+            data = np.array([row[k].numpy() for row in rows]).reshape(output.shape + x.shape)
+            blocks.append(wrap(data))
+    return tuple(blocks)
+
+
 def _reverse_mode_only(strategy: str) -> None:
     if strategy != "reverse-mode":
         raise ValueError(f"strategy {strategy!r}: gradcli computes Jacobians in reverse mode only")
@@ -150,19 +169,8 @@ def jacobian(
         outs, outputs_tuple = _as_tuple(func(*xs), "func's outputs")
         blocks = []
         for out in outs:
-            flat = out.reshape((-1,))
-            rows = [
-                _gradients([flat[i]], xs, None, create_graph, strict) for i in range(flat.numel())
-            ]
-            per_input = []
-            for k, x in enumerate(xs):
-                if rows and create_graph:
-                    block = stack([row[k] for row in rows]).reshape(out.shape + x.shape)
-                else:
-                    data = np.array([row[k]._data for row in rows]).reshape(out.shape + x.shape)
-                    block = wrap(data)
-                per_input.append(block)
-            blocks.append(tuple(per_input) if inputs_tuple else per_input[0])
+            per_input = jacobian_of(out, xs, create_graph, strict)
+            blocks.append(per_input if inputs_tuple else per_input[0])
     return tuple(blocks) if outputs_tuple else blocks[0]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd import creation, engine
+from gradcli.autograd.functional import jacobian_of
 from gradcli.autograd.shapes import entry_labels
 from gradcli.autograd.tensor import Tensor, wrap
 from gradcli.compute.bindings import Binding
@@ -152,12 +153,8 @@ def _jacobian(value: Tensor, inputs: list[Tensor], names: list[str]) -> dict[str
         value,
         f"pass {option('weights')} W for one vector-Jacobian product instead",
     )
-    flat = value.reshape((-1,))
-    per_row = [gradients(flat[i], inputs, None, retain_graph=True) for i in range(rows)]
-    return {
-        name: np.array([row[k] for row in per_row]).reshape(value.shape + inputs[k].shape)
-        for k, name in enumerate(names)
-    }
+    blocks = jacobian_of(value, inputs)
+    return {name: as_array(block) for name, block in zip(names, blocks)}
 
 
 def hessian_of(
@@ -187,10 +184,11 @@ def hessian_of(
     for k, first in enumerate(firsts):
         if first is None:  # the value does not depend on this variable: its rows stay 0
             continue
-        flat = first.reshape((-1,))
-        for i in range(flat.numel()):
-            parts = gradients(flat[i], inputs, None, retain_graph=True)
-            matrix[offsets[k] + i] = np.concatenate([p.reshape(-1) for p in parts])
+        blocks = jacobian_of(first, inputs)
+        rows = first.numel()
+        matrix[offsets[k] : offsets[k] + rows] = np.concatenate(
+            [as_array(block).reshape(rows, -1) for block in blocks], axis=1
+        )
     return labels, matrix
 
 
