@@ -573,3 +573,11 @@ def test_mark_dirty_on_something_not_an_input_is_refused():
 
     with pytest.raises(AutogradError, match="not an input"):
         Confused.apply(leaf([1.0]))
+
+
+def test_gradcheck_stays_a_function_after_its_module_is_imported():
+    import gradcli
+    import gradcli.autograd.numerical
+
+    assert callable(gradcli.autograd.gradcheck)
+    assert gradcli.autograd.gradcheck(lambda x: x * x, gradcli.tensor([1.5], requires_grad=True))

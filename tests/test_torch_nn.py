@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradcli
-from gradcli.autograd.gradcheck import gradcheck, gradgradcheck
+from gradcli.autograd.numerical import gradcheck, gradgradcheck
 
 # --- the programs, shared with the recording commands -----------------------------------
 

@@ -46,11 +46,9 @@ def __getattr__(name: str) -> Any:
     if name == "functional":
         return importlib.import_module("gradcli.autograd.functional")
     if name in ("gradcheck", "gradgradcheck"):
-        # Importing the module sets the package's ``gradcheck`` to the module:
-        # the names are the functions, as before.
-        module = importlib.import_module("gradcli.autograd.gradcheck")
-        globals().update(gradcheck=module.gradcheck, gradgradcheck=module.gradgradcheck)
-        return globals()[name]
+        # The module has another name than the functions: importing it must not set the
+        # package's ``gradcheck`` to a module.
+        return getattr(importlib.import_module("gradcli.autograd.numerical"), name)
     raise AttributeError(f"module 'gradcli.autograd' has no attribute {name!r}")
 
 
