@@ -63,6 +63,21 @@ def quadratic(x):
     return 3 * x**2 - 4 * x
 
 
+def rounding(f, df, x, h, scheme):
+    """A bound on the rounding error of one difference quotient of f at x, step h.
+
+    Each value f(p) may be off by two ulps (its own rounding, and one more where another
+    CPU's kernel differs from ours), and each rounded point x ± h by an ulp of x, which
+    moves f by about |f'(x)|·ε|x|.
+    """
+    points, denominator = {
+        "forward": ((x + h, x), h),
+        "backward": ((x, x - h), h),
+        "central": ((x + h, x - h), 2 * h),
+    }[scheme]
+    return sum(2 * EPS * abs(f(p)) + EPS * abs(x * df(x)) for p in points) / denominator
+
+
 # ---------------------------------------------------------------------------
 # The defaults reproduce the teaching loop bit for bit
 # ---------------------------------------------------------------------------
@@ -216,9 +231,12 @@ def test_richardson_without_exact_picks_by_its_error_estimate(name, f, df, d2f, 
     assert s.best is s.rows[picked]
     assert s.best.abs_error is None
     assert s.best.estimate == pytest.approx(df(x), rel=1e-12)
-    # The estimate that never saw the exact value still bounds the real error
-    # to within an order of magnitude, above the rounding floor.
-    floor = 16 * EPS * max(1.0, abs(df(x)))
+    # The estimate that never saw the exact value still bounds the real error to within
+    # an order of magnitude, above the rounding error of the central differences the
+    # picked row extrapolates, which the tableau cannot see (rows of rounding noise may
+    # agree by chance) and the last bits of f decide. Its weights sum to less than 2 for
+    # shrink 2 (the product of (4^j + 1)/(4^j - 1)), most on the smallest step.
+    floor = 2 * rounding(f, df, x, s.best.h, "central") + 4 * EPS * abs(df(x))
     assert abs(s.best.estimate - df(x)) <= 10 * diagonal_errors[picked] + floor
 
 
@@ -270,8 +288,20 @@ def test_best_row_is_near_the_smallest_error_in_a_long_sweep(scheme):
     # 16 rows down to 1e-16: well past the breakdown of the real schemes.
     s = sweep(np.exp, 1.0, exact=math.e, scheme=scheme, h=0.1, steps=16, shrink=10.0)
     assert s.best in s.rows
-    smallest = min(r.abs_error for r in s.rows)
-    assert s.best.abs_error <= 10 * smallest + 4 * EPS * math.e
+    errors = [r.abs_error for r in s.rows]
+    smallest = min(errors)
+    allowed = 10 * smallest + 4 * EPS * math.e
+    if scheme != "complex":
+        # Rows whose differences are rounding noise look alike to the choice (by agreement
+        # with the neighbours, or Richardson's error estimate), so the best row may be the
+        # one a step past the most accurate, whose error is then its rounding error (up to
+        # ten times the most accurate row's), as large as the last bits of exp make it.
+        past = s.rows[errors.index(smallest)].h / 10.0
+        if scheme == "richardson":  # its central differences, with weights summing to < 2
+            allowed += 2 * rounding(np.exp, np.exp, 1.0, past, "central")
+        else:
+            allowed += rounding(np.exp, np.exp, 1.0, past, scheme)
+    assert s.best.abs_error <= allowed
     # In the middle of the sweep for real differences: truncation error before it,
     # rounding error after it.
     if scheme in ("forward", "backward", "central"):
@@ -465,8 +495,10 @@ def test_rows_of_rounding_noise_that_agree_are_not_best():
 
 
 def test_a_derivative_that_is_zero_by_symmetry_still_has_a_best_row():
-    # Every central difference of cos at 0 is exactly 0, and so is cos'(0).
-    s = sweep(np.cos, 0.0, exact=0.0, scheme="central")
+    # Every central difference of an even function at 0 is exactly 0, and so is its
+    # derivative there. cos(|t|), not cos(t): cos is even, but another CPU's kernel need
+    # not give cos(-h) the bits of cos(h), and then the rows would be rounding noise.
+    s = sweep(lambda t: np.cos(abs(t)), 0.0, exact=0.0, scheme="central")
     assert all(r.estimate == 0.0 for r in s.rows)
     assert s.best is not None and s.best.abs_error == 0.0
 
