@@ -15,6 +15,7 @@ from typing import IO, Any
 import numpy as np
 
 from gradcli.compute.bindings import Binding, bind, constant
+from gradcli.compute.results import UnusedSeed
 from gradcli.errors import UsageError
 from gradcli.io.sources import PROGRAM_CAP, read_capped
 from gradcli.language import MAX_ITERATIONS, Expression, compile
@@ -153,11 +154,11 @@ def only_with_points(points: str | None, **given: Any) -> None:
                 raise UsageError(f"{flag} applies to the rows of --points; give --points FILE too")
 
 
-def unused_seed(seed: int | None) -> str | None:
+def unused_seed(seed: int | None) -> UnusedSeed | None:
     """A seed given where nothing random was drawn is worth a word: the user may think it
     steers something it does not."""
     from gradcli.autograd.creation import drawn_since_seed
 
     if seed is not None and not drawn_since_seed():
-        return f"--seed {seed} has no effect: nothing drew random numbers (rand, randn)"
+        return UnusedSeed(seed)
     return None

@@ -17,6 +17,7 @@ import numpy as np
 from gradcli.commands import display, inputs
 from gradcli.compute.bindings import Binding
 from gradcli.compute.points import Block, Part, Request, at_points, derivative, hessian_entry
+from gradcli.compute.results import BadRows, NoRows, NotFiniteRows
 from gradcli.errors import GradcliError, UsageError, option
 from gradcli.io.columns import point_columns, read_named
 from gradcli.io.readers import FORMATS, ON_ERROR, Chunk, PointsError
@@ -33,23 +34,16 @@ class Report:
     nonfinite: int = 0
     first_nonfinite: int | None = None
 
-    def warnings(self, on_error: str) -> list[str]:
-        notes = []
+    def warnings(self, on_error: str) -> list[Any]:
+        notes: list[Any] = []
         if self.errors:
-            done = "skipped" if on_error == "skip" else "written as NaN"
             errors = sorted(self.errors, key=lambda e: -1 if e.line is None else e.line)
-            lines = ", ".join(str(e.line) for e in errors[:5] if e.line is not None)
-            more = ", ..." if len(errors) > 5 else ""
-            rows = "1 bad row was" if len(errors) == 1 else f"{len(errors)} bad rows were"
-            where = f"line {lines}" if len(errors) == 1 else f"lines {lines}{more}"
-            notes.append(f"{rows} {done} ({where}); first, {errors[0]}")
+            lines = tuple(e.line for e in errors[:5] if e.line is not None)
+            notes.append(BadRows(len(errors), on_error, lines, str(errors[0])))
         elif not self.rows:
-            notes.append("the points have no rows: nothing was written")
+            notes.append(NoRows())
         if self.nonfinite:
-            notes.append(
-                f"{self.nonfinite} rows have NaN or infinite results "
-                f"(the first at line {self.first_nonfinite})"
-            )
+            notes.append(NotFiniteRows(self.nonfinite, self.first_nonfinite))
         return notes
 
 

@@ -66,7 +66,18 @@ from gradcli.compute.differentiate import gradients, hessian_of
 from gradcli.compute.evaluation import choose_wrt, tensors_of
 from gradcli.compute.higher import taylor_algebra, taylor_along, without_taylor_rule
 from gradcli.compute.limit import non_analytic
-from gradcli.compute.results import AGREE, DISAGREE, NOT_SMOOTH, BuiltinsCheck, Check, CheckRow
+from gradcli.compute.results import (
+    AGREE,
+    DISAGREE,
+    NOT_SMOOTH,
+    BuiltinsCheck,
+    Check,
+    CheckRow,
+    NoSamplesChecked,
+    SampleNotChecked,
+    SampleNote,
+    TaylorNotCompared,
+)
 from gradcli.compute.samples import all_samples, checked
 from gradcli.errors import (
     ExpressionError,
@@ -257,7 +268,7 @@ class _Plan:
         self.analytic = _analytic(expression)
         self.taylor = _taylor_applies(expression)
         self.weights: np.ndarray | None = None
-        self.warnings: list[str] = []
+        self.warnings: list[Any] = []
         self.algebra: Any = None
         """Taylor mode's, made once: it is built from the whole registry."""
 
@@ -414,7 +425,7 @@ class _Point:
             except _NoTaylor as error:
                 self.plan.taylor = False
                 taylor = [None] * n
-                self.plan.warnings.append(f"Taylor mode was not compared: {error}")
+                self.plan.warnings.append(TaylorNotCompared(str(error)))
         pure = [[self._numerical((k,), o) for k in range(n)] for o in range(1, order + 1)]
         rows = []
         scale = _largest(gradient)
@@ -582,10 +593,10 @@ def check_builtins(order: int = 1, draws: int = 1, seed: int | None = None) -> B
                 try:
                     done = check(expression, bound, order=order, seed=seed)
                 except GradcliError as error:
-                    result.warnings.append(f"{sample.source} was not checked: {error}")
+                    result.warnings.append(SampleNotChecked(sample.source, str(error)))
                     continue
                 result.checks[name].append(done)
-                result.warnings.extend(f"{sample.source}: {w}" for w in done.warnings)
+                result.warnings.extend(SampleNote(sample.source, w) for w in done.warnings)
         if not result.checks[name]:
-            result.warnings.append(f"{name}: none of its samples could be checked")
+            result.warnings.append(NoSamplesChecked(name))
     return result

@@ -20,7 +20,7 @@ from gradcli.compute.evaluation import (
     point_of,
     tensors_of,
 )
-from gradcli.compute.results import Differentiation
+from gradcli.compute.results import AtKink, Differentiation, NotFiniteDerivative
 from gradcli.errors import LimitError, ShapeError, UsageError, option
 from gradcli.language import Expression
 from gradcli.registry import OPS
@@ -100,10 +100,7 @@ def _kink_warning(expression: Expression, result: Differentiation) -> None:
 
     found = kink(expression, result.at, result.wrt)
     if found:
-        result.warnings.append(
-            f"{found}; the derivatives there follow PyTorch's conventions (abs'(0) = 0, "
-            "ties split evenly), and one-sided ones may differ"
-        )
+        result.warnings.append(AtKink(found))
 
 
 def gradients(
@@ -209,12 +206,9 @@ def _gradient_warnings(result: Differentiation) -> None:
     for label, table in parts:
         for name, array in (table or {}).items():
             if not np.all(np.isfinite(array)):
-                result.warnings.append(
-                    f"the {label} with respect to {name} is not finite (the function may not be "
-                    "differentiable there)"
-                )
+                result.warnings.append(NotFiniteDerivative(label, name))
     if result.hessian is not None and not np.all(np.isfinite(result.hessian[1])):
-        result.warnings.append("the Hessian is not finite at this point")
+        result.warnings.append(NotFiniteDerivative("Hessian"))
     for name, values in (result.derivatives or {}).items():
         if not all(math.isfinite(v) for v in values):
-            result.warnings.append(f"some derivatives with respect to {name} are not finite")
+            result.warnings.append(NotFiniteDerivative("derivatives", name))

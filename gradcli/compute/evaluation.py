@@ -13,7 +13,7 @@ from gradcli.autograd import creation
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
-from gradcli.compute.results import Evaluation
+from gradcli.compute.results import Evaluation, NotFiniteValue
 from gradcli.errors import UsageError, option
 from gradcli.language import CONSTANTS, Algebra, Expression
 from gradcli.registry import OPS
@@ -39,7 +39,7 @@ def as_array(value: Tensor) -> np.ndarray:
 
 def nonfinite_warnings(
     expression: Expression, values: dict[str, Tensor], value: Tensor
-) -> list[str]:
+) -> list[NotFiniteValue]:
     """Say where NaN or infinity first came from, by re-running with a trace."""
     if np.all(np.isfinite(value.numpy())):
         return []
@@ -48,7 +48,7 @@ def nonfinite_warnings(
         expression.evaluate(values, trace=origins)
     kind = "NaN" if np.any(np.isnan(value.numpy())) else "infinite"
     where = origins[0] if origins else "the expression"
-    return [f"the value is {kind}: it first appears at {where}"]
+    return [NotFiniteValue(kind, where)]
 
 
 def evaluate_expression(expression: Expression, bound: Sequence[Binding]) -> Evaluation:

@@ -20,6 +20,7 @@ from gradcli.autograd import engine
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.compute.evaluation import profile
+from gradcli.compute.results import TaylorFallback
 from gradcli.errors import (
     ExpressionError,
     LimitError,
@@ -77,7 +78,7 @@ def pure_derivatives(
     order: int,
     method: str,
     value: Tensor,
-    warnings: list[str] | None = None,
+    warnings: list[Any] | None = None,
 ) -> tuple[Derivatives, Derivatives, str]:
     """For each variable, [f', f'', ..., f^(order)] at the bound point, the Taylor
     coefficients [f'/1!, ..., f^(order)/order!] beside them, and the method used.
@@ -116,12 +117,8 @@ def pure_derivatives(
     except ExpressionError as error:
         if method == "taylor":
             raise
-        reason = f"Taylor mode: {error.message}"
-        nested = _all_nested(expression, point, names, order, reason)
-        instead = "nested reverse mode was used instead"
-        if isinstance(error, NotAnalyticError):
-            instead += " (at a kink, with its conventions: abs'(0) = 0, ties split evenly)"
-        _note(warnings, f"{reason}; {instead}")
+        nested = _all_nested(expression, point, names, order, f"Taylor mode: {error.message}")
+        _note(warnings, TaylorFallback(error.message, kink=isinstance(error, NotAnalyticError)))
         return (*nested, "nested")
     failed = [name for name, (_, _, series_exists) in found.items() if not series_exists]
     if method == "auto" and failed:
@@ -130,8 +127,7 @@ def pure_derivatives(
             "(a coefficient is NaN or infinite, as for sqrt(x) or x**1.5 at 0)"
         )
         nested = _all_nested(expression, point, names, order, reason)
-        _note(warnings, f"{reason}; nested reverse mode was used instead, which gives the "
-              "one-sided limits of the derivatives")  # fmt: skip
+        _note(warnings, TaylorFallback("", names=tuple(failed)))
         return (*nested, "nested")
     derivatives = {name: series[0] for name, series in found.items()}
     coefficients = {name: series[1] for name, series in found.items()}
@@ -153,9 +149,9 @@ def _check_taylor_work(
         )
 
 
-def _note(warnings: list[str] | None, message: str) -> None:
+def _note(warnings: list[Any] | None, note: TaylorFallback) -> None:
     if warnings is not None:
-        warnings.append(message)
+        warnings.append(note)
 
 
 def _no_taylor_rule(missing: list[str]) -> str:

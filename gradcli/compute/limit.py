@@ -21,7 +21,15 @@ from gradcli.compute.evaluation import (
     profile,
     tensors_of,
 )
-from gradcli.compute.results import Limit
+from gradcli.compute.results import (
+    ComplexSkipped,
+    EstimatesNotFinite,
+    ExactNotFinite,
+    Limit,
+    NotSmooth,
+    StepUnderflow,
+    ValueNotFiniteAtPoint,
+)
 from gradcli.errors import LimitError, UsageError, option
 from gradcli.language import Expression
 from gradcli.registry import OPS
@@ -144,52 +152,34 @@ def _finite_differences(
     if trouble:
         result.warnings.append(trouble)
     if scheme == "all" and "complex" not in schemes:
-        result.warnings.append(
-            f"the complex step was skipped: {non_analytic(expression)} not analytic"
-        )
+        result.warnings.append(ComplexSkipped(non_analytic(expression)))
     if not math.isfinite(exact):
-        result.warnings.append(f"the exact derivative is {exact} at this point")
+        result.warnings.append(ExactNotFinite(exact))
     result.warnings.extend(_limit_warnings(value, sweeps))
     return result
 
 
 def _not_smooth(
     expression: Expression, point: dict[str, np.ndarray], name: str, order: int, events: set[str]
-) -> str:
+) -> NotSmooth | None:
     """Why the estimates need not approach the exact derivative at the point (a kink of
-    abs, a jump of a comparison, 0/0, an overflow), or "" where the expression has a
+    abs, a jump of a comparison, 0/0, an overflow), or None where the expression has a
     Taylor expansion in ``name`` there. ``events`` are numpy's reports on the way to the
     value and the exact derivative (:class:`~gradcli.compute.evaluation.Profile`)."""
+    # Taylor mode loads only when limit runs: this module is loaded by every command.
     from gradcli.compute.higher import kink, taylor_series_exists
 
     x = float(point[name])
     found = kink(expression, point, [name], order)
     if found:
-        return (
-            f"the function is not smooth at {name} = {x!r}: {found}; the schemes estimate "
-            "one-sided or averaged slopes, and the exact value follows the engine's convention "
-            "there (abs'(0) = 0, ties split evenly), so they need not agree"
-        )
+        return NotSmooth("kink", name, x, reason=found)
     if taylor_series_exists(expression, point, name, order):
-        return ""
+        return None
     if "0/0" in events:
-        near = x + 1e-8 * max(1.0, abs(x))
-        return (
-            f"the expression is 0/0 (NaN) at {name} = {x!r} itself: a point it does not define, "
-            "a removable singularity if its limit exists there (as for sin(x)/x at 0), so "
-            "neither its value nor its exact derivative is a number; write it in a form defined "
-            f"there, or evaluate near it, at {name} = {near!r}"
-        )
+        return NotSmooth("0/0", name, x, near=x + 1e-8 * max(1.0, abs(x)))
     if "overflow" in events and "divide" not in events:
-        return (
-            f"the function overflows at {name} = {x!r}: its value or a derivative there is "
-            "beyond the range of float64 (about ±1.8e308), so they are infinite or NaN and the "
-            "estimates cannot converge; scale the expression down or choose another point"
-        )
-    return (
-        f"the function is not smooth at {name} = {x!r}: its derivatives are not finite "
-        "there, so the estimates cannot converge"
-    )
+        return NotSmooth("overflow", name, x)
+    return NotSmooth("not finite", name, x)
 
 
 def _check_sweep_work(evaluation: Profile, rows: list[int]) -> None:
@@ -205,19 +195,16 @@ def _check_sweep_work(evaluation: Profile, rows: list[int]) -> None:
         )
 
 
-def _limit_warnings(value: Tensor, sweeps: dict[str, Any]) -> list[str]:
+def _limit_warnings(value: Tensor, sweeps: dict[str, Any]) -> list[Any]:
     """Say why NaN or infinity appear in a sweep."""
     notes = []
     if not np.isfinite(value.numpy()):
-        notes.append(f"the value at the point is {float(value.item())}")
+        notes.append(ValueNotFiniteAtPoint(float(value.item())))
     for sweep in sweeps.values():
         underflow = [row.h for row in sweep.rows if row.h == 0]
         if underflow:
-            notes.append(f"{sweep.scheme}: the step underflowed to 0 in {len(underflow)} rows")
+            notes.append(StepUnderflow(sweep.scheme, len(underflow)))
         bad = [row for row in sweep.rows if not math.isfinite(row.estimate)]
         if bad and len(bad) > len(underflow):
-            notes.append(
-                f"{sweep.scheme}: {len(bad)} estimates are NaN or infinite (f is not finite "
-                "at some of the points x ± h)"
-            )
+            notes.append(EstimatesNotFinite(sweep.scheme, len(bad)))
     return notes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,16 @@ from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.compute.points import VALUE, Request, at_points, derivative
-from gradcli.compute.results import Curve, ErrorPlot, ErrorSweep, Limit, Sampled
+from gradcli.compute.results import (
+    AxisClipped,
+    Curve,
+    CurveGap,
+    ErrorPlot,
+    ErrorSweep,
+    ExactEstimates,
+    Limit,
+    Sampled,
+)
 from gradcli.errors import UsageError, option
 from gradcli.language import Expression
 
@@ -155,22 +165,17 @@ def _padded(low: float, high: float) -> tuple[float, float]:
     return low, high
 
 
-def _where(name: str, x: np.ndarray, mask: np.ndarray) -> str:
-    xs = x[mask]
-    if xs.size == 1:
-        return f"{name} = {xs[0]:.4g}"
-    return f"{xs.size} points in {xs.min():.4g} ≤ {name} ≤ {xs.max():.4g}"
-
-
-def _gap_notes(result: Sampled) -> list[str]:
+def _gap_notes(result: Sampled) -> list[Any]:
     """Why parts of the curves are missing: not finite there, or outside the y range."""
-    notes = []
+    notes: list[Any] = []
     name = result.variable
     for curve in result.curves:
         bad = ~np.isfinite(curve.values)
         if bad.any():
-            where = _where(name, result.x, bad)
-            notes.append(f"{curve.label} is not finite at {where}: drawn as a gap")
+            xs = result.x[bad]
+            notes.append(
+                CurveGap(curve.label, name, int(xs.size), float(xs.min()), float(xs.max()))
+            )
     if result.clipped and result.ylim is not None:
         lo, hi = result.ylim
         extremes = []
@@ -179,13 +184,8 @@ def _gap_notes(result: Sampled) -> list[str]:
             outside = finite & ((curve.values < lo) | (curve.values > hi))
             if outside.any():
                 i = int(np.argmax(np.where(outside, np.abs(curve.values), -1.0)))
-                extremes.append(
-                    f"{curve.label} reaches {curve.values[i]:.3g} at {name} = {result.x[i]:.4g}"
-                )
-        notes.append(
-            f"the y axis is clipped to [{lo:.4g}, {hi:.4g}] so the rest stays readable "
-            f"({'; '.join(extremes)}); values beyond it are gaps"
-        )
+                extremes.append((curve.label, float(curve.values[i]), name, float(result.x[i])))
+        notes.append(AxisClipped(lo, hi, tuple(extremes)))
     return notes
 
 
@@ -249,10 +249,7 @@ def error_plot(limit: Limit) -> ErrorPlot:
     )
     zeros = sum(int(np.sum(s.error == 0)) for s in sweeps)
     if zeros:
-        result.warnings.append(
-            f"{zeros} estimate(s) equal the exact value to the last bit (error 0): drawn at "
-            f"ε·|f'|/2 = {floor / 2:.2g}, below the rounding floor"
-        )
+        result.warnings.append(ExactEstimates(zeros, floor))
     return result
 
 

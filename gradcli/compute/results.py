@@ -13,7 +13,7 @@ class Evaluation:
     expression: str
     at: dict[str, np.ndarray]
     value: np.ndarray
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Limit:
     derivative_order: int
     exact: float
     sweeps: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -90,7 +90,7 @@ class Check:
     """The operations the expression uses (by name), the suspects when a check fails."""
     weights: np.ndarray | None = None
     """The fixed random weights that reduce a non-scalar value to one number."""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -105,7 +105,7 @@ class BuiltinsCheck:
     checks: dict[str, list[Check]]
     unchecked: list[str] = field(default_factory=list)
     """Operations without derivatives (comparisons, creation), which are not checked."""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -133,7 +133,7 @@ class Sampled:
     curves: list[Curve]
     ylim: tuple[float, float] | None  # None: no finite value at all
     clipped: bool
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
 
     def shown(self, curve: Curve) -> np.ndarray:
         """The curve as drawn: NaN (a gap) where it is not finite or lies outside ``ylim``."""
@@ -174,7 +174,7 @@ class ErrorPlot:
     exact: float
     sweeps: list[ErrorSweep]
     floor: float  # ε·|exact|: where rounding alone puts the error of a perfect scheme
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
 
     def shown(self, sweep: ErrorSweep) -> np.ndarray:
         """The errors as drawn on a log axis: an error of exactly 0 (the estimate rounds to
@@ -266,3 +266,138 @@ class Graph:
         """The 1-based column a caret for that step points at (a binary operator's symbol)."""
         origin = self.vertices[index].origin
         return None if origin is None else origin[0].column(origin[1])
+
+
+# --- notes: what the user should know beside a result (gradcli.render.notes words them) ---
+
+
+@dataclass(frozen=True)
+class NotFiniteValue:
+    kind: str  # "NaN" or "infinite"
+    where: str  # the step it first appears at, as the machine's trace names it
+
+
+@dataclass(frozen=True)
+class AtKink:
+    reason: str  # Taylor mode's account of the kink or jump
+
+
+@dataclass(frozen=True)
+class NotFiniteDerivative:
+    what: str  # "gradient", "Jacobian", "Hessian" or "derivatives"
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class TaylorFallback:
+    """--order: Taylor mode could not answer, so nested reverse mode did."""
+
+    reason: str  # Taylor mode's words
+    kink: bool = False
+    names: tuple[str, ...] = ()  # the variables whose series does not exist (reason "")
+
+
+@dataclass(frozen=True)
+class NotSmooth:
+    """limit: why the estimates need not approach the exact derivative."""
+
+    cause: str  # "kink", "0/0", "overflow" or "not finite"
+    name: str
+    x: float
+    reason: str = ""  # a kink's account
+    near: float | None = None  # a point nearby for 0/0
+
+
+@dataclass(frozen=True)
+class ComplexSkipped:
+    blocked: str  # the operations that are not analytic
+
+
+@dataclass(frozen=True)
+class ExactNotFinite:
+    exact: float
+
+
+@dataclass(frozen=True)
+class ValueNotFiniteAtPoint:
+    value: float
+
+
+@dataclass(frozen=True)
+class StepUnderflow:
+    scheme: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class EstimatesNotFinite:
+    scheme: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class CurveGap:
+    label: str
+    name: str
+    count: int
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class AxisClipped:
+    low: float
+    high: float
+    extremes: tuple[tuple[str, float, str, float], ...]  # (curve, value, variable, where)
+
+
+@dataclass(frozen=True)
+class ExactEstimates:
+    count: int
+    floor: float
+
+
+@dataclass(frozen=True)
+class TaylorNotCompared:
+    reason: str
+
+
+@dataclass(frozen=True)
+class SampleNotChecked:
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SampleNote:
+    source: str
+    note: Any
+
+
+@dataclass(frozen=True)
+class NoSamplesChecked:
+    name: str
+
+
+@dataclass(frozen=True)
+class BadRows:
+    count: int
+    done: str  # "skip" or "null"
+    lines: tuple[int, ...]  # the lines of the first five
+    first: str  # the first bad row's message
+
+
+@dataclass(frozen=True)
+class NoRows:
+    pass
+
+
+@dataclass(frozen=True)
+class NotFiniteRows:
+    count: int
+    first_line: int | None
+
+
+@dataclass(frozen=True)
+class UnusedSeed:
+    seed: int

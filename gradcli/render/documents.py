@@ -14,7 +14,7 @@ from gradcli.compute.results import (
     Functions,
     Limit,
 )
-from gradcli.render.notes import sweep_note
+from gradcli.render.notes import note_text, sweep_note
 from gradcli.render.numbers import json_array, json_number
 
 
@@ -40,7 +40,7 @@ def evaluation_document(result: Evaluation) -> dict[str, Any]:
         "value": json_array(result.value),
     }
     if result.warnings:
-        document["warnings"] = list(result.warnings)
+        document["warnings"] = [note_text(note) for note in result.warnings]
     return document
 
 
@@ -121,7 +121,7 @@ def limit_document(result: Limit) -> dict[str, Any]:
     else:
         document = {**head, **tail, "schemes": {s["scheme"]: s for s in sweeps}}
     if result.warnings:
-        document["warnings"] = list(result.warnings)
+        document["warnings"] = [note_text(note) for note in result.warnings]
     return document
 
 
@@ -157,7 +157,7 @@ def check_document(result: Check) -> dict[str, Any]:
     if result.weights is not None:
         document["weights"] = json_array(result.weights)
     if result.warnings:
-        document["warnings"] = list(result.warnings)
+        document["warnings"] = [note_text(note) for note in result.warnings]
     return document
 
 
@@ -175,7 +175,7 @@ def builtins_document(result: BuiltinsCheck) -> dict[str, Any]:
         "passed": result.passed,
     }
     if result.warnings:
-        document["warnings"] = list(result.warnings)
+        document["warnings"] = [note_text(note) for note in result.warnings]
     return document
 
 
