@@ -63,13 +63,13 @@ def refuse_digits(choice: str | None, digits: int | None) -> None:
 
 def warn(notes: Iterable[Any]) -> None:
     """Each note (a result's, a command's) as a ``warning:`` line on standard error."""
-    if not any(notes := list(notes)):
+    # A note may be an empty named tuple (NoRows): only None means no note.
+    if not (notes := [note for note in notes if note is not None]):
         return
     from gradcli.render.notes import note_text
 
     for note in notes:
-        if note:
-            sys.stderr.write(f"warning: {note_text(note)}\n")
+        sys.stderr.write(f"warning: {note_text(note)}\n")
 
 
 def show(result: Any, fmt: str, digits: int | None = None) -> None:

@@ -202,7 +202,7 @@ def _build(
     _adjoints(output, start, vertices, index, known)
     leaves = sum(v.leaf for v in vertices)
     folds = [
-        dataclasses.replace(fold, first=fold.first + leaves)
+        fold._replace(first=fold.first + leaves)
         for fold in find_folds([v.op for v in vertices[leaves:]])
     ]
     return Graph(vertices, out, kind, source, folds)
