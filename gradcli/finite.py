@@ -5,7 +5,7 @@ nothing of expressions, the command line or rendering. :func:`sweep` evaluates o
 scheme over a geometric sequence of steps and returns a :class:`Sweep` of
 :class:`Row` objects (estimate, error against the exact derivative when it is
 known, observed order of convergence) and the best row, with what a note on it needs
-(:func:`gradcli.render.notes.sweep_note` writes it). :func:`sweep_all` does the same
+(:func:`gradcli.render.sweeps.sweep_note` writes it). :func:`sweep_all` does the same
 for several schemes at once.
 
 Schemes (``order=1`` / ``order=2``):
@@ -169,7 +169,7 @@ class Sweep:
     None when no row can be compared with another, or when ``withheld`` (the
     caller found no derivative to estimate there). ``x``, ``shrink`` and
     ``defaults`` (which of h, steps and shrink were the scheme's defaults) are
-    what a note on the sweep tells (:func:`gradcli.render.notes.sweep_note`).
+    what a note on the sweep tells (:func:`gradcli.render.sweeps.sweep_note`).
     """
 
     scheme: str

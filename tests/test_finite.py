@@ -32,7 +32,7 @@ from gradcli.finite import (
     sweep_all,
     sweep_parameters,
 )
-from gradcli.render.notes import sweep_note
+from gradcli.render.sweeps import sweep_note
 
 # (name, f, f', f'') with f usable on complex arguments.
 SMOOTH = [

@@ -14,7 +14,7 @@ from gradcli.compute.results import (
     Functions,
     Limit,
 )
-from gradcli.render.notes import note_text, sweep_note
+from gradcli.render.notes import note_text
 from gradcli.render.numbers import json_array, json_number
 
 
@@ -76,6 +76,9 @@ def _row_document(row: Any) -> dict[str, Any]:
 
 
 def _sweep_document(sweep: Any) -> dict[str, Any]:
+    # The theory of finite differences loads for limit's output only.
+    from gradcli.render.sweeps import sweep_note
+
     document: dict[str, Any] = {
         "scheme": sweep.scheme,
         "rows": [_row_document(row) for row in sweep.rows],

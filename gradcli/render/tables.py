@@ -20,7 +20,6 @@ from gradcli.compute.results import (
     Limit,
 )
 from gradcli.registry import BUILT_IN
-from gradcli.render.notes import sweep_note
 from gradcli.render.numbers import fixed, plain_number, short_number
 
 if TYPE_CHECKING:
@@ -648,8 +647,11 @@ def _step(h: float, digits: int) -> str:
 
 @table.register(Limit)
 def limit_table(result: Limit, digits: int) -> RenderableType:
+    # The theory of finite differences loads for limit's output only.
     from rich.console import Group
     from rich.table import Table
+
+    from gradcli.render.sweeps import sweep_note
 
     parts: list[Any] = []
     kind = "f'" if result.derivative_order == 1 else "f''"
