@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clirun import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradcli.language.layout import Layout
+from tests.clirun import run
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAMMAR = ROOT / "grammar" / "gradcli.lark"

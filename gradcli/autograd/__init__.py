@@ -6,7 +6,7 @@ PyTorch's names, :func:`wrap` makes a tensor of an array without copying it, and
 ``Tensor.numpy()`` is the tensor's array, sharing its memory; the grad-mode switches
 (``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``inference_mode``) are PyTorch's.
 Names with a leading underscore, and a tensor's ``_data``, stay inside this package
-(tests/test_engine_surface.py holds the rest of gradcli to that).
+(tests/autograd/test_engine_surface.py holds the rest of gradcli to that).
 """
 
 import importlib

@@ -1,5 +1,5 @@
 """Inputs for every operation of the registry: what ``gradcli check --builtins`` checks and
-what the test suite's gradcheck runs (tests/test_ops_gradcheck.py), from one table.
+what the test suite's gradcheck runs (tests/autograd/test_ops_gradcheck.py), from one table.
 
 A :class:`Sample` is a call of one operation written in the expression language
 (``sum(x, dim=1)``) and, for each variable, the domain and shape its values are

@@ -9,9 +9,9 @@ import sys
 
 import numpy as np
 import pytest
-from clirun import document, run
 
 from gradcli.cli import app
+from tests.clirun import document, run
 
 
 def diff_json(*args):

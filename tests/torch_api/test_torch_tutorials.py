@@ -12,9 +12,9 @@ The tests pass ``gradcli``; the reference numbers were recorded by passing real 
 2.13, float64 as its default dtype and ``torch.float`` read as float64, because gradcli computes
 in float64) to the very same functions:
 
-    cd /work/main && /tmp/torchenv/bin/python tests/test_torch_tutorials.py torch
+    cd /work/main && /tmp/torchenv/bin/python tests/torch_api/test_torch_tutorials.py torch
 
-(prints ``REFERENCE = {...}`` below; ``python tests/test_torch_tutorials.py gradcli`` prints
+(prints ``REFERENCE = {...}`` below; ``python tests/torch_api/test_torch_tutorials.py gradcli`` prints
 gradcli's). The tutorials draw data and weights with ``torch.randn``/``rand`` and ``nn.Linear``'s
 initialisation, whose draws differ between libraries, so :class:`Same` hands both libraries the
 same deterministic draws: the snippets' own text stays unchanged.
@@ -1284,7 +1284,7 @@ def snippet_micrograd_more_ops(torch: Any) -> dict[str, Any]:
     return {"g": gpt.data.item(), "a.grad": apt.grad.item(), "b.grad": bpt.grad.item()}
 
 
-# Recorded with torch 2.13: cd /work/main && /tmp/torchenv/bin/python tests/test_torch_tutorials.py torch
+# Recorded with torch 2.13: cd /work/main && /tmp/torchenv/bin/python tests/torch_api/test_torch_tutorials.py torch
 REFERENCE = {
     "basics_graph": {
         "z_grad_fn": "AddBackward0",

@@ -6,7 +6,8 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from clirun import document, run
+
+from tests.clirun import document, run
 
 # --- --order: overflow is a result; nested reverse mode only within its budget --------------
 

@@ -17,7 +17,7 @@ from gradcli.errors import ExpressionError
 from gradcli.language import STRUCTURAL, compile, grammar_path
 from gradcli.registry import OPS
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def value(source, **variables):

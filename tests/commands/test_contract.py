@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from clirun import document, run
+
+from tests.clirun import document, run
 
 # --- diff --format json: the documented keys for every combination of options ----------
 

@@ -105,9 +105,8 @@ def test_an_elementwise_chunk_is_computed_at_once(monkeypatch):
 
 
 def test_a_bad_row_among_thousands_costs_a_few_evaluations_not_one_per_row(monkeypatch):
-    from clirun import run
-
     from gradcli.commands import stream as pipeline
+    from tests.clirun import run
 
     calls = []
 

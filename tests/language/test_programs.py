@@ -8,11 +8,11 @@ import sys
 
 import numpy as np
 import pytest
-from clirun import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradcli
+from tests.clirun import run
 
 # The classic gradient through Python control flow of PyTorch's autograd tutorials, as they
 # write it: a function with a while loop and an if (examples/doubling.gc).

@@ -7,10 +7,10 @@ import sys
 import time
 
 import pytest
-from clirun import document, run
 from typer.testing import CliRunner
 
 from gradcli.cli import app
+from tests.clirun import document, run
 
 runner = CliRunner()
 

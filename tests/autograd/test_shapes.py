@@ -4,7 +4,6 @@ to each coefficient."""
 
 import numpy as np
 import pytest
-from clirun import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -13,6 +12,7 @@ import gradcli
 from gradcli import taylor
 from gradcli.errors import ExpressionError, ShapeError
 from gradcli.taylor import Series
+from tests.clirun import run
 
 V = [0.5, -1.0, 2.0]
 M = [[1.0, 2.0], [3.0, -4.0]]

@@ -9,7 +9,6 @@ import subprocess
 
 import numpy as np
 import pytest
-from clirun import document, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,6 +19,7 @@ from gradcli.compute.bindings import bind
 from gradcli.compute.graph import expression_graph, find_folds
 from gradcli.errors import AutogradError
 from gradcli.render.graph import graph_document, graph_dot, graph_plain
+from tests.clirun import document, run
 
 
 def nodes_by_text(doc: dict) -> dict[str, dict]:

@@ -5,12 +5,12 @@ import math
 
 import numpy as np
 import pytest
-from clirun import document, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradcli
 from gradcli.language import compile
+from tests.clirun import document, run
 
 TIMES, MINUS = "\N{MULTIPLICATION SIGN}", "\N{MINUS SIGN}"
 

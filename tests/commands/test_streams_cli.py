@@ -7,7 +7,8 @@ import sys
 
 import numpy as np
 import pytest
-from clirun import run
+
+from tests.clirun import run
 
 
 def f(x):

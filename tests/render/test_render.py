@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 import pytest
-from clirun import document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -21,6 +20,7 @@ from gradcli.cli import app
 from gradcli.language import compile
 from gradcli.registry import OPS
 from gradcli.render import numbers, tables
+from tests.clirun import document
 
 BOX = "│┃┆┊║┌┐└┘├┤┬┴┼─━┏┓┗┛┣┫┳┻╋┡┩╇"
 WIDTHS = (80, 40)

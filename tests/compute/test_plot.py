@@ -10,7 +10,6 @@ import sys
 
 import numpy as np
 import pytest
-from clirun import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from gradcli.errors import UsageError
 from gradcli.language import compile
 from gradcli.render import plots
 from gradcli.render.notes import note_text
+from tests.clirun import run
 
 BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
 

@@ -5,10 +5,10 @@ import json
 import math
 import time
 
-import clirun
 import pytest
 
 from gradcli.autograd.differences import EPS
+from tests import clirun
 
 TEACHING_LOOP_ESTIMATES = [
     2.3000000000000043,
