@@ -656,7 +656,13 @@ def sweep(
     columns = _extrapolation(table, errors, hs[start:])
     diagonal = estimates[:start] + [float(v) for v in np.diag(table)]
     rows = _rows(diagonal, hs, exact)
-    i = _argmin_finite(col.error_estimates[0] for col in columns)
+    # As for the other schemes, a row's score is never less than its rounding bound (the
+    # tableau's weights sum to less than 2, most on the smallest step): rows of rounding
+    # noise that agree by chance do not win.
+    i = _argmin_finite(
+        None if e is None else max(e, 2 * bound)
+        for e, bound in zip((col.error_estimates[0] for col in columns), noise[start:])
+    )
     best = None if i is None else rows[start + i]
     return Sweep(scheme, order, rows, best, columns, x, shrink, tuple(defaults))
 

@@ -104,7 +104,7 @@ def _sweep_text(
 def _best_text(scheme: str) -> str:
     if scheme == "richardson":
         return (
-            "best: the diagonal entry with the smallest error estimate, "
-            "chosen without the exact value"
+            "best: the diagonal entry with the smallest error estimate (never below its "
+            "rounding), chosen without the exact value"
         )
     return "best: the row that differs least from its neighbours, chosen without the exact value"
