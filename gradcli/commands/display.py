@@ -15,8 +15,6 @@ from gradcli.errors import UsageError
 
 DOCUMENTS = ("table", "plain", "json")
 """The formats of a command that writes one document."""
-STREAMS = ("table", "plain", "tsv", "csv", "jsonl", "npy")
-"""The formats of rows written as --points are read (a table is TSV with its header)."""
 
 MAX_CHARACTERS = 1000
 """The widest and tallest terminal plot, in characters."""
