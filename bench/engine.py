@@ -36,24 +36,40 @@ import numpy as np
 
 import gradcli
 
-# --- the graphs: (name, nodes per step, step) -------------------------------------------
+# --- the graphs: (name, nodes per step, build, shape of x, sizes) ------------------------
 
 C = 0.5  # y -> C*y + sin(y) contracts to a fixed point, so long chains stay finite
 
 
-def chain_step(lib: Any, y: Any) -> Any:
-    return y * 1.0
+def chain(lib: Any, x: Any, steps: int) -> Any:
+    y = x
+    for _ in range(steps):
+        y = y * 1.0
+    return y
 
 
-def mix_step(lib: Any, y: Any) -> Any:
-    return y * C + lib.sin(y)
+def mix(lib: Any, x: Any, steps: int) -> Any:
+    y = x
+    for _ in range(steps):
+        y = y * C + lib.sin(y)
+    return y
 
 
-GRAPHS: list[tuple[str, int, Callable[[Any, Any], Any], tuple[int, ...], tuple[int, ...]]] = [
-    # name, nodes per step, step, shape of x, sizes (nodes)
-    ("scalar y*1.0", 1, chain_step, (), (10**3, 10**4, 10**5)),
-    ("scalar y*c+sin(y)", 3, mix_step, (), (10**3, 10**4, 10**5)),
-    ("10x10 y*c+sin(y)", 3, mix_step, (10, 10), (10**3, 10**4)),
+def loop(lib: Any, x: Any, steps: int) -> Any:
+    """The loop of docs/graph.md, written against the library: 50,000 iterations record
+    10^5 operations (PyTorch eager records the same two per iteration)."""
+    s = 0
+    for i in range(steps):
+        s = s + x * i
+    return s
+
+
+GRAPHS: list[tuple[str, int, Callable[[Any, Any, int], Any], tuple[int, ...], tuple[int, ...]]] = [
+    # name, nodes per step, build, shape of x, sizes (nodes)
+    ("scalar y*1.0", 1, chain, (), (10**3, 10**4, 10**5)),
+    ("scalar y*c+sin(y)", 3, mix, (), (10**3, 10**4, 10**5)),
+    ("loop s=s+x*i", 2, loop, (), (10**3, 10**4, 10**5)),
+    ("10x10 y*c+sin(y)", 3, mix, (10, 10), (10**3, 10**4)),
 ]
 
 
@@ -67,13 +83,11 @@ def _leaf(lib: Any, shape: tuple[int, ...]) -> Any:
     return lib.tensor(values, dtype=lib.float64, requires_grad=True)
 
 
-def _once(lib: Any, step: Callable, shape: tuple[int, ...], steps: int) -> tuple[float, float]:
+def _once(lib: Any, build: Callable, shape: tuple[int, ...], steps: int) -> tuple[float, float]:
     """Seconds to build the graph and to back-propagate it, one run."""
     x = _leaf(lib, shape)
     start = time.perf_counter()
-    y = x
-    for _ in range(steps):
-        y = step(lib, y)
+    y = build(lib, x, steps)
     loss = y.sum()
     built = time.perf_counter()
     loss.backward()
@@ -83,14 +97,14 @@ def _once(lib: Any, step: Callable, shape: tuple[int, ...], steps: int) -> tuple
 
 
 def _run(
-    lib: Any, step: Callable, shape: tuple[int, ...], steps: int, gc_on: bool
+    lib: Any, build: Callable, shape: tuple[int, ...], steps: int, gc_on: bool
 ) -> tuple[float, float]:
     """One run, after a full collection, with the cyclic GC on or off."""
     gc.collect()
     if not gc_on:
         gc.disable()
     try:
-        return _once(lib, step, shape, steps)
+        return _once(lib, build, shape, steps)
     finally:
         gc.enable()
 
@@ -138,12 +152,12 @@ CASES = [
 def worker(library: str) -> None:
     """Serve runs on request: a case's index on each line in, its two timings on a line out."""
     lib = importlib.import_module(library)
-    graphs = {name: (per_step, step, shape) for name, per_step, step, shape, _ in GRAPHS}
+    graphs = {name: (per_step, build, shape) for name, per_step, build, shape, _ in GRAPHS}
     print("ready", lib.__version__, flush=True)
     for line in sys.stdin:
         gc_on, name, size = CASES[int(line)]
-        per_step, step, shape = graphs[name]
-        forward, backward = _run(lib, step, shape, size // per_step, gc_on)
+        per_step, build, shape = graphs[name]
+        forward, backward = _run(lib, build, shape, size // per_step, gc_on)
         print(forward, backward, flush=True)
 
 
@@ -224,7 +238,7 @@ def main() -> None:
     print(HEADER)
     for gc_on in (True, False):
         print(f"--- cyclic GC {'enabled (default)' if gc_on else 'disabled (gc.disable())'}")
-        for name, per_step, _step, _shape, sizes in GRAPHS:
+        for name, per_step, _build, _shape, sizes in GRAPHS:
             for size in sizes:
                 nodes = size // per_step * per_step + 1
                 key = (gc_on, name, size)
@@ -233,7 +247,12 @@ def main() -> None:
         ratios = [sum(ours[k]) / sum(theirs[k]) for k in ours if k[0] and k[1].startswith("scalar")]
         print(
             f"\nscalar graphs, GC enabled: gradcli/PyTorch from {min(ratios):.2f} to "
-            f"{max(ratios):.2f} (goal: within 2x)"
+            f"{max(ratios):.2f} (goal: at most 1.0)"
+        )
+        key = (True, "loop s=s+x*i", 10**5)
+        print(
+            f"the 50,000-iteration loop, GC enabled: gradcli/PyTorch eager "
+            f"{sum(ours[key]) / sum(theirs[key]):.2f} (goal: at most 1.2)"
         )
 
 
