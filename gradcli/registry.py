@@ -60,6 +60,9 @@ class OpInfo:
     samples: tuple[Recipe, ...] = ()
     """Where ``gradcli check --builtins`` and the tests check its derivatives (see
     :data:`Recipe`); without them, samples are drawn from the signature."""
+    batch: str | Callable[..., Any] | None = None
+    """How it acts on many rows at once: a name in ``gradcli.batching.KINDS``
+    (``"elementwise"``, ``"reduction"``, ...) or a function; None runs it row by row."""
 
 
 OPS: dict[str, OpInfo] = {}
@@ -79,6 +82,7 @@ def register(
     differentiable: bool = True,
     analytic: bool = False,
     taylor: Callable[..., Any] | None = None,
+    batch: str | Callable[..., Any] | None = None,
     origin: str | None = None,
 ) -> Any:
     """Make ``function`` an operation the expression language can call as ``name``.
@@ -91,7 +95,10 @@ def register(
     ``summary`` default to the parameters and the docstring's first line;
     ``analytic`` says the function is holomorphic, so the complex step may go
     through it; ``taylor`` is a rule for Taylor mode (``--order``), taking and
-    returning ``gradcli.taylor.Series``; ``origin`` defaults to the file that
+    returning ``gradcli.taylor.Series``; ``batch`` says how it acts on many rows at
+    once (``"elementwise"`` for a function that works element by element, so that
+    ``--points`` evaluates every row in one call; see ``gradcli.batching``), and
+    without it each row is computed alone; ``origin`` defaults to the file that
     defines ``function``. Returns ``function``, so it also works as a decorator::
 
         @register
@@ -111,7 +118,7 @@ def register(
         options = {
             "signature": signature, "summary": summary, "category": category,
             "differentiable": differentiable, "analytic": analytic, "taylor": taylor,
-            "origin": origin,
+            "batch": batch, "origin": origin,
         }  # fmt: skip
         return lambda decorated: register(name, decorated, **options)
     is_function_class = isinstance(function, type) and issubclass(function, Function)
@@ -130,10 +137,28 @@ def register(
             differentiable,
             analytic,
             taylor=taylor,
+            batch=_batch_kind(batch),
             origin=origin or _defined_in(function),
         )
     )
     return function
+
+
+def _batch_kind(batch: str | Callable[..., Any] | None) -> str | Callable[..., Any] | None:
+    if isinstance(batch, str) and batch not in _KINDS:
+        raise RegistrationError(
+            f"batch={batch!r} is not a batching rule; use one of {', '.join(_KINDS)}, "
+            "a function, or leave it out to compute each row alone"
+        )
+    return batch
+
+
+_KINDS = (
+    "elementwise", "reduction", "extremum", "along", "join", "matmul", "dot", "reshape",
+    "transpose", "loss", "creation", "rows",
+)  # fmt: skip
+"""The names of the batching rules of ``gradcli.batching.KINDS``, checked at registration
+without importing it."""
 
 
 def taylor_rule(name: str) -> Callable[..., Any] | None:
@@ -319,12 +344,35 @@ def _built_in(
     *,
     differentiable: bool = True,
     analytic: bool = True,
+    batch: str | None = None,
 ) -> None:
+    batch = batch or _BY_CATEGORY[category]
     _add(
         OpInfo(
-            name, function, signature, summary, category, differentiable, analytic, samples=samples
+            name,
+            function,
+            signature,
+            summary,
+            category,
+            differentiable,
+            analytic,
+            samples=samples,
+            batch=batch,
         )
     )
+
+
+_BY_CATEGORY = {
+    "arithmetic": "elementwise",
+    "elementwise": "elementwise",
+    "comparison": "elementwise",
+    "reduction": "reduction",
+    "creation": "creation",
+    "loss": "loss",
+    "linear algebra": "matmul",
+    "shape": "join",
+}
+"""Each built-in operation's batching rule, by its category unless its row names another."""
 
 
 # A built-in operation is one row here (its Taylor rule is gradcli.taylor.RULES[name]) and
@@ -369,18 +417,18 @@ _built_in("mean", _cast_dim(ops.mean), "mean(x, dim=None, keepdim=0)", "mean (ov
 _built_in("prod", _cast_dim(ops.prod), "prod(x, dim=None, keepdim=0)", "product (over dim)", "reduction", (*_reduction("away_from_zero"), _call("{op}(x, dim=1)", ("with_zeros", (2, 3)))))
 _built_in("amax", _cast_dim(ops.amax), "amax(x, dim=None, keepdim=0)", "maximum (over dim)", "reduction", _reduction("distinct"), analytic=False)
 _built_in("amin", _cast_dim(ops.amin), "amin(x, dim=None, keepdim=0)", "minimum (over dim)", "reduction", _reduction("distinct"), analytic=False)
-_built_in("max", extremum("max", _cast_dim(ops.amax), ops.maximum), "max(x, dim=None, keepdim=0) or max(x, y)", "largest element, over dim= if given; max(x, y) is elementwise", "reduction", _reduction("distinct"), analytic=False)
-_built_in("min", extremum("min", _cast_dim(ops.amin), ops.minimum), "min(x, dim=None, keepdim=0) or min(x, y)", "smallest element, over dim= if given; min(x, y) is elementwise", "reduction", _reduction("distinct"), analytic=False)
+_built_in("max", extremum("max", _cast_dim(ops.amax), ops.maximum), "max(x, dim=None, keepdim=0) or max(x, y)", "largest element, over dim= if given; max(x, y) is elementwise", "reduction", _reduction("distinct"), analytic=False, batch="extremum")
+_built_in("min", extremum("min", _cast_dim(ops.amin), ops.minimum), "min(x, dim=None, keepdim=0) or min(x, y)", "smallest element, over dim= if given; min(x, y) is elementwise", "reduction", _reduction("distinct"), analytic=False, batch="extremum")
 _built_in("norm", ops.norm, "norm(x, p=2, dim=None, keepdim=0)", "p-norm; p=2 is overflow-safe", "reduction", (*_reduction("away_from_zero"), _call("{op}(x, p=3)", ("away_from_zero", (3,)))), analytic=False)
 _built_in("logsumexp", _cast_dim(ops.logsumexp), "logsumexp(x, dim=None, keepdim=0)", "log(sum(exp(x))), stable", "reduction", _reduction())
-_built_in("softmax", ops.softmax, "softmax(x, dim=-1)", "exp(x) / sum(exp(x)) along dim", "reduction", _ALONG)
-_built_in("log_softmax", ops.log_softmax, "log_softmax(x, dim=-1)", "x - logsumexp(x) along dim", "reduction", _ALONG)
+_built_in("softmax", ops.softmax, "softmax(x, dim=-1)", "exp(x) / sum(exp(x)) along dim", "reduction", _ALONG, batch="along")
+_built_in("log_softmax", ops.log_softmax, "log_softmax(x, dim=-1)", "x - logsumexp(x) along dim", "reduction", _ALONG, batch="along")
 _built_in("matmul", ops.matmul, "matmul(x, y)", "matrix product, as x @ y", "linear algebra", tuple(_call("{op}(x, y)", ("any", a), ("any", b)) for a, b in [((2, 3), (3, 4)), ((3,), (3, 2)), ((2, 3), (3,)), ((3,), (3,)), ((2, 2, 3), (3, 2))]))
-_built_in("dot", ops.dot, "dot(x, y)", "inner product of two vectors", "linear algebra", (_call("{op}(x, y)", ("any", (4,)), ("any", (4,))),))
+_built_in("dot", ops.dot, "dot(x, y)", "inner product of two vectors", "linear algebra", (_call("{op}(x, y)", ("any", (4,)), ("any", (4,))),), batch="dot")
 _built_in("cat", _cat, "cat([x, y, ...], dim=0)", "join along an existing dimension", "shape", (_call("{op}([x, y])", ("any", (2,)), ("any", (3,))), _call("{op}([x, y], dim=0)", ("any", (2, 2)), ("any", (1, 2))), _call("{op}([x, y])", ("any", ()), ("any", (2,)))))
 _built_in("stack", ops.stack, "stack([x, y, ...], dim=0)", "join along a new dimension", "shape", (_call("{op}([x, y], dim=1)", ("any", (2,)), ("any", (2,))),))
-_built_in("reshape", _numbers(ops.reshape, "reshape(x, 2, 3)", after=1), "reshape(x, n, m, ...)", "same elements, new shape", "shape", (_call("{op}(x, 3, 2)", ("any", (2, 3))), _call("{op}(x, -1, 1)", ("any", (4,)))))
-_built_in("transpose", _numbers(ops.transpose, "transpose(x, 0, 1)", after=1), "transpose(x, dim0=0, dim1=1)", "swap two dimensions", "shape", (_call("{op}(x)", ("any", (2, 3))), _call("{op}(x, 0, 2)", ("any", (2, 3, 4)))))
+_built_in("reshape", _numbers(ops.reshape, "reshape(x, 2, 3)", after=1), "reshape(x, n, m, ...)", "same elements, new shape", "shape", (_call("{op}(x, 3, 2)", ("any", (2, 3))), _call("{op}(x, -1, 1)", ("any", (4,)))), batch="reshape")
+_built_in("transpose", _numbers(ops.transpose, "transpose(x, 0, 1)", after=1), "transpose(x, dim0=0, dim1=1)", "swap two dimensions", "shape", (_call("{op}(x)", ("any", (2, 3))), _call("{op}(x, 0, 2)", ("any", (2, 3, 4)))), batch="transpose")
 _built_in("bce_with_logits", ops.binary_cross_entropy_with_logits, "bce_with_logits(logits, target)", "binary cross-entropy from logits, mean", "loss", (_call("{op}(x, y)", ("any", (3,)), ("probability", (3,))),), analytic=False)
 _built_in("mse", ops.mse_loss, "mse(x, target)", "mean squared error", "loss", (_call("{op}(x, y)", ("any", (2, 3)), ("any", (2, 3))),))
 _built_in("lt", ops.lt, "x < y", "1 where x < y, else 0", "comparison", differentiable=False, analytic=False)
@@ -395,8 +443,8 @@ _built_in("zeros", _numbers(creation.zeros, "zeros(2, 3)"), "zeros(n, m, ...)", 
 _built_in("ones", _numbers(creation.ones, "ones(2, 3)"), "ones(n, m, ...)", "a tensor of ones", "creation", differentiable=False)
 _built_in("full", creation.full, "full([n, m, ...], value)", "a tensor of one value", "creation", differentiable=False)
 _built_in("eye", _numbers(creation.eye, "eye(3)"), "eye(n, m=None)", "identity matrix", "creation", differentiable=False)
-_built_in("zeros_like", creation.zeros_like, "zeros_like(x)", "zeros in the shape of x", "creation", differentiable=False)
-_built_in("ones_like", creation.ones_like, "ones_like(x)", "ones in the shape of x", "creation", differentiable=False)
+_built_in("zeros_like", creation.zeros_like, "zeros_like(x)", "zeros in the shape of x", "creation", differentiable=False, batch="elementwise")
+_built_in("ones_like", creation.ones_like, "ones_like(x)", "ones in the shape of x", "creation", differentiable=False, batch="elementwise")
 _built_in("rand", _numbers(creation.rand, "rand(2, 3)"), "rand(n, m, ...)", "uniform random in [0, 1) (--seed)", "creation", differentiable=False)
 _built_in("randn", _numbers(creation.randn, "randn(2, 3)"), "randn(n, m, ...)", "standard normal random (--seed)", "creation", differentiable=False)
 # fmt: on

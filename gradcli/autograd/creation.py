@@ -63,6 +63,10 @@ def same_draws() -> Iterator[None]:
     differences) must see the same numbers every time.
     """
     global _replaying, _start
+    if _replaying:
+        # Within an outer block (a command over many points) its draws hold throughout.
+        yield
+        return
     _replaying, _start = True, None if _rng is None else _rng.bit_generator.state
     try:
         yield

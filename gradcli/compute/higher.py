@@ -18,6 +18,7 @@ import numpy as np
 from gradcli import taylor
 from gradcli.autograd import engine
 from gradcli.autograd.tensor import Tensor
+from gradcli.batching import Batched, batched_algebra
 from gradcli.compute.bindings import Binding
 from gradcli.compute.evaluation import profile
 from gradcli.compute.results import TaylorFallback
@@ -238,16 +239,28 @@ def taylor_along(
 ) -> Along:
     """The one forward pass of Taylor mode every route takes: ``name`` moves as
     ``point[name] + direction·t`` (any shape: rows of many points, one element of an array),
-    every other variable is a constant. Raises NotAnalyticError at a kink or a jump."""
-    values = dict(point, **{name: taylor.Series.variable(point[name], order, direction)})
+    every other variable is a constant; values of ``point`` that are
+    :class:`~gradcli.batching.Batched` are rows evaluated together. Raises
+    NotAnalyticError at a kink or a jump."""
+    algebra = algebra or taylor_algebra()
+    moving = point[name]
+    if isinstance(moving, Batched):
+        # Many rows at once (gradcli.compute.points): the row axis stays first.
+        variable: Any = Batched(taylor.Series.variable(moving.value, order, direction))
+        algebra = batched_algebra(algebra)
+    else:
+        variable = taylor.Series.variable(moving, order, direction)
+    values = dict(point, **{name: variable})
     try:
-        result = expression.evaluate(values, algebra or taylor_algebra())
+        result = expression.evaluate(values, algebra)
     except ExpressionError as error:
         # A plugin's Taylor rule that fails is a bug to report, not a kink to work around
         # (the language words every error in an expression, so the cause is its context).
         if isinstance(error.__context__, PluginError):
             raise error.__context__ from None
         raise
+    if isinstance(result, Batched):
+        result = result.value
     # A result that does not depend on the variable is a number, or a series of
     # order 0 (a constant such as sum(x > 0), whose comparisons have no derivatives).
     if not isinstance(result, taylor.Series) or result.order < order:

@@ -1,26 +1,28 @@
 """Many points at once: the value and derivatives of one expression at every row of a chunk.
 
-Each row gets exactly the answer the single-point command gives it. An
-expression built only from elementwise operations of scalar row variables is
-evaluated on the whole chunk at once: numpy broadcasting then never mixes rows,
-because every row variable carries the row axis first and nothing reduces,
-multiplies matrices or indexes across it. Anything else (reductions, ``@``,
-indexing, array literals, array-valued row variables, derivatives by a constant
-shared by all rows, a kink in some row) is evaluated row by row through the
-single-point path, so the answers agree by construction.
+Each row gets exactly the answer the single-point command gives it. The rows
+are evaluated together, with a row axis first in every value
+(:mod:`gradcli.batching`): one evaluation gives every row's value, one backward
+pass every row's gradient (the rows never meet, so the gradient of their sum is
+each row's own), one Taylor pass every row's higher derivatives. A program whose
+rows take different paths runs once per group of rows on one path. Rows where
+the batched evaluation cannot give the single point's answer (a kink for
+``--order``, an operation without a Taylor rule, an error to word for the user)
+go through the single-point path itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from gradcli.autograd import engine
+from gradcli.autograd import creation, engine
 from gradcli.autograd.function import no_grad
-from gradcli.autograd.tensor import Tensor
+from gradcli.autograd.tensor import Tensor, as_tensor
+from gradcli.batching import Batched, Diverged, batched_algebra
 from gradcli.compute.bindings import Binding
 from gradcli.compute.differentiate import differentiate
 from gradcli.compute.evaluation import as_array
@@ -28,6 +30,7 @@ from gradcli.compute.higher import check_order
 from gradcli.compute.results import Differentiation
 from gradcli.errors import ExpressionError, ShapeError, UsageError, option
 from gradcli.language import Expression
+from gradcli.language.values import Algebra
 
 
 class Part(NamedTuple):
@@ -98,55 +101,107 @@ def at_points(
     """The output blocks for one chunk: each row variable, the value, the derivatives.
 
     ``rows`` maps each row variable to its values, row axis first; ``constants``
-    are the bound values every row shares.
+    are the bound values every row shares. Random draws are the same at every row.
     """
     count = len(next(iter(rows.values()))) if rows else 0
     inputs = [(Part("input", (name,)), values) for name, values in rows.items()]
-    if _batchable(expression, constants, rows, request):
-        try:
-            results = _batched(expression, constants, rows, request, count)
-        except ExpressionError:
-            results = None  # a kink or a jump in some row: those rows need the nested path
-        if results is not None:
-            return inputs + results
-    return inputs + _row_by_row(expression, constants, rows, request, count)
+    with creation.same_draws():
+        found = _by_paths(expression, constants, rows, request, count)
+    return inputs + list(zip(request.parts(), found))
 
 
-def _batchable(
-    expression: Expression,
-    constants: Sequence[Binding],
-    rows: Mapping[str, np.ndarray],
-    request: Request,
-) -> bool:
-    shared = {b.name for b in constants}
-    return (
-        expression.elementwise
-        and all(values.ndim == 1 for values in rows.values())
-        and not shared.intersection(request.wrt)
-    )
-
-
-def _batched(
+def _by_paths(
     expression: Expression,
     constants: Sequence[Binding],
     rows: Mapping[str, np.ndarray],
     request: Request,
     count: int,
-) -> list[Block] | None:
-    # Row variables get trailing unit axes so that the row axis stays first
-    # whatever the shapes of the constants they meet.
-    depth = max((b.value.ndim for b in constants), default=0)
-    lifted = {name: values.reshape((count,) + (1,) * depth) for name, values in rows.items()}
-    shared = {b.name: Tensor(b.value) for b in constants}
-    tensors = {name: Tensor(v, requires_grad=name in request.wrt) for name, v in lifted.items()}
-    value = expression.evaluate({**shared, **tensors})
-    shape = np.broadcast_shapes(value.shape, (count,) + (1,) * depth)
-    per_row = shape[1:]
-    if request.wrt and any(n != 1 for n in per_row):
-        _refuse_array_value(per_row)
-    blocks: list[Block] = [(VALUE, _rows_of(as_array(value), count, per_row))]
-    if not request.wrt:
-        return blocks
+) -> list[np.ndarray]:
+    """Every row's results, the rows evaluated together in groups that take one path
+    through the program: where a condition, a loop's end or an index differs between the
+    rows of a group, it splits and each part runs again on its own."""
+    if not count:
+        return [np.empty((0,)) for _ in request.parts()]
+    pending, done = [np.arange(count)], []
+    while pending:
+        index = pending.pop()
+        group = rows if len(index) == count else {n: v[index] for n, v in rows.items()}
+        try:
+            done.append((index, batched(expression, constants, group, request, len(index))))
+        except Diverged as split:
+            pending += [index[split.labels == label] for label in np.unique(split.labels)]
+    if len(done) == 1:
+        return done[0][1]
+    shapes = {tuple(a.shape[1:] for a in arrays) for _, arrays in done}
+    if len(shapes) > 1:
+        raise ShapeError("the results have different shapes at different rows")
+    merged = [np.empty((count, *a.shape[1:])) for a in done[0][1]]
+    for index, arrays in done:
+        for into, array in zip(merged, arrays):
+            into[index] = array
+    return merged
+
+
+def batched(
+    expression: Expression,
+    constants: Sequence[Binding],
+    rows: Mapping[str, np.ndarray],
+    request: Request,
+    count: int,
+) -> list[np.ndarray]:
+    """The results of :meth:`Request.parts` at every row, computed for all rows at once
+    by one batched evaluation (and one backward pass); rows where that cannot give the
+    single point's answer (a kink, no Taylor series) go through the single-point path.
+
+    Raises :class:`~gradcli.batching.Diverged` where the rows take different paths.
+    """
+    try:
+        found, alone = _all_at_once(expression, constants, rows, request, count)
+    except ExpressionError:
+        # A kink or a jump at some row, or an error the single point words for the user.
+        return _row_by_row(expression, constants, rows, request, count)
+    if alone.any():
+        index = np.flatnonzero(alone)
+        subset = {name: values[index] for name, values in rows.items()}
+        found = [np.array(array) for array in found]
+        for into, part in zip(
+            found, _row_by_row(expression, constants, subset, request, len(index))
+        ):
+            into[index] = part
+    return found
+
+
+def _all_at_once(
+    expression: Expression,
+    constants: Sequence[Binding],
+    rows: Mapping[str, np.ndarray],
+    request: Request,
+    count: int,
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """The results for every row, and which rows need the single-point path instead."""
+    wrt = set(request.wrt)
+    # A variable each row is differentiated by has its own copy in each row, so that no
+    # row's derivative collects another's; a constant stays one value for all.
+    per_row = dict(rows)
+    per_row.update(
+        (b.name, np.broadcast_to(b.value, (count, *b.value.shape)).copy())
+        for b in constants if b.name in wrt
+    )  # fmt: skip
+    shared = {b.name: b.value for b in constants if b.name not in wrt}
+    tensors = {name: Tensor(values, requires_grad=name in wrt) for name, values in per_row.items()}
+    algebra = batched_algebra(Algebra())
+    values = {
+        **{n: Tensor(v) for n, v in shared.items()},
+        **{n: Batched(t) for n, t in tensors.items()},
+    }
+    if not wrt:
+        with no_grad():
+            value = _rows_of(expression.evaluate(values, algebra), count)
+        return [as_array(value)], np.zeros(count, dtype=bool)
+    value = _rows_of(expression.evaluate(values, algebra), count)
+    if value.ndim > 1:
+        _refuse_array_value(tuple(value.shape[1:]))
+    found = [as_array(value)]
     inputs = [tensors[name] for name in request.wrt]
     if value.requires_grad:
         firsts = engine.grad(
@@ -155,46 +210,59 @@ def _batched(
         )  # fmt: skip
     else:
         firsts = [None] * len(inputs)
-    for name, first in zip(request.wrt, firsts):
-        blocks.append((derivative(name), _column(first, count)))
+    found += [_gradient(first, tensor) for first, tensor in zip(firsts, inputs)]
+    alone = np.zeros(count, dtype=bool)
+    higher = request.order is not None or request.hessian
+    if higher and any(tensor.ndim != 1 for tensor in inputs):
+        raise ExpressionError("higher derivatives by array variables go point by point")
     if request.order is not None:
-        blocks += _batched_orders(expression, shared, lifted, request, count)
+        derivatives, alone = _orders(expression, shared, per_row, request, count)
+        found += derivatives
     if request.hessian:
-        matrix = _batched_hessian(firsts, inputs, count)
-        blocks += _hessian_blocks(request.wrt, lambda i, j: matrix[:, i, j])
-    return blocks
+        matrix = _hessian(firsts, inputs, count)
+        found += [matrix[:, i, j] for i in range(len(inputs)) for j in range(len(inputs))]
+    return found, alone
 
 
-def _batched_orders(
+def _rows_of(value: Any, count: int) -> Tensor:
+    """The value with its row axis: one that no row variable reaches is every row's."""
+    if isinstance(value, Batched):
+        return value.value
+    value = as_tensor(value)
+    return value.expand((count, *value.shape))
+
+
+def _orders(
     expression: Expression,
-    shared: dict[str, Tensor],
-    lifted: dict[str, np.ndarray],
+    shared: dict[str, np.ndarray],
+    per_row: dict[str, np.ndarray],
     request: Request,
     count: int,
-) -> list[Block]:
-    from gradcli.compute.higher import taylor_algebra, taylor_along
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Derivatives of orders 2..N by each variable, one Taylor pass each for all rows, and
+    the rows where the Taylor series does not exist (the single point falls back there)."""
+    from gradcli.compute.higher import taylor_algebra, taylor_along, without_taylor_rule
 
-    constants = {name: np.asarray(t.numpy()) for name, t in shared.items()}
+    if without_taylor_rule(expression):
+        raise ExpressionError("no Taylor rule: nested reverse mode, point by point")
+    point = {**shared, **{name: Batched(values) for name, values in per_row.items()}}
     algebra = taylor_algebra()
+    alone = np.zeros(count, dtype=bool)
     blocks = []
     for name in request.wrt:
-        along = taylor_along(expression, {**constants, **lifted}, name, request.order, 1.0, algebra)
-        if not along.exists:
-            # A row without a finite Taylor series takes the single-point path,
-            # which falls back to nested reverse mode there: the whole chunk goes.
-            raise ExpressionError("the Taylor series does not exist at some rows")
-        scaled = np.broadcast_to(
-            along.derivatives, (request.order, count, *along.derivatives.shape[2:])
-        )
-        derivatives = scaled.reshape(request.order, count).T
-        for k in range(2, request.order + 1):
-            blocks.append((derivative(name, k), derivatives[:, k - 1]))
-    return blocks
+        along = taylor_along(expression, point, name, request.order, 1.0, algebra)
+        # (A value no row variable reaches has one series for all rows.)
+        shape = (request.order, count)
+        coefficients = np.broadcast_to(along.coefficients.reshape(request.order, -1), shape)
+        alone |= ~np.isfinite(coefficients).all(axis=0)
+        derivatives = np.broadcast_to(along.derivatives.reshape(request.order, -1), shape)
+        blocks += [derivatives[k - 1] for k in range(2, request.order + 1)]
+    return blocks, alone
 
 
-def _batched_hessian(
-    firsts: Sequence[Tensor | None], inputs: list[Tensor], count: int
-) -> np.ndarray:
+def _hessian(firsts: Sequence[Tensor | None], inputs: list[Tensor], count: int) -> np.ndarray:
+    """Every row's second partials: the rows are independent, so the derivatives of the
+    sum over rows of a first derivative are each row's own."""
     matrix = np.zeros((count, len(inputs), len(inputs)))
     for i, first in enumerate(firsts):
         if first is None or not first.requires_grad:
@@ -202,27 +270,16 @@ def _batched_hessian(
         seconds = engine.grad(
             first, inputs, Tensor(np.ones(first.shape)), retain_graph=True, allow_unused=True
         )
-        for j, second in enumerate(seconds):
-            matrix[:, i, j] = _column(second, count)
+        for j, (second, tensor) in enumerate(zip(seconds, inputs)):
+            matrix[:, i, j] = _gradient(second, tensor)
     return matrix
 
 
-def _hessian_blocks(names: Sequence[str], entry: Callable[[int, int], np.ndarray]) -> list[Block]:
-    """One column per second partial, in row-major order."""
-    return [
-        (hessian_entry(a, b), entry(i, j)) for i, a in enumerate(names) for j, b in enumerate(names)
-    ]
-
-
-def _column(gradient: Tensor | None, count: int) -> np.ndarray:
-    """A derivative by a scalar row variable: one number per row."""
+def _gradient(gradient: Tensor | None, variable: Tensor) -> np.ndarray:
+    """Each row's derivative by a variable, in the variable's shape."""
     if gradient is None:
-        return np.zeros(count)
-    return np.broadcast_to(as_array(gradient), (count, *gradient.shape[1:])).reshape(count)
-
-
-def _rows_of(array: np.ndarray, count: int, per_row: tuple[int, ...]) -> np.ndarray:
-    return np.ascontiguousarray(np.broadcast_to(array, (count, *per_row)))
+        return np.zeros(variable.shape)
+    return np.ascontiguousarray(np.broadcast_to(as_array(gradient), variable.shape))
 
 
 def _refuse_array_value(shape: tuple[int, ...]) -> None:
@@ -238,7 +295,8 @@ def _row_by_row(
     rows: Mapping[str, np.ndarray],
     request: Request,
     count: int,
-) -> list[Block]:
+) -> list[np.ndarray]:
+    """The results of :meth:`Request.parts` at each row, one single-point evaluation each."""
     per_row: list[list[np.ndarray]] = []
     for r in range(count):
         bound = [*constants, *(Binding(n, "", np.asarray(v[r])) for n, v in rows.items())]
@@ -256,12 +314,10 @@ def _row_by_row(
             parts = _row_parts(result, request)
         per_row.append(parts)
     if not per_row:
-        return []
+        return [np.empty((0,)) for _ in request.parts()]
     if len({tuple(part.shape for part in parts) for parts in per_row}) > 1:
         raise ShapeError("the results have different shapes at different rows")
-    return [
-        (part, np.stack([parts[i] for parts in per_row])) for i, part in enumerate(request.parts())
-    ]
+    return [np.stack([parts[i] for parts in per_row]) for i in range(len(per_row[0]))]
 
 
 def _row_parts(result: Differentiation, request: Request) -> list[np.ndarray]:

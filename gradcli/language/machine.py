@@ -197,15 +197,15 @@ def _control(
     if kind == "jump" or kind == "loop":
         return args[0].index
     if kind == "jump_if_false":
-        return None if truth(args[1], step.node) else args[0].index
+        return None if truth(algebra.settle(args[1]), step.node) else args[0].index
     if kind in ("and_jump", "or_jump"):
         # `a and b` is a when a is false, else b; `a or b` is a when a is true.
-        if truth(stack[-1], step.node) == (kind == "or_jump"):
+        if truth(algebra.settle(stack[-1]), step.node) == (kind == "or_jump"):
             return args[0].index
         stack.pop()
         return None
     if kind == "range":
-        numbers = [shapes.whole(a, "a number of range") for a in args[1]]
+        numbers = [shapes.whole(algebra.settle(a), "a number of range") for a in args[1]]
         variables[args[0]] = iter(builtins.range(*numbers))
         return None
     if kind == "next":
@@ -261,13 +261,14 @@ def _compute(kind: str, args: list[Any], algebra: Algebra, variables: Mapping[st
             to_value(a, algebra) if isinstance(a, Elements) else a for a in args if a is not None
         )
     if kind == "slice":
-        return slice(*(None if a is None else shapes.whole(a, "a slice bound") for a in args))
+        bounds = (None if a is None else algebra.settle(a) for a in args)
+        return slice(*(None if a is None else shapes.whole(a, "a slice bound") for a in bounds))
     if kind == "index":
-        return indexed(to_value(args[0], algebra), args[1:])
+        return indexed(to_value(args[0], algebra), [algebra.settle(a) for a in args[1:]])
     if kind == "method":
         return call(str(args[1]), [args[0], *(args[2] or [])], algebra, variables)
     if kind == "negation":
-        return float(not truth(args[0]))
+        return float(not truth(algebra.settle(args[0])))
     if kind == "attribute":
         if str(args[1]) != "T":
             raise ExpressionError(f"unknown attribute '.{args[1]}'; only .T (transpose) exists")

@@ -45,7 +45,9 @@ class Algebra:
     makes one value of an array literal whose elements are not all constants,
     and ``constant`` turns numbers and constant arrays into values. Another
     algebra (Taylor series, in ``gradcli.compute.higher``) supplies its own of
-    each for the same names.
+    each for the same names. ``settle`` gives what control flow, an index or a
+    size reads as one value: the identity, except where values hold many rows
+    at once (``gradcli.batching``), which must agree there.
     """
 
     name: str = "tensor"
@@ -53,6 +55,7 @@ class Algebra:
     functions: Mapping[str, OpInfo] = field(default_factory=lambda: OPS)
     stack: Callable[[list[Any]], Any] = _stack_tensors
     constant: Callable[[Any], Any] = as_tensor
+    settle: Callable[[Any], Any] = lambda value: value
 
 
 def to_value(value: Any, algebra: Algebra) -> Any:

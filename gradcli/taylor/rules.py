@@ -658,3 +658,4 @@ for _name, _method in _METHODS.items():
     setattr(Series, _name, _method)
 
 Series.T = property(lambda self: permute(self, *reversed(range(self.ndim))))
+Series.permute = permute  # as Tensor.permute: the batched algebra moves axes either way
