@@ -14,6 +14,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from gradcli.autograd.creation import same_draws
 from gradcli.commands import display, inputs
 from gradcli.compute.bindings import Binding
 from gradcli.compute.points import Block, Part, Request, at_points, derivative, hessian_entry
@@ -108,22 +109,26 @@ def stream(
     rows = _Rows(expression, constants, request, on_error)
     writer = None
     try:
-        for chunk in read_named(source, rule, points_format, on_error):
-            report.errors += chunk.errors
-            if not chunk.rows:
-                continue
-            blocks, lines, failed = rows.evaluate(chunk)
-            report.errors += [error for error in failed if on_error != "stop"]
-            if len(lines):
-                bad = {error.line for error in chunk.errors + failed}
-                _count_nonfinite(report, blocks[len(chunk.columns) :], lines, bad)
-                if writer is None:
-                    writer = open_writer(sink, output, _layout(chunk.columns, request))
-                labelled = [(part.label, array) for part, array in blocks]
-                writer.write(labelled + (_gathered(blocks, request) if output == "jsonl" else []))
-                report.rows += len(lines)
-            if failed and on_error == "stop":
-                raise failed[0]
+        # Random draws are part of the function: the same at every row of every chunk.
+        with same_draws():
+            for chunk in read_named(source, rule, points_format, on_error):
+                report.errors += chunk.errors
+                if not chunk.rows:
+                    continue
+                blocks, lines, failed = rows.evaluate(chunk)
+                report.errors += [error for error in failed if on_error != "stop"]
+                if len(lines):
+                    bad = {error.line for error in chunk.errors + failed}
+                    _count_nonfinite(report, blocks[len(chunk.columns) :], lines, bad)
+                    if writer is None:
+                        writer = open_writer(sink, output, _layout(chunk.columns, request))
+                    labelled = [(part.label, array) for part, array in blocks]
+                    writer.write(
+                        labelled + (_gathered(blocks, request) if output == "jsonl" else [])
+                    )
+                    report.rows += len(lines)
+                if failed and on_error == "stop":
+                    raise failed[0]
     finally:
         if writer is not None:
             writer.close()

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from gradcli import finite
+from gradcli.autograd import creation
 from gradcli.autograd.differences import EPS
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
@@ -91,7 +92,7 @@ def sample(
     request = Request(wrt=(name,), order=order if order >= 2 else None) if order else Request()
     columns: dict[str, list[np.ndarray]] = {}
     # Infinities and NaN are the plot's gaps, reported in its notes, not numpy's warnings.
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), creation.same_draws():
         for start in range(0, samples, CHUNK):
             rows = {name: x[start : start + CHUNK]}
             for part, block in at_points(expression, bound, rows, request)[1:]:
