@@ -147,7 +147,8 @@ class Expression:
         if value.numel() != 1 and not self.elementwise:
             raise ExpressionError(
                 f"grad needs a single-number value, or an expression that works element by "
-                f"element; this one's value has shape {tuple(value.shape)}"
+                f"element; this one's value has shape {tuple(value.shape)}; for the gradient "
+                f"at many points, one per row of the arrays, use grad_rows"
             )
         if not value.requires_grad:
             return {k: np.zeros(t.shape) for k, t in inputs.items()}
@@ -159,6 +160,31 @@ class Expression:
             k: np.zeros(t.shape) if g is None else np.asarray(g.numpy())
             for (k, t), g in zip(inputs.items(), grads)
         }
+
+    def grad_rows(self, **values: Any) -> dict[str, np.ndarray]:
+        """The gradient at many points, numpy in and out: the first axis of each array is
+        the row axis, one point per row, and each row's gradient is the single point's.
+
+        Any expression or program works (reductions, ``stack``, ``@``, branches): the
+        rows are evaluated together, as ``--points`` does.
+
+        >>> import gradcli
+        >>> f = gradcli.compile("norm(stack([x, y]))")
+        >>> f.grad_rows(x=[3.0, 0.0], y=[4.0, 2.0])["x"].tolist()
+        [0.6, 0.0]
+        """
+        from gradcli.compute.points import Request, at_points
+
+        rows = {name: np.asarray(v, dtype=np.float64) for name, v in values.items()}
+        counts = {len(v) if v.ndim else None for v in rows.values()}
+        if len(counts) > 1 or None in counts:
+            shown = ", ".join(f"{name} {v.shape}" for name, v in rows.items())
+            raise ExpressionError(
+                f"grad_rows takes arrays with one row per point, the same number of rows "
+                f"each; got {shown}"
+            )
+        blocks = at_points(self, [], rows, Request(wrt=tuple(rows)))
+        return {part.names[0]: block for part, block in blocks if part.kind == "derivative"}
 
     def column(self, index: int) -> int | None:
         """The 1-based column in the source of step ``index`` (what a caret points at)."""
