@@ -5,6 +5,12 @@ program adds stores, jumps and calls. Compiling never recurses (3,000 nested
 parentheses or a 50,000-term sum are fine), and it is deterministic: the same
 source compiles to the same steps, so step ``i`` of a parse without positions
 is step ``i`` of a parse with them (how errors find their column).
+
+The code of a parse without positions keeps no parse tree: each step's node is
+only what describes it (its own tokens and its children's), and steps alike
+are one object, so a 100,000-term sum is a few distinct steps and the tree is
+freed once compiled. A parse with positions keeps its nodes whole: they are
+where columns and spans come from (``positions``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ class Instruction(NamedTuple):
 
     ``template`` holds the step's own tokens and a placeholder for each child
     subtree, whose value the step takes from the stack (``arity`` of them).
+    ``node`` is the node it comes from: whole in a parse with positions, else the
+    node without its grandchildren's subtrees (see the module's docstring).
     """
 
     kind: str
@@ -97,27 +105,32 @@ class _Context(NamedTuple):
 
 
 def compile_tree(tree: Tree, source: str = "") -> Code:
-    """Compile a parse tree (from :func:`gradcli.language.parser.parse`)."""
+    """Compile a parse tree (from :func:`gradcli.language.parser.parse`); a tree without
+    positions is compiled to code that keeps none of it (see the module's docstring)."""
+    positioned = not tree.meta.empty
     try:
-        return _Compiler(source).compile(tree)
+        return _Compiler(source, keep_tree=positioned).compile(tree)
     except ExpressionError as error:
-        if error.column is None and source and tree.meta.empty:
+        if error.column is None and source and not positioned:
             # The everyday parse has no positions: compile a parse with them, which
             # fails in the same place and knows its column.
-            _Compiler(source).compile(parse(source, positions=True))
+            _Compiler(source, keep_tree=True).compile(parse(source, positions=True))
         raise
 
 
 class _Compiler:
     _handlers: dict[str, Any]  # the statements and control expressions, by node kind
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, keep_tree: bool):
         self.source = source
+        self.keep_tree = keep_tree
         self.steps: list[Instruction] = []
         self.functions: dict[str, Function] = {}
         self.assigned: dict[str, Tree] = {}
         self.read: dict[str, None] = {}
         self.control = False
+        self.alike: dict[tuple, Instruction] = {}
+        """Without the tree, the one step for each kind of node (its shallow key)."""
 
     # --- the program -----------------------------------------------------------------
 
@@ -133,13 +146,23 @@ class _Compiler:
             self._program(statements)
         for function in self.functions.values():
             self._function(function)
+        if not self.keep_tree:
+            self.assigned = {name: _shallow(node) for name, node in self.assigned.items()}
+            for function in self.functions.values():
+                function.node = _shallow(function.node)
         steps = tuple(self.steps)
-        operations = tuple(
-            name for step in steps if (name := _registry_operation(step)) is not None
-        )
+        # Steps alike are one object: each one's operation is worked out once.
+        known: dict[int, str | None] = {}
+        operations: list[str] = []
+        for step in steps:
+            name = known.get(id(step), "")
+            if name == "":
+                name = known[id(step)] = _registry_operation(step)
+            if name is not None:
+                operations.append(name)
         names = tuple(n for n in self.read if n not in self.assigned and n not in self.functions)
         return Code(
-            steps, names, self.assigned, self.functions, operations, not single, self.control
+            steps, names, self.assigned, self.functions, tuple(operations), not single, self.control
         )
 
     def _declare(self, statements: list[Tree]) -> None:
@@ -195,6 +218,7 @@ class _Compiler:
     def _run(self, tree: Tree, context: _Context) -> None:
         work: list[tuple[str, Any, Any]] = [("node", tree, context)]
         handlers = self._handlers
+        push, steps = work.append, self.steps
         while work:
             action, item, ctx = work.pop()
             if action == "node":
@@ -203,12 +227,12 @@ class _Compiler:
                     work.extend(reversed(list(handler(self, item, ctx))))
                     continue
                 # An operation or structure: its children first, then itself.
-                work.append(("operation", item, ctx))
-                work.extend(
-                    ("node", c, ctx) for c in reversed(item.children) if isinstance(c, Tree)
-                )
+                push(("operation", item, ctx))
+                for child in reversed(item.children):
+                    if child.__class__ is Tree:
+                        push(("node", child, ctx))
             elif action == "operation":
-                self.steps.append(self._operation(item, ctx))
+                steps.append(self._operation(item, ctx))
             elif action == "emit":
                 self.steps.append(item)
             else:
@@ -217,23 +241,39 @@ class _Compiler:
     def _operation(self, node: Tree, ctx: _Context) -> Instruction:
         kind, children = node.data, node.children
         if kind == "name":  # looked up by its meaning, π as pi
-            name = SPELLINGS.get(str(children[0]), str(children[0]))
-            self._use(name, ctx)
-            return Instruction(kind, (name,), 0, node)
+            self._use(SPELLINGS.get(str(children[0]), str(children[0])), ctx)
+        elif kind == "call" and str(children[0]) in self.functions:
+            self.control = True
+        if self.keep_tree:
+            return self._instruction(node)
+        key = _shallow_key(node)
+        step = self.alike.get(key)
+        if step is None:
+            step = self.alike[key] = self._instruction(node)._replace(node=_shallow(node))
+        return step
+
+    def _instruction(self, node: Tree) -> Instruction:
+        kind, children = node.data, node.children
+        if kind == "name":
+            return Instruction(kind, (SPELLINGS.get(str(children[0]), str(children[0])),), 0, node)
         if kind == "number":  # read once, not at every run
             return Instruction(kind, (float(children[0]),), 0, node)
         if kind == "call" and str(children[0]) in self.functions:
             kind = "call_user"
-            self.control = True
         template = tuple(CHILD if isinstance(c, Tree) else c for c in children)
         arity = builtins.sum(isinstance(c, Tree) for c in children)
         return Instruction(kind, template, arity, node)
 
     def _step(self, kind: str, template: tuple[Any, ...], arity: int, node: Tree) -> tuple:
-        return ("emit", Instruction(kind, template, arity, node), None)
+        return ("emit", self._control_step(kind, template, arity, node), None)
 
     def _emit(self, kind: str, template: tuple[Any, ...], arity: int, node: Tree) -> None:
-        self.steps.append(Instruction(kind, template, arity, node))
+        self.steps.append(self._control_step(kind, template, arity, node))
+
+    def _control_step(
+        self, kind: str, template: tuple[Any, ...], arity: int, node: Tree
+    ) -> Instruction:
+        return Instruction(kind, template, arity, node if self.keep_tree else _shallow(node))
 
     # --- expressions that decide what to evaluate ----------------------------------
 
@@ -421,6 +461,38 @@ _Compiler._handlers = {
         "pass_", "break_", "continue_", "if_", "while_", "for_", "def_",
     )
 }  # fmt: skip
+
+
+def _shallow(node: Tree) -> Tree:
+    """The node with its tokens, and its children with theirs, without deeper subtrees:
+    what says what it computes (``sin(...)``, ``the power ²``)."""
+    return Tree(
+        node.data,
+        [
+            Tree(c.data, [g for g in c.children if not isinstance(g, Tree)])
+            if isinstance(c, Tree)
+            else c
+            for c in node.children
+        ],
+    )
+
+
+def _shallow_key(node: Tree) -> tuple:
+    """What :func:`_shallow` keeps of the node, as a key: nodes with equal keys are alike."""
+    key = [node.data]
+    for child in node.children:
+        if child.__class__ is Tree:
+            key.append(child.data)
+            for grandchild in child.children:
+                if grandchild.__class__ is not Tree:
+                    key.append(None if grandchild is None else str(grandchild))
+            key.append(_END_OF_CHILD)
+        else:
+            key.append(None if child is None else str(child))
+    return tuple(key)
+
+
+_END_OF_CHILD = object()
 
 
 def _registry_operation(step: Instruction) -> str | None:
