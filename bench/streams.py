@@ -1,7 +1,8 @@
 """Streams of points: how fast numbers are read and written, and the whole command in a pipe.
 
 Run ``python bench/streams.py`` (``--rows N`` to change the 10^6 rows, ``--large``
-to add the peak memory at 10^7 rows). Two tables:
+to add the peak memory at 10^7 rows, ``--only batch,in-process`` for some tables).
+The tables:
 
 * I/O alone: each way of parsing or formatting the rows (10^6 values of ``x``
   uniform in [-3, 3], or rows of ``x``, value and derivative), best of three, in
@@ -11,6 +12,18 @@ to add the peak memory at 10^7 rows). Two tables:
   hand-derived formula, Python with numpy and ``repr``, numpy with no I/O), and
   with ``.npy`` in and out. The peak resident memory of each pipeline is its
   largest process's.
+* Batch axis (#19): expressions with reductions, ``stack``, ``softmax``, ``norm``
+  and ``dot`` beside the same maths written elementwise, through the whole
+  command (``eval``, ``diff``, ``diff --order 3`` over ``--points FILE -o tsv``
+  into a pipe) at 10^5 and 10^6 rows (``--batch-rows``). The two commands of a
+  pair alternate round by round and each gets the median of its rounds: the
+  machine is shared, and load that comes and goes then falls on both. The
+  ratio is the non-elementwise form's rows a second over the elementwise
+  form's (the goal is at least 0.5).
+* In process: :func:`gradcli.compute.points.at_points` on the same functions
+  over arrays, beside numpy written by hand (value and hand-derived gradient)
+  and, where it is installed, JAX's ``jit(vmap(value_and_grad))`` in float64,
+  compiled before timing. Times are medians; the ratio is to numpy's time.
 """
 
 from __future__ import annotations
@@ -19,19 +32,25 @@ import argparse
 import io
 import json
 import os
+import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 import orjson
 
+import gradcli
+from gradcli.compute.points import Request, at_points
 from gradcli.io.readers import read_points
 from gradcli.io.writers import open_writer, text_rows
 
@@ -223,22 +242,35 @@ def io_table(count: int) -> None:
 
 
 # Run from a small helper: a child forked from this process (with its arrays) would
-# report this process's memory as its own peak.
+# report this process's memory as its own peak. Under a time limit the pipeline gets
+# a session of its own, so that the limit kills every process in it, not only bash
+# (without one, Ctrl-C still reaches the pipeline).
 MEASURE = """
-import os, subprocess, sys, time
+import os, signal, subprocess, sys, time
+limit = float(sys.argv[2])
 start = time.perf_counter()
-child = subprocess.Popen(["bash", "-o", "pipefail", "-c", sys.argv[1]])
+child = subprocess.Popen(["bash", "-o", "pipefail", "-c", sys.argv[1]], start_new_session=limit > 0)
+if limit:
+    signal.signal(signal.SIGALRM, lambda *_: os.killpg(child.pid, signal.SIGKILL))
+    signal.setitimer(signal.ITIMER_REAL, limit)
 _, status, usage = os.wait4(child.pid, 0)
+signal.setitimer(signal.ITIMER_REAL, 0)
 print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 """
 
 
-def pipeline(command: str) -> tuple[float, float]:
-    """Seconds and peak RSS (MB, of the largest process) of a shell pipeline."""
+def pipeline(command: str, limit: float = 0) -> tuple[float, float]:
+    """Seconds and peak RSS (MB, of the largest process) of a shell pipeline; the
+    seconds are ``inf`` where it ran past ``limit`` seconds (0: no limit) and was killed."""
     result = subprocess.run(
-        [sys.executable, "-c", MEASURE, command], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEASURE, command, str(limit)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     seconds, peak, status = result.stdout.split()
+    if limit and int(status) == -9:
+        return float("inf"), int(peak) / 1024
     if int(status):
         raise SystemExit(f"failed ({status}): {command}")
     return float(seconds), int(peak) / 1024
@@ -326,18 +358,333 @@ def end_to_end(count: int, large: bool) -> None:
         shutil.rmtree(work)
 
 
+# --- batch axis (#19) -----------------------------------------------------------------------
+
+
+def softmax_by_hand(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+    m = np.maximum(x, y)
+    a, b = np.exp(x - m), np.exp(y - m)
+    s = a + b
+    p, q = a / s, b / s
+    total = p + q
+    # The softmax's vector-Jacobian product with ones, written out: d(p + q)/dx = p (1 - (p + q)),
+    # as autodiff computes it (not the shortcut p + q = 1, which no library takes).
+    rest = x * (1 - total)
+    return total * x, total + p * rest, q * rest
+
+
+def norm_by_hand(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, ...]:
+    r = np.sqrt(x * x + y * y + z * z)
+    return r, x / r, y / r, z / r
+
+
+def dot_by_hand(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+    s = np.sin(x)
+    return x * y * y + y * s, y * y + y * np.cos(x), 2 * x * y + s
+
+
+@dataclass(frozen=True)
+class Function:
+    """An expression of #19 that needs the batch axis, and the same maths elementwise."""
+
+    name: str
+    variables: str
+    batched: str
+    elementwise: str
+    by_hand: Callable[..., tuple[np.ndarray, ...]]
+    jax: Callable[[Any], Callable[..., Any]]
+    """Given the jax module, the function of one row's scalars."""
+    jax_elementwise: Callable[[Any], Callable[..., Any]]
+    """The same in the elementwise form, to show what the batch axis costs JAX itself."""
+
+
+def softmax_elementwise(jnp: Any, x: Any, y: Any) -> Any:
+    m = jnp.maximum(x, y)
+    a, b = jnp.exp(x - m), jnp.exp(y - m)
+    s = a + b
+    return (a / s + b / s) * x
+
+
+FUNCTIONS = [
+    Function(
+        "softmax",
+        "xy",
+        "sum(softmax(stack([x, y]))) * x",
+        # The stable form softmax itself computes: the largest subtracted before exp.
+        "m = maximum(x, y); a = exp(x - m); b = exp(y - m); s = a + b; (a/s + b/s) * x",
+        softmax_by_hand,
+        lambda jax: lambda x, y: jax.numpy.sum(jax.nn.softmax(jax.numpy.stack([x, y]))) * x,
+        lambda jax: lambda x, y: softmax_elementwise(jax.numpy, x, y),
+    ),
+    Function(
+        "norm",
+        "xyz",
+        "norm(stack([x, y, z]))",
+        "sqrt(x*x + y*y + z*z)",
+        norm_by_hand,
+        lambda jax: lambda x, y, z: jax.numpy.linalg.norm(jax.numpy.stack([x, y, z])),
+        lambda jax: lambda x, y, z: jax.numpy.sqrt(x * x + y * y + z * z),
+    ),
+    Function(
+        "dot",
+        "xy",
+        "dot(stack([x, y]), stack([y*y, sin(x)]))",
+        "x*y*y + y*sin(x)",
+        dot_by_hand,
+        lambda jax: (
+            lambda x, y: jax.numpy.dot(
+                jax.numpy.stack([x, y]), jax.numpy.stack([y * y, jax.numpy.sin(x)])
+            )
+        ),
+        lambda jax: lambda x, y: x * y * y + y * jax.numpy.sin(x),
+    ),
+]
+
+MODES = [("eval", "eval", ""), ("diff", "diff", ""), ("diff --order 3", "diff", " --order 3")]
+
+
+def points_file(work: Path, variables: str, count: int) -> Path:
+    """A TSV file with a header: ``count`` rows of the variables, uniform in [-3, 3]."""
+    path = work / f"{variables}{count}.tsv"
+    if not path.exists():
+        matrix = np.random.default_rng(3).uniform(-3, 3, (count, len(variables)))
+        path.write_bytes("\t".join(variables).encode() + b"\n" + text_rows(matrix))
+    return path
+
+
+def command(gradcli: str, mode: str, expression: str, points: Path) -> str:
+    _, verb, options = next(m for m in MODES if m[0] == mode)
+    return f"{gradcli} {verb} {shlex.quote(expression)}{options} --points {points} -o tsv"
+
+
+def differs(found: np.ndarray, expected: np.ndarray) -> float:
+    """The largest difference, relative where the numbers are large."""
+    return float(np.max(np.abs(found - expected) / (1 + np.abs(expected)), initial=0.0))
+
+
+def check_commands(gradcli: str, work: Path, limit: float) -> None:
+    """Both forms' every column (value, gradient, orders 2 and 3) at a few hundred rows,
+    against each other and value and gradient against numpy: a fast wrong answer is no
+    answer."""
+    count = 300
+    for function in FUNCTIONS:
+        points = points_file(work, function.variables, count)
+        found = {}
+        for kind in ("batched", "elementwise"):
+            out = work / f"check-{kind}.tsv"
+            line = command(gradcli, "diff --order 3", getattr(function, kind), points)
+            seconds, _ = pipeline(f"{line} > {out}", limit)
+            if seconds == float("inf"):
+                print(f"  check {function.name} ({kind}): ran past {limit:g} s at {count} rows")
+                continue
+            found[kind] = np.loadtxt(out, delimiter="\t", skiprows=1, ndmin=2)
+        inputs = np.loadtxt(points, delimiter="\t", skiprows=1, ndmin=2)
+        expected = np.stack(function.by_hand(*inputs.T), axis=1)
+        width = len(function.variables)
+        worst = {kind: differs(a[:, width : 2 * width + 1], expected) for kind, a in found.items()}
+        if len(found) == 2:
+            worst["batched vs elementwise, all columns"] = differs(
+                found["batched"], found["elementwise"]
+            )
+        print(f"  check {function.name}: " + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
+        if any(v > 1e-9 for v in worst.values()):
+            print(f"  MISMATCH in {function.name}: the timings below compare different answers")
+
+
+def batch_table(sizes: list[int], rounds: int, limit: float) -> None:
+    gradcli = shutil.which("gradcli") or f"{sys.executable} -m gradcli"
+    work = Path(tempfile.mkdtemp(prefix="gradcli-batch-"))
+    try:
+        print("\nBatch axis: checking the answers (largest difference, relative above 1)")
+        check_commands(gradcli, work, limit)
+        print(
+            f"\nBatch axis through the whole command: {{eval,diff}} EXPR --points FILE.tsv -o tsv"
+            f" | cat, median of {rounds} alternating rounds, a run cut at {limit:g} s"
+        )
+        print(
+            f"| {'function':<8} | {'rows':>9} | {'command':<14} | {'non-elem s':>10} | "
+            f"{'elem s':>7} | {'non-elem rows/s':>15} | {'elem rows/s':>11} | {'ratio':>6} |"
+        )
+        print(
+            f"|{'-' * 10}|{'-' * 10}:|{'-' * 16}|{'-' * 11}:|{'-' * 8}:|{'-' * 16}:|{'-' * 12}:|{'-' * 7}:|"
+        )
+        # (function, mode, form) that ran past the limit: not run again at more rows.
+        given_up: set[tuple[str, str, str]] = set()
+        for size in sizes:
+            for function in FUNCTIONS:
+                points = points_file(work, function.variables, size)
+                for mode, _, _ in MODES:
+                    kinds = ("batched", "elementwise")
+                    lines = {k: command(gradcli, mode, getattr(function, k), points) for k in kinds}
+                    skipped = {k for k in kinds if (function.name, mode, k) in given_up}
+                    times: dict[str, list[float]] = {k: [] for k in kinds}
+                    for _ in range(rounds):
+                        for kind in kinds:
+                            if (function.name, mode, kind) in given_up:
+                                continue
+                            seconds, _ = pipeline(f"{lines[kind]} | cat > /dev/null", limit)
+                            if seconds == float("inf"):
+                                given_up.add((function.name, mode, kind))
+                                times[kind] = []
+                            else:
+                                times[kind].append(seconds)
+                    cells = {}
+                    for kind in kinds:
+                        if kind in skipped:
+                            cells[kind] = ("skipped", "skipped", None)
+                        elif not times[kind]:
+                            cells[kind] = (f">{limit:g}", f"<{size / limit:,.0f}", None)
+                        else:
+                            median = statistics.median(times[kind])
+                            cells[kind] = (f"{median:.3f}", f"{size / median:,.0f}", median)
+                    a, b = cells["batched"], cells["elementwise"]
+                    ratio = f"{b[2] / a[2]:6.3f}" if a[2] and b[2] else f"{'-':>6}"
+                    if a[2] is None and b[2] and not skipped:
+                        ratio = f"<{b[2] / limit:5.3f}"
+                    print(
+                        f"| {function.name:<8} | {size:>9,} | {mode:<14} | {a[0]:>10} | {b[0]:>7} | "
+                        f"{a[1]:>15} | {b[1]:>11} | {ratio} |",
+                        flush=True,
+                    )
+    finally:
+        shutil.rmtree(work)
+
+
+def load_jax() -> Any:
+    """JAX in float64 on the CPU, or None where it is not installed (it is a reference
+    here, never a dependency of gradcli)."""
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    try:
+        import jax
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+def in_process_runs(
+    function: Function, arrays: dict[str, np.ndarray], jax: Any
+) -> list[tuple[str, Callable[[], list[np.ndarray]]]]:
+    """Each way of computing the value and the gradient by every variable at every row."""
+    request = Request(wrt=tuple(function.variables))
+    runs: list[tuple[str, Callable[[], list[np.ndarray]]]] = []
+    for kind, label in (
+        ("batched", "gradcli at_points"),
+        ("elementwise", "gradcli at_points, elementwise form"),
+    ):
+        compiled = gradcli.compile(getattr(function, kind))
+
+        def run(compiled: Any = compiled) -> list[np.ndarray]:
+            blocks = at_points(compiled, [], arrays, request)
+            return [block for _, block in blocks[len(arrays) :]]
+
+        runs.append((label, run))
+    runs.append(("numpy by hand", lambda: list(function.by_hand(*arrays.values()))))
+    if jax:
+        argnums = tuple(range(len(function.variables)))
+        inputs = [jax.numpy.asarray(a) for a in arrays.values()]
+        for form, label in (
+            (function.jax, "JAX jit(vmap(value_and_grad))"),
+            (function.jax_elementwise, "JAX jit(vmap(value_and_grad)), elementwise form"),
+        ):
+            step = jax.jit(jax.vmap(jax.value_and_grad(form(jax), argnums=argnums)))
+
+            def run_jax(step: Any = step) -> list[np.ndarray]:
+                value, gradient = jax.block_until_ready(step(*inputs))
+                return [value, *gradient]
+
+            runs.append((label, run_jax))
+    return runs
+
+
+def in_process_table(sizes: list[int], rounds: int) -> None:
+    jax = load_jax()
+    print(
+        f"\nBatch axis in process: value and gradient by every variable over arrays, median of "
+        f"{rounds} alternating rounds after a warm-up; "
+        + (f"JAX {jax.__version__} on {jax.devices()[0]}" if jax else "JAX not installed")
+    )
+    print(
+        f"| {'function':<8} | {'rows':>9} | {'how':<48} | {'ms':>8} | {'M rows/s':>8} | "
+        f"{'x numpy':>7} | {'vs numpy':>8} |"
+    )
+    print(f"|{'-' * 10}|{'-' * 10}:|{'-' * 50}|{'-' * 9}:|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|")
+    for size in sizes:
+        for function in FUNCTIONS:
+            rng = np.random.default_rng(4)
+            arrays = {name: rng.uniform(-3, 3, size) for name in function.variables}
+            runs = in_process_runs(function, arrays, jax)
+            expected = function.by_hand(*arrays.values())
+            # The warm-up compiles JAX's function and checks every answer.
+            worst = {}
+            for label, run in runs:
+                found = run()
+                worst[label] = max(differs(np.asarray(f), e) for f, e in zip(found, expected))
+            times: dict[str, list[float]] = {label: [] for label, _ in runs}
+            for _ in range(rounds):
+                for label, run in runs:
+                    start = time.perf_counter()
+                    run()
+                    times[label].append(time.perf_counter() - start)
+            numpy_time = statistics.median(times["numpy by hand"])
+            for label, _ in runs:
+                median = statistics.median(times[label])
+                print(
+                    f"| {function.name:<8} | {size:>9,} | {label:<48} | {median * 1e3:8.2f} | "
+                    f"{size / median / 1e6:8.2f} | {median / numpy_time:7.2f} | {worst[label]:8.1e} |",
+                    flush=True,
+                )
+
+
+SECTIONS = ("io", "end-to-end", "batch", "in-process")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10**6)
+    parser.add_argument(
+        "--rows", type=int, default=10**6, help="rows of the I/O and end-to-end tables"
+    )
     parser.add_argument("--large", action="store_true", help="also 10x the rows, for peak memory")
-    parser.add_argument("--io-only", action="store_true", help="skip the end-to-end pipelines")
+    parser.add_argument("--io-only", action="store_true", help="the I/O tables alone")
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated tables to run, of {','.join(SECTIONS)} (default all)",
+    )
+    parser.add_argument(
+        "--batch-rows",
+        default="100000,1000000",
+        help="comma-separated row counts of the batch-axis tables",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the batch-axis commands")
+    parser.add_argument(
+        "--in-process-rounds",
+        type=int,
+        default=11,
+        help="rounds in process, where a round takes milliseconds and the noise is larger",
+    )
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=60,
+        help="seconds after which a batch-axis command is cut (and not run at more rows)",
+    )
     args = parser.parse_args()
+    only = {"io"} if args.io_only else set(args.only.split(","))
+    if only - set(SECTIONS):
+        parser.error(f"--only: unknown {', '.join(sorted(only - set(SECTIONS)))}")
+    sizes = [int(float(n)) for n in args.batch_rows.split(",")]
     print(
         f"numpy {np.__version__}, orjson {orjson.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
     )
-    io_table(args.rows)
-    if not args.io_only:
+    if "io" in only:
+        io_table(args.rows)
+    if "end-to-end" in only:
         end_to_end(args.rows, args.large)
+    if "batch" in only:
+        batch_table(sizes, args.rounds, args.limit)
+    if "in-process" in only:
+        in_process_table(sizes, args.in_process_rounds)
 
 
 if __name__ == "__main__":
