@@ -296,8 +296,9 @@ def _along(call: _Call) -> Batched:
     x = bound.arguments[first]
     if not isinstance(x, Batched):
         return call.row_by_row()
-    bound.apply_defaults()
-    shifted = _dimension(bound.arguments["dim"], x.ndim)
+    # Only dim's default: the others (the engine's dtype=None) the Taylor algebra lacks.
+    dim = bound.arguments.get("dim", bound.signature.parameters["dim"].default)
+    shifted = _dimension(dim, x.ndim)
     if shifted is None:
         return call.row_by_row()
     value = x.value if x.ndim else call.reshape(x.value, (call.rows, 1))
