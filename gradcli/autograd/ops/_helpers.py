@@ -21,7 +21,7 @@ from gradcli.errors import ShapeMismatchError
 
 def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum ``grad`` down to ``shape``, undoing numpy broadcasting (the one place)."""
-    if grad.shape == shape:
+    if grad._data.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
@@ -50,6 +50,9 @@ def _const(array: Any) -> Tensor:
     return wrap(np.asarray(array, dtype=np.float64))
 
 
+_FLOAT64 = np.float64
+
+
 def _numeric(a: Any) -> Any:
     """Booleans (comparison results) as float64 0/1, integers (indices) as float64.
 
@@ -57,6 +60,8 @@ def _numeric(a: Any) -> Any:
     logical or; gradcli's comparisons are 0/1 numbers to arithmetic, and
     arithmetic is float64 (PyTorch keeps int64 for int64 operands).
     """
+    if type(a) is _FLOAT64:  # most values of a scalar graph: no dtype to look up
+        return a
     return a.astype(np.float64) if a.dtype.kind in "biu" else a
 
 
@@ -66,16 +71,23 @@ def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
     Arithmetic passes Python's operator (``operator.mul``) rather than the ufunc:
     on numpy scalars it is the same operation, about ten times faster.
     """
-    if x.shape != y.shape:  # equal shapes make nothing larger than an input
+    a, b = x._data, y._data
+    if type(a) is _FLOAT64 and type(b) is _FLOAT64:  # nothing to broadcast nor convert
+        return wrap(ufunc(a, b))
+    if a.shape != b.shape:  # equal shapes make nothing larger than an input
         try:
-            shape = np.broadcast_shapes(x.shape, y.shape)
+            shape = np.broadcast_shapes(a.shape, b.shape)
         except ValueError:
             raise ShapeMismatchError(
-                f"{symbol}: shapes {tuple(x.shape)} and {tuple(y.shape)} cannot be broadcast "
+                f"{symbol}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast "
                 "together (trailing dimensions must be equal or 1)"
             ) from None
         check_size(math.prod(shape), symbol, shape)
-    return wrap(ufunc(_numeric(x._data), _numeric(y._data)))
+    elif not a.shape:
+        # 0-d (a scalar leaf's array): numpy computes the same operation on its scalars,
+        # which skips the ufunc's array machinery and gives the same scalar result.
+        return wrap(ufunc(_numeric(a)[()], _numeric(b)[()]))
+    return wrap(ufunc(_numeric(a), _numeric(b)))
 
 
 def _analytic_or_real(real: Callable, complex_: Callable) -> Callable:
