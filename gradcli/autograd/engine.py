@@ -270,13 +270,18 @@ def _materialized(node: Node, slots: list[Tensor | None]) -> list[Tensor | None]
 
 
 def _call_backward(node: Node, grad_output: Any) -> tuple[Tensor | None, ...]:
-    """Run one node's backward and check what it returned against its inputs."""
+    """Run one node's backward and check what it returned against its inputs: a custom
+    Function's, that is; gradcli's own operations return one tensor of the input's shape
+    (or None) per input, and checking that again costs a loop per node."""
+    function = node._function
     if type(grad_output) is list:  # a Function with several outputs: one gradient each
-        grads = node._function.backward(node, *_materialized(node, grad_output))
+        grads = function.backward(node, *_materialized(node, grad_output))
     else:
-        grads = node._function.backward(node, grad_output)
+        grads = function.backward(node, grad_output)
     if type(grads) is not tuple:
         grads = (grads,)
+    if function._built_in:
+        return grads
     needs = node.needs_input_grad
     if len(grads) != len(needs):
         # Extra trailing Nones are accepted, as PyTorch does.

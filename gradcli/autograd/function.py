@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 import threading
 import weakref
 from collections.abc import Callable
@@ -194,7 +193,6 @@ def _recorded_at() -> str:
 
 
 _FREED = object()  # marks saved tensors released by a backward pass
-_version_of = operator.attrgetter("_counter.value")
 
 # Set once an in-place change while recording gave new history to an array that has views:
 # from then on, operations check their inputs for views made before it (see _refresh_views).
@@ -202,11 +200,28 @@ _views_changed = False
 
 
 def _versions_of(tensors: tuple[Tensor | None, ...]) -> tuple[int, ...]:
-    """Each tensor's version (0 for None), read at C speed in the common case."""
-    try:
-        return tuple(map(_version_of, tensors))
-    except AttributeError:  # a None among them
-        return tuple([0 if t is None else t._version for t in tensors])
+    """Each tensor's version (0 for None): a None is common (an op saves only what the
+    gradients it will compute need), so no exception path for it."""
+    return _shared(_SHARED_VERSIONS, tuple([0 if t is None else t._counter.value for t in tensors]))
+
+
+# Nearly every node holds equal small tuples: which inputs need a gradient ((True, False)),
+# their shapes (((), ()) in a scalar graph), the saved versions ((0, 0)). One object for
+# each such value, instead of one per node, is memory a long graph does not take, and
+# objects the garbage collector's full collections need not visit node by node. One
+# table per kind, as (True,) == (1,); they stop growing at a bound (shapes are many).
+_SHARED_NEEDS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_SHARED_SHAPES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_SHARED_VERSIONS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _shared(table: dict[tuple[Any, ...], tuple[Any, ...]], value: tuple[Any, ...]) -> Any:
+    shared = table.get(value)
+    if shared is not None:
+        return shared
+    if len(table) < 256:
+        table[value] = value
+    return value
 
 
 def _refresh_views(tensors: tuple[Any, ...]) -> None:
@@ -469,12 +484,24 @@ class Function:
 
     node_name: ClassVar[str] = "FunctionBackward"
     _forward_takes_ctx: ClassVar[bool] = True
+    # A built-in op of tensors whose forward computes with numpy alone and uses ctx only
+    # to save tensors sets this to a static function of the same tensors that returns the
+    # same fresh tensor: unrecorded (every op a backward pass runs without create_graph)
+    # it replaces forward, and no node is made; recorded, forward runs without switching
+    # grad mode off, as nothing in it could be recorded anyway.
+    _evaluate: ClassVar[Callable[..., Tensor] | None] = None
+    # gradcli's own operations (gradcli.autograd.ops): the engine trusts what their
+    # backward returns; a custom Function's gradients are checked against its inputs.
+    _built_in: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
         if "node_name" not in cls.__dict__:
             cls.node_name = f"{cls.__name__}Backward"
         cls._forward_takes_ctx = cls.setup_context is Function.setup_context
+        if "forward" in cls.__dict__ and "_evaluate" not in cls.__dict__:
+            cls._evaluate = None  # a forward of its own, which _evaluate knows nothing of
+        cls._built_in = cls.__module__.startswith("gradcli.autograd.ops.")
 
     @staticmethod
     def forward(ctx: Node, *args: Any) -> Any:
@@ -491,54 +518,87 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        if _views_changed and _mode.enabled:
+        evaluate = cls._evaluate
+        if evaluate is None:
+            return _apply(cls, args)
+        # A built-in op of tensors (its function made any number a tensor), the path of
+        # nearly every recorded node: the node is made around evaluate's fresh tensor.
+        if not _mode.enabled:
+            return evaluate(*args)
+        if _views_changed:
             _refresh_views(args)
-        tensor_type = _tensor.Tensor
-        needs = tuple([isinstance(a, tensor_type) and a.requires_grad for a in args])
+        needs = _shared(_SHARED_NEEDS, tuple([a.requires_grad for a in args]))
+        if True not in needs:
+            return evaluate(*args)
         # Node.__init__ inlined: this runs once per operation.
         ctx = _new_node(Node)
         ctx._function = cls
         ctx.needs_input_grad = needs
         ctx._saved = ctx._versions = ()
         ctx._retained = None
-        if not (_mode.enabled and True in needs):
-            ctx._next = ctx.input_shapes = ()
-            if cls._forward_takes_ctx:
-                result = cls.forward(ctx, *args)
-            else:
-                result = cls.forward(*args)
-                cls.setup_context(ctx, args, result)
-            if type(result) is not tuple and not ctx._marked:
-                return _as_output(result, args)
-            return _outputs_of(ctx, result, args, recording=False)
-
-        _mode.enabled = False
-        try:
-            if cls._forward_takes_ctx:
-                result = cls.forward(ctx, *args)
-            else:
-                result = cls.forward(*args)
-                cls.setup_context(ctx, args, result)
-        finally:
-            _mode.enabled = True
+        result = cls.forward(ctx, *args)
         # One plain loop for both tuples: cheaper than comprehensions or zip here.
         edges, shapes = [], []
         for a in args:
-            if isinstance(a, tensor_type):
-                shapes.append(a._data.shape)
-                edges.append((a.grad_fn or accumulator_of(a)) if a.requires_grad else None)
-            else:
-                shapes.append(None)
-                edges.append(None)
-        ctx._next, ctx.input_shapes = tuple(edges), tuple(shapes)
+            shapes.append(a._data.shape)
+            edges.append((a.grad_fn or accumulator_of(a)) if a.requires_grad else None)
+        ctx._next, ctx.input_shapes = tuple(edges), _shared(_SHARED_SHAPES, tuple(shapes))
         if _anomaly_enabled:
             ctx._recorded_at = _recorded_at()
+        result.requires_grad = True
+        result.grad_fn = ctx
+        return result
+
+
+def _apply(cls: type[Function], args: tuple[Any, ...]) -> Any:
+    """``cls.apply(*args)`` for a Function without ``_evaluate``: a custom one, or a
+    built-in whose forward does more than compute (views, reductions, several outputs)."""
+    if _views_changed and _mode.enabled:
+        _refresh_views(args)
+    tensor_type = _tensor.Tensor
+    needs = tuple([isinstance(a, tensor_type) and a.requires_grad for a in args])
+    ctx = _new_node(Node)
+    ctx._function = cls
+    ctx.needs_input_grad = needs
+    ctx._saved = ctx._versions = ()
+    ctx._retained = None
+    if not (_mode.enabled and True in needs):
+        ctx._next = ctx.input_shapes = ()
+        if cls._forward_takes_ctx:
+            result = cls.forward(ctx, *args)
+        else:
+            result = cls.forward(*args)
+            cls.setup_context(ctx, args, result)
         if type(result) is not tuple and not ctx._marked:
-            result = _as_output(result, args)
-            result.requires_grad = True
-            result.grad_fn = ctx
-            return result
-        return _outputs_of(ctx, result, args, recording=True)
+            return _as_output(result, args)
+        return _outputs_of(ctx, result, args, recording=False)
+
+    _mode.enabled = False
+    try:
+        if cls._forward_takes_ctx:
+            result = cls.forward(ctx, *args)
+        else:
+            result = cls.forward(*args)
+            cls.setup_context(ctx, args, result)
+    finally:
+        _mode.enabled = True
+    edges, shapes = [], []
+    for a in args:
+        if isinstance(a, tensor_type):
+            shapes.append(a._data.shape)
+            edges.append((a.grad_fn or accumulator_of(a)) if a.requires_grad else None)
+        else:
+            shapes.append(None)
+            edges.append(None)
+    ctx._next, ctx.input_shapes = tuple(edges), tuple(shapes)
+    if _anomaly_enabled:
+        ctx._recorded_at = _recorded_at()
+    if type(result) is not tuple and not ctx._marked:
+        result = _as_output(result, args)
+        result.requires_grad = True
+        result.grad_fn = ctx
+        return result
+    return _outputs_of(ctx, result, args, recording=True)
 
 
 _new_node = object.__new__

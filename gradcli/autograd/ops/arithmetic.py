@@ -37,6 +37,10 @@ class Add(Function):
     node_name = "AddBackward0"
 
     @staticmethod
+    def _evaluate(x: Tensor, y: Tensor) -> Tensor:
+        return _binary(operator.add, x, y, "+")
+
+    @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
         return _binary(operator.add, x, y, "+")
 
@@ -48,6 +52,10 @@ class Add(Function):
 
 class Sub(Function):
     node_name = "SubBackward0"
+
+    @staticmethod
+    def _evaluate(x: Tensor, y: Tensor) -> Tensor:
+        return _binary(operator.sub, x, y, "-")
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
@@ -64,16 +72,24 @@ class Mul(Function):
     node_name = "MulBackward0"
 
     @staticmethod
+    def _evaluate(x: Tensor, y: Tensor) -> Tensor:
+        return _binary(operator.mul, x, y, "*")
+
+    @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
-        ctx.save_for_backward(x, y)
+        # Each factor is saved for the other's gradient only, as in PyTorch: x * 2 keeps
+        # no x alive, and changing x in place afterwards is no error.
+        need_x, need_y = ctx.needs_input_grad
+        ctx.save_for_backward(x if need_y else None, y if need_x else None)
         return _binary(operator.mul, x, y, "*")
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad
-        gx = unbroadcast(grad_output * y, x.shape) if need_x else None
-        gy = unbroadcast(grad_output * x, y.shape) if need_y else None
+        xs, ys = ctx.input_shapes
+        gx = unbroadcast(grad_output * y, xs) if need_x else None
+        gy = unbroadcast(grad_output * x, ys) if need_y else None
         return gx, gy
 
 
@@ -81,21 +97,30 @@ class Div(Function):
     node_name = "DivBackward0"
 
     @staticmethod
+    def _evaluate(x: Tensor, y: Tensor) -> Tensor:
+        return _binary(operator.truediv, x, y, "/")
+
+    @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
-        ctx.save_for_backward(x, y)
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, y)  # as Mul
         return _binary(operator.truediv, x, y, "/")
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.saved_tensors
+        xs, ys = ctx.input_shapes
         g_over_y = grad_output / y
-        gx = unbroadcast(g_over_y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = unbroadcast(-g_over_y * x / y, y.shape) if ctx.needs_input_grad[1] else None
+        gx = unbroadcast(g_over_y, xs) if ctx.needs_input_grad[0] else None
+        gy = unbroadcast(-g_over_y * x / y, ys) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
 class Pow(Function):
     node_name = "PowBackward0"
+
+    @staticmethod
+    def _evaluate(x: Tensor, y: Tensor) -> Tensor:
+        return _binary(np.power, x, y, "**")
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
@@ -129,6 +154,10 @@ class Maximum(Function):
     node_name = "MaximumBackward0"
 
     @staticmethod
+    def _evaluate(x: Tensor, y: Tensor) -> Tensor:
+        return _binary(np.maximum, x, y, "maximum")
+
+    @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
         ctx.save_for_backward(x, y)
         return _binary(np.maximum, x, y, "maximum")
@@ -142,6 +171,10 @@ class Maximum(Function):
 
 class Minimum(Function):
     node_name = "MinimumBackward0"
+
+    @staticmethod
+    def _evaluate(x: Tensor, y: Tensor) -> Tensor:
+        return _binary(np.minimum, x, y, "minimum")
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
@@ -161,6 +194,10 @@ class Rsub(Function):
     node_name = "RsubBackward1"
 
     @staticmethod
+    def _evaluate(x: Tensor, number: Tensor) -> Tensor:
+        return _binary(operator.sub, number, x, "-")
+
+    @staticmethod
     def forward(ctx: Node, x: Tensor, number: Tensor) -> Tensor:
         return _binary(operator.sub, number, x, "-")
 
@@ -173,6 +210,10 @@ class PowScalarBase(Function):
     """``number ** x``, recorded as PyTorch records it: one edge, to the exponent x."""
 
     node_name = "PowBackward2"
+
+    @staticmethod
+    def _evaluate(x: Tensor, number: Tensor) -> Tensor:
+        return _binary(np.power, number, x, "**")
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, number: Tensor) -> Tensor:

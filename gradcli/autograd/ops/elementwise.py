@@ -72,6 +72,9 @@ def _elementwise(
     derivative = of_result if of_result is not None else of_input
     saves_result = of_result is not None
 
+    def evaluate(x: Tensor) -> Tensor:
+        return wrap(forward(_numeric(x._data)))
+
     def fwd(ctx: Node, x: Tensor) -> Tensor:
         result = wrap(forward(_numeric(x._data)))
         ctx.save_for_backward(result if saves_result else x)
@@ -86,6 +89,7 @@ def _elementwise(
         (Function,),
         {
             "node_name": f"{name}Backward0",
+            "_evaluate": staticmethod(evaluate),
             "forward": staticmethod(fwd),
             "backward": staticmethod(bwd),
             "__doc__": f"Elementwise {name.lower()}.",
