@@ -125,3 +125,10 @@ class CheckFailed(GradcliError):
     standard output already; the message says what disagreed, and by how much."""
 
     exit_status = ExitStatus.CHECK_FAILED
+
+
+class FormulaMismatch(GradcliError):
+    """``diff --symbolic``: a formula disagrees with the exact numbers at the point, which
+    is a bug of gradcli's: exit 1, with both on standard output."""
+
+    exit_status = ExitStatus.CHECK_FAILED

@@ -29,6 +29,7 @@ class Format(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     npy = "npy"
+    latex = "latex"
 
 
 class Document(StrEnum):
@@ -90,7 +91,7 @@ FormatOption = Annotated[
         "-o",
         help=(
             "Output: table (default on a terminal), plain (default in a pipe), json; "
-            "with --points also tsv, csv, jsonl, npy."
+            "with --points also tsv, csv, jsonl, npy; formulas from diff also latex."
         ),
     ),
 ]
@@ -284,12 +285,26 @@ def diff_command(
     columns: Columns = None,
     on_error: OnError = None,
     plugin: PluginOption = None,
+    symbolic: Annotated[
+        bool,
+        typer.Option(
+            "--symbolic",
+            help="With --at: the derivatives as formulas too, checked against the numbers. "
+            "Without --at they are formulas only.",
+        ),
+    ] = False,
 ) -> None:
     """Value and derivatives: gradient, Jacobian, vector-Jacobian product, f', f'', ..., Hessian.
+
+    Without --at, the derivatives as formulas (-o latex for LaTeX).
 
     Examples:
 
       gradcli diff "3*x**2-4*x" --at x=1
+
+      gradcli diff "x^2*sin(x)"
+
+      gradcli diff "x^2*sin(x)" --at x=1.3 --symbolic
 
       gradcli diff "2*dot(x,x)" --at "x=arange(4)" -o json
 

@@ -3,11 +3,13 @@ product, f', f'', ..., Hessian), at one point or at every ``--points`` row."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from gradcli.commands import display, inputs
 from gradcli.compute.differentiate import differentiate
 from gradcli.errors import UsageError
+from gradcli.language import Expression
 
 
 def run(
@@ -29,6 +31,7 @@ def run(
     columns: str | None,
     on_error: str | None,
     plugin: Sequence[str] | None,
+    symbolic: bool = False,
 ) -> None:
     inputs.load_plugins(plugin)
     if method is not None and order is None:
@@ -57,6 +60,9 @@ def run(
             columns=columns,
         )  # fmt: skip
         return
+    if points is None and (symbolic or not at) and compiled.variables:
+        _formulas(compiled, at, seed, wrt, weights, order, hessian, method, output, digits)
+        return
     fmt = display.document_format(output, digits)
     result = differentiate(
         compiled,
@@ -69,3 +75,43 @@ def run(
     )
     display.warn([inputs.unused_seed(seed)])
     display.show(result, fmt, digits)
+
+
+def _formulas(
+    compiled: Expression,
+    at: Sequence[str] | None,
+    seed: int | None,
+    wrt: str | None,
+    weights: str | None,
+    order: int | None,
+    hessian: bool,
+    method: str | None,
+    output: str | None,
+    digits: int | None,
+) -> None:
+    """The derivatives as formulas; with a point, beside the exact numbers and checked
+    against them."""
+    # Loaded here only: SymPy is a second or so of start-up that numbers never pay.
+    from gradcli.compute import symbolic
+
+    for flag, given in (("--weights", weights), ("--method", method)):
+        if given is not None:
+            raise UsageError(f"{flag} applies to numbers; give a point with --at")
+    fmt = display.document_format(output if output != "latex" else None, digits)
+    fmt = "latex" if output == "latex" else fmt
+    names = inputs.names(wrt)
+    if not at:
+        display.show(symbolic.derivatives(compiled, names, order, hessian), fmt, digits)
+        return
+    bound = inputs.point(at, seed)
+    result = differentiate(compiled, bound, wrt=names, order=order, hessian=hessian)
+    if result.gradient is None:
+        raise UsageError(
+            "--symbolic gives formulas for a single-number value; reduce it first, e.g. sum(...)"
+        )
+    point = {b.name: b.value for b in bound}
+    formulas = symbolic.derivatives(compiled, result.wrt, order, hessian, point)
+    shown = dataclasses.replace(result, formulas=formulas)
+    display.warn([inputs.unused_seed(seed)])
+    display.show(shown, fmt, digits)
+    symbolic.agreement(shown)

@@ -30,6 +30,11 @@ def default_format() -> str:
 def document_format(choice: str | None, digits: int | None) -> str:
     """The format of one document; ``--digits`` only with the table it shapes."""
     refuse_digits(choice, digits)
+    if choice == "latex":
+        raise UsageError(
+            "-o latex writes formulas: gradcli diff without --at gives the derivatives as "
+            "formulas, and with --symbolic beside the numbers"
+        )
     if choice is not None and choice not in DOCUMENTS:
         raise UsageError(
             f"-o {choice} writes one row per point: give the points with --points, "
@@ -44,6 +49,8 @@ def stream_format(choice: str | None, digits: int | None) -> str:
         raise UsageError("--digits shapes tables; rows from --points always carry every digit")
     if choice == "json":
         raise UsageError("-o json is one document; with --points use -o jsonl, one per row")
+    if choice == "latex":
+        raise UsageError("-o latex writes formulas, one document; it does not go with --points")
     chosen = choice or default_format()
     if chosen == "npy" and sys.stdout.isatty():
         raise UsageError("-o npy writes binary data: redirect it to a file (> points.npy)")
@@ -77,6 +84,10 @@ def show(result: Any, fmt: str, digits: int | None = None) -> None:
         from gradcli.render import documents
 
         sys.stdout.write(documents.to_json(documents.document(result)) + "\n")
+    elif fmt == "latex":
+        from gradcli.render.formulas import latex_lines
+
+        sys.stdout.write(latex_lines(getattr(result, "formulas", None) or result) + "\n")
     elif fmt == "plain":
         from gradcli.render import plain
 

@@ -27,6 +27,24 @@ class Differentiation(Evaluation):
     """The Taylor coefficients f^(k)/k!, beside ``derivatives`` (as Taylor mode makes them)."""
     hessian: tuple[list[str], np.ndarray] | None = None
     method: str | None = None
+    formulas: Formulas | None = None
+    """With --symbolic: the same derivatives as formulas, checked against these numbers."""
+
+
+class Formulas(NamedTuple):
+    """``diff`` without a point, or with ``--symbolic``: the value and its derivatives as
+    formulas in gradcli's syntax (``gradcli eval`` reads them back), and in LaTeX."""
+
+    expression: str
+    value: str
+    wrt: list[str]
+    gradient: dict[str, str]
+    derivatives: dict[str, list[str]] | None
+    """Orders 1..N by each variable (``--order N``)."""
+    hessian: list[list[str]] | None
+    latex: dict[str, Any]
+    """The same keys (value, gradient, derivatives, hessian) in LaTeX."""
+    warnings: list[Any]
 
 
 @dataclass
@@ -312,6 +330,13 @@ class AtKink(Note):
 class NotFiniteDerivative(Note):
     what: str  # "gradient", "Jacobian", "Hessian" or "derivatives"
     name: str | None = None
+
+
+class NotSimplified(Note):
+    """A derivative too large to simplify in good time, given as differentiated."""
+
+    operations: int
+    limit: int
 
 
 class TaylorFallback(Note):

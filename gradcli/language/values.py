@@ -64,7 +64,7 @@ def to_value(value: Any, algebra: Algebra) -> Any:
         return algebra.constant(value) if isinstance(value, (float, int)) else value
     plain = all(isinstance(v, (float, int, np.ndarray)) for v in value)
     found = {
-        np.shape(v) if isinstance(v, (float, int, np.ndarray)) else tuple(v.shape) for v in value
+        tuple(v.shape) if hasattr(v, "shape") else np.shape(v) for v in value
     }
     if len(found) > 1:
         listed = ", ".join(str(s) for s in sorted(found, key=len))

@@ -11,6 +11,7 @@ from gradcli.compute.results import (
     Check,
     Differentiation,
     Evaluation,
+    Formulas,
     Functions,
     Limit,
 )
@@ -59,8 +60,22 @@ def differentiation_document(result: Differentiation) -> dict[str, Any]:
     if result.hessian is not None:
         labels, matrix = result.hessian
         document["hessian"] = {"variables": labels, "matrix": json_array(matrix)}
+    if result.formulas is not None:
+        from gradcli.render.formulas import document as formulas_document
+
+        document["formulas"] = formulas_document(result.formulas)
     if warnings:
         document["warnings"] = warnings
+    return document
+
+
+@document.register
+def formulas_document(result: Formulas) -> dict[str, Any]:
+    from gradcli.render import formulas
+
+    document = formulas.document(result)
+    if result.warnings:
+        document["warnings"] = [note_text(note) for note in result.warnings]
     return document
 
 

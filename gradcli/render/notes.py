@@ -20,6 +20,7 @@ from gradcli.compute.results import (
     NotFiniteDerivative,
     NotFiniteRows,
     NotFiniteValue,
+    NotSimplified,
     NotSmooth,
     SampleNotChecked,
     SampleNote,
@@ -65,6 +66,14 @@ def _(note: NotFiniteDerivative) -> str:
     return (
         f"the {note.what} with respect to {note.name} is not finite (the function may not be "
         "differentiable there)"
+    )
+
+
+@note_text.register
+def _(note: NotSimplified) -> str:
+    return (
+        f"a derivative has {note.operations:,} operations, more than the {note.limit:,} "
+        "SymPy simplifies in good time: it is given as differentiated, not simplified"
     )
 
 

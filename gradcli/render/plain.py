@@ -10,6 +10,7 @@ from gradcli.compute.results import (
     Check,
     Differentiation,
     Evaluation,
+    Formulas,
     Functions,
     Limit,
 )
@@ -35,11 +36,36 @@ def differentiation_plain(result: Differentiation) -> str:
     A scalar or vector block is one line, so variables are one line each; once
     any block takes several lines (a matrix), a blank line separates the blocks.
     """
+    if result.formulas is not None:
+        return _beside(result)
     if result.hessian is not None:
         return plain_array(result.hessian[1])
     table = result.derivatives or result.gradient or result.jacobian or {}
     blocks = [plain_array(table[name]) for name in result.wrt]
     return ("\n\n" if any("\n" in block for block in blocks) else "\n").join(blocks)
+
+
+def _beside(result: Differentiation) -> str:
+    """--symbolic: each derivative's number, a tab, and its formula."""
+    from gradcli.render.formulas import labelled
+
+    numbers: list[Any] = []
+    if result.derivatives is not None:
+        numbers = [d for name in result.wrt for d in result.derivatives[name]]
+    elif result.hessian is not None:
+        numbers = list(result.hessian[1].reshape(-1))
+    else:
+        numbers = [result.gradient[name] for name in result.wrt]
+    rows = labelled(result.formulas)
+    return "\n".join(f"{plain_array(n)}\t{formula}" for n, (_, formula, _) in zip(numbers, rows))
+
+
+@plain.register
+def formulas_plain(result: Formulas) -> str:
+    """One formula a line: the gradient in --wrt order, orders 1..N, or the Hessian's rows."""
+    from gradcli.render.formulas import labelled
+
+    return "\n".join(formula for _, formula, _ in labelled(result))
 
 
 def _optional(value: float | None) -> str:

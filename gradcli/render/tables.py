@@ -16,6 +16,7 @@ from gradcli.compute.results import (
     Check,
     Differentiation,
     Evaluation,
+    Formulas,
     Functions,
     Limit,
 )
@@ -496,7 +497,9 @@ class _Summary:
         from rich.table import Table
 
         labels = max(_width(label) for label, _ in self.rows)
-        values = max(Measurement.get(console, options, v).minimum for v in self.laid_out)
+        values = max(
+            (Measurement.get(console, options, v).minimum for v in self.laid_out), default=0
+        )
         side_by_side = labels + values + 7 <= options.max_width  # 3 rules, 2 x 2 padding
         table = Table(
             title=_text(self.title), show_header=False, title_justify="left", expand=False
@@ -571,6 +574,12 @@ def differentiation_table(result: Differentiation, digits: int) -> RenderableTyp
             table.add_row(f"Jacobian ∂value/∂{name}", _array_view(result.jacobian[name], digits))
     if result.hessian is not None:
         table.add_row("Hessian", _hessian_view(*result.hessian, digits))
+    if result.formulas is not None:
+        from gradcli.render.formulas import labelled, pretty
+
+        table.add_row("formula", _text(pretty(result.formulas.value)), wraps=True)
+        for label, formula, _ in labelled(result.formulas):
+            table.add_row(f"formula {label}", _text(pretty(formula)), wraps=True)
     if result.derivatives is not None:
         for name in result.wrt:
             pairs = zip(result.derivatives[name], result.coefficients[name])
@@ -580,6 +589,18 @@ def differentiation_table(result: Differentiation, digits: int) -> RenderableTyp
             ]
             grid = _LabeledGrid("order", [f"d^k/d{name}^k", "f^(k)/k!"], rows, padding=2)
             table.add_row(f"derivatives in {name} ({result.method})", grid)
+    return trimmed(table)
+
+
+@table.register(Formulas)
+def formulas_table(result: Formulas, digits: int) -> RenderableType:
+    from gradcli.render.formulas import labelled, pretty
+
+    table = _Summary("gradcli diff")
+    table.add_row("expression", _text(_source(result.expression)), wraps=True)
+    table.add_row("value", _text(pretty(result.value)), wraps=True)
+    for label, formula, _ in labelled(result):
+        table.add_row(label, _text(pretty(formula)), wraps=True)
     return trimmed(table)
 
 

@@ -1,0 +1,569 @@
+"""Derivatives as formulas: the compiled expression evaluated on SymPy's symbols.
+
+The machine runs compiled code under any algebra; here the values are SymPy
+expressions (numpy object arrays of them for arrays), so a formula is built from
+the very steps the numbers come from, and a program gives the formula along the
+path it takes. SymPy differentiates and simplifies, which is a solved problem
+(its ``simplify`` is the yardstick of a short answer); the printing in gradcli's
+own syntax, so that ``gradcli eval`` reads a formula back, is here.
+
+SymPy is imported by this module only, which only the symbolic routes load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from sympy.printing.str import StrPrinter
+
+from gradcli.autograd.tensor import Tensor
+from gradcli.compute.results import Differentiation, Formulas, NotSimplified
+from gradcli.errors import ExpressionError, FormulaMismatch, UsageError, option
+from gradcli.language import Algebra, Expression
+from gradcli.language import compile as compile_expression
+from gradcli.registry import OPS
+
+SIMPLIFY_LIMIT = 300
+"""Operations in a derivative beyond which it is not simplified: SymPy's ``simplify``
+grows much faster than the formula, so a large one is given as differentiated."""
+
+
+# --- the algebra ----------------------------------------------------------------------------
+
+
+def _number(value: Any) -> Any:
+    """A number of the expression as SymPy's, exact as written: 0.1 is 1/10, not the
+    double nearest it (the shortest decimal that reads back as the same double)."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return sp.Integer(int(value))
+    number = float(value)
+    if math.isnan(number):
+        return sp.nan
+    if math.isinf(number):
+        return sp.oo if number > 0 else -sp.oo
+    return sp.Rational(repr(number))
+
+
+def _value(value: Any) -> Any:
+    """Any value (number, tensor, array, SymPy) as a SymPy expression or object array."""
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return value
+    if isinstance(value, Tensor):
+        value = value.numpy()
+    if isinstance(value, (np.ndarray, list, tuple)):
+        array = np.asarray(value, dtype=object)
+        return np.vectorize(_number, otypes=[object])(array) if array.size else array
+    return _number(value)
+
+
+def _each(function: Callable[..., Any]) -> Callable[..., Any]:
+    """An elementwise function of SymPy scalars, over arrays too (broadcasting)."""
+    vectorized = np.vectorize(function, otypes=[object])
+
+    def apply(*args: Any) -> Any:
+        values = [_value(a) for a in args]
+        if any(isinstance(v, np.ndarray) for v in values):
+            return vectorized(*values)
+        return function(*values)
+
+    return apply
+
+
+def _indicator(relation: Any) -> Any:
+    """A comparison as a number, 1 where it holds and 0 elsewhere, as the engine's are."""
+    if relation in (sp.true, sp.false):
+        return sp.Integer(int(bool(relation)))
+    return sp.Piecewise((1, relation), (0, True))
+
+
+def _condition(value: Any) -> Any:
+    """A number used as a condition: its comparison if it is one, else "non-zero"."""
+    if isinstance(value, sp.Piecewise) and len(value.args) == 2:
+        (one, relation), (zero, _) = value.args
+        if one == 1 and zero == 0:
+            return relation
+    return sp.Ne(value, 0)
+
+
+def _where(condition: Any, x: Any, y: Any) -> Any:
+    return sp.Piecewise((x, _condition(condition)), (y, True))
+
+
+def _relu(x: Any) -> Any:
+    return sp.Max(x, 0)
+
+
+def _clamp(x: Any, low: Any = None, high: Any = None) -> Any:
+    x = _value(x)
+    if low is not None:
+        x = _each(sp.Max)(x, low)
+    if high is not None:
+        x = _each(sp.Min)(x, high)
+    return x
+
+
+def _along(x: Any, dim: Any, fold: Callable[[list[Any]], Any], keepdim: Any = False) -> Any:
+    """``fold`` of the elements of ``x`` over ``dim`` (all of them when None)."""
+    x = _value(x)
+    if not isinstance(x, np.ndarray):
+        return fold([x])
+    if dim is None:
+        result = fold(list(x.reshape(-1)))
+        return np.full((1,) * x.ndim, result, dtype=object) if keepdim else result
+    axis = int(dim) % max(x.ndim, 1)
+    moved = np.moveaxis(x, axis, -1)
+    rows = moved.reshape(-1, moved.shape[-1])
+    folded = np.empty(len(rows), dtype=object)
+    folded[:] = [fold(list(row)) for row in rows]
+    result = folded.reshape(moved.shape[:-1])
+    if keepdim:
+        result = np.expand_dims(result, axis)
+    return result if result.ndim else result[()]
+
+
+def _reduction(fold: Callable[[list[Any]], Any]) -> Callable[..., Any]:
+    def reduce(x: Any, dim: Any = None, keepdim: Any = False) -> Any:
+        return _along(x, dim, fold, bool(keepdim))
+
+    return reduce
+
+
+def _total(items: list[Any]) -> Any:
+    return sp.Add(*items)
+
+
+def _product(items: list[Any]) -> Any:
+    return sp.Mul(*items)
+
+
+def _mean(items: list[Any]) -> Any:
+    return sp.Add(*items) / len(items)
+
+
+def _logsumexp(items: list[Any]) -> Any:
+    return sp.log(sp.Add(*(sp.exp(i) for i in items)))
+
+
+def _norm(x: Any, p: Any = 2, dim: Any = None, keepdim: Any = False) -> Any:
+    p = _number(p)
+
+    def fold(items: list[Any]) -> Any:
+        if p == 2:
+            return sp.sqrt(sp.Add(*(i**2 for i in items)))
+        return sp.Add(*(sp.Abs(i) ** p for i in items)) ** (1 / p)
+
+    return _along(x, dim, fold, bool(keepdim))
+
+
+def _softmax(x: Any, dim: Any = -1, log: bool = False) -> Any:
+    x = _value(x)
+    if not isinstance(x, np.ndarray):
+        return sp.Integer(0) if log else sp.Integer(1)
+    exps = np.vectorize(sp.exp, otypes=[object])(x)
+    totals = _along(exps, dim, _total, keepdim=True)
+    if log:
+        return x - np.vectorize(sp.log, otypes=[object])(totals)
+    return exps / totals
+
+
+def _extremum(fold: Any, pairwise: Any) -> Callable[..., Any]:
+    def function(x: Any, *others: Any, dim: Any = None, keepdim: Any = False) -> Any:
+        if others:
+            return _each(pairwise)(x, others[0])
+        return _along(x, dim, lambda items: fold(*items), bool(keepdim))
+
+    return function
+
+
+def _matmul(x: Any, y: Any) -> Any:
+    return _scalar(np.matmul(_array(x), _array(y)))
+
+
+def _dot(x: Any, y: Any) -> Any:
+    return _scalar(np.dot(_array(x), _array(y)))
+
+
+def _array(value: Any) -> np.ndarray:
+    value = _value(value)
+    return value if isinstance(value, np.ndarray) else np.asarray(value, dtype=object)
+
+
+def _scalar(value: Any) -> Any:
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
+def _stack(values: Sequence[Any], dim: Any = 0) -> Any:
+    return np.stack([_array(v) for v in values], axis=int(dim))
+
+
+def _cat(values: Sequence[Any], dim: Any = 0) -> Any:
+    arrays = [_array(v) for v in values]
+    return np.concatenate([a.reshape(1) if a.ndim == 0 else a for a in arrays], axis=int(dim))
+
+
+def _reshape(x: Any, *shape: Any) -> Any:
+    return _array(x).reshape([int(s) for s in shape])
+
+
+def _transpose(x: Any, dim0: Any = 0, dim1: Any = 1) -> Any:
+    return np.swapaxes(_array(x), int(dim0), int(dim1))
+
+
+def _loss(each: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+    def loss(x: Any, target: Any) -> Any:
+        return _along(_each(each)(x, target), None, _mean)
+
+    return loss
+
+
+def _softplus(x: Any) -> Any:
+    return sp.log(1 + sp.exp(x))
+
+
+_RULES: dict[str, Callable[..., Any]] = {
+    "add": _each(lambda x, y: x + y),
+    "sub": _each(lambda x, y: x - y),
+    "mul": _each(lambda x, y: x * y),
+    "div": _each(lambda x, y: x / y),
+    "pow": _each(lambda x, y: x**y),
+    "neg": _each(lambda x: -x),
+    "maximum": _each(sp.Max),
+    "minimum": _each(sp.Min),
+    "exp": _each(sp.exp),
+    "expm1": _each(lambda x: sp.exp(x) - 1),
+    "log": _each(sp.log),
+    "log1p": _each(lambda x: sp.log(1 + x)),
+    "log2": _each(lambda x: sp.log(x, 2)),
+    "log10": _each(lambda x: sp.log(x, 10)),
+    "sqrt": _each(sp.sqrt),
+    "sin": _each(sp.sin),
+    "cos": _each(sp.cos),
+    "tan": _each(sp.tan),
+    "asin": _each(sp.asin),
+    "acos": _each(sp.acos),
+    "atan": _each(sp.atan),
+    "sinh": _each(sp.sinh),
+    "cosh": _each(sp.cosh),
+    "tanh": _each(sp.tanh),
+    "asinh": _each(sp.asinh),
+    "acosh": _each(sp.acosh),
+    "atanh": _each(sp.atanh),
+    "sigmoid": _each(lambda x: 1 / (1 + sp.exp(-x))),
+    "softplus": _each(_softplus),
+    "relu": _each(_relu),
+    "abs": _each(sp.Abs),
+    "sign": _each(sp.sign),
+    "clamp": _clamp,
+    "where": _each(_where),
+    "lt": _each(lambda x, y: _indicator(sp.Lt(x, y))),
+    "le": _each(lambda x, y: _indicator(sp.Le(x, y))),
+    "gt": _each(lambda x, y: _indicator(sp.Gt(x, y))),
+    "ge": _each(lambda x, y: _indicator(sp.Ge(x, y))),
+    "eq": _each(lambda x, y: _indicator(sp.Eq(x, y))),
+    "ne": _each(lambda x, y: _indicator(sp.Ne(x, y))),
+    "sum": _reduction(_total),
+    "mean": _reduction(_mean),
+    "prod": _reduction(_product),
+    "amax": _reduction(lambda items: sp.Max(*items)),
+    "amin": _reduction(lambda items: sp.Min(*items)),
+    "max": _extremum(sp.Max, sp.Max),
+    "min": _extremum(sp.Min, sp.Min),
+    "norm": _norm,
+    "logsumexp": _reduction(_logsumexp),
+    "softmax": _softmax,
+    "log_softmax": functools.partial(_softmax, log=True),
+    "matmul": _matmul,
+    "dot": _dot,
+    "cat": _cat,
+    "stack": _stack,
+    "reshape": _reshape,
+    "transpose": _transpose,
+    "bce_with_logits": _loss(lambda x, t: _softplus(x) - x * t),
+    "mse": _loss(lambda x, t: (x - t) ** 2),
+}
+
+
+def _numeric(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A creation function: its numbers, made by the engine, as SymPy's."""
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        return _value(function(*[_plain(a) for a in args], **kwargs))
+
+    return make
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, sp.Basic) and value.is_number:
+        return float(value)
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return value.astype(float)
+    return value
+
+
+def _settle(point: Mapping[str, Any] | None) -> Callable[[Any], Any]:
+    """What control flow reads: a number; a formula's value at the point, if there is one."""
+
+    def settle(value: Any) -> Any:
+        if isinstance(value, np.ndarray) and value.dtype == object:
+            return (
+                np.vectorize(settle, otypes=[object])(value).astype(float) if value.size else value
+            )
+        if not isinstance(value, sp.Basic):
+            return value
+        if value.free_symbols:
+            if point is None:
+                raise UsageError(
+                    "the program's path depends on the variables (a condition, a loop's end or "
+                    f"an index); its formula is the one along the path at a point: give "
+                    f"{option('at')} NAME=VALUE with {option('symbolic')}"
+                )
+            value = value.subs({sp.Symbol(k, real=True): _number(v) for k, v in point.items()})
+        if value in (sp.true, sp.false):
+            return bool(value)
+        return float(value)
+
+    return settle
+
+
+def sympy_algebra(point: Mapping[str, Any] | None = None) -> Algebra:
+    """SymPy's expressions as the algebra: each operation builds its formula. Control flow
+    follows the path taken at ``point`` (name -> number); without one, a path that depends
+    on the variables is refused."""
+    functions = {}
+    for name, info in OPS.items():
+        if name in _RULES:
+            functions[name] = dataclasses.replace(info, function=_RULES[name])
+        elif info.category == "creation":
+            functions[name] = dataclasses.replace(info, function=_numeric(info.function))
+        else:
+            functions[name] = dataclasses.replace(info, function=_unknown(name))
+    return Algebra("sympy", functions, stack=_stack, constant=_value, settle=_settle(point))
+
+
+def _unknown(name: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise UsageError(
+            f"{name} has no formula (it is a plugin's operation, known by its numbers only); "
+            f"give a point with {option('at')} for its derivatives"
+        )
+
+    return refuse
+
+
+# --- formulas -------------------------------------------------------------------------------
+
+
+def symbols_of(expression: Expression) -> dict[str, sp.Symbol]:
+    """A real symbol for each variable, and SymPy's own pi and e for the constants."""
+    symbols: dict[str, Any] = {name: sp.Symbol(name, real=True) for name in expression.variables}
+    constants = {"pi": sp.pi, "e": sp.E, "inf": sp.oo, "nan": sp.nan}
+    symbols.update((name, constants[name]) for name in expression.names if name in constants)
+    return symbols
+
+
+def formula(expression: Expression, point: Mapping[str, Any] | None = None) -> Any:
+    """The value as a SymPy expression (an object array for an array value)."""
+    with np.errstate(all="ignore"):
+        try:
+            return expression.evaluate(symbols_of(expression), sympy_algebra(point))
+        except ExpressionError as error:
+            if isinstance(error.__context__, UsageError):
+                raise error.__context__ from None
+            raise
+
+
+def simplified(value: Any) -> tuple[Any, bool]:
+    """``value`` simplified, and whether it was: beyond :data:`SIMPLIFY_LIMIT`
+    operations it is left as it is."""
+    if sp.count_ops(value) > SIMPLIFY_LIMIT:
+        return value, False
+    return sp.simplify(value), True
+
+
+def derivatives(
+    expression: Expression,
+    wrt: Sequence[str] | None = None,
+    order: int | None = None,
+    hessian: bool = False,
+    point: Mapping[str, Any] | None = None,
+) -> Formulas:
+    """The gradient (``order`` None), the derivatives of orders 1..``order`` by each
+    variable, or the Hessian, as simplified formulas; along the path taken at ``point``."""
+    value = formula(expression, point)
+    if isinstance(value, np.ndarray):
+        if value.size != 1:
+            raise UsageError(
+                f"formulas are for a single-number value, and this one has shape {value.shape}; "
+                f"reduce it (e.g. sum(...)), or give a point with {option('at')} for its Jacobian"
+            )
+        value = value.reshape(())[()]
+    names = list(wrt) if wrt else list(expression.variables)
+    unknown = [name for name in names if name not in expression.variables]
+    if unknown:
+        raise UsageError(f"{option('wrt')} {unknown[0]}: no such variable in the expression")
+    symbols = symbols_of(expression)
+    notes: list[Any] = []
+
+    def simplest(result: Any) -> Any:
+        result, done = simplified(result)
+        if not done and not notes:
+            notes.append(NotSimplified(int(sp.count_ops(result)), SIMPLIFY_LIMIT))
+        return result
+
+    value = simplest(value)
+    firsts = {name: simplest(sp.diff(value, symbols[name])) for name in names}
+    orders = None
+    if order is not None:
+        orders = {}
+        for name in names:
+            series = [firsts[name]]
+            for _ in range(order - 1):
+                series.append(simplest(sp.diff(series[-1], symbols[name])))
+            orders[name] = series
+    matrix = None
+    if hessian:
+        matrix = [[None] * len(names) for _ in names]
+        for i, a in enumerate(names):
+            for j in range(i, len(names)):
+                matrix[i][j] = matrix[j][i] = simplest(sp.diff(firsts[a], symbols[names[j]]))
+    return Formulas(
+        expression=expression.source,
+        value=text(value),
+        wrt=names,
+        gradient={name: text(f) for name, f in firsts.items()},
+        derivatives=None if orders is None else _map(text, orders),
+        hessian=None if matrix is None else [[text(f) for f in row] for row in matrix],
+        latex={
+            "value": latex(value),
+            "gradient": {name: latex(f) for name, f in firsts.items()},
+            "derivatives": None if orders is None else _map(latex, orders),
+            "hessian": None if matrix is None else [[latex(f) for f in row] for row in matrix],
+        },
+        warnings=notes,
+    )
+
+
+def _map(function: Callable[[Any], str], series: dict[str, list[Any]]) -> dict[str, list[str]]:
+    return {name: [function(f) for f in items] for name, items in series.items()}
+
+
+AGREEMENT = 1e-9
+"""How closely a formula's value must agree with the exact numbers, relative to the larger
+in size (or to 1): two correct computations of one number differ by their rounding only."""
+
+
+def agreement(result: Differentiation) -> None:
+    """Evaluate every formula of ``result.formulas`` at the point and compare it with the
+    number it stands beside. Raises :class:`FormulaMismatch` naming the first that does
+    not agree (a bug of gradcli's: the two come from one graph)."""
+    formulas = result.formulas
+    assert formulas is not None
+    values = {name: Tensor(np.asarray(v, dtype=np.float64)) for name, v in result.at.items()}
+    pairs = [("the value", formulas.value, result.value)]
+    pairs += [(f"d/d{n}", formulas.gradient[n], result.gradient[n]) for n in formulas.wrt]
+    if formulas.derivatives is not None and result.derivatives is not None:
+        for name in formulas.wrt:
+            found = zip(formulas.derivatives[name], result.derivatives[name])
+            pairs += [(f"d{k}/d{name}{k}", f, n) for k, (f, n) in enumerate(found, 1)]
+    if formulas.hessian is not None and result.hessian is not None:
+        numbers = np.asarray(result.hessian[1])
+        for i, a in enumerate(formulas.wrt):
+            for j, b in enumerate(formulas.wrt):
+                pairs.append((f"d2/d{a}d{b}", formulas.hessian[i][j], numbers[i, j]))
+    for what, source, number in pairs:
+        exact = float(np.asarray(number).reshape(()))
+        with np.errstate(all="ignore"):
+            found = float(compile_expression(source).evaluate(values).numpy())
+        if not _agree(found, exact):
+            raise FormulaMismatch(
+                f"{what}: the formula {source} gives {found!r} at the point, and reverse mode "
+                f"{exact!r}; they come from one graph, so this is a bug in gradcli: please "
+                "report it with the command"
+            )
+
+
+def _agree(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= AGREEMENT * max(1.0, abs(a), abs(b))
+
+
+# --- printing -------------------------------------------------------------------------------
+
+
+class _Printer(StrPrinter):
+    """SymPy's Python-like printing, in gradcli's names: what ``gradcli eval`` reads."""
+
+    def _print_Abs(self, expr: Any) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "e"
+
+    def _print_Pi(self, expr: Any) -> str:
+        return "pi"
+
+    def _print_Infinity(self, expr: Any) -> str:
+        return "inf"
+
+    def _print_NegativeInfinity(self, expr: Any) -> str:
+        return "-inf"
+
+    def _print_NaN(self, expr: Any) -> str:
+        return "nan"
+
+    def _print_Heaviside(self, expr: Any) -> str:
+        # relu'(0) = 0 in gradcli, as in PyTorch: the step is 0 at 0.
+        return f"where({self._print(expr.args[0])} > 0, 1, 0)"
+
+    def _pairwise(self, name: str, args: Sequence[Any]) -> str:
+        text = self._print(args[0])
+        for arg in args[1:]:
+            text = f"{name}({text}, {self._print(arg)})"
+        return text
+
+    def _print_Max(self, expr: Any) -> str:
+        return self._pairwise("max", expr.args)
+
+    def _print_Min(self, expr: Any) -> str:
+        return self._pairwise("min", expr.args)
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        *pieces, (last, _) = expr.args
+        text = self._print(last)
+        for value, condition in reversed(pieces):
+            text = f"where({self._print(condition)}, {self._print(value)}, {text})"
+        return text
+
+    def _print_Relational(self, expr: Any) -> str:
+        op = {"==": "==", "!=": "!="}.get(expr.rel_op, expr.rel_op)
+        return f"{self.parenthesize(expr.lhs, 0)} {op} {self.parenthesize(expr.rhs, 0)}"
+
+
+def _spelled(value: Any) -> Any:
+    """Functions gradcli does not have, in ones it has."""
+    return (
+        value.replace(sp.sec, lambda a: 1 / sp.cos(a))
+        .replace(sp.csc, lambda a: 1 / sp.sin(a))
+        .replace(sp.cot, lambda a: sp.cos(a) / sp.sin(a))
+    )
+
+
+def text(value: Any) -> str:
+    """A formula in gradcli's syntax."""
+    return _Printer({"order": None}).doprint(_spelled(value))
+
+
+def latex(value: Any) -> str:
+    """A formula in LaTeX."""
+    return sp.latex(value)
