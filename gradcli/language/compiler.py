@@ -104,12 +104,13 @@ class _Context(NamedTuple):
     top: bool = True
 
 
-def compile_tree(tree: Tree, source: str = "") -> Code:
+def compile_tree(tree: Tree, source: str = "", origins: list[Tree] | None = None) -> Code:
     """Compile a parse tree (from :func:`gradcli.language.parser.parse`); a tree without
-    positions is compiled to code that keeps none of it (see the module's docstring)."""
+    positions is compiled to code that keeps none of it (see the module's docstring).
+    ``origins``, if given, gets the node of ``tree`` that each step comes from."""
     positioned = not tree.meta.empty
     try:
-        return _Compiler(source, keep_tree=positioned).compile(tree)
+        return _Compiler(source, keep_tree=positioned, origins=origins).compile(tree)
     except ExpressionError as error:
         if error.column is None and source and not positioned:
             # The everyday parse has no positions: compile a parse with them, which
@@ -121,9 +122,10 @@ def compile_tree(tree: Tree, source: str = "") -> Code:
 class _Compiler:
     _handlers: dict[str, Any]  # the statements and control expressions, by node kind
 
-    def __init__(self, source: str, keep_tree: bool):
+    def __init__(self, source: str, keep_tree: bool, origins: list[Tree] | None = None):
         self.source = source
         self.keep_tree = keep_tree
+        self.origins = origins
         self.steps: list[Instruction] = []
         self.functions: dict[str, Function] = {}
         self.assigned: dict[str, Tree] = {}
@@ -218,7 +220,7 @@ class _Compiler:
     def _run(self, tree: Tree, context: _Context) -> None:
         work: list[tuple[str, Any, Any]] = [("node", tree, context)]
         handlers = self._handlers
-        push, steps = work.append, self.steps
+        push, steps, origins = work.append, self.steps, self.origins
         while work:
             action, item, ctx = work.pop()
             if action == "node":
@@ -233,8 +235,12 @@ class _Compiler:
                         push(("node", child, ctx))
             elif action == "operation":
                 steps.append(self._operation(item, ctx))
-            elif action == "emit":
-                self.steps.append(item)
+                if origins is not None:
+                    origins.append(item)
+            elif action == "emit":  # a control step, ctx its node
+                steps.append(item)
+                if origins is not None:
+                    origins.append(ctx)
             else:
                 item.index = len(self.steps)
 
@@ -265,10 +271,12 @@ class _Compiler:
         return Instruction(kind, template, arity, node)
 
     def _step(self, kind: str, template: tuple[Any, ...], arity: int, node: Tree) -> tuple:
-        return ("emit", self._control_step(kind, template, arity, node), None)
+        return ("emit", self._control_step(kind, template, arity, node), node)
 
     def _emit(self, kind: str, template: tuple[Any, ...], arity: int, node: Tree) -> None:
         self.steps.append(self._control_step(kind, template, arity, node))
+        if self.origins is not None:
+            self.origins.append(node)
 
     def _control_step(
         self, kind: str, template: tuple[Any, ...], arity: int, node: Tree
