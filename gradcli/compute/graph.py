@@ -129,16 +129,18 @@ def _build(
         if isinstance(tensor, Tensor) and tensor.grad_fn is not None:
             known.setdefault(_key(tensor.grad_fn), tensor)
     root = output.grad_fn
-    # Steps whose results the output does not use were recorded too; they are not its graph.
-    reachable = set(_recorded_order([root] if root is not None else []))
-    order = [
-        key
-        for key in _recorded_order(
-            [t.grad_fn for t in captured if isinstance(t, Tensor) and t.grad_fn is not None]
-            + ([root] if root is not None else [])
-        )
-        if key in reachable
-    ]
+    order, arguments = _recorded_order(
+        [t.grad_fn for t in captured if isinstance(t, Tensor) and t.grad_fn is not None]
+        + ([root] if root is not None else [])
+    )
+    # Steps whose results the output does not use were recorded too; they are not its
+    # graph. The order puts each node after its arguments: one sweep back from the
+    # output finds what it uses.
+    used = {_key(root)} if root is not None else set()
+    for key in reversed(order):
+        if key in used:
+            used.update(child for child in arguments[key[0]] if child[0] is not None)
+    order = [key for key in order if key in used]
     leaf_ids = {id(t): name for name, t in names.items()}
     vertices: list[Vertex] = []
     index: dict[tuple[Any, int], int] = {}
@@ -146,7 +148,7 @@ def _build(
     if root is None:  # the output is itself a leaf
         leaf_of[id(output)] = output
     for node, _ in order:
-        for child, _nr in node.next_functions:
+        for child, _nr in arguments[node]:
             if child is not None and child.name() == "AccumulateGrad":
                 leaf_of.setdefault(id(child.variable), child.variable)
     for tensor in leaf_of.values():
@@ -171,7 +173,7 @@ def _build(
         vertex = vertices[index[key]]
         inputs: list[int | None] = []
         shapes = getattr(node, "input_shapes", ()) or ()
-        for k, (child, nr) in enumerate(node.next_functions):
+        for k, (child, nr) in enumerate(arguments[node]):
             if child is None:
                 inputs.append(None)
                 if k >= len(shapes) or shapes[k] is None:
@@ -208,18 +210,21 @@ def _build(
     return Graph(vertices, out, kind, source, folds)
 
 
-def _recorded_order(starts: list[Any]) -> list[tuple[Any, int]]:
+def _recorded_order(starts: list[Any]) -> tuple[list[tuple[Any, int]], dict[Any, tuple]]:
     """Operation nodes, each after the nodes it uses: from each start (the steps in the
     order they ran, then the output), a depth-first walk without recursion adds what is
-    new in post-order, arguments left to right, which is the order an expression records."""
+    new in post-order, arguments left to right, which is the order an expression records.
+    With it, each node's ``next_functions``, read once (each read builds them)."""
     seen: set[tuple[Any, int]] = set()
     order: list[tuple[Any, int]] = []
+    arguments: dict[Any, tuple] = {}
     for start in starts:
         key = _key(start)
         if key in seen:
             continue
         seen.add(key)
-        stack = [(key, iter(key[0].next_functions))]
+        arguments[key[0]] = edges = key[0].next_functions
+        stack = [(key, iter(edges))]
         while stack:
             current, children = stack[-1]
             for child, nr in children:
@@ -228,12 +233,15 @@ def _recorded_order(starts: list[Any]) -> list[tuple[Any, int]]:
                 child_key = (child, nr)
                 if child_key not in seen:
                     seen.add(child_key)
-                    stack.append((child_key, iter(child.next_functions)))
+                    edges = arguments.get(child)
+                    if edges is None:
+                        arguments[child] = edges = child.next_functions
+                    stack.append((child_key, iter(edges)))
                     break
             else:
                 stack.pop()
                 order.append(current)
-    return order
+    return order, arguments
 
 
 def _weights(output: Tensor, weights: Any) -> tuple[str, Tensor]:
