@@ -293,6 +293,14 @@ def diff_command(
             "Without --at they are formulas only.",
         ),
     ] = False,
+    steps: Annotated[
+        bool,
+        typer.Option(
+            "--steps",
+            help="How reverse mode reaches the gradient at --at: the forward trace, each "
+            "local partial, and the adjoints summed backward to the inputs.",
+        ),
+    ] = False,
 ) -> None:
     """Value and derivatives: gradient, Jacobian, vector-Jacobian product, f', f'', ..., Hessian.
 
@@ -305,6 +313,8 @@ def diff_command(
       gradcli diff "x^2*sin(x)"
 
       gradcli diff "x^2*sin(x)" --at x=1.3 --symbolic
+
+      gradcli diff "(x+w)*(w+1)" --at w=1 --at x=2 --steps
 
       gradcli diff "2*dot(x,x)" --at "x=arange(4)" -o json
 

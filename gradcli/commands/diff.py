@@ -32,6 +32,7 @@ def run(
     on_error: str | None,
     plugin: Sequence[str] | None,
     symbolic: bool = False,
+    steps: bool = False,
 ) -> None:
     inputs.load_plugins(plugin)
     if method is not None and order is None:
@@ -50,6 +51,11 @@ def run(
         flag = "--weights" if weights is not None else "--method"
         raise UsageError(f"{flag} applies to one point; it does not combine with --points")
     compiled = inputs.expression(expression, file, max_iterations, stdin_taken=points == "-")
+    if steps:
+        _steps(compiled, at, seed, wrt, output, digits, points, order, hessian, weights, symbolic)
+        return
+    if symbolic and points is not None:
+        raise UsageError("--symbolic gives formulas at one point; it does not go with --points")
     if points is not None:
         # Loaded for --points only: the readers and writers are tens of milliseconds of start-up.
         from gradcli.commands import stream
@@ -60,7 +66,7 @@ def run(
             columns=columns,
         )  # fmt: skip
         return
-    if points is None and (symbolic or not at) and compiled.variables:
+    if (symbolic or not at) and compiled.variables:
         _formulas(compiled, at, seed, wrt, weights, order, hessian, method, output, digits)
         return
     fmt = display.document_format(output, digits)
@@ -115,3 +121,35 @@ def _formulas(
     display.warn([inputs.unused_seed(seed)])
     display.show(shown, fmt, digits)
     symbolic.agreement(shown)
+
+
+def _steps(
+    compiled: Expression,
+    at: Sequence[str] | None,
+    seed: int | None,
+    wrt: str | None,
+    output: str | None,
+    digits: int | None,
+    points: str | None,
+    order: int | None,
+    hessian: bool,
+    weights: str | None,
+    symbolic: bool,
+) -> None:
+    """The textbook table of reverse mode at one point."""
+    others = {
+        "--points": points is not None, "--order": order is not None, "--hessian": hessian,
+        "--weights": weights is not None, "--symbolic": symbolic,
+    }  # fmt: skip
+    given = [flag for flag, on in others.items() if on]
+    if given:
+        raise UsageError(f"--steps shows the gradient at one point; it does not go with {given[0]}")
+    if not at:
+        raise UsageError("--steps follows the numbers at a point: give it with --at NAME=VALUE")
+    fmt = display.document_format(output, digits)
+    # Loaded here only: the steps' formulas come from SymPy.
+    from gradcli.compute.steps import steps
+
+    result = steps(compiled, inputs.point(at, seed), inputs.names(wrt))
+    display.warn([inputs.unused_seed(seed)])
+    display.show(result, fmt, digits)

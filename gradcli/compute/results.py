@@ -332,6 +332,44 @@ class NotFiniteDerivative(Note):
     name: str | None = None
 
 
+class Step(NamedTuple):
+    """A value of ``diff --steps``'s forward trace: ``v3 = v1*v2``."""
+
+    name: str
+    formula: str
+    value: float
+
+
+class Partial(NamedTuple):
+    """A local partial ∂``of``/∂``by``, its formula and number."""
+
+    of: str
+    by: str
+    formula: str
+    value: float
+
+
+class Adjoint(NamedTuple):
+    """d(output)/d(``of``), summed over the values that use it (``users``):
+    Σ adjoint(user)·∂user/∂of; the output's own is 1, with no users."""
+
+    of: str
+    users: list[str]
+    value: float
+
+
+class Steps(NamedTuple):
+    """``diff --steps``: the forward trace, the local partials, the backward pass."""
+
+    expression: str
+    at: dict[str, Any]
+    wrt: list[str]
+    forward: list[Step]
+    partials: list[Partial]
+    backward: list[Adjoint]
+    gradient: dict[str, float]
+
+
 class NotSimplified(Note):
     """A derivative too large to simplify in good time, given as differentiated."""
 

@@ -52,6 +52,11 @@ def _number(value: Any) -> Any:
     return sp.Rational(repr(number))
 
 
+def constant(value: Any) -> Any:
+    """A bound number or array as the algebra's value (exact as written)."""
+    return _value(value)
+
+
 def _value(value: Any) -> Any:
     """Any value (number, tensor, array, SymPy) as a SymPy expression or object array."""
     if isinstance(value, np.ndarray) and value.dtype == object:
@@ -482,7 +487,7 @@ def agreement(result: Differentiation) -> None:
         exact = float(np.asarray(number).reshape(()))
         with np.errstate(all="ignore"):
             found = float(compile_expression(source).evaluate(values).numpy())
-        if not _agree(found, exact):
+        if not agrees(found, exact):
             raise FormulaMismatch(
                 f"{what}: the formula {source} gives {found!r} at the point, and reverse mode "
                 f"{exact!r}; they come from one graph, so this is a bug in gradcli: please "
@@ -490,7 +495,8 @@ def agreement(result: Differentiation) -> None:
             )
 
 
-def _agree(a: float, b: float) -> bool:
+def agrees(a: float, b: float) -> bool:
+    """Whether two computations of one number agree to rounding (:data:`AGREEMENT`)."""
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     if math.isinf(a) or math.isinf(b):

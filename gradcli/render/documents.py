@@ -14,6 +14,7 @@ from gradcli.compute.results import (
     Formulas,
     Functions,
     Limit,
+    Steps,
 )
 from gradcli.render.notes import note_text
 from gradcli.render.numbers import json_array, json_number
@@ -67,6 +68,13 @@ def differentiation_document(result: Differentiation) -> dict[str, Any]:
     if warnings:
         document["warnings"] = warnings
     return document
+
+
+@document.register
+def steps_document(result: Steps) -> dict[str, Any]:
+    from gradcli.render import steps
+
+    return steps.document(result)
 
 
 @document.register

@@ -13,6 +13,7 @@ from gradcli.compute.results import (
     Formulas,
     Functions,
     Limit,
+    Steps,
 )
 from gradcli.registry import BUILT_IN
 from gradcli.render.numbers import plain_array, plain_number
@@ -58,6 +59,13 @@ def _beside(result: Differentiation) -> str:
         numbers = [result.gradient[name] for name in result.wrt]
     rows = labelled(result.formulas)
     return "\n".join(f"{plain_array(n)}\t{formula}" for n, (_, formula, _) in zip(numbers, rows))
+
+
+@plain.register
+def steps_plain(result: Steps) -> str:
+    from gradcli.render import steps
+
+    return steps.plain(result)
 
 
 @plain.register

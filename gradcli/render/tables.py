@@ -19,6 +19,7 @@ from gradcli.compute.results import (
     Formulas,
     Functions,
     Limit,
+    Steps,
 )
 from gradcli.registry import BUILT_IN
 from gradcli.render.numbers import fixed, plain_number, short_number
@@ -590,6 +591,13 @@ def differentiation_table(result: Differentiation, digits: int) -> RenderableTyp
             grid = _LabeledGrid("order", [f"d^k/d{name}^k", "f^(k)/k!"], rows, padding=2)
             table.add_row(f"derivatives in {name} ({result.method})", grid)
     return trimmed(table)
+
+
+@table.register(Steps)
+def steps_table(result: Steps, digits: int) -> RenderableType:
+    from gradcli.render import steps
+
+    return trimmed(steps.table(result, digits))
 
 
 @table.register(Formulas)
