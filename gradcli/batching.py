@@ -100,7 +100,10 @@ def settle(value: Any) -> Any:
     first = flat[:1]
     if bool(np.all((flat == first) | (np.isnan(flat) & np.isnan(first)))):
         return data[0]
-    _, labels = np.unique(flat, axis=0, return_inverse=True, equal_nan=True)
+    # np.unique over rows does not group NaN with NaN: a mask of where they are does.
+    nan = np.isnan(flat)
+    key = np.concatenate([np.where(nan, 0.0, flat), nan], axis=1)
+    _, labels = np.unique(key, axis=0, return_inverse=True)
     raise Diverged(labels.reshape(-1))
 
 
@@ -416,7 +419,11 @@ def _loss(call: _Call) -> Batched:
     if x.shape != target.shape:
         return call.row_by_row()
     ndim = max(_ndim(x), _ndim(target))
-    losses = call.function(call.lift(x, ndim), call.lift(target, ndim), "none")
+    # The loss takes equal shapes: a value every row shares is given rows.
+    x, target = (
+        call.lift(v, ndim) if isinstance(v, Batched) else call.spread(v) for v in (x, target)
+    )
+    losses = call.function(x, target, "none")
     flat = call.reshape(losses, (call.rows, -1))
     return Batched(call.op("mean", flat, 1))
 

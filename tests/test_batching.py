@@ -96,12 +96,6 @@ def batched_calls():
         yield spy
 
 
-# Known cases where a batched evaluation goes through the single-point path although
-# nothing at the rows needs it (see the xfail test below); the answers are right.
-def known_to_go_point_by_point(text, request):
-    return "mse(" in text
-
-
 def taylor_mode_fails_at_one_point(expression, rows, request):
     """Whether the single point itself leaves Taylor mode (for nested reverse mode) at some
     row: there the batched evaluation rightly goes point by point."""
@@ -119,7 +113,7 @@ def taylor_mode_fails_at_one_point(expression, rows, request):
 
 def assert_batched(text, expression, rows, request, alone):
     """That the rows went through the batching rules, where nothing asks otherwise."""
-    if alone.called and not known_to_go_point_by_point(text, request):
+    if alone.called:
         assert taylor_mode_fails_at_one_point(expression, rows, request), (
             f"{text!r} went through the single-point path"
         )
@@ -433,11 +427,6 @@ def test_softmax_in_taylor_mode_is_batched(name):
     assert not alone.called
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_loss lifts the batched argument but leaves a target every row shares as it "
-    "is, so mse_loss refuses the shapes (4, 3) and (3,): it goes point by point",
-)
 def test_mse_with_a_shared_target_is_batched():
     expression = compile("mse([x, y, x], w)")
     rows = rows_from(3)
@@ -590,11 +579,6 @@ def test_settle_splits_disagreeing_rows_into_groups_of_equal_rows():
     assert groups_of(split.value.labels) in ([[0, 1], [2]], [[0], [1], [2]])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settle's np.unique(..., axis=0, equal_nan=True) does not collapse NaNs: numpy "
-    "ignores equal_nan with axis=, so each NaN row becomes a group of its own",
-)
 def test_settle_puts_nan_rows_in_one_group():
     with pytest.raises(Diverged) as split:
         settle(Batched(np.array([3.0, np.nan, 3.0, np.nan])))

@@ -272,6 +272,8 @@ def _compute(kind: str, args: list[Any], algebra: Algebra, variables: Mapping[st
     if kind == "attribute":
         if str(args[1]) != "T":
             raise ExpressionError(f"unknown attribute '.{args[1]}'; only .T (transpose) exists")
-        return to_value(args[0], algebra).T
+        value = to_value(args[0], algebra)
+        # A number (a constant of the Taylor algebra) is its own transpose.
+        return value if isinstance(value, (float, int)) else value.T
     info = algebra.functions[kind]
     return info.function(*(to_value(a, algebra) if isinstance(a, Elements) else a for a in args))
