@@ -232,7 +232,7 @@ class Along(NamedTuple):
 def taylor_along(
     expression: Expression,
     point: Mapping[str, Any],
-    name: str,
+    name: str | Mapping[str, Any],
     order: int,
     direction: Any = 1.0,
     algebra: Algebra | None = None,
@@ -240,17 +240,21 @@ def taylor_along(
     """The one forward pass of Taylor mode every route takes: ``name`` moves as
     ``point[name] + direction·t`` (any shape: rows of many points, one element of an array),
     every other variable is a constant; values of ``point`` that are
-    :class:`~gradcli.batching.Batched` are rows evaluated together. Raises
-    NotAnalyticError at a kink or a jump."""
+    :class:`~gradcli.batching.Batched` are rows evaluated together. ``name`` may instead map
+    several names to their directions, to move them together (mixed partials by
+    polarization: gradcli.compute.polynomial). Raises NotAnalyticError at a kink or a jump."""
     algebra = algebra or taylor_algebra()
-    moving = point[name]
-    if isinstance(moving, Batched):
-        # Many rows at once (gradcli.compute.points): the row axis stays first.
-        variable: Any = Batched(taylor.Series.variable(moving.value, order, direction))
+    moving = {name: direction} if isinstance(name, str) else name
+    values = dict(point)
+    for key, towards in moving.items():
+        start = point[key]
+        if isinstance(start, Batched):
+            # Many rows at once (gradcli.compute.points): the row axis stays first.
+            values[key] = Batched(taylor.Series.variable(start.value, order, towards))
+        else:
+            values[key] = taylor.Series.variable(start, order, towards)
+    if any(isinstance(point[key], Batched) for key in moving):
         algebra = batched_algebra(algebra)
-    else:
-        variable = taylor.Series.variable(moving, order, direction)
-    values = dict(point, **{name: variable})
     try:
         result = expression.evaluate(values, algebra)
     except ExpressionError as error:
