@@ -331,6 +331,44 @@ def diff_command(
     _hand_over("diff", locals())
 
 
+@app.command("taylor", cls=Command)
+def taylor_command(
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
+    at: At = None,
+    order: Annotated[
+        int | None, typer.Option("--order", help="The total degree N of the polynomial.")
+    ] = None,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Exact coefficients from SymPy (1/6, sqrt(2)/2) about the point as written.",
+        ),
+    ] = False,
+    seed: Seed = None,
+    output: FormatOption = None,
+    digits: Digits = None,
+    plugin: PluginOption = None,
+) -> None:
+    """The Taylor polynomial of total degree N about a point, in one variable or several
+    (every mixed term), from Taylor mode; in powers of (x - a), in gradcli's syntax.
+
+    -o latex writes it in LaTeX; -o json is {"expression", "at", "order", "variables",
+    "polynomial", "latex", "coefficients": [{"powers", "coefficient"}]}.
+
+    Examples:
+
+      gradcli taylor "sin(x)" --at x=0 --order 5
+
+      gradcli taylor "exp(x)*sin(y)" --at x=0 --at y=0 --order 3 --exact
+
+      gradcli taylor "log(x)" --at x=1 --order 4 -o latex
+    """
+    _hand_over("taylor", locals())
+
+
 @app.command("limit", cls=Command)
 def limit_command(
     expression: Expression = None,

@@ -47,6 +47,31 @@ class Formulas(NamedTuple):
     warnings: list[Any]
 
 
+class Term(NamedTuple):
+    """One term of a Taylor polynomial: ``coefficient·Π (name - a)^power``."""
+
+    powers: dict[str, int]
+    coefficient: float
+    exact: str | None
+    """With --exact: the coefficient in gradcli's syntax (``-1/6``, ``sqrt(2)/2``)."""
+    exact_latex: str | None
+
+
+class TaylorPolynomial(NamedTuple):
+    """``taylor``: the polynomial of total degree ``order`` about ``at``, its nonzero terms
+    by total degree then lexicographically, and the same polynomial in gradcli's syntax."""
+
+    expression: str
+    at: dict[str, Any]
+    """Each variable's value, a float; with --exact, its text as given (``pi/6``)."""
+    order: int
+    names: list[str]
+    terms: list[Term]
+    polynomial: str
+    latex: str
+    warnings: list[Any]
+
+
 @dataclass
 class Limit:
     expression: str

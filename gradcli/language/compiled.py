@@ -186,6 +186,22 @@ class Expression:
         blocks = at_points(self, [], rows, Request(wrt=tuple(rows)))
         return {part.names[0]: block for part, block in blocks if part.kind == "derivative"}
 
+    def taylor(self, order: int, at: dict[str, Any], exact: bool = False) -> Any:
+        """The Taylor polynomial of total degree ``order`` about ``at`` (name -> number, or
+        its text with ``exact``): ``.polynomial`` in gradcli's syntax and ``.terms``, each
+        coefficient by its powers, as ``gradcli taylor`` gives them.
+
+        >>> import gradcli
+        >>> gradcli.compile("exp(x)*sin(y)").taylor(3, at={"x": 0, "y": 0}, exact=True).polynomial
+        'y + x*y + x**2*y/2 - y**3/6'
+        """
+        from gradcli.compute.bindings import bind
+        from gradcli.compute.polynomial import taylor_polynomial
+
+        return taylor_polynomial(
+            self, bind([f"{k}={v}" for k, v in at.items()], None), order, exact
+        )
+
     def column(self, index: int) -> int | None:
         """The 1-based column in the source of step ``index`` (what a caret points at)."""
         return positions.column(self.source, index)

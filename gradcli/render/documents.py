@@ -15,6 +15,7 @@ from gradcli.compute.results import (
     Functions,
     Limit,
     Steps,
+    TaylorPolynomial,
 )
 from gradcli.render.notes import note_text
 from gradcli.render.numbers import json_array, json_number
@@ -75,6 +76,16 @@ def steps_document(result: Steps) -> dict[str, Any]:
     from gradcli.render import steps
 
     return steps.document(result)
+
+
+@document.register
+def taylor_document(result: TaylorPolynomial) -> dict[str, Any]:
+    from gradcli.render import polynomials
+
+    document = polynomials.document(result)
+    if result.warnings:
+        document["warnings"] = [note_text(note) for note in result.warnings]
+    return document
 
 
 @document.register

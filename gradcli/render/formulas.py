@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gradcli.compute.results import Formulas
+from gradcli.compute.results import Formulas, TaylorPolynomial
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -40,8 +40,11 @@ def labelled(result: Formulas) -> list[tuple[str, str, str]]:
     return rows
 
 
-def latex_lines(result: Formulas) -> str:
-    """``-o latex``: one formula a line, in the order of the plain output."""
+def latex_lines(result: Any) -> str:
+    """``-o latex``: one formula a line, in the order of the plain output (a Taylor
+    polynomial is one formula)."""
+    if isinstance(result, TaylorPolynomial):
+        return result.latex
     return "\n".join(latex for _, _, latex in labelled(result))
 
 

@@ -14,6 +14,7 @@ from gradcli.compute.results import (
     Functions,
     Limit,
     Steps,
+    TaylorPolynomial,
 )
 from gradcli.registry import BUILT_IN
 from gradcli.render.numbers import plain_array, plain_number
@@ -74,6 +75,12 @@ def formulas_plain(result: Formulas) -> str:
     from gradcli.render.formulas import labelled
 
     return "\n".join(formula for _, formula, _ in labelled(result))
+
+
+@plain.register
+def taylor_plain(result: TaylorPolynomial) -> str:
+    """The polynomial in gradcli's syntax, one line (``gradcli eval`` reads it back)."""
+    return result.polynomial
 
 
 def _optional(value: float | None) -> str:

@@ -20,6 +20,7 @@ from gradcli.compute.results import (
     Functions,
     Limit,
     Steps,
+    TaylorPolynomial,
 )
 from gradcli.registry import BUILT_IN
 from gradcli.render.numbers import fixed, plain_number, short_number
@@ -609,6 +610,31 @@ def formulas_table(result: Formulas, digits: int) -> RenderableType:
     table.add_row("value", _text(pretty(result.value)), wraps=True)
     for label, formula, _ in labelled(result):
         table.add_row(label, _text(pretty(formula)), wraps=True)
+    return trimmed(table)
+
+
+@table.register(TaylorPolynomial)
+def taylor_table(result: TaylorPolynomial, digits: int) -> RenderableType:
+    """The polynomial with superscripts and ·, then each coefficient by its monomial."""
+    from gradcli.render.formulas import pretty
+
+    table = _Summary("gradcli taylor")
+    table.add_row("expression", _text(_source(result.expression)), wraps=True)
+    at = ", ".join(
+        f"{name} = {value if isinstance(value, str) else plain_number(value)}"
+        for name, value in result.at.items()
+    )
+    table.add_row("at", _text(at or "(no variables)"))
+    table.add_row("order", _text(str(result.order)))
+    table.add_row("polynomial", _text(pretty(result.polynomial)), wraps=True)
+    for term in result.terms:
+        monomial = "·".join(
+            name if power == 1 else f"{name}**{power}"
+            for name, power in term.powers.items()
+            if power
+        )
+        shown = term.exact if term.exact is not None else short_number(term.coefficient, digits)
+        table.add_row(f"coefficient of {pretty(monomial) or '1'}", _text(pretty(shown)))
     return trimmed(table)
 
 
