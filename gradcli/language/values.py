@@ -91,7 +91,8 @@ def indexed(value: Any, subscripts: list[Any]) -> Any:
         else:
             key.append(shapes.whole(item, "an index"))
     _check_index(tuple(value.shape), key)
-    return value[tuple(key)]
+    # The engine's reading of an index (whole floats as integers), whatever the algebra.
+    return value[shapes.index_key(tuple(key))]
 
 
 def _check_index(shape: tuple[int, ...], key: list[Any]) -> None:
