@@ -3,10 +3,8 @@ adjoint, as a tree or trace (table, plain), JSON, Graphviz DOT or Mermaid."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from gradcli.commands import display, inputs
 from gradcli.compute.graph import expression_graph
@@ -46,41 +44,25 @@ def run(
             "writes the graph itself, so leave --view out"
         )
     display.refuse_digits(chosen, digits)
-    with _without_cycle_collection():
-        result = expression_graph(
-            inputs.expression(expression, file, max_iterations),
-            inputs.point(at, seed),
-            wrt=inputs.names(wrt),
-            weights=inputs.weights(weights),
+    result = expression_graph(
+        inputs.expression(expression, file, max_iterations),
+        inputs.point(at, seed),
+        wrt=inputs.names(wrt),
+        weights=inputs.weights(weights),
+    )
+    display.warn([inputs.unused_seed(seed)])
+    if chosen == "json":
+        sys.stdout.write(to_json(render.graph_document(result, max_nodes, collapse)) + "\n")
+    elif chosen == "dot":
+        sys.stdout.write(render.graph_dot(result, max_nodes, collapse) + "\n")
+    elif chosen == "mermaid":
+        sys.stdout.write(render.graph_mermaid(result, max_nodes, collapse) + "\n")
+    elif chosen == "plain":
+        sys.stdout.write(render.graph_plain(result, view or "tree", max_nodes, collapse) + "\n")
+    else:
+        from rich.console import Console
+
+        table = render.graph_table(
+            result, view or "tree", max_nodes, collapse, 6 if digits is None else digits
         )
-        display.warn([inputs.unused_seed(seed)])
-        if chosen == "json":
-            sys.stdout.write(to_json(render.graph_document(result, max_nodes, collapse)) + "\n")
-        elif chosen == "dot":
-            sys.stdout.write(render.graph_dot(result, max_nodes, collapse) + "\n")
-        elif chosen == "mermaid":
-            sys.stdout.write(render.graph_mermaid(result, max_nodes, collapse) + "\n")
-        elif chosen == "plain":
-            sys.stdout.write(render.graph_plain(result, view or "tree", max_nodes, collapse) + "\n")
-        else:
-            from rich.console import Console
-
-            table = render.graph_table(
-                result, view or "tree", max_nodes, collapse, 6 if digits is None else digits
-            )
-            Console(highlight=False).print(table)
-
-
-@contextlib.contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: what the command makes (the parse tree until
-    compiled, the recorded graph until written) lives until it is done, so the collector's
-    passes over millions of objects find nothing, and took a third of the time of a
-    graph of 5*10^4 terms (#19). Cycles left behind are collected once it ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+        Console(highlight=False).print(table)
