@@ -72,8 +72,9 @@ def _(note: NotFiniteDerivative) -> str:
 @note_text.register
 def _(note: NotSimplified) -> str:
     return (
-        f"a derivative has {note.operations:,} operations, more than the {note.limit:,} "
-        "SymPy simplifies in good time: it is given as differentiated, not simplified"
+        f"a formula has {note.operations:,} operations, more than the {note.limit:,} SymPy "
+        "simplifies in good time: it is given with its common factors taken out, not "
+        "fully simplified"
     )
 
 

@@ -42,7 +42,7 @@ def expressions(draw, depth=3):
 
 
 def _sympy(text: str) -> sp.Expr:
-    return sp.sympify(text, locals={"x": X, "y": Y})
+    return sp.sympify(text, locals={"x": X, "y": Y}, rational=True)
 
 
 @settings(max_examples=40, deadline=None)
@@ -170,3 +170,9 @@ def test_formulas_take_arrays_of_symbols_through_reductions_and_products():
     )
     found = float(_sympy(result.gradient["x"]).subs({X: 0.3, Y: -0.8}))
     assert math.isclose(found, float(numeric["x"]), rel_tol=1e-13)
+
+
+def test_a_formula_too_large_for_seconds_is_refused_with_what_to_do():
+    source = " + ".join(f"sin({k}*x)*exp(x/{k + 1})" for k in range(1, 400))
+    code, out, err = run("diff", source)
+    assert code == 2 and out == "" and "1,500" in err and "--at" in err
