@@ -68,7 +68,15 @@ class OpInfo:
 OPS: dict[str, OpInfo] = {}
 """Every named operation, by the name the expression language uses."""
 
-ALIASES: dict[str, str] = {"ln": "log"}
+ALIASES: dict[str, str] = {
+    "ln": "log",
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "arcsinh": "asinh",
+    "arccosh": "acosh",
+    "arctanh": "atanh",
+}
 """Other names the language accepts for an operation (each entry's summary mentions it)."""
 
 
@@ -272,6 +280,19 @@ def _cat(tensors: Any, dim: int = 0) -> Tensor:
     return ops.cat([t.reshape((1,)) if t.ndim == 0 else t for t in joined], dim)
 
 
+def _log(x: Any, base: Any = None) -> Tensor:
+    """log for the language: log(x, base) is log(x) / log(base), and log2 or log10 for
+    those bases, which are exact at their powers (log(1000) / log(10) is 3 - 1 ulp)."""
+    if base is None:
+        return ops.log(x)
+    if type(base) in (int, float) and base in _EXACT_BASES:
+        return _EXACT_BASES[base](x)
+    return ops.log(x) / ops.log(base)
+
+
+_EXACT_BASES = {2: ops.log2, 10: ops.log10}
+
+
 def _numbers(
     function: Callable[..., Tensor], example: str, after: int = 0
 ) -> Callable[..., Tensor]:
@@ -388,23 +409,27 @@ _built_in("maximum", ops.maximum, "maximum(x, y)", "elementwise maximum", "arith
 _built_in("minimum", ops.minimum, "minimum(x, y)", "elementwise minimum", "arithmetic", _binary("distinct", "near_zero"), analytic=False)
 _built_in("exp", ops.exp, "exp(x)", "e to the x", "elementwise", _unary("any"))
 _built_in("expm1", ops.expm1, "expm1(x)", "exp(x) - 1, accurate near 0", "elementwise", _unary("any"))
-_built_in("log", ops.log, "log(x)", "natural logarithm; ln(x) is the same", "elementwise", _unary("positive"))
+_built_in("log", _log, "log(x, base=e)", "natural logarithm, ln(x)", "elementwise", (*_unary("positive"), *_binary("positive", "above_one"), _call("{op}(x, 2)", ("positive", (3,)))))
 _built_in("log1p", ops.log1p, "log1p(x)", "log(1 + x), accurate near 0", "elementwise", _unary("positive"))
 _built_in("log2", ops.log2, "log2(x)", "base-2 logarithm", "elementwise", _unary("positive"))
 _built_in("log10", ops.log10, "log10(x)", "base-10 logarithm", "elementwise", _unary("positive"))
 _built_in("sqrt", ops.sqrt, "sqrt(x)", "square root", "elementwise", _unary("positive"))
+_built_in("cbrt", ops.cbrt, "cbrt(x)", "real cube root: cbrt(-8) = -2", "elementwise", _unary("away_from_zero"))
 _built_in("sin", ops.sin, "sin(x)", "sine", "elementwise", _unary("any"))
 _built_in("cos", ops.cos, "cos(x)", "cosine", "elementwise", _unary("any"))
 _built_in("tan", ops.tan, "tan(x)", "tangent", "elementwise", _unary("inside_unit"))
-_built_in("asin", ops.asin, "asin(x)", "inverse sine", "elementwise", _unary("inside_unit"))
-_built_in("acos", ops.acos, "acos(x)", "inverse cosine", "elementwise", _unary("inside_unit"))
-_built_in("atan", ops.atan, "atan(x)", "inverse tangent", "elementwise", _unary("any"))
+_built_in("sec", ops.sec, "sec(x)", "secant, 1 / cos(x)", "elementwise", _unary("inside_unit"))
+_built_in("csc", ops.csc, "csc(x)", "cosecant, 1 / sin(x)", "elementwise", _unary("away_from_zero"))
+_built_in("cot", ops.cot, "cot(x)", "cotangent, 1 / tan(x)", "elementwise", _unary("away_from_zero"))
+_built_in("asin", ops.asin, "asin(x)", "inverse sine, arcsin(x)", "elementwise", _unary("inside_unit"))
+_built_in("acos", ops.acos, "acos(x)", "inverse cosine, arccos(x)", "elementwise", _unary("inside_unit"))
+_built_in("atan", ops.atan, "atan(x)", "inverse tangent, arctan(x)", "elementwise", _unary("any"))
 _built_in("sinh", ops.sinh, "sinh(x)", "hyperbolic sine", "elementwise", _unary("any"))
 _built_in("cosh", ops.cosh, "cosh(x)", "hyperbolic cosine", "elementwise", _unary("any"))
 _built_in("tanh", ops.tanh, "tanh(x)", "hyperbolic tangent", "elementwise", _unary("any"))
-_built_in("asinh", ops.asinh, "asinh(x)", "inverse hyperbolic sine", "elementwise", _unary("any"))
-_built_in("acosh", ops.acosh, "acosh(x)", "inverse hyperbolic cosine", "elementwise", _unary("above_one"))
-_built_in("atanh", ops.atanh, "atanh(x)", "inverse hyperbolic tangent", "elementwise", _unary("inside_unit"))
+_built_in("asinh", ops.asinh, "asinh(x)", "inverse sinh, arcsinh(x)", "elementwise", _unary("any"))
+_built_in("acosh", ops.acosh, "acosh(x)", "inverse cosh, arccosh(x)", "elementwise", _unary("above_one"))
+_built_in("atanh", ops.atanh, "atanh(x)", "inverse tanh, arctanh(x)", "elementwise", _unary("inside_unit"))
 _built_in("sigmoid", ops.sigmoid, "sigmoid(x)", "1 / (1 + exp(-x)), stable", "elementwise", _unary("any"))
 _built_in("softplus", ops.softplus, "softplus(x)", "log(1 + exp(x)), stable", "elementwise", _unary("any"))
 _built_in("relu", ops.relu, "relu(x)", "max(x, 0); relu'(0) = 0", "elementwise", _unary("away_from_zero"), analytic=False)

@@ -451,7 +451,7 @@ class _WithoutTorch:
             {"ln.py": FUNCTION.format(name="Ln")},
             "ln.py",
             "plugin ln.py:4: class Ln: cannot register 'ln': 'ln' is already another name for "
-            "log (log(x), built-in)",
+            "log (log(x, base=e), built-in)",
         ),
         (
             {"e.py": FUNCTION.format(name="E")},

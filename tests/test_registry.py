@@ -131,7 +131,7 @@ def test_registered_operations_work_from_the_command_line_and_are_listed():
     ("name", "clash"),
     [
         ("sin", "'sin' is already an operation (sin(x), built-in)"),
-        ("ln", "'ln' is already another name for log (log(x), built-in)"),
+        ("ln", "'ln' is already another name for log (log(x, base=e), built-in)"),
     ],
 )
 def test_a_name_that_is_taken_is_refused_and_nothing_changes(name, clash):

@@ -238,6 +238,34 @@ def _softplus(x: Any) -> Any:
     return sp.log(1 + sp.exp(x))
 
 
+def _log(x: Any, base: Any = None) -> Any:
+    if base is None:
+        return _each(sp.log)(x)
+    return _each(lambda a, b: sp.log(a) / sp.log(b))(x, base)
+
+
+class RealCbrt(sp.Function):
+    """gradcli's cbrt, the real cube root: SymPy's ``cbrt(x)`` is ``x**(1/3)``, the principal
+    root, complex for x < 0, and ``real_root`` is ``sign(x)·|x|**(1/3)``, whose derivative
+    holds a DiracDelta. This one's derivative is 1/(3·cbrt(x)²), as the engine's."""
+
+    @classmethod
+    def eval(cls, arg: Any) -> Any:
+        if arg.is_number and arg.is_extended_real:
+            return sp.real_root(arg, 3)
+        return None
+
+    def fdiff(self, argindex: int = 1) -> Any:
+        return 1 / (3 * self**2)
+
+    def _eval_is_extended_real(self) -> Any:
+        return self.args[0].is_extended_real
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        root = rf"\sqrt[3]{{{printer._print(self.args[0])}}}"
+        return root if exp is None else rf"\left({root}\right)^{{{exp}}}"
+
+
 _RULES: dict[str, Callable[..., Any]] = {
     "add": _each(lambda x, y: x + y),
     "sub": _each(lambda x, y: x - y),
@@ -249,14 +277,18 @@ _RULES: dict[str, Callable[..., Any]] = {
     "minimum": _each(sp.Min),
     "exp": _each(sp.exp),
     "expm1": _each(lambda x: sp.exp(x) - 1),
-    "log": _each(sp.log),
+    "log": _log,
     "log1p": _each(lambda x: sp.log(1 + x)),
     "log2": _each(lambda x: sp.log(x, 2)),
     "log10": _each(lambda x: sp.log(x, 10)),
     "sqrt": _each(sp.sqrt),
+    "cbrt": _each(RealCbrt),
     "sin": _each(sp.sin),
     "cos": _each(sp.cos),
     "tan": _each(sp.tan),
+    "sec": _each(sp.sec),
+    "csc": _each(sp.csc),
+    "cot": _each(sp.cot),
     "asin": _each(sp.asin),
     "acos": _each(sp.acos),
     "atan": _each(sp.atan),
@@ -525,6 +557,9 @@ class _Printer(StrPrinter):
     def _print_Abs(self, expr: Any) -> str:
         return f"abs({self._print(expr.args[0])})"
 
+    def _print_RealCbrt(self, expr: Any) -> str:
+        return f"cbrt({self._print(expr.args[0])})"
+
     def _print_Exp1(self, expr: Any) -> str:
         return "e"
 
@@ -568,18 +603,9 @@ class _Printer(StrPrinter):
         return f"{self.parenthesize(expr.lhs, 0)} {op} {self.parenthesize(expr.rhs, 0)}"
 
 
-def _spelled(value: Any) -> Any:
-    """Functions gradcli does not have, in ones it has."""
-    return (
-        value.replace(sp.sec, lambda a: 1 / sp.cos(a))
-        .replace(sp.csc, lambda a: 1 / sp.sin(a))
-        .replace(sp.cot, lambda a: sp.cos(a) / sp.sin(a))
-    )
-
-
 def text(value: Any) -> str:
-    """A formula in gradcli's syntax."""
-    return _Printer({"order": None}).doprint(_spelled(value))
+    """A formula in gradcli's syntax (SymPy's sec, csc and cot are gradcli's too)."""
+    return _Printer({"order": None}).doprint(value)
 
 
 def latex(value: Any) -> str:

@@ -160,7 +160,7 @@ def _signature(function: Callable[..., Any]) -> inspect.Signature:
 
 # What people may have meant by arguments a function does not take.
 _ARGUMENT_HINTS = {
-    "log": "; for a logarithm to base b write log(x)/log(b) (log2 and log10 exist)",
+    "log": "; for a logarithm to base b write log(x, b)",
     "sqrt": "; for an n-th root write x**(1/n)",
 }
 

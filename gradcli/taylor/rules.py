@@ -232,9 +232,14 @@ def expm1(x: Any) -> Series:
 
 
 @_rule
-def log(x: Any) -> Series:
-    """Natural logarithm; log(0) starts at -inf, log(<0) is nan."""
-    return Series(rec.log(raw(x)))
+def log(x: Any, base: Any = None) -> Series:
+    """Natural logarithm, or to a base as log(x) / log(base); log(0) starts at -inf,
+    log(<0) is nan. Bases 2 and 10 are log2 and log10, whose primals the engine's are."""
+    if base is None:
+        return Series(rec.log(raw(x)))
+    if _number(base) and base in (2, 10):
+        return log2(x) if base == 2 else log10(x)
+    return div(log(x), np.log(base) if _number(base) else log(base))
 
 
 @_rule
@@ -269,6 +274,17 @@ def sqrt(x: Any) -> Series:
 
 
 @_rule
+def cbrt(x: Any) -> Series:
+    """Real cube root: the series of |x|**(1/3), turned by the sign of x0 for x0 < 0. At 0
+    the higher coefficients are inf/nan, as for pow."""
+    a = raw(x)
+    turn = np.where(a[0] < 0, -1.0, 1.0)
+    z = turn * rec.power(turn * a, 1.0 / 3.0)
+    z[0] = np.cbrt(a[0])
+    return Series(z)
+
+
+@_rule
 def sin(x: Any) -> Series:
     """Sine (computed together with cosine)."""
     return Series(rec.sin_cos(raw(x))[0])
@@ -286,6 +302,32 @@ def tan(x: Any) -> Series:
     a = raw(x)
     z0 = np.tan(a[0])
     return Series(rec.riccati(a, z0, 1.0, z0, 1.0, z0, 1.0))
+
+
+@_rule
+def sec(x: Any) -> Series:
+    """Secant, 1 / cos, with the engine's primal."""
+    a = raw(x)
+    z = rec.divide(rec.with_rows(np.ones_like(a[:1]), len(a)), rec.sin_cos(a)[1])
+    z[0] = 1.0 / np.cos(a[0])
+    return Series(z)
+
+
+@_rule
+def csc(x: Any) -> Series:
+    """Cosecant, 1 / sin, with the engine's primal."""
+    a = raw(x)
+    z = rec.divide(rec.with_rows(np.ones_like(a[:1]), len(a)), rec.sin_cos(a)[0])
+    z[0] = 1.0 / np.sin(a[0])
+    return Series(z)
+
+
+@_rule
+def cot(x: Any) -> Series:
+    """Cotangent, from cot' = -(1 + cot²) = -1 + (-cot)·cot, as tan."""
+    a = raw(x)
+    z0 = 1.0 / np.tan(a[0])
+    return Series(rec.riccati(a, z0, -1.0, -z0, -1.0, z0, 1.0))
 
 
 @_rule

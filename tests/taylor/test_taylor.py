@@ -102,7 +102,7 @@ UNARY_DOMAIN = {
 UNARY = [
     "neg", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "sin", "cos", "tan",
     "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid",
-    "softplus",
+    "softplus", "sec", "csc", "cot", "cbrt",
 ]  # fmt: skip
 
 CASES = []
@@ -112,6 +112,11 @@ for _name in UNARY:
     CASES.append((_name, _x0, lambda o, x, n=_name, m=_make: o("sum", o(n, m(o, x)))))
 
 CASES += [
+    # log to a base: a number, 2 and 10 (log2 and log10), and a series
+    ("log", 0.7, lambda o, x: o("log", x, 3.0)),
+    ("log", 0.7, lambda o, x: o("log", x, 2.0) + o("log", x, 10.0)),
+    ("log", 0.7, lambda o, x: o("log", 1.0 + x, 2.0 + o("sin", x))),
+    ("cbrt", -0.6, lambda o, x: o("cbrt", x)),
     ("add", 0.4, lambda o, x: o("add", o("sin", x), o("exp", x))),
     ("add", 0.4, lambda o, x: o("sum", o("add", mat(o, x), o("sin", vec(o, x)[:2])))),
     ("sub", 0.4, lambda o, x: o("sub", x * x * x, o("cos", x))),

@@ -32,9 +32,13 @@ __all__ = [
     "log2",
     "log10",
     "sqrt",
+    "cbrt",
     "sin",
     "cos",
     "tan",
+    "sec",
+    "csc",
+    "cot",
     "asin",
     "acos",
     "atan",
@@ -104,6 +108,22 @@ _sigmoid = _analytic_or_real(
 )
 _softplus = _analytic_or_real(lambda a: np.logaddexp(0.0, a), lambda a: np.log1p(np.exp(a)))
 
+
+def _real_cbrt(a: Any) -> Any:
+    """The real cube root, negative for x < 0 (x ** (1/3) is nan there)."""
+    root = np.cbrt(a)
+    # libm's cbrt is not correctly rounded: cbrt(27) is 3 + 1 ulp. A whole number whose cube is
+    # x exactly is the root (below 2**53, whole numbers cube exactly).
+    whole = np.round(root)
+    return np.where((whole**3 == a) & (np.abs(a) < 2.0**53), whole, root)[()]
+
+
+# The complex step needs the analytic continuation near the real axis: the principal root
+# for Re x > 0, and -(-x)**(1/3), the real root's branch, for Re x < 0.
+_cbrt = _analytic_or_real(
+    _real_cbrt, lambda a: np.where(a.real < 0, -((-a) ** (1 / 3)), a ** (1 / 3))[()]
+)
+
 Neg = _elementwise("Neg", np.negative, of_input=lambda x: -1.0)
 Exp = _elementwise("Exp", np.exp, of_result=lambda r: r)
 Expm1 = _elementwise("Expm1", np.expm1, of_result=lambda r: r + 1.0)
@@ -112,9 +132,14 @@ Log1p = _elementwise("Log1p", np.log1p, of_input=lambda x: 1.0 / (1.0 + x))
 Log2 = _elementwise("Log2", np.log2, of_input=lambda x: 1.0 / (x * _LN2))
 Log10 = _elementwise("Log10", np.log10, of_input=lambda x: 1.0 / (x * _LN10))
 Sqrt = _elementwise("Sqrt", np.sqrt, of_result=lambda r: 0.5 / r)
+# (1/3)·x**(-2/3) is 1/(3·cbrt(x)²): inf at 0, as x ** (1/3) has in PyTorch, finite elsewhere.
+Cbrt = _elementwise("Cbrt", _cbrt, of_result=lambda r: 1.0 / (3.0 * r * r))
 Sin = _elementwise("Sin", np.sin, of_input=lambda x: cos(x))
 Cos = _elementwise("Cos", np.cos, of_input=lambda x: -sin(x))
 Tan = _elementwise("Tan", np.tan, of_result=lambda r: 1.0 + r * r)
+Sec = _elementwise("Sec", lambda a: 1.0 / np.cos(a), of_input=lambda x: sec(x) * tan(x))
+Csc = _elementwise("Csc", lambda a: 1.0 / np.sin(a), of_input=lambda x: -csc(x) * cot(x))
+Cot = _elementwise("Cot", lambda a: 1.0 / np.tan(a), of_result=lambda r: -(1.0 + r * r))
 Asin = _elementwise("Asin", np.arcsin, of_input=lambda x: (1.0 - x * x) ** -0.5)
 Acos = _elementwise("Acos", np.arccos, of_input=lambda x: -((1.0 - x * x) ** -0.5))
 Atan = _elementwise("Atan", np.arctan, of_input=lambda x: 1.0 / (1.0 + x * x))
@@ -183,9 +208,13 @@ log1p = _unary(Log1p, "log(1 + x), accurate for small x.")
 log2 = _unary(Log2, "Base-2 logarithm.")
 log10 = _unary(Log10, "Base-10 logarithm.")
 sqrt = _unary(Sqrt, "Square root.")
+cbrt = _unary(Cbrt, "Real cube root: negative for x < 0.")
 sin = _unary(Sin, "Sine.")
 cos = _unary(Cos, "Cosine.")
 tan = _unary(Tan, "Tangent.")
+sec = _unary(Sec, "Secant, 1 / cos(x).")
+csc = _unary(Csc, "Cosecant, 1 / sin(x).")
+cot = _unary(Cot, "Cotangent, 1 / tan(x).")
 asin = _unary(Asin, "Inverse sine.")
 acos = _unary(Acos, "Inverse cosine.")
 atan = _unary(Atan, "Inverse tangent.")
