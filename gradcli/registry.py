@@ -327,6 +327,11 @@ def _cast_dim(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
     return call
 
 
+def _norm(x: Any, p: Any = 2, dim: Any = None, keepdim: Any = False) -> Tensor:
+    """The p-norm over dim (all elements by default); p = 2 is overflow-safe."""
+    return ops.norm(x, p, dim, bool(keepdim))  # keepdim arrives as 0 or 1, as in _cast_dim
+
+
 # --- samples: the inputs on which gradcli check --builtins and the tests check an operation --
 
 
@@ -444,7 +449,7 @@ _built_in("amax", _cast_dim(ops.amax), "amax(x, dim=None, keepdim=0)", "maximum 
 _built_in("amin", _cast_dim(ops.amin), "amin(x, dim=None, keepdim=0)", "minimum (over dim)", "reduction", _reduction("distinct"), analytic=False)
 _built_in("max", extremum("max", _cast_dim(ops.amax), ops.maximum), "max(x, dim=None, keepdim=0) or max(x, y)", "largest element, over dim= if given; max(x, y) is elementwise", "reduction", _reduction("distinct"), analytic=False, batch="extremum")
 _built_in("min", extremum("min", _cast_dim(ops.amin), ops.minimum), "min(x, dim=None, keepdim=0) or min(x, y)", "smallest element, over dim= if given; min(x, y) is elementwise", "reduction", _reduction("distinct"), analytic=False, batch="extremum")
-_built_in("norm", ops.norm, "norm(x, p=2, dim=None, keepdim=0)", "p-norm; p=2 is overflow-safe", "reduction", (*_reduction("away_from_zero"), _call("{op}(x, p=3)", ("away_from_zero", (3,)))), analytic=False)
+_built_in("norm", _norm, "norm(x, p=2, dim=None, keepdim=0)", "p-norm; p=2 is overflow-safe", "reduction", (*_reduction("away_from_zero"), _call("{op}(x, p=3)", ("away_from_zero", (3,)))), analytic=False)
 _built_in("logsumexp", _cast_dim(ops.logsumexp), "logsumexp(x, dim=None, keepdim=0)", "log(sum(exp(x))), stable", "reduction", _reduction())
 _built_in("softmax", ops.softmax, "softmax(x, dim=-1)", "exp(x) / sum(exp(x)) along dim", "reduction", _ALONG, batch="along")
 _built_in("log_softmax", ops.log_softmax, "log_softmax(x, dim=-1)", "x - logsumexp(x) along dim", "reduction", _ALONG, batch="along")

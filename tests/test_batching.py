@@ -22,7 +22,7 @@ from gradcli.autograd.tensor import Tensor
 from gradcli.batching import KINDS, Batched, Diverged, settle
 from gradcli.compute import points
 from gradcli.compute.evaluation import as_array
-from gradcli.compute.points import Request, at_points
+from gradcli.compute.points import VALUE, Request, at_points
 from gradcli.errors import GradcliError, RegistrationError
 from gradcli.language import compile
 from gradcli.language.values import Elements
@@ -710,3 +710,14 @@ def test_random_draws_of_eval_are_the_same_in_every_row():
     creation.manual_seed(99)
     (alone,) = single_point(expression, {"x": np.asarray(1.0)}, Request(), [])
     np.testing.assert_array_equal(value / rows["x"][:, None], np.stack([alone] * 3))
+
+
+def test_norm_takes_keepdim_as_a_number_at_one_point_as_over_rows():
+    # keepdim arrives as 1.0 from the language; the p-norm at one point refused it
+    # while the batched rows computed it.
+    rows = {"x": np.array([1.0, 2.0])}
+    expression = compile("norm([x, 2], p=3, keepdim=1)")
+    single = expression.evaluate({"x": Tensor(np.float64(1.0))})
+    assert single.shape == (1,)
+    blocks = dict(at_points(expression, [], rows, Request()))
+    assert np.allclose(blocks[VALUE][:, 0], [(1 + 8) ** (1 / 3), (8 + 8) ** (1 / 3)], rtol=1e-15)
