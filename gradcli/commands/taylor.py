@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from gradcli.commands import display, inputs
 from gradcli.compute.polynomial import taylor_polynomial
+from gradcli.errors import UsageError
 
 
 def run(
@@ -22,6 +23,11 @@ def run(
     plugin: Sequence[str] | None,
 ) -> None:
     inputs.load_plugins(plugin)
+    if output in ("tsv", "csv", "jsonl", "npy"):
+        raise UsageError(
+            f"-o {output} writes rows of points; taylor writes one polynomial: choose table, "
+            "plain, json or latex"
+        )
     # -o latex is a formula, which the polynomial is; the other formats are documents.
     fmt = "latex" if output == "latex" else display.document_format(output, digits)
     compiled = inputs.expression(expression, file, max_iterations)

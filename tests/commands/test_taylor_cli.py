@@ -71,3 +71,8 @@ def test_refusals(args, says):
     # One error: line; an error in the expression points at it below (a caret).
     assert err.startswith("error: ") and err.count("error:") == 1, err
     assert says in err.splitlines()[0], err
+
+
+def test_a_row_format_is_refused_for_the_one_polynomial():
+    code, out, err = run("taylor", "sin(x)", "--at", "x=0", "--order", "3", "-o", "tsv")
+    assert code == 2 and out == "" and "one polynomial" in err
