@@ -110,6 +110,12 @@ def _formulas(
         display.show(symbolic.derivatives(compiled, names, order, hessian), fmt, digits)
         return
     bound = inputs.point(at, seed)
+    arrays = [b.name for b in bound if b.value.ndim and b.name in compiled.variables]
+    if arrays:
+        raise UsageError(
+            f"--symbolic writes formulas in single-number variables, and {arrays[0]} is an "
+            "array; leave out --symbolic for its derivatives' numbers"
+        )
     result = differentiate(compiled, bound, wrt=names, order=order, hessian=hessian)
     if result.gradient is None:
         raise UsageError(

@@ -468,7 +468,10 @@ def derivatives(
         return result
 
     value = simplest(value)
+    _defined(value)
     firsts = {name: simplest(sp.diff(value, symbols[name])) for name in names}
+    for first in firsts.values():
+        _defined(first)
     orders = None
     if order is not None:
         orders = {}
@@ -498,6 +501,16 @@ def derivatives(
         },
         warnings=notes,
     )
+
+
+def _defined(formula: Any) -> None:
+    """Refuse a formula that is undefined everywhere (a division by zero, 0/0): SymPy
+    writes it as zoo or nan, which no number stands for."""
+    if formula.has(sp.zoo, sp.nan):
+        raise UsageError(
+            "the formula is undefined everywhere (it divides by zero, or is 0/0); give a "
+            f"point with {option('at')} for what the numbers give there"
+        )
 
 
 def _map(function: Callable[[Any], str], series: dict[str, list[Any]]) -> dict[str, list[str]]:

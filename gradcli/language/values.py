@@ -90,7 +90,7 @@ def indexed(value: Any, subscripts: list[Any]) -> Any:
             key.append(np.asarray(as_tensor(to_value(item, Algebra())).numpy()))
         else:
             key.append(shapes.whole(item, "an index"))
-    _check_index(tuple(value.shape), key)
+    _check_index(tuple(value.shape) if hasattr(value, "shape") else np.shape(value), key)
     # The engine's reading of an index (whole floats as integers), whatever the algebra.
     return value[shapes.index_key(tuple(key))]
 

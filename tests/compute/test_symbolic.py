@@ -176,3 +176,16 @@ def test_a_formula_too_large_for_seconds_is_refused_with_what_to_do():
     source = " + ".join(f"sin({k}*x)*exp(x/{k + 1})" for k in range(1, 400))
     code, out, err = run("diff", source)
     assert code == 2 and out == "" and "1,500" in err and "--at" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["x[0]*y", "--at", "x=[1,2]", "--at", "y=1", "--symbolic"], "x is an array"),
+        (["x[0]"], "cannot be indexed"),
+        (["x/(x-x)"], "undefined everywhere"),
+    ],
+)
+def test_what_has_no_formula_is_refused_in_one_line(args, said):
+    code, out, err = run("diff", *args)
+    assert code == 2 and out == "" and err.startswith("error:") and said in err
