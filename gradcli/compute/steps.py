@@ -56,7 +56,9 @@ def steps(expression: Expression, bound: Sequence[Binding], wrt: Sequence[str] |
         output = expression.evaluate(tensors, _recording(Algebra(), engine_calls))
         rows: list[tuple[sp.Symbol, Any, int]] = []
         symbols = _symbols(expression, bound, names)
-        formula = expression.evaluate(symbols, _naming(symbolic.sympy_algebra(point_of(bound)), rows))
+        formula = expression.evaluate(
+            symbols, _naming(symbolic.sympy_algebra(point_of(bound)), rows)
+        )
     if not isinstance(output, Tensor) or output.numel() != 1:
         raise UsageError(f"{option('steps')} follows a single-number value; reduce it first")
     if len(rows) > MAX_STEPS:
@@ -150,11 +152,14 @@ def _engine_adjoints(
     names: Sequence[str],
     recorded: dict[sp.Symbol, Tensor],
 ) -> dict[sp.Symbol, float]:
-    """d(output)/d(v) for every v and input, from one backward pass of the engine."""
-    targets = [*(tensors[n] for n in names), *recorded.values()]
-    symbols = [*leaves, *recorded]
-    grads = engine.grad(output, targets, allow_unused=True, retain_graph=True)
-    return {s: 0.0 if g is None else float(g.numpy()) for s, g in zip(symbols, grads)}
+    """d(output)/d(v) for every v and input, from one backward pass of the engine; 0 for
+    a value the graph does not differentiate (a comparison's)."""
+    pairs = [(s, tensors[n]) for s, n in zip(leaves, names)] + list(recorded.items())
+    live = [(s, t) for s, t in pairs if t.requires_grad]
+    grads = engine.grad(output, [t for _, t in live], allow_unused=True, retain_graph=True)
+    adjoints = dict.fromkeys((s for s, _ in pairs), 0.0)
+    adjoints.update((s, 0.0 if g is None else float(g.numpy())) for (s, _), g in zip(live, grads))
+    return adjoints
 
 
 def _backward(

@@ -68,6 +68,8 @@ def _value(value: Any) -> Any:
         return value
     if isinstance(value, Tensor):
         value = value.numpy()
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return _number(value[()])
     if isinstance(value, (np.ndarray, list, tuple)):
         array = np.asarray(value, dtype=object)
         return np.vectorize(_number, otypes=[object])(array) if array.size else array

@@ -73,3 +73,12 @@ def test_what_it_does_not_do_is_refused_in_one_line(args, said):
     code, out, err = run("diff", *args)
     assert code == 2 and out == "" and err.startswith("error:") and said in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_comparison_is_a_step_with_no_adjoint_and_a_constant_is_its_number():
+    result = steps(gradcli.compile("where(x > 0, x*x, 0)"), bind(["x=1"]), None)
+    assert result.gradient == {"x": 2.0}
+    assert {a.of: a.value for a in result.backward}["v1"] == 0.0
+    # y is not differentiated by: it is its number in the formulas.
+    result = steps(gradcli.compile("x*y"), bind(["x=1", "y=2"]), ["x"])
+    assert [(s.formula, s.value) for s in result.forward] == [("2*x", 2.0)]
