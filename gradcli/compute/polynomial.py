@@ -19,7 +19,7 @@ written (``pi/6`` stays pi/6), and its coefficients are the ones given.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -138,7 +138,7 @@ def _settled(found: dict[tuple[int, ...], float]) -> dict[tuple[int, ...], float
     return settled
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
     """The shortest decimal that reads back as ``value``; whole numbers without ``.0``."""
     return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
 
@@ -154,13 +154,20 @@ def _factor(name: str, at: str, power: int) -> str:
     return base if power == 1 else f"{base}**{power}"
 
 
-def polynomial_text(names: Sequence[str], at: Sequence[str], terms: Sequence[Term]) -> str:
+def polynomial_text(
+    names: Sequence[str],
+    at: Sequence[str],
+    terms: Sequence[Term],
+    number: Callable[[float], str] | None = None,
+) -> str:
     """The polynomial in gradcli's syntax (``gradcli eval`` reads it back), powers of
-    ``(x - a)``, or of ``x`` where a is 0."""
+    ``(x - a)``, or of ``x`` where a is 0; ``number`` writes the coefficients (by default
+    with every digit, the shortest decimal that reads back)."""
+    number = number or number_text
     text = ""
     for term in terms:
         factors = [_factor(n, a, p) for n, a, p in zip(names, at, term.powers.values()) if p]
-        coefficient = term.exact if term.exact is not None else _number(term.coefficient)
+        coefficient = term.exact if term.exact is not None else number(term.coefficient)
         negative = coefficient.startswith("-")
         magnitude = coefficient[1:] if negative else coefficient
         if "+" in magnitude or "-" in magnitude.lstrip("(").replace("e-", "e"):
@@ -188,7 +195,7 @@ def polynomial_latex(names: Sequence[str], at: Sequence[str], terms: Sequence[Te
                 base = name if a == "0" else rf"\left({name} - {a}\right)"
                 base = base.replace("- -", "+ ")
                 factors.append(base if power == 1 else f"{base}^{{{power}}}")
-        coefficient = term.exact_latex or _number(term.coefficient)
+        coefficient = term.exact_latex or number_text(term.coefficient)
         negative = coefficient.startswith("-")
         magnitude = (coefficient[1:] if negative else coefficient).strip()
         if "+" in magnitude or "-" in magnitude:
@@ -226,7 +233,7 @@ def taylor_polynomial(
             f"taylor needs Taylor mode, and {', '.join(missing_rules)} has no Taylor rule"
         )
     found = _settled(coefficients(expression, point, names, order))
-    numbers = [_number(float(point[name].reshape(()))) for name in names]
+    numbers = [number_text(float(point[name].reshape(()))) for name in names]
     if exact:
         symbolic, at, at_latex = _exact(expression, bound, names, order)
     else:

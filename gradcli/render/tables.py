@@ -616,6 +616,7 @@ def formulas_table(result: Formulas, digits: int) -> RenderableType:
 @table.register(TaylorPolynomial)
 def taylor_table(result: TaylorPolynomial, digits: int) -> RenderableType:
     """The polynomial with superscripts and ·, then each coefficient by its monomial."""
+    from gradcli.compute.polynomial import number_text, polynomial_text
     from gradcli.render.formulas import pretty
 
     table = _Summary("gradcli taylor")
@@ -626,12 +627,15 @@ def taylor_table(result: TaylorPolynomial, digits: int) -> RenderableType:
     )
     table.add_row("at", _text(at or "(no variables)"))
     table.add_row("order", _text(str(result.order)))
-    table.add_row("polynomial", _text(pretty(result.polynomial)), wraps=True)
+    # For people, the coefficients as the rows below show them; plain and JSON carry every digit.
+    at_texts = [v if isinstance(v, str) else number_text(v) for v in result.at.values()]
+    shown = polynomial_text(result.names, at_texts, result.terms, lambda c: short_number(c, digits))
+    table.add_row("polynomial", _text(pretty(shown)), wraps=True)
     for term in result.terms:
-        monomial = "·".join(
-            name if power == 1 else f"{name}**{power}"
-            for name, power in term.powers.items()
-            if power
+        # The monomial in powers of (x - a), as the polynomial writes it.
+        unit = term._replace(coefficient=1.0, exact=None)
+        monomial = (
+            polynomial_text(result.names, at_texts, [unit]) if any(term.powers.values()) else ""
         )
         shown = term.exact if term.exact is not None else short_number(term.coefficient, digits)
         table.add_row(f"coefficient of {pretty(monomial) or '1'}", _text(pretty(shown)))
