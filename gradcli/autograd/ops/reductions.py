@@ -5,7 +5,6 @@ Tied maxima and minima share the gradient evenly (``amax``/``amin``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,13 +27,39 @@ from gradcli.errors import ArgumentTypeError, ShapeError
 __all__ = ["sum", "mean", "prod", "amax", "amin", "norm", "logsumexp", "softmax", "log_softmax"]
 
 
+def _reduce(ufunc: np.ufunc, a: np.ndarray, axes: Any, keepdims: bool = False) -> np.ndarray:
+    """``ufunc.reduce`` over ``axes``. Over a short last axis of many rows (a batch of
+    points, each a small vector), column by column: numpy reduces a short contiguous
+    axis several times slower than it adds whole columns (a (10^6, 3) sum: 22 ms against
+    4), and below 8 elements both go left to right, so the bits are the same."""
+    axes = axes if isinstance(axes, tuple) else (axes,)
+    n = a.shape[-1] if a.ndim >= 2 else 0
+    if (
+        2 <= n < 8
+        and len(axes) == 1
+        and axes[0] % a.ndim == a.ndim - 1
+        and a.size >= _COLUMNS_FROM
+        and a.dtype == np.float64
+    ):
+        result = a[..., 0]
+        for k in range(1, n):
+            result = ufunc(result, a[..., k])
+        return result[..., None] if keepdims else result
+    return ufunc.reduce(a, axis=axes, keepdims=keepdims)
+
+
+_COLUMNS_FROM = 4096
+"""Elements from which a short last axis is reduced column by column (below, the Python
+loop over columns costs more than it saves)."""
+
+
 class Sum(Function):
     node_name = "SumBackward0"
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
         axes = _reduction(ctx, x, dim, keepdim)
-        return wrap(to_array(np.sum(x._data, axis=axes, keepdims=keepdim)))
+        return wrap(to_array(_reduce(np.add, x._data, axes, keepdim)))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
@@ -48,7 +73,7 @@ class Mean(Function):
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
         axes = _reduction(ctx, x, dim, keepdim)
         ctx.count = int(np.prod([x.shape[a] for a in axes]))
-        return wrap(to_array(np.mean(x._data, axis=axes, keepdims=keepdim)))
+        return wrap(to_array(_reduce(np.add, x._data, axes, keepdim) / ctx.count))
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
@@ -95,16 +120,16 @@ def _product_of_others(x: Tensor, axes: tuple[int, ...]) -> Tensor:
 class _Extremum(Function):
     """amax / amin: the gradient is split evenly between tied extreme elements."""
 
-    reduce: Callable = staticmethod(np.max)
+    reduce: np.ufunc = np.maximum
 
     @classmethod
     def _forward(cls, ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
         _reduction(ctx, x, dim, keepdim)
         if x.numel() == 0:
             raise ShapeError(f"{cls.__name__.lower()}() of an empty tensor")
-        extreme = cls.reduce(x._data, axis=ctx.axes, keepdims=True)
+        extreme = _reduce(cls.reduce, x._data, ctx.axes, keepdims=True)
         ties = np.asarray(x._data == extreme, dtype=np.float64)
-        ctx.share = ties / np.sum(ties, axis=ctx.axes, keepdims=True)
+        ctx.share = ties / _reduce(np.add, ties, ctx.axes, keepdims=True)
         return wrap(extreme if keepdim else np.squeeze(extreme, axis=ctx.axes))
 
     @staticmethod
@@ -115,7 +140,7 @@ class _Extremum(Function):
 
 class Amax(_Extremum):
     node_name = "AmaxBackward0"
-    reduce = staticmethod(np.max)
+    reduce = np.maximum
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
@@ -124,7 +149,7 @@ class Amax(_Extremum):
 
 class Amin(_Extremum):
     node_name = "AminBackward0"
-    reduce = staticmethod(np.min)
+    reduce = np.minimum
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
@@ -144,9 +169,14 @@ class Norm(Function):
         if np.iscomplexobj(a):  # complex step: the analytic formula, no |x|
             norm = np.sqrt(np.sum(a * a, axis=ctx.axes, keepdims=True))
         else:
-            scale = np.max(np.abs(a), axis=ctx.axes, keepdims=True, initial=0.0)
+            magnitude = np.abs(a)
+            scale = (
+                _reduce(np.maximum, magnitude, ctx.axes, keepdims=True)
+                if a.size
+                else np.max(magnitude, axis=ctx.axes, keepdims=True, initial=0.0)
+            )
             scale = np.where((scale == 0) | ~np.isfinite(scale), 1.0, scale)
-            norm = scale * np.sqrt(np.sum((a / scale) ** 2, axis=ctx.axes, keepdims=True))
+            norm = scale * np.sqrt(_reduce(np.add, (a / scale) ** 2, ctx.axes, keepdims=True))
         result = wrap(norm if keepdim else np.squeeze(norm, axis=ctx.axes))
         ctx.save_for_backward(x, result)
         return result
