@@ -103,8 +103,7 @@ def _formulas(
     for flag, given in (("--weights", weights), ("--method", method)):
         if given is not None:
             raise UsageError(f"{flag} applies to numbers; give a point with --at")
-    fmt = display.document_format(output if output != "latex" else None, digits)
-    fmt = "latex" if output == "latex" else fmt
+    fmt = display.formula_format(output, digits)
     names = inputs.names(wrt)
     if not at:
         display.show(symbolic.derivatives(compiled, names, order, hessian), fmt, digits)

@@ -43,6 +43,19 @@ def document_format(choice: str | None, digits: int | None) -> str:
     return choice or default_format()
 
 
+def formula_format(choice: str | None, digits: int | None, alone: str | None = None) -> str:
+    """The format of a document of formulas: a document's, or latex. ``alone`` says what
+    a command without --points writes, for a row format asked of it."""
+    if choice == "latex":
+        refuse_digits(choice, digits)
+        return choice
+    if alone is not None and choice in ("tsv", "csv", "jsonl", "npy"):
+        raise UsageError(
+            f"-o {choice} writes rows of points; {alone}: choose table, plain, json or latex"
+        )
+    return document_format(choice, digits)
+
+
 def stream_format(choice: str | None, digits: int | None) -> str:
     """The format of rows written as the points are read."""
     if digits is not None:

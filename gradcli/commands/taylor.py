@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from gradcli.commands import display, inputs
 from gradcli.compute.polynomial import taylor_polynomial
-from gradcli.errors import UsageError
 
 
 def run(
@@ -23,13 +22,7 @@ def run(
     plugin: Sequence[str] | None,
 ) -> None:
     inputs.load_plugins(plugin)
-    if output in ("tsv", "csv", "jsonl", "npy"):
-        raise UsageError(
-            f"-o {output} writes rows of points; taylor writes one polynomial: choose table, "
-            "plain, json or latex"
-        )
-    # -o latex is a formula, which the polynomial is; the other formats are documents.
-    fmt = "latex" if output == "latex" else display.document_format(output, digits)
+    fmt = display.formula_format(output, digits, alone="taylor writes one polynomial")
     compiled = inputs.expression(expression, file, max_iterations)
     result = taylor_polynomial(compiled, inputs.point(at, seed), order, exact)
     display.warn([inputs.unused_seed(seed)])

@@ -16,7 +16,6 @@ evaluated) and is ``None`` elsewhere; adjoints are known everywhere.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ from gradcli.compute.evaluation import choose_wrt, tensors_of
 from gradcli.compute.results import Fold, Graph, Vertex
 from gradcli.errors import AutogradError, ShapeError, UsageError, option
 from gradcli.language import Algebra
-from gradcli.registry import OPS
+from gradcli.language.values import recording
 
 if TYPE_CHECKING:
     from gradcli.compute.bindings import Binding
@@ -76,7 +75,7 @@ def expression_graph(
         names = choose_wrt(expression, bound, wrt)
         values = tensors_of(bound, names)
         captured: list[Any] = []
-        value = expression.evaluate(values, _recording(captured))
+        value = expression.evaluate(values, recording(Algebra(), captured))
         if not isinstance(value, Tensor) or not value.requires_grad:
             raise UsageError(
                 f"the value does not depend on {', '.join(names)} through any operation that "
@@ -85,26 +84,6 @@ def expression_graph(
         return _build(
             value, {n: values[n] for n in names}, weights, captured, source=expression.source
         )
-
-
-def _recording(captured: list[Any]) -> Any:
-    """The tensors' algebra, with every operation's result appended to ``captured``:
-    the values of the steps, which the graph's nodes do not keep."""
-
-    def recorded(function: Any) -> Any:
-        def run(*args: Any, **kwargs: Any) -> Any:
-            result = function(*args, **kwargs)
-            captured.append(result)
-            return result
-
-        return run
-
-    tensors = Algebra()
-    functions = {
-        name: dataclasses.replace(info, function=recorded(info.function))
-        for name, info in OPS.items()
-    }
-    return Algebra(functions=functions, stack=recorded(tensors.stack))
 
 
 def _key(node: Any) -> tuple[Any, int]:

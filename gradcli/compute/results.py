@@ -8,6 +8,44 @@ from typing import Any, NamedTuple
 import numpy as np
 
 
+class Record:
+    """A record's fields are its class's annotated names, in order; a name given a value in
+    the class body defaults to it. Nothing is generated per class, so the two dozen notes
+    and the results of the rarer commands cost next to nothing to define (a dataclass
+    costs about 1 ms, a named tuple 0.2 ms), which matters because every command loads
+    this module."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        names = list(type(self).__annotations__)
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__} takes {len(names)} fields")
+        values = dict(zip(names, args))
+        for name in names[len(args) :]:
+            if name in kwargs:
+                values[name] = kwargs.pop(name)
+            elif hasattr(type(self), name):
+                values[name] = getattr(type(self), name)
+            else:
+                raise TypeError(f"{type(self).__name__} needs {name}")
+        if kwargs:
+            raise TypeError(f"{type(self).__name__} has no field {next(iter(kwargs))}")
+        self.__dict__.update(values)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(vars(self).values())))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({fields})"
+
+    def _replace(self, **changes: Any) -> Any:
+        """A copy with ``changes``, as a named tuple's ``_replace``."""
+        return type(self)(**{**vars(self), **changes})
+
+
 @dataclass
 class Evaluation:
     expression: str
@@ -31,7 +69,7 @@ class Differentiation(Evaluation):
     """With --symbolic: the same derivatives as formulas, checked against these numbers."""
 
 
-class Formulas(NamedTuple):
+class Formulas(Record):
     """``diff`` without a point, or with ``--symbolic``: the value and its derivatives as
     formulas in gradcli's syntax (``gradcli eval`` reads them back), and in LaTeX."""
 
@@ -47,7 +85,7 @@ class Formulas(NamedTuple):
     warnings: list[Any]
 
 
-class Term(NamedTuple):
+class Term(Record):
     """One term of a Taylor polynomial: ``coefficient·Π (name - a)^power``."""
 
     powers: dict[str, int]
@@ -57,7 +95,7 @@ class Term(NamedTuple):
     exact_latex: str | None
 
 
-class TaylorPolynomial(NamedTuple):
+class TaylorPolynomial(Record):
     """``taylor``: the polynomial of total degree ``order`` about ``at``, its nonzero terms
     by total degree then lexicographically, and the same polynomial in gradcli's syntax."""
 
@@ -310,37 +348,8 @@ class Graph:
 # --- notes: what the user should know beside a result (gradcli.render.notes words them) ---
 
 
-class Note:
-    """A note's fields are its class's annotated names, in order; a name given a value in
-    the class body defaults to it. Nothing is generated per class, so the two dozen notes
-    cost next to nothing to define (a dataclass costs about 1 ms, a named tuple 0.2 ms), which
-    matters because every command loads this module."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        names = list(type(self).__annotations__)
-        if len(args) > len(names):
-            raise TypeError(f"{type(self).__name__} takes {len(names)} fields")
-        values = dict(zip(names, args))
-        for name in names[len(args) :]:
-            if name in kwargs:
-                values[name] = kwargs.pop(name)
-            elif hasattr(type(self), name):
-                values[name] = getattr(type(self), name)
-            else:
-                raise TypeError(f"{type(self).__name__} needs {name}")
-        if kwargs:
-            raise TypeError(f"{type(self).__name__} has no field {next(iter(kwargs))}")
-        self.__dict__.update(values)
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and vars(self) == vars(other)
-
-    def __hash__(self) -> int:
-        return hash((type(self), tuple(vars(self).values())))
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
-        return f"{type(self).__name__}({fields})"
+class Note(Record):
+    """A warning or remark beside a result, for the renderers to word."""
 
 
 class NotFiniteValue(Note):
@@ -357,7 +366,7 @@ class NotFiniteDerivative(Note):
     name: str | None = None
 
 
-class Step(NamedTuple):
+class Step(Record):
     """A value of ``diff --steps``'s forward trace: ``v3 = v1*v2``."""
 
     name: str
@@ -365,7 +374,7 @@ class Step(NamedTuple):
     value: float
 
 
-class Partial(NamedTuple):
+class Partial(Record):
     """A local partial ∂``of``/∂``by``, its formula and number."""
 
     of: str
@@ -374,7 +383,7 @@ class Partial(NamedTuple):
     value: float
 
 
-class Adjoint(NamedTuple):
+class Adjoint(Record):
     """d(output)/d(``of``), summed over the values that use it (``users``):
     Σ adjoint(user)·∂user/∂of; the output's own is 1, with no users."""
 
@@ -383,7 +392,7 @@ class Adjoint(NamedTuple):
     value: float
 
 
-class Steps(NamedTuple):
+class Steps(Record):
     """``diff --steps``: the forward trace, the local partials, the backward pass."""
 
     expression: str

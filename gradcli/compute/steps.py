@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -31,14 +31,10 @@ from gradcli.compute.evaluation import point_of, tensors_of
 from gradcli.compute.results import Adjoint, Partial, Step, Steps
 from gradcli.errors import FormulaMismatch, UsageError, option
 from gradcli.language import Algebra, Expression
+from gradcli.language.values import recording
 
 MAX_STEPS = 200
 """The most intermediate values a table of steps shows: the textbook's size, well past it."""
-
-
-class _Call(NamedTuple):
-    name: str
-    result: Any
 
 
 def steps(expression: Expression, bound: Sequence[Binding], wrt: Sequence[str] | None) -> Steps:
@@ -52,8 +48,8 @@ def steps(expression: Expression, bound: Sequence[Binding], wrt: Sequence[str] |
             )
     with creation.same_draws():
         tensors = tensors_of(bound, names)
-        engine_calls: list[_Call] = []
-        output = expression.evaluate(tensors, _recording(Algebra(), engine_calls))
+        results: list[Any] = []
+        output = expression.evaluate(tensors, recording(Algebra(), results))
         rows: list[tuple[sp.Symbol, Any, int]] = []
         symbols = _symbols(expression, bound, names)
         formula = expression.evaluate(
@@ -69,7 +65,7 @@ def steps(expression: Expression, bound: Sequence[Binding], wrt: Sequence[str] |
     values = {symbols[n]: float(tensors[n].numpy()) for n in names}
     recorded: dict[sp.Symbol, Tensor] = {}
     for symbol, _, call in rows:
-        result = engine_calls[call].result
+        result = results[call]
         if not isinstance(result, Tensor) or result.numel() != 1:
             raise UsageError(f"{option('steps')} follows single numbers; this program has arrays")
         values[symbol] = float(result.numpy())
@@ -98,29 +94,11 @@ def _symbols(expression: Expression, bound: Sequence[Binding], names: Sequence[s
     return symbols
 
 
-def _recording(algebra: Algebra, calls: list[_Call]) -> Algebra:
-    """``algebra`` with every operation's result appended to ``calls``, in call order."""
-
-    def recorded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        def run(*args: Any, **kwargs: Any) -> Any:
-            result = function(*args, **kwargs)
-            calls.append(_Call(name, result))
-            return result
-
-        return run
-
-    functions = {
-        name: dataclasses.replace(info, function=recorded(name, info.function))
-        for name, info in algebra.functions.items()
-    }
-    return dataclasses.replace(algebra, functions=functions, stack=recorded("stack", algebra.stack))
-
-
 def _naming(algebra: Algebra, rows: list[tuple[sp.Symbol, Any, int]]) -> Algebra:
     """The SymPy algebra, each result that depends on a variable named v1, v2, ...: the
     row keeps its formula in the names before it, and the number of the call."""
-    calls: list[_Call] = []
-    inner = _recording(algebra, calls)
+    calls: list[Any] = []
+    inner = recording(algebra, calls)
 
     def named(function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:

@@ -58,12 +58,8 @@ def _number(value: Any) -> Any:
 
 
 def constant(value: Any) -> Any:
-    """A bound number or array as the algebra's value (exact as written)."""
-    return _value(value)
-
-
-def _value(value: Any) -> Any:
-    """Any value (number, tensor, array, SymPy) as a SymPy expression or object array."""
+    """Any value (number, tensor, array, SymPy) as a SymPy expression or object array,
+    numbers exact as written: the algebra's ``constant``."""
     if isinstance(value, np.ndarray) and value.dtype == object:
         return value
     if isinstance(value, Tensor):
@@ -81,7 +77,7 @@ def _each(function: Callable[..., Any]) -> Callable[..., Any]:
     vectorized = np.vectorize(function, otypes=[object])
 
     def apply(*args: Any) -> Any:
-        values = [_value(a) for a in args]
+        values = [constant(a) for a in args]
         if any(isinstance(v, np.ndarray) for v in values):
             return vectorized(*values)
         return function(*values)
@@ -114,7 +110,7 @@ def _relu(x: Any) -> Any:
 
 
 def _clamp(x: Any, low: Any = None, high: Any = None) -> Any:
-    x = _value(x)
+    x = constant(x)
     if low is not None:
         x = _each(sp.Max)(x, low)
     if high is not None:
@@ -124,7 +120,7 @@ def _clamp(x: Any, low: Any = None, high: Any = None) -> Any:
 
 def _along(x: Any, dim: Any, fold: Callable[[list[Any]], Any], keepdim: Any = False) -> Any:
     """``fold`` of the elements of ``x`` over ``dim`` (all of them when None)."""
-    x = _value(x)
+    x = constant(x)
     if not isinstance(x, np.ndarray):
         return fold([x])
     if dim is None:
@@ -176,7 +172,7 @@ def _norm(x: Any, p: Any = 2, dim: Any = None, keepdim: Any = False) -> Any:
 
 
 def _softmax(x: Any, dim: Any = -1, log: bool = False) -> Any:
-    x = _value(x)
+    x = constant(x)
     if not isinstance(x, np.ndarray):
         return sp.Integer(0) if log else sp.Integer(1)
     exps = np.vectorize(sp.exp, otypes=[object])(x)
@@ -204,7 +200,7 @@ def _dot(x: Any, y: Any) -> Any:
 
 
 def _array(value: Any) -> np.ndarray:
-    value = _value(value)
+    value = constant(value)
     return value if isinstance(value, np.ndarray) else np.asarray(value, dtype=object)
 
 
@@ -339,7 +335,7 @@ def _numeric(function: Callable[..., Any]) -> Callable[..., Any]:
     """A creation function: its numbers, made by the engine, as SymPy's."""
 
     def make(*args: Any, **kwargs: Any) -> Any:
-        return _value(function(*[_plain(a) for a in args], **kwargs))
+        return constant(function(*[_plain(a) for a in args], **kwargs))
 
     return make
 
@@ -389,7 +385,7 @@ def sympy_algebra(point: Mapping[str, Any] | None = None) -> Algebra:
             functions[name] = dataclasses.replace(info, function=_numeric(info.function))
         else:
             functions[name] = dataclasses.replace(info, function=_unknown(name))
-    return Algebra("sympy", functions, stack=_stack, constant=_value, settle=_settle(point))
+    return Algebra("sympy", functions, stack=_stack, constant=constant, settle=_settle(point))
 
 
 def _unknown(name: str) -> Callable[..., Any]:

@@ -10,6 +10,7 @@ an operation made finite values infinite or NaN.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,14 +59,31 @@ class Algebra:
     settle: Callable[[Any], Any] = lambda value: value
 
 
+def recording(algebra: Algebra, results: list[Any]) -> Algebra:
+    """``algebra`` with every operation's result appended to ``results``, in call order:
+    the value of each step (a graph's nodes keep none), and which call made it."""
+
+    def recorded(function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            result = function(*args, **kwargs)
+            results.append(result)
+            return result
+
+        return run
+
+    functions = {
+        name: dataclasses.replace(info, function=recorded(info.function))
+        for name, info in algebra.functions.items()
+    }
+    return dataclasses.replace(algebra, functions=functions, stack=recorded(algebra.stack))
+
+
 def to_value(value: Any, algebra: Algebra) -> Any:
     """Any value of the language (number, tensor, array literal) in the algebra."""
     if not isinstance(value, Elements):
         return algebra.constant(value) if isinstance(value, (float, int)) else value
     plain = all(isinstance(v, (float, int, np.ndarray)) for v in value)
-    found = {
-        tuple(v.shape) if hasattr(v, "shape") else np.shape(v) for v in value
-    }
+    found = {tuple(v.shape) if hasattr(v, "shape") else np.shape(v) for v in value}
     if len(found) > 1:
         listed = ", ".join(str(s) for s in sorted(found, key=len))
         raise ExpressionError(f"the elements of an array literal must have one shape, got {listed}")

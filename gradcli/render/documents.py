@@ -82,19 +82,19 @@ def steps_document(result: Steps) -> dict[str, Any]:
 def taylor_document(result: TaylorPolynomial) -> dict[str, Any]:
     from gradcli.render import polynomials
 
-    document = polynomials.document(result)
-    if result.warnings:
-        document["warnings"] = [note_text(note) for note in result.warnings]
-    return document
+    return _with_warnings(polynomials.document(result), result.warnings)
 
 
 @document.register
 def formulas_document(result: Formulas) -> dict[str, Any]:
     from gradcli.render import formulas
 
-    document = formulas.document(result)
-    if result.warnings:
-        document["warnings"] = [note_text(note) for note in result.warnings]
+    return _with_warnings(formulas.document(result), result.warnings)
+
+
+def _with_warnings(document: dict[str, Any], warnings: list[Any]) -> dict[str, Any]:
+    if warnings:
+        document["warnings"] = [note_text(note) for note in warnings]
     return document
 
 

@@ -304,22 +304,24 @@ def tan(x: Any) -> Series:
     return Series(rec.riccati(a, z0, 1.0, z0, 1.0, z0, 1.0))
 
 
+def _reciprocal(x: Any, which: int, primal: Callable[[Any], Any]) -> Series:
+    """1 / sin (``which`` 0) or 1 / cos (1), with the engine's primal."""
+    a = raw(x)
+    z = rec.divide(rec.with_rows(np.ones_like(a[:1]), len(a)), rec.sin_cos(a)[which])
+    z[0] = 1.0 / primal(a[0])
+    return Series(z)
+
+
 @_rule
 def sec(x: Any) -> Series:
-    """Secant, 1 / cos, with the engine's primal."""
-    a = raw(x)
-    z = rec.divide(rec.with_rows(np.ones_like(a[:1]), len(a)), rec.sin_cos(a)[1])
-    z[0] = 1.0 / np.cos(a[0])
-    return Series(z)
+    """Secant, 1 / cos."""
+    return _reciprocal(x, 1, np.cos)
 
 
 @_rule
 def csc(x: Any) -> Series:
-    """Cosecant, 1 / sin, with the engine's primal."""
-    a = raw(x)
-    z = rec.divide(rec.with_rows(np.ones_like(a[:1]), len(a)), rec.sin_cos(a)[0])
-    z[0] = 1.0 / np.sin(a[0])
-    return Series(z)
+    """Cosecant, 1 / sin."""
+    return _reciprocal(x, 0, np.sin)
 
 
 @_rule
