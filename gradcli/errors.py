@@ -127,6 +127,13 @@ class CheckFailed(GradcliError):
     exit_status = ExitStatus.CHECK_FAILED
 
 
+class NotConverged(GradcliError):
+    """``minimize``, ``maximize``, ``solve``: the method stopped without an answer (it
+    diverged, stalled, or found no root): exit 1, the result on standard output already."""
+
+    exit_status = ExitStatus.CHECK_FAILED
+
+
 class FormulaMismatch(GradcliError):
     """``diff --symbolic``: a formula disagrees with the exact numbers at the point, which
     is a bug of gradcli's: exit 1, with both on standard output."""

@@ -628,6 +628,205 @@ def check_command(
     _hand_over("check", locals())
 
 
+# --- minimize, maximize, solve, critical ----------------------------------------------
+
+Over = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--over",
+        metavar="NAME=LO:HI",
+        help="Keep a variable in a range (bounds), e.g. --over x=0:2; repeatable. A variable "
+        "with a range and no --at starts in its middle.",
+    ),
+]
+Steps = Annotated[
+    int | None,
+    typer.Option("--steps", help="The most iterations the method may take (default 1,000)."),
+]
+Trace = Annotated[
+    bool,
+    typer.Option(
+        "--trace",
+        help="One row per iteration (iteration, point, f, |∇f|, step): a table on a terminal; "
+        "plain, tsv, csv or jsonl rows in a pipe, written as they come.",
+    ),
+]
+PlotPath = Annotated[
+    bool,
+    typer.Option(
+        "--plot",
+        help="Draw f with the iterates (one variable) or its contours with the path (two).",
+    ),
+]
+
+
+@app.command("minimize", cls=Command)
+def minimize_command(
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
+    at: At = None,
+    wrt: Annotated[
+        str | None,
+        typer.Option(
+            "--wrt", help="The variables to vary, comma-separated (default: every --at one used)."
+        ),
+    ] = None,
+    over: Over = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="auto (trust-region Newton with the exact Hessian; L-BFGS-B for bounds or "
+            "over 200 variables), trust, bfgs, lbfgs; the textbook ones: gd, momentum, adam, "
+            "rmsprop (PyTorch's update rules) and newton.",
+        ),
+    ] = "auto",
+    lr: Annotated[
+        float | None,
+        typer.Option(
+            "--lr", help="Learning rate of gd, momentum, adam, rmsprop (PyTorch's defaults)."
+        ),
+    ] = None,
+    momentum: Annotated[
+        float | None, typer.Option("--momentum", help="Momentum of --method momentum (0.9).")
+    ] = None,
+    steps: Steps = None,
+    tol: Annotated[
+        float | None,
+        typer.Option("--tol", help="Converged when |∇f| is at most this (default 1e-8)."),
+    ] = None,
+    trace: Trace = False,
+    plot: PlotPath = False,
+    save: SaveOption = None,
+    width: WidthOption = None,
+    height: HeightOption = None,
+    seed: Seed = None,
+    output: FormatOption = None,
+    digits: Digits = None,
+    plugin: PluginOption = None,
+) -> None:
+    """The minimum of a single-number expression or program from a starting point (--at),
+    with exact gradients and Hessians.
+
+    Exit 0 when it converged (or stopped at --steps, with a warning); 1 when it diverged
+    (f unbounded below) or stalled, the result shown and one error: line saying why.
+    -o json is {"expression", "goal", "method", "start", "point", "value", "gradient",
+    "gradient_norm", "iterations", "evaluations", "converged", "stop", "message",
+    "trace"?: [{"iteration", "point", "value", "gradient_norm", "step"}]}.
+
+    Examples:
+
+      gradcli minimize "(1-x)**2 + 100*(y-x**2)**2" --at x=-1.2 --at y=1
+
+      gradcli minimize "x**2" --at x=1 --method gd --lr 0.1 --steps 3 --trace
+
+      gradcli minimize "sum((w-1)**2)" --at "w=zeros(3)" -o json
+
+      gradcli minimize "x**4" --at x=1 --method adam --lr 0.1
+
+      gradcli minimize "x*log(x)" --over x=0.01:2
+    """
+    _hand_over("optimize", dict(locals(), goal="minimum"))
+
+
+@app.command("maximize", cls=Command)
+def maximize_command(
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
+    at: At = None,
+    wrt: Annotated[
+        str | None,
+        typer.Option(
+            "--wrt", help="The variables to vary, comma-separated (default: every --at one used)."
+        ),
+    ] = None,
+    over: Over = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="auto, trust, bfgs, lbfgs, gd, momentum, adam, rmsprop, newton (as minimize).",
+        ),
+    ] = "auto",
+    lr: Annotated[
+        float | None,
+        typer.Option("--lr", help="Learning rate of gd, momentum, adam, rmsprop."),
+    ] = None,
+    momentum: Annotated[
+        float | None, typer.Option("--momentum", help="Momentum of --method momentum (0.9).")
+    ] = None,
+    steps: Steps = None,
+    tol: Annotated[
+        float | None,
+        typer.Option("--tol", help="Converged when |∇f| is at most this (default 1e-8)."),
+    ] = None,
+    trace: Trace = False,
+    plot: PlotPath = False,
+    save: SaveOption = None,
+    width: WidthOption = None,
+    height: HeightOption = None,
+    seed: Seed = None,
+    output: FormatOption = None,
+    digits: Digits = None,
+    plugin: PluginOption = None,
+) -> None:
+    """The maximum of a single-number expression from a starting point (--at): minimize's
+    options, outputs and exit codes, for -f.
+
+    Examples:
+
+      gradcli maximize "x*exp(-x)" --at x=0.3
+
+      gradcli maximize "x*exp(-x)" --at x=0.3 --method gd --lr 0.5 --trace
+    """
+    _hand_over("optimize", dict(locals(), goal="maximum"))
+
+
+@app.command("solve", cls=Command)
+def solve_command(
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
+    at: At = None,
+    wrt: Annotated[
+        str | None,
+        typer.Option(
+            "--wrt", help="The unknowns, comma-separated (default: every --at variable used)."
+        ),
+    ] = None,
+    steps: Steps = None,
+    trace: Trace = False,
+    plot: PlotPath = False,
+    save: SaveOption = None,
+    width: WidthOption = None,
+    height: HeightOption = None,
+    seed: Seed = None,
+    output: FormatOption = None,
+    digits: Digits = None,
+    plugin: PluginOption = None,
+) -> None:
+    """A root of f(x) = 0 near a start (--at), by Newton's method with the exact derivative
+    (a system [f1, f2, ...]: the exact Jacobian) and a line search; it runs until the root
+    stops moving in float64.
+
+    Exit 0 with the root; 1 when there is none to be found from there (the result shown,
+    one error: line saying why). -o json is {"expression", "start", "root", "residual",
+    "residual_norm", "iterations", "evaluations", "converged", "stop", "message",
+    "trace"?: [{"iteration", "point", "residual_norm", "step"}]}.
+
+    Examples:
+
+      gradcli solve "x**3 - 2*x - 5" --at x=2
+
+      gradcli solve "[x**2 + y**2 - 4, x*y - 1]" --at x=2 --at y=0.5
+
+      gradcli solve "cos(x) - x" --at x=1 --trace
+    """
+    _hand_over("solve", locals())
+
+
 @app.command("functions", cls=Command)
 def functions_command(
     output: DocumentFormatOption = None,

@@ -110,6 +110,103 @@ class TaylorPolynomial(Record):
     warnings: list[Any]
 
 
+class Iterate(Record):
+    """One row of ``--trace``: the point after ``iteration`` steps (row 0 is the start),
+    f there (for ``solve``, |f|), the gradient's norm, and how far the step moved."""
+
+    iteration: int
+    point: Any
+    """Each variable's value, by name (``critical`` gives the bare vector)."""
+    value: float
+    gradient_norm: float | None
+    step: float | None
+
+
+class Optimum(Record):
+    """``minimize``/``maximize``: where the method stopped and why.
+
+    ``stop`` is "gradient" (|gradient| <= tolerance: converged), "steps" (the step limit),
+    "diverged" (the point or value left every scale: unbounded), "stalled" (no step
+    lowers f and the gradient is not small) or "singular" (newton: the Hessian)."""
+
+    expression: str
+    goal: str  # "minimum" or "maximum"
+    method: str  # the one that ran (auto resolves to trust or lbfgs)
+    asked: str
+    start: dict[str, Any]
+    constants: dict[str, Any]
+    point: dict[str, Any]
+    value: float
+    gradient: dict[str, Any]
+    gradient_norm: float
+    iterations: int
+    evaluations: int
+    stop: str
+    tolerance: float
+    bounds: dict[str, tuple[float, float]]
+    trace: list[Iterate] | None
+    warnings: list[Any]
+
+    @property
+    def converged(self) -> bool:
+        return self.stop == "gradient"
+
+
+class Root(Record):
+    """``solve``: the root Newton's method reached, the value there, and why it stopped:
+    "exact" (f is 0), "rounding" (the next step is below float64's rounding), "steps",
+    "singular", "stalled" (a local minimum of |f| that is not 0) or "diverged"."""
+
+    expression: str
+    start: dict[str, Any]
+    constants: dict[str, Any]
+    point: dict[str, Any]
+    residual: Any
+    residual_norm: float
+    iterations: int
+    evaluations: int
+    stop: str
+    trace: list[Iterate] | None
+    warnings: list[Any]
+
+    @property
+    def converged(self) -> bool:
+        return self.stop in ("exact", "rounding")
+
+
+class CriticalPoint(Record):
+    """A point ``critical`` lists: where ∇f = 0 ("stationary"), where f has no derivative
+    ("kink", one variable), or an end of the interval ("end", one variable).
+
+    ``kind``: "minimum", "maximum", "saddle", "degenerate" (a zero eigenvalue: the
+    Hessian cannot tell), "inflection" (one variable: the first derivative that is not 0
+    is of odd order), or "neither" (a kink or end that is no local extremum)."""
+
+    where: str
+    point: dict[str, float]
+    value: float
+    kind: str
+    eigenvalues: list[float] | None = None
+    order: int | None = None
+    """One variable, a degenerate stationary point: the order of the first derivative that
+    is not 0, which decided ``kind``."""
+
+
+class Critical(Record):
+    """``critical``: the points of f in a box (``over``: name -> (low, high)); in one
+    variable on its closed interval, the global extremes among them (``lowest``,
+    ``highest``: every point that reaches each)."""
+
+    expression: str
+    over: dict[str, tuple[float, float]]
+    constants: dict[str, Any]
+    points: list[CriticalPoint]
+    lowest: list[CriticalPoint] | None
+    highest: list[CriticalPoint] | None
+    starts: int
+    warnings: list[Any]
+
+
 @dataclass
 class Limit:
     expression: str
@@ -402,6 +499,14 @@ class Steps(Record):
     partials: list[Partial]
     backward: list[Adjoint]
     gradient: dict[str, float]
+
+
+class StepLimit(Note):
+    """``minimize``/``maximize`` stopped at the step limit before the gradient was small."""
+
+    steps: int
+    gradient_norm: float
+    tolerance: float
 
 
 class NotSimplified(Note):

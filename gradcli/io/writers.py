@@ -72,11 +72,13 @@ class Writer:
         self.names: list[str] | None = None
         self.shapes: list[tuple[int, ...]] = []
         self.rows = 0
+        self.whole = np.zeros(0, bool)
 
     def write(self, columns: Columns) -> None:
         """Write the rows of one chunk and flush them."""
         names = [name for name, _ in columns]
-        arrays = [np.asarray(array, dtype=np.float64) for _, array in columns]
+        given = [np.asarray(array) for _, array in columns]
+        arrays = [np.asarray(array, dtype=np.float64) for array in given]
         if any(array.ndim == 0 for array in arrays):
             raise ValueError("each column needs the row axis first")
         counts = {len(array) for array in arrays}
@@ -85,6 +87,14 @@ class Writer:
         shapes = [array.shape[1:] for array in arrays]
         if self.names is None:
             self.names, self.shapes = names, shapes
+            # An integer column (an iteration count) is written as integers: 3, not 3.0.
+            self.whole = np.concatenate(
+                [
+                    np.full(int(np.prod(a.shape[1:])), np.issubdtype(a.dtype, np.integer))
+                    for a in given
+                ]
+                or [np.zeros(0, bool)]
+            )
             self._start()
         elif names != self.names or shapes != self.shapes:
             raise ValueError("every chunk must have the columns of the first, in the same shapes")
@@ -130,17 +140,26 @@ class Writer:
 # --- text -----------------------------------------------------------------------------------
 
 
-def text_rows(matrix: np.ndarray, separator: bytes = b"\t") -> bytes:
-    """One line per row of a float64 matrix, numbers separated by ``separator`` (one byte)."""
+def text_rows(
+    matrix: np.ndarray, separator: bytes = b"\t", whole: np.ndarray | None = None
+) -> bytes:
+    """One line per row of a float64 matrix, numbers separated by ``separator`` (one byte);
+    the columns ``whole`` marks are written as integers."""
     import orjson
 
     rows, width = matrix.shape
     if not rows or not width:
         return b"\n" * rows
     flat = np.ascontiguousarray(matrix, dtype=np.float64).reshape(-1)
+    numbers: Any = flat
+    if whole is not None and whole.any():
+        # Rare (--trace's rows), so Python numbers are fine: ints where whole, floats elsewhere.
+        cells = matrix.astype(object)
+        cells[:, whole] = matrix[:, whole].astype(np.int64)
+        numbers = cells.reshape(-1).tolist()
     # orjson writes the flat array as "[a,b,...]": every comma becomes the separator
     # or, after each row's last number, a newline, in place; "]" ends the last line.
-    text = np.frombuffer(orjson.dumps(flat, option=orjson.OPT_SERIALIZE_NUMPY), np.uint8).copy()
+    text = np.frombuffer(orjson.dumps(numbers, option=orjson.OPT_SERIALIZE_NUMPY), np.uint8).copy()
     commas = np.flatnonzero(text == ord(","))
     text[commas] = separator[0]
     text[commas[width - 1 :: width]] = ord("\n")
@@ -183,7 +202,7 @@ class TextWriter(Writer):
             self.stream.write(("\t".join(labels) + "\n").encode())
 
     def _rows(self, matrix: np.ndarray) -> None:
-        self.stream.write(text_rows(matrix, self.separator))
+        self.stream.write(text_rows(matrix, self.separator, self.whole))
 
 
 # --- JSON Lines -----------------------------------------------------------------------------
@@ -259,7 +278,8 @@ class JsonLinesWriter(Writer):
         tokens = []
         for index in self.slots:
             column = np.ascontiguousarray(matrix[:, index])
-            text = orjson.dumps(column, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
+            written = column.astype(np.int64) if self.whole[index] else column
+            text = orjson.dumps(written, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
             words = text.split(b",")
             for row in np.flatnonzero(~np.isfinite(column)).tolist():
                 value = column[row]

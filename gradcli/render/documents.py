@@ -14,6 +14,8 @@ from gradcli.compute.results import (
     Formulas,
     Functions,
     Limit,
+    Optimum,
+    Root,
     Steps,
     TaylorPolynomial,
 )
@@ -83,6 +85,14 @@ def taylor_document(result: TaylorPolynomial) -> dict[str, Any]:
     from gradcli.render import polynomials
 
     return _with_warnings(polynomials.document(result), result.warnings)
+
+
+@document.register(Optimum)
+@document.register(Root)
+def optimum_document(result: Optimum | Root) -> dict[str, Any]:
+    from gradcli.render import optima
+
+    return _with_warnings(optima.document(result), result.warnings)
 
 
 @document.register

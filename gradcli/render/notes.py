@@ -24,6 +24,7 @@ from gradcli.compute.results import (
     NotSmooth,
     SampleNotChecked,
     SampleNote,
+    StepLimit,
     StepUnderflow,
     TaylorFallback,
     TaylorNotCompared,
@@ -42,6 +43,15 @@ def note_text(note: Any) -> str:
     if isinstance(note, str):
         return note
     raise TypeError(f"no words for a {type(note).__name__}")
+
+
+@note_text.register
+def _(note: StepLimit) -> str:
+    return (
+        f"stopped at the step limit ({note.steps:,} steps) before convergence: |∇f| = "
+        f"{note.gradient_norm:.3g} is above the tolerance {note.tolerance:g}; give more "
+        "--steps, or another --method"
+    )
 
 
 @note_text.register

@@ -13,6 +13,8 @@ from gradcli.compute.results import (
     Formulas,
     Functions,
     Limit,
+    Optimum,
+    Root,
     Steps,
     TaylorPolynomial,
 )
@@ -67,6 +69,14 @@ def steps_plain(result: Steps) -> str:
     from gradcli.render import steps
 
     return steps.plain(result)
+
+
+@plain.register(Optimum)
+@plain.register(Root)
+def optimum_plain(result: Optimum | Root) -> str:
+    from gradcli.render import optima
+
+    return optima.plain(result)
 
 
 @plain.register

@@ -19,6 +19,8 @@ from gradcli.compute.results import (
     Formulas,
     Functions,
     Limit,
+    Optimum,
+    Root,
     Steps,
     TaylorPolynomial,
 )
@@ -640,6 +642,77 @@ def taylor_table(result: TaylorPolynomial, digits: int) -> RenderableType:
         shown = term.exact if term.exact is not None else short_number(term.coefficient, digits)
         table.add_row(f"coefficient of {pretty(monomial) or '1'}", _text(pretty(shown)))
     return trimmed(table)
+
+
+_METHODS = {
+    "trust": "trust region, exact Hessian (scipy trust-exact)",
+    "lbfgs": "quasi-Newton (scipy L-BFGS-B)",
+    "bfgs": "quasi-Newton (scipy BFGS)",
+    "newton": "Newton's method, x - H⁻¹∇f",
+    "gd": "gradient descent",
+    "momentum": "gradient descent with momentum",
+    "adam": "Adam",
+    "rmsprop": "RMSprop",
+}
+
+
+@table.register(Optimum)
+@table.register(Root)
+def optimum_table(result: Optimum | Root, digits: int) -> RenderableType:
+    """Where the method stopped and why; with --trace, a row per iteration below."""
+    from rich.console import Group
+
+    from gradcli.render.optima import stop_text
+
+    solving = isinstance(result, Root)
+    command = "solve" if solving else "minimize" if result.goal == "minimum" else "maximize"
+    table = _Summary(f"gradcli {command}")
+    table.add_row("expression", _text(_source(result.expression)), wraps=True)
+    if result.constants:
+        table.add_row("at", _text(_point_text(result.constants, digits)), wraps=True)
+    if not solving:
+        table.add_row("method", _text(_METHODS[result.method]))
+    table.add_row("start", _text(_point_text(result.start, digits)), wraps=True)
+    for name, value in result.point.items():
+        label = "root" if solving else result.goal
+        table.add_row(f"{label} {name}", _array_view(value, digits))
+    if solving:
+        table.add_row("f there", _array_view(result.residual, digits))
+    else:
+        table.add_row("f there", _text(short_number(result.value, digits)))
+        table.add_row("|∇f| there", _text(short_number(result.gradient_norm, digits)))
+    table.add_row(
+        "iterations", _text(f"{result.iterations:,} ({result.evaluations:,} evaluations)")
+    )
+    table.add_row("stopped", _text(stop_text(result)), wraps=True)
+    if result.trace is None:
+        return trimmed(table)
+    return trimmed(Group(table, _trace_table(result, digits)))
+
+
+def _trace_table(result: Optimum | Root, digits: int) -> Any:
+    from rich.table import Table
+
+    solving = isinstance(result, Root)
+    trace = result.trace or []
+    names = list(trace[0].point) if trace else []
+    headers = ["iteration", *names, "|f|" if solving else "f"]
+    headers += [] if solving else ["|∇f|"]
+    table = Table(*headers, "step", title=_text("trace"), title_justify="left")
+    for column in table.columns:
+        column.justify = "right"
+    for row in trace:
+        cells = [str(row.iteration)]
+        cells += [
+            short_number(v, digits) if np.ndim(v) == 0 else f"shape {np.shape(v)}"
+            for v in row.point.values()
+        ]
+        cells.append(short_number(row.value, digits))
+        if not solving:
+            cells.append(short_number(row.gradient_norm, digits))
+        cells.append(short_number(row.step, digits))
+        table.add_row(*cells)
+    return table
 
 
 def _hessian_view(labels: list[str], matrix: np.ndarray, digits: int) -> Any:

@@ -1,0 +1,148 @@
+"""The words and shapes of ``minimize``, ``maximize`` and ``solve``'s results: why a method
+stopped, the plain lines and the JSON document (the tables are in :mod:`.tables`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.compute.results import Iterate, Optimum, Root
+from gradcli.render.numbers import json_array, json_number, plain_array
+
+
+def _g(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def stop_text(result: Optimum | Root) -> str:
+    """Why the method stopped, in a sentence."""
+    if isinstance(result, Root):
+        return _root_stop(result)
+    steps = f"{result.iterations:,} iteration{'s' * (result.iterations != 1)}"
+    norm = _g(result.gradient_norm)
+    if result.stop == "gradient":
+        return f"converged: |∇f| = {norm} ≤ {result.tolerance:g} after {steps}"
+    if result.stop == "steps":
+        return f"stopped at the step limit after {steps}: |∇f| = {norm}"
+    if result.stop == "singular":
+        return (
+            f"stopped after {steps}: the Hessian is singular here, so Newton's step is not "
+            "defined; use --method auto"
+        )
+    if result.stop == "diverged":
+        down = result.goal == "minimum"
+        if not np.isfinite(result.value) or (result.value < 0) == down:
+            way = "below" if down else "above"
+            return (
+                f"diverged after {steps}: f went to {_g(result.value)}; it looks unbounded "
+                f"{way}: bound the variables with --over, or start elsewhere"
+            )
+        return (
+            f"diverged after {steps}: the steps grew until f reached {_g(result.value)}; "
+            "the learning rate is too large for this function: give a smaller --lr"
+        )
+    return (
+        f"stalled after {steps}: no step improves f, and |∇f| = {norm} is above the "
+        f"tolerance {result.tolerance:g}; try another --method or start"
+    )
+
+
+def _root_stop(result: Root) -> str:
+    steps = f"{result.iterations:,} iteration{'s' * (result.iterations != 1)}"
+    norm = _g(result.residual_norm)
+    if result.stop == "exact":
+        return f"converged after {steps}: f is exactly 0 here"
+    if result.stop == "rounding":
+        return (
+            f"converged after {steps}: the next Newton step is below float64's rounding; "
+            f"|f| = {norm}"
+        )
+    if result.stop == "steps":
+        return f"no root found in {steps} (the step limit): |f| = {norm}; give more --steps"
+    if result.stop == "singular":
+        return (
+            f"no root found: the Jacobian is singular here and |f| = {norm} is not 0; "
+            "start elsewhere (--at)"
+        )
+    if result.stop == "diverged":
+        return f"no root found: the iterates ran off (|f| = {norm}); start nearer a root"
+    return (
+        f"no root found: |f| stops falling at {norm} after {steps}, a local minimum of |f| "
+        "that is not 0; there may be no real root near the start"
+    )
+
+
+def failure(result: Optimum | Root) -> str | None:
+    """The error line when the method found no answer; None when it did (a minimum at the
+    step limit is where the steps went, said in a warning)."""
+    if result.converged or (isinstance(result, Optimum) and result.stop == "steps"):
+        return None
+    return stop_text(result)
+
+
+# --- plain ---------------------------------------------------------------------------------
+
+
+def plain(result: Optimum | Root) -> str:
+    """The point: one line per variable (a vector's elements tab-separated), as ``diff``
+    writes its gradient, so ``x=$(gradcli minimize ...)`` reads it."""
+    blocks = [plain_array(value) for value in result.point.values()]
+    return ("\n\n" if any("\n" in block for block in blocks) else "\n").join(blocks)
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def _point(point: dict[str, Any]) -> dict[str, Any]:
+    return {name: json_array(value) for name, value in point.items()}
+
+
+def _iterate(iterate: Iterate, value: str) -> dict[str, Any]:
+    row = {
+        "iteration": iterate.iteration,
+        "point": _point(iterate.point),
+        value: json_number(iterate.value),
+    }
+    if iterate.gradient_norm is not None:
+        row["gradient_norm"] = json_number(iterate.gradient_norm)
+    row["step"] = json_number(iterate.step)
+    return row
+
+
+def document(result: Optimum | Root) -> dict[str, Any]:
+    if isinstance(result, Root):
+        found: dict[str, Any] = {
+            "expression": result.expression,
+            "start": _point(result.start),
+            "root": _point(result.point),
+            "residual": json_array(result.residual),
+            "residual_norm": json_number(result.residual_norm),
+        }
+        value = "residual_norm"
+    else:
+        found = {
+            "expression": result.expression,
+            "goal": result.goal,
+            "method": result.method,
+            "start": _point(result.start),
+            "point": _point(result.point),
+            "value": json_number(result.value),
+            "gradient": _point(result.gradient),
+            "gradient_norm": json_number(result.gradient_norm),
+        }
+        if result.bounds:
+            found["bounds"] = {n: list(pair) for n, pair in result.bounds.items()}
+        value = "value"
+    if result.constants:
+        found["at"] = _point(result.constants)
+    found.update(
+        iterations=result.iterations,
+        evaluations=result.evaluations,
+        converged=result.converged,
+        stop=result.stop,
+        message=stop_text(result),
+    )
+    if result.trace is not None:
+        found["trace"] = [_iterate(iterate, value) for iterate in result.trace]
+    return found
