@@ -827,6 +827,57 @@ def solve_command(
     _hand_over("solve", locals())
 
 
+@app.command("critical", cls=Command)
+def critical_command(
+    expression: Expression = None,
+    file: ProgramFile = None,
+    max_iterations: MaxIterations = None,
+    over: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--over",
+            metavar="NAME=LO:HI",
+            help="A variable's range: the box searched, one --over per variable (at most 6).",
+        ),
+    ] = None,
+    at: At = None,
+    starts: Annotated[
+        int | None,
+        typer.Option(
+            "--starts", help="Newton starts filling the box (a grid; default 400, at most 20,000)."
+        ),
+    ] = None,
+    plot: PlotPath = False,
+    save: SaveOption = None,
+    width: WidthOption = None,
+    height: HeightOption = None,
+    seed: Seed = None,
+    output: DocumentFormatOption = None,
+    digits: Digits = None,
+    plugin: PluginOption = None,
+) -> None:
+    """The critical points of f in a box (∇f = 0, by Newton from a grid of starts), each
+    classified by its Hessian's eigenvalues: minimum, maximum, saddle, or degenerate (one
+    variable: the first derivative that is not 0 decides, or it is an inflection).
+
+    In one variable, on the closed interval: also the points where f has no derivative
+    (kinks) and the ends, and the global minimum and maximum among them all.
+
+    -o json is {"expression", "over", "starts", "points": [{"where" (stationary, kink or
+    end), "point", "value", "kind", "eigenvalues", "order"}], "global_minimum"?,
+    "global_maximum"?: {"value", "points"}}.
+
+    Examples:
+
+      gradcli critical "x**4 - 2*x**2" --over x=-2:2
+
+      gradcli critical "abs(x-0.5) + x**2" --over x=-1:1
+
+      gradcli critical "(x**2 + y - 11)**2 + (x + y**2 - 7)**2" --over x=-5:5 --over y=-5:5
+    """
+    _hand_over("critical", locals())
+
+
 @app.command("functions", cls=Command)
 def functions_command(
     output: DocumentFormatOption = None,

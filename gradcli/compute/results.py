@@ -509,6 +509,23 @@ class StepLimit(Note):
     tolerance: float
 
 
+class FlatRegion(Note):
+    """``critical``: f is flat (∇f and the Hessian exactly 0) at ``count`` of the starts,
+    between ``low`` and ``high``: every point there is critical, so none is listed."""
+
+    count: int
+    low: dict[str, float]
+    high: dict[str, float]
+    values: tuple[float, float]
+
+
+class TooManyPoints(Note):
+    """``critical``: more distinct points than it lists."""
+
+    found: int
+    shown: int
+
+
 class NotSimplified(Note):
     """A derivative too large to simplify in good time, given as differentiated."""
 

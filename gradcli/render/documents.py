@@ -9,6 +9,7 @@ from typing import Any
 from gradcli.compute.results import (
     BuiltinsCheck,
     Check,
+    Critical,
     Differentiation,
     Evaluation,
     Formulas,
@@ -85,6 +86,13 @@ def taylor_document(result: TaylorPolynomial) -> dict[str, Any]:
     from gradcli.render import polynomials
 
     return _with_warnings(polynomials.document(result), result.warnings)
+
+
+@document.register
+def critical_document(result: Critical) -> dict[str, Any]:
+    from gradcli.render import optima
+
+    return _with_warnings(optima.critical_document(result), result.warnings)
 
 
 @document.register(Optimum)

@@ -15,6 +15,7 @@ from gradcli.compute.results import (
     EstimatesNotFinite,
     ExactEstimates,
     ExactNotFinite,
+    FlatRegion,
     NoRows,
     NoSamplesChecked,
     NotFiniteDerivative,
@@ -28,6 +29,7 @@ from gradcli.compute.results import (
     StepUnderflow,
     TaylorFallback,
     TaylorNotCompared,
+    TooManyPoints,
     UnusedSeed,
     ValueNotFiniteAtPoint,
 )
@@ -43,6 +45,26 @@ def note_text(note: Any) -> str:
     if isinstance(note, str):
         return note
     raise TypeError(f"no words for a {type(note).__name__}")
+
+
+@note_text.register
+def _(note: FlatRegion) -> str:
+    low = ", ".join(f"{n} = {v:g}" for n, v in note.low.items())
+    high = ", ".join(f"{n} = {v:g}" for n, v in note.high.items())
+    lo, hi = note.values
+    values = f"f = {lo:g}" if lo == hi else f"f from {lo:g} to {hi:g}"
+    return (
+        f"f is flat (gradient and Hessian exactly 0) at {note.count:,} of the starts, from "
+        f"{low} to {high} ({values}): every point there is critical, and none is listed"
+    )
+
+
+@note_text.register
+def _(note: TooManyPoints) -> str:
+    return (
+        f"found {note.found:,} critical points and lists the first {note.shown:,}; choose a "
+        "smaller box with --over"
+    )
 
 
 @note_text.register

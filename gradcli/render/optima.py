@@ -1,5 +1,6 @@
-"""The words and shapes of ``minimize``, ``maximize`` and ``solve``'s results: why a method
-stopped, the plain lines and the JSON document (the tables are in :mod:`.tables`)."""
+"""The words and shapes of ``minimize``, ``maximize``, ``solve`` and ``critical``'s results:
+why a method stopped, the plain lines and the JSON documents (the tables are in
+:mod:`.tables`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.compute.results import Iterate, Optimum, Root
+from gradcli.compute.results import Critical, CriticalPoint, Iterate, Optimum, Root
 from gradcli.render.numbers import json_array, json_number, plain_array
 
 
@@ -145,4 +146,64 @@ def document(result: Optimum | Root) -> dict[str, Any]:
     )
     if result.trace is not None:
         found["trace"] = [_iterate(iterate, value) for iterate in result.trace]
+    return found
+
+
+# --- critical ------------------------------------------------------------------------------
+
+
+def derivative_name(order: int) -> str:
+    """f'' for 2, f⁽⁴⁾ for 4, as textbooks write them."""
+    from gradcli.compute.plot import derivative_label
+
+    return derivative_label(order)
+
+
+def test_text(point: CriticalPoint, digits: int = 6) -> str:
+    """What decided the point's kind, in a few words."""
+    if point.where == "end":
+        return "an end of the interval"
+    if point.where == "kink":
+        return "f' jumps here" if point.kind == "neither" else "f' jumps and changes sign"
+    if point.order is not None:
+        return f"first nonzero derivative: {derivative_name(point.order)}"
+    return "f'' = " + ", ".join(f"{e:.{digits}g}" for e in point.eigenvalues or [])
+
+
+def critical_plain(result: Critical) -> str:
+    """One line per point: where, kind, the coordinates, f."""
+    return "\n".join(
+        "\t".join([p.where, p.kind, *(repr(v) for v in p.point.values()), repr(float(p.value))])
+        for p in result.points
+    )
+
+
+def _critical_point(point: CriticalPoint) -> dict[str, Any]:
+    return {
+        "where": point.where,
+        "kind": point.kind,
+        "point": {name: json_number(v) for name, v in point.point.items()},
+        "value": json_number(point.value),
+        "eigenvalues": None
+        if point.eigenvalues is None
+        else [json_number(e) for e in point.eigenvalues],
+        "order": point.order,
+    }
+
+
+def critical_document(result: Critical) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "expression": result.expression,
+        "over": {name: list(pair) for name, pair in result.over.items()},
+    }
+    if result.constants:
+        found["at"] = _point(result.constants)
+    found["starts"] = result.starts
+    found["points"] = [_critical_point(p) for p in result.points]
+    for key, extreme in (("global_minimum", result.lowest), ("global_maximum", result.highest)):
+        if extreme:
+            found[key] = {
+                "value": json_number(extreme[0].value),
+                "points": [{n: json_number(v) for n, v in p.point.items()} for p in extreme],
+            }
     return found

@@ -8,6 +8,7 @@ from typing import Any
 from gradcli.compute.results import (
     BuiltinsCheck,
     Check,
+    Critical,
     Differentiation,
     Evaluation,
     Formulas,
@@ -69,6 +70,13 @@ def steps_plain(result: Steps) -> str:
     from gradcli.render import steps
 
     return steps.plain(result)
+
+
+@plain.register
+def critical_plain(result: Critical) -> str:
+    from gradcli.render import optima
+
+    return optima.critical_plain(result)
 
 
 @plain.register(Optimum)

@@ -14,6 +14,7 @@ import numpy as np
 from gradcli.compute.results import (
     BuiltinsCheck,
     Check,
+    Critical,
     Differentiation,
     Evaluation,
     Formulas,
@@ -691,16 +692,12 @@ def optimum_table(result: Optimum | Root, digits: int) -> RenderableType:
 
 
 def _trace_table(result: Optimum | Root, digits: int) -> Any:
-    from rich.table import Table
-
     solving = isinstance(result, Root)
     trace = result.trace or []
     names = list(trace[0].point) if trace else []
     headers = ["iteration", *names, "|f|" if solving else "f"]
     headers += [] if solving else ["|∇f|"]
-    table = Table(*headers, "step", title=_text("trace"), title_justify="left")
-    for column in table.columns:
-        column.justify = "right"
+    rows = []
     for row in trace:
         cells = [str(row.iteration)]
         cells += [
@@ -711,8 +708,71 @@ def _trace_table(result: Optimum | Root, digits: int) -> Any:
         if not solving:
             cells.append(short_number(row.gradient_norm, digits))
         cells.append(short_number(row.step, digits))
-        table.add_row(*cells)
-    return table
+        rows.append(cells)
+    return _wide_or_records("trace", [*headers, "step"], rows)
+
+
+@table.register(Critical)
+def critical_table(result: Critical, digits: int) -> RenderableType:
+    """The box and what was found, then a row per point."""
+    from rich.console import Group
+
+    from gradcli.render.optima import test_text
+
+    summary = _Summary("gradcli critical")
+    summary.add_row("expression", _text(_source(result.expression)), wraps=True)
+    if result.constants:
+        summary.add_row("at", _text(_point_text(result.constants, digits)), wraps=True)
+    box = ", ".join(
+        f"{name} ∈ [{short_number(lo, digits)}, {short_number(hi, digits)}]"
+        for name, (lo, hi) in result.over.items()
+    )
+    summary.add_row("box", _text(box))
+    counts: dict[str, int] = {}
+    for point in result.points:
+        counts[point.where] = counts.get(point.where, 0) + 1
+    words = {"stationary": "stationary point", "kink": "kink", "end": "end"}
+    found = ", ".join(f"{n} {words[where]}{'s' * (n != 1)}" for where, n in counts.items())
+    summary.add_row("found", _text(f"{found or 'none'} (from {result.starts:,} starts)"))
+    for label, extreme in (("global minimum", result.lowest), ("global maximum", result.highest)):
+        if extreme:
+            where = " and ".join(_point_text(p.point, digits) for p in extreme)
+            summary.add_row(label, _text(f"{short_number(extreme[0].value, digits)} at {where}"))
+    if not result.points:
+        return trimmed(summary)
+    names = list(result.points[0].point)
+    # One variable: where each point comes from (stationary, kink, end) and what decided its
+    # kind; several: every point is stationary and its Hessian's eigenvalues decide.
+    one = len(names) == 1
+    headers = ["where", "kind", *names, "f", "why"] if one else ["kind", *names, "f", "eigenvalues"]
+    rows = []
+    for point in result.points:
+        why = test_text(point, digits)
+        if not one and point.eigenvalues is not None:
+            why = ", ".join(short_number(e, digits) for e in point.eigenvalues)
+        numbers = [short_number(v, digits) for v in (*point.point.values(), point.value)]
+        rows.append([*([point.where] if one else []), point.kind, *numbers, why])
+    points = _wide_or_records("points", headers, rows)
+    return trimmed(Group(summary, points))
+
+
+def _wide_or_records(title: str, headers: list[str], rows: list[list[str]]) -> Any:
+    """A table with a column per header when it fits the width; otherwise one record per
+    row, a line per header, so that every cell is shown whole at 40 columns too."""
+    from rich.table import Table
+
+    wide = Table(title=_text(title), title_justify="left")
+    for header in headers:
+        wide.add_column(header, overflow="fold")
+    for row in rows:
+        wide.add_row(*map(_text, row))
+    records = Table(title=_text(title), title_justify="left", show_header=False)
+    records.add_column(overflow="fold")
+    records.add_column(overflow="fold")
+    for row in rows:
+        for k, (header, cell) in enumerate(zip(headers, row)):
+            records.add_row(_text(header), _text(cell), end_section=k == len(row) - 1)
+    return _FirstThatFits(wide, records)
 
 
 def _hessian_view(labels: list[str], matrix: np.ndarray, digits: int) -> Any:
