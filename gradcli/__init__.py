@@ -36,6 +36,7 @@ _HOMES = {
     "Tensor": "gradcli.autograd.tensor",
     **dict.fromkeys(("compile", "Expression"), "gradcli.language.compiled"),
     "register": "gradcli.registry",
+    **dict.fromkeys(("minimize", "maximize", "solve", "critical"), "gradcli.extrema"),
     "graph": "gradcli.graphview",
 }
 # PyTorch's other names for a dtype, and for functions

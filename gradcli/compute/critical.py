@@ -375,6 +375,10 @@ class _Search:
                 a, left = middle, slope
         if abs(right - left) <= noise:
             return None
+        # Which way f' jumps, read a little off the kink: at it, f' is a convention's
+        # (abs'(0) = 0), not either side's.
+        aside = 1e-6 * self.diagonal
+        left, right = self._slope(a - aside), self._slope(b + aside)
         name = self.names[0]
         if left < 0 < right:
             kind = "minimum"

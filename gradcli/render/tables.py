@@ -732,7 +732,11 @@ def critical_table(result: Critical, digits: int) -> RenderableType:
     for point in result.points:
         counts[point.where] = counts.get(point.where, 0) + 1
     words = {"stationary": "stationary point", "kink": "kink", "end": "end"}
-    found = ", ".join(f"{n} {words[where]}{'s' * (n != 1)}" for where, n in counts.items())
+    found = ", ".join(
+        f"{counts[where]} {word}{'s' * (counts[where] != 1)}"
+        for where, word in words.items()
+        if where in counts
+    )
     summary.add_row("found", _text(f"{found or 'none'} (from {result.starts:,} starts)"))
     for label, extreme in (("global minimum", result.lowest), ("global maximum", result.highest)):
         if extreme:
