@@ -44,10 +44,6 @@ MAX_STEP = 0.25
 """A Newton step from a start may cross at most this fraction of the box's diagonal."""
 SAME = 1e-7
 """Two points closer than this fraction of the box's diagonal are one point."""
-FLAT = 1e-8
-"""An eigenvalue (one variable: a derivative's Taylor coefficient) below this fraction of
-the largest seen in the box counts as 0."""
-HIGHEST_ORDER = 8
 BISECTIONS = 200
 MAX_POINTS = 200
 """The most points listed: more is a continuum (or a very wiggly f), said in a note."""
@@ -274,42 +270,9 @@ class _Search:
     # --- what each point is --------------------------------------------------------------
 
     def classify(self, x: np.ndarray, where: str) -> CriticalPoint:
-        value = self.f.value(x)
-        matrix = self.f.hessian(x)
-        eigenvalues = np.linalg.eigvalsh(matrix)
-        flat = FLAT * max(self.curvature, float(np.max(np.abs(eigenvalues), initial=0.0)))
+        kind, eigenvalues, order = self.f.kind(x, self.curvature)
         point = {name: float(v) for name, v in zip(self.names, x)}
-        order = None
-        if np.any(np.abs(eigenvalues) <= flat):
-            kind = "degenerate"
-            if len(self.names) == 1:
-                kind, order = self._by_higher_derivatives(x)
-        elif np.all(eigenvalues > 0):
-            kind = "minimum"
-        elif np.all(eigenvalues < 0):
-            kind = "maximum"
-        else:
-            kind = "saddle"
-        return CriticalPoint(where, point, value, kind, [float(e) for e in eigenvalues], order)
-
-    def _by_higher_derivatives(self, x: np.ndarray) -> tuple[str, int | None]:
-        """One variable, f'' = 0: the first derivative that is not 0 decides."""
-        from gradcli.compute.differentiate import differentiate
-
-        name = self.names[0]
-        at = [*self.bound, Binding(name, "", np.float64(x[0]))]
-        try:
-            found = differentiate(self.expression, at, [name], order=HIGHEST_ORDER)
-        except UsageError:
-            return "degenerate", None
-        coefficients = [d / math.factorial(k) for k, d in enumerate(found.derivatives[name], 1)]
-        largest = max((abs(c) for c in coefficients[1:]), default=0.0)
-        for k, c in enumerate(coefficients[1:], start=2):
-            if abs(c) > FLAT * largest:
-                if k % 2:
-                    return "inflection", k
-                return ("minimum" if c > 0 else "maximum"), k
-        return "degenerate", None
+        return CriticalPoint(where, point, self.f.value(x), kind, eigenvalues, order)
 
     # --- one variable: kinks and ends ----------------------------------------------------
 

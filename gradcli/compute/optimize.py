@@ -33,7 +33,7 @@ from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
 from gradcli.compute.differentiate import gradients, hessian_of
 from gradcli.compute.evaluation import as_array, choose_wrt, point_of, tensors_of
-from gradcli.compute.results import Iterate, Optimum, Root, StepLimit
+from gradcli.compute.results import Iterate, Optimum, Root, StepLimit, Unconfirmed
 from gradcli.errors import LimitError, UsageError, option
 from gradcli.language import Expression
 
@@ -55,7 +55,12 @@ FAR = 1e150
 """A point this far out, or a value this large, has left every problem's scale: the method
 diverged (the function is unbounded, or the step blew up)."""
 
-POLISH_STEPS = 8
+POLISH_STEPS = 100
+"""Newton steps after scipy: two or three reach a minimum's float64 point; a degenerate
+one (x**4 at 0) is only crept up on, by a constant factor per step."""
+FLAT = 1e-8
+"""An eigenvalue below this fraction of the largest curvature seen counts as 0."""
+HIGHEST_ORDER = 8
 LINE_SEARCH_HALVINGS = 40
 EPS = float(np.finfo(np.float64).eps)
 
@@ -128,6 +133,7 @@ class Objective:
         self.names = list(names)
         self.what = what
         self.sign = sign
+        self.bound = list(bound)
         starts = {b.name: b.value for b in bound}
         self.shapes = [np.shape(starts[name]) for name in self.names]
         self.sizes = [int(np.prod(shape, dtype=int)) for shape in self.shapes]
@@ -178,6 +184,45 @@ class Objective:
         self._scalar(value)
         _, matrix = hessian_of(value, inputs, self.names)
         return self.sign * matrix
+
+    def kind(self, x: np.ndarray, curvature: float = 0.0) -> tuple[str, list[float], int | None]:
+        """What the critical point x is: "minimum", "maximum", "saddle", "degenerate" (an
+        eigenvalue of the Hessian below FLAT times the largest curvature seen, ``curvature``
+        or here), or in one variable, where f'' = 0, what the first derivative that is not
+        0 says ("inflection" for an odd order, which ``order`` gives). With its eigenvalues."""
+        eigenvalues = np.linalg.eigvalsh(self.hessian(x))
+        flat = FLAT * max(curvature, float(np.max(np.abs(eigenvalues), initial=0.0)))
+        found = [float(e) for e in eigenvalues]
+        if np.any(np.abs(eigenvalues) <= flat):
+            return self._higher(x, found) if self.size == 1 else ("degenerate", found, None)
+        if np.all(eigenvalues > 0):
+            return "minimum", found, None
+        if np.all(eigenvalues < 0):
+            return "maximum", found, None
+        return "saddle", found, None
+
+    def _higher(self, x: np.ndarray, found: list[float]) -> tuple[str, list[float], int | None]:
+        """One variable, f'' = 0: the first derivative that is not 0 decides (Taylor mode)."""
+        from gradcli.compute.differentiate import differentiate
+
+        name = self.names[0]
+        at = [b for b in self.bound if b.name != name]
+        at.append(Binding(name, "", np.float64(np.reshape(x, -1)[0])))
+        try:
+            derivatives = differentiate(self.expression, at, [name], order=HIGHEST_ORDER)
+        except UsageError:
+            return "degenerate", found, None
+        coefficients = [
+            self.sign * d / math.factorial(k)
+            for k, d in enumerate(derivatives.derivatives[name], 1)
+        ]
+        largest = max((abs(c) for c in coefficients[1:]), default=0.0)
+        for k, c in enumerate(coefficients[1:], start=2):
+            if abs(c) > FLAT * largest:
+                if k % 2:
+                    return "inflection", found, k
+                return ("minimum" if c > 0 else "maximum"), found, k
+        return "degenerate", found, None
 
 
 def objective(
@@ -253,7 +298,18 @@ def optimize(
         ):
             stop = "diverged"
         norm = float(np.linalg.norm(gradient))
-        notes = [StepLimit(iterations, norm, tolerance)] if stop == "steps" else []
+        notes: list[Any] = [StepLimit(iterations, norm, tolerance)] if stop == "steps" else []
+        kind = None
+        if stop == "gradient" and f.size <= MAX_HESSIAN_VARIABLES and limits is None:
+            # The gradient vanishes at saddles and inflections too: the Hessian (in one
+            # variable, the first derivative that is not 0) says which this is.
+            curvature = float(np.max(np.abs(np.linalg.eigvalsh(f.hessian(f.start)))))
+            found, _, _ = f.kind(x, curvature)
+            kind = {"minimum": goal, "maximum": _OTHER[goal]}.get(found, found)
+            if kind == "degenerate":
+                notes.append(Unconfirmed(goal))
+            elif kind != goal:
+                stop = "not_optimum"
         return Optimum(
             expression=expression.source,
             goal=goal,
@@ -268,11 +324,15 @@ def optimize(
             iterations=iterations,
             evaluations=f.evaluations,
             stop=stop,
+            kind=kind,
             tolerance=tolerance,
             bounds={name: (lo, hi) for name, lo, hi in bounds},
             trace=iterates if trace else None,
             warnings=notes,
         )
+
+
+_OTHER = {"minimum": "maximum", "maximum": "minimum"}
 
 
 def _limits(f: Objective, bounds: Sequence[tuple[str, float, float]]) -> list[Any] | None:

@@ -127,7 +127,8 @@ class Optimum(Record):
 
     ``stop`` is "gradient" (|gradient| <= tolerance: converged), "steps" (the step limit),
     "diverged" (the point or value left every scale: unbounded), "stalled" (no step
-    lowers f and the gradient is not small) or "singular" (newton: the Hessian)."""
+    lowers f and the gradient is not small), "singular" (newton: the Hessian) or
+    "not_optimum" (the gradient vanished at a point of another ``kind``)."""
 
     expression: str
     goal: str  # "minimum" or "maximum"
@@ -142,6 +143,10 @@ class Optimum(Record):
     iterations: int
     evaluations: int
     stop: str
+    kind: str | None
+    """What the point is where the gradient vanished (its Hessian says): the goal, or
+    "saddle", "inflection", the other extremum ("not_optimum"), or "degenerate"; None when
+    it did not converge or is too large for a Hessian."""
     tolerance: float
     bounds: dict[str, tuple[float, float]]
     trace: list[Iterate] | None
@@ -499,6 +504,14 @@ class Steps(Record):
     partials: list[Partial]
     backward: list[Adjoint]
     gradient: dict[str, float]
+
+
+class Unconfirmed(Note):
+    """``minimize``/``maximize``: the Hessian is singular where the gradient vanished, so
+    the second-order test cannot confirm the ``goal`` (Powell's function has such a
+    minimum; x**3*y**2 has such a saddle)."""
+
+    goal: str
 
 
 class StepLimit(Note):

@@ -30,6 +30,7 @@ from gradcli.compute.results import (
     TaylorFallback,
     TaylorNotCompared,
     TooManyPoints,
+    Unconfirmed,
     UnusedSeed,
     ValueNotFiniteAtPoint,
 )
@@ -64,6 +65,14 @@ def _(note: TooManyPoints) -> str:
     return (
         f"found {note.found:,} critical points and lists the first {note.shown:,}; choose a "
         "smaller box with --over"
+    )
+
+
+@note_text.register
+def _(note: Unconfirmed) -> str:
+    return (
+        f"the Hessian is singular here, so the second-order test cannot confirm a {note.goal}: "
+        "the gradient vanishes, but this may be a saddle"
     )
 
 

@@ -26,6 +26,14 @@ def stop_text(result: Optimum | Root) -> str:
         return f"converged: |∇f| = {norm} ≤ {result.tolerance:g} after {steps}"
     if result.stop == "steps":
         return f"stopped at the step limit after {steps}: |∇f| = {norm}"
+    if result.stop == "not_optimum":
+        what = {"saddle": "a saddle point", "inflection": "an inflection point"}.get(
+            result.kind or "", f"a {result.kind}"
+        )
+        return (
+            f"the gradient vanishes after {steps}, but at {what}, not a {result.goal}; "
+            "start elsewhere (--at)"
+        )
     if result.stop == "singular":
         return (
             f"stopped after {steps}: the Hessian is singular here, so Newton's step is not "
@@ -131,6 +139,7 @@ def document(result: Optimum | Root) -> dict[str, Any]:
             "value": json_number(result.value),
             "gradient": _point(result.gradient),
             "gradient_norm": json_number(result.gradient_norm),
+            "kind": result.kind,
         }
         if result.bounds:
             found["bounds"] = {n: list(pair) for n, pair in result.bounds.items()}
