@@ -284,12 +284,8 @@ def optimize(
             x, stop, iterations = _teaching(f, chosen, steps, tolerance, lr, momentum, iterates)
         else:
             x, stop, iterations = _scipy(f, chosen, steps, tolerance, limits, iterates)
-            if (
-                limits is None
-                and stop in ("gradient", "stalled")
-                and f.size <= MAX_HESSIAN_VARIABLES
-            ):
-                x, stop = _polish(f, x, stop, tolerance)
+            if stop in ("gradient", "stalled") and f.size <= MAX_HESSIAN_VARIABLES:
+                x, stop = _polish(f, x, stop, tolerance, limits)
         value, gradient = f.value_and_gradient(x)
         if stop == "stalled" and np.linalg.norm(gradient) <= tolerance:
             stop = "gradient"
@@ -300,7 +296,8 @@ def optimize(
         norm = float(np.linalg.norm(gradient))
         notes: list[Any] = [StepLimit(iterations, norm, tolerance)] if stop == "steps" else []
         kind = None
-        if stop == "gradient" and f.size <= MAX_HESSIAN_VARIABLES and limits is None:
+        interior = limits is None or _inside(x, limits)
+        if stop == "gradient" and f.size <= MAX_HESSIAN_VARIABLES and interior:
             # The gradient vanishes at saddles and inflections too: the Hessian (in one
             # variable, the first derivative that is not 0) says which this is.
             curvature = float(np.max(np.abs(np.linalg.eigvalsh(f.hessian(f.start)))))
@@ -310,6 +307,9 @@ def optimize(
                 notes.append(Unconfirmed(goal))
             elif kind != goal:
                 stop = "not_optimum"
+        from gradcli.autograd.shapes import entry_labels
+
+        labels = [e for n, shape in zip(f.names, f.shapes) for e in entry_labels(n, shape)]
         return Optimum(
             expression=expression.source,
             goal=goal,
@@ -327,6 +327,7 @@ def optimize(
             kind=kind,
             tolerance=tolerance,
             bounds={name: (lo, hi) for name, lo, hi in bounds},
+            at_bounds=[labels[i] for i in _bounded(x, limits)],
             trace=iterates if trace else None,
             warnings=notes,
         )
@@ -528,25 +529,48 @@ def _scipy(
     return x, stop, int(found.nit)
 
 
-def _polish(f: Objective, x: np.ndarray, stop: str, tolerance: float) -> tuple[np.ndarray, str]:
+def _inside(x: np.ndarray, limits: list[Any]) -> bool:
+    """Strictly inside the bounds: no bound is active, so the point is an unconstrained
+    critical point and Newton may polish it."""
+    lows, highs = np.array(limits, dtype=np.float64).T
+    return bool(np.all((x > lows) & (x < highs)))
+
+
+def _bounded(x: np.ndarray, limits: list[Any] | None) -> list[int]:
+    """The elements of x that sit on a bound."""
+    if limits is None:
+        return []
+    lows, highs = np.array(limits, dtype=np.float64).T
+    return [int(i) for i in np.flatnonzero((x <= lows) | (x >= highs))]
+
+
+def _polish(
+    f: Objective, x: np.ndarray, stop: str, tolerance: float, limits: list[Any] | None = None
+) -> tuple[np.ndarray, str]:
     """Newton steps with the exact Hessian while each lowers the gradient without raising
     f: from scipy's 1e-8 to the minimum in float64 (quadratic convergence takes two or
     three). Only where the Hessian is positive definite: elsewhere Newton heads for a
-    saddle."""
+    saddle. With bounds, the variables on a bound stay there and the others are polished."""
+    free = np.ones(x.shape, bool)
+    if limits is not None:
+        free[_bounded(x, limits)] = False
     value, gradient = f.value_and_gradient(x)
     for _ in range(POLISH_STEPS):
-        if not gradient.any():
-            return x, "gradient"
-        matrix = f.hessian(x)
+        if not gradient[free].any():
+            break
+        matrix = f.hessian(x)[np.ix_(free, free)]
         if not np.all(np.isfinite(matrix)) or np.linalg.eigvalsh(matrix)[0] <= 0:
             break
-        candidate = x + np.linalg.solve(matrix, -gradient)
+        candidate = x.copy()
+        candidate[free] += np.linalg.solve(matrix, -gradient[free])
+        if limits is not None and _bounded(candidate, limits) != _bounded(x, limits):
+            break
         new_value, new_gradient = f.value_and_gradient(candidate)
-        better = np.linalg.norm(new_gradient) < np.linalg.norm(gradient)
+        better = np.linalg.norm(new_gradient[free]) < np.linalg.norm(gradient[free])
         if not better or new_value > value + 4 * EPS * abs(value):
             break
         x, value, gradient = candidate, new_value, new_gradient
-    if stop == "stalled" and np.linalg.norm(gradient) <= tolerance:
+    if stop == "stalled" and np.linalg.norm(gradient[free]) <= tolerance:
         stop = "gradient"
     return x, stop
 

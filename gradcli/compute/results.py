@@ -149,6 +149,9 @@ class Optimum(Record):
     it did not converge or is too large for a Hessian."""
     tolerance: float
     bounds: dict[str, tuple[float, float]]
+    at_bounds: list[str]
+    """The variables (entries: ``w[1]``) the answer has on a bound of ``--over``, where the
+    gradient need not vanish: L-BFGS-B converges when the projected gradient does."""
     trace: list[Iterate] | None
     warnings: list[Any]
 

@@ -22,6 +22,13 @@ def stop_text(result: Optimum | Root) -> str:
         return _root_stop(result)
     steps = f"{result.iterations:,} iteration{'s' * (result.iterations != 1)}"
     norm = _g(result.gradient_norm)
+    if result.stop == "gradient" and result.at_bounds:
+        way = "falls" if result.goal == "minimum" else "rises"
+        names = ", ".join(result.at_bounds)
+        bounded = f"converged after {steps} on the bounds of {names}: f {way} beyond them"
+        if len(result.at_bounds) < sum(np.size(v) for v in result.point.values()):
+            bounded += ", and along the other variables its gradient is 0"
+        return bounded
     if result.stop == "gradient":
         return f"converged: |∇f| = {norm} ≤ {result.tolerance:g} after {steps}"
     if result.stop == "steps":
@@ -143,6 +150,7 @@ def document(result: Optimum | Root) -> dict[str, Any]:
         }
         if result.bounds:
             found["bounds"] = {n: list(pair) for n, pair in result.bounds.items()}
+            found["at_bounds"] = result.at_bounds
         value = "value"
     if result.constants:
         found["at"] = _point(result.constants)
