@@ -212,9 +212,13 @@ def test_example(command, expected):
     assert agreeing(shown_out, printed) == shown_out
     assert agreeing(shown_err, stderr) == shown_err
     failed = any(line.startswith("error:") for line in expected)
-    # A check that finds a disagreement exits 1 (the contract); other errors are bad input.
-    checking = re.search(r"\bgradcli check\b", command) is not None
-    assert code == (0 if not failed else 1 if checking else 2)
+    # A check that finds a disagreement, and a method that finds no answer, exit 1 (the
+    # contract); other errors are bad input.
+    answered = r"\bgradcli (check|minimize|maximize|solve)\b.*"
+    unanswered = re.search(answered, command) is not None and not any(
+        re.match(r"error: (unexpected|unknown|-|--)", line) for line in expected
+    )
+    assert code == (0 if not failed else 1 if unanswered else 2)
 
 
 @pytest.mark.parametrize(("program", "expected"), list(programs()))

@@ -709,7 +709,7 @@ def _trace_table(result: Optimum | Root, digits: int) -> Any:
             cells.append(short_number(row.gradient_norm, digits))
         cells.append(short_number(row.step, digits))
         rows.append(cells)
-    return _wide_or_records("trace", [*headers, "step"], rows)
+    return _wide_or_records("trace", [*headers, "step"], rows, numbers={*headers, "step"})
 
 
 @table.register(Critical)
@@ -756,18 +756,21 @@ def critical_table(result: Critical, digits: int) -> RenderableType:
             why = ", ".join(short_number(e, digits) for e in point.eigenvalues)
         numbers = [short_number(v, digits) for v in (*point.point.values(), point.value)]
         rows.append([*([point.where] if one else []), point.kind, *numbers, why])
-    points = _wide_or_records("points", headers, rows)
+    points = _wide_or_records("points", headers, rows, numbers={*names, "f"})
     return trimmed(Group(summary, points))
 
 
-def _wide_or_records(title: str, headers: list[str], rows: list[list[str]]) -> Any:
-    """A table with a column per header when it fits the width; otherwise one record per
-    row, a line per header, so that every cell is shown whole at 40 columns too."""
+def _wide_or_records(
+    title: str, headers: list[str], rows: list[list[str]], numbers: Any = ()
+) -> Any:
+    """A table with a column per header when it fits the width (the ``numbers`` columns
+    aligned right); otherwise one record per row, a line per header, so that every cell
+    is shown whole at 40 columns too."""
     from rich.table import Table
 
     wide = Table(title=_text(title), title_justify="left")
     for header in headers:
-        wide.add_column(header, overflow="fold")
+        wide.add_column(header, overflow="fold", justify="right" if header in numbers else "left")
     for row in rows:
         wide.add_row(*map(_text, row))
     records = Table(title=_text(title), title_justify="left", show_header=False)
