@@ -418,14 +418,21 @@ def _teaching(
         grads = [np.zeros(p.shape) if p.grad is None else p.grad.numpy() for p in params]
         gradient = f.sign * np.concatenate([g.reshape(-1) for g in grads])
         _record(iterates, f, k, x, value, gradient, previous)
-        if _far(x, value):
-            return x, "diverged", k
-        if np.linalg.norm(gradient) <= tolerance:
-            return x, "gradient", k
-        if k == steps:
-            return x, "steps", k
+        if stop := _stop(x, value, gradient, k, steps, tolerance):
+            return x, stop, k
         optimizer.step()
         previous = x
+
+
+def _stop(
+    x: np.ndarray, value: float, gradient: np.ndarray, k: int, steps: int, tolerance: float
+) -> str | None:
+    """Why a textbook loop stops after step ``k``, or None to go on."""
+    if _far(x, value):
+        return "diverged"
+    if np.linalg.norm(gradient) <= tolerance:
+        return "gradient"
+    return "steps" if k == steps else None
 
 
 def _newton_minimize(
@@ -437,12 +444,8 @@ def _newton_minimize(
     for k in range(steps + 1):
         value, gradient = f.value_and_gradient(x)
         _record(iterates, f, k, x, value, gradient, previous)
-        if _far(x, value):
-            return x, "diverged", k
-        if np.linalg.norm(gradient) <= tolerance:
-            return x, "gradient", k
-        if k == steps:
-            return x, "steps", k
+        if stop := _stop(x, value, gradient, k, steps, tolerance):
+            return x, stop, k
         step = _solve(f.hessian(x), -gradient)
         if step is None:
             return x, "singular", k
