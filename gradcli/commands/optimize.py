@@ -10,9 +10,11 @@ from typing import Any
 import numpy as np
 
 from gradcli.commands import display, inputs
+from gradcli.compute.bindings import Binding
 from gradcli.compute.optimize import optimize
 from gradcli.compute.results import Iterate
 from gradcli.errors import NotConverged, UsageError
+from gradcli.language import Expression
 
 ROWS = ("tsv", "csv", "jsonl", "plain")
 """What ``--trace`` writes to a pipe: one row per iteration, as each is made."""
@@ -51,13 +53,40 @@ def run(
     compiled = inputs.expression(expression, file, max_iterations)
     bounds = [inputs.over(text) for text in over or []]
     bound = inputs.point([*(at or []), *_middles(bounds, at)], seed)
+    if drawing:
+        check_plot(compiled, bound, inputs.names(wrt), trace, save)
     with trace_rows(fmt if trace else None, "value", "gradient_norm") as observe:
         result = optimize(
             compiled, bound, goal=goal, method=method, wrt=inputs.names(wrt), bounds=bounds,
             steps=steps, tolerance=tol, lr=lr, momentum=momentum, trace=trace or drawing,
             observe=observe,
         )  # fmt: skip
-    finish(result, fmt, digits, seed, drawing, save, width, height)
+    finish(result, compiled, fmt, digits, seed, drawing, save, width, height)
+
+
+def check_plot(
+    compiled: Expression,
+    bound: Sequence[Binding],
+    wrt: Sequence[str] | None,
+    trace: bool,
+    save: str | None,
+) -> None:
+    """--plot and --save draw f of one or two single-number variables to a file of a
+    format matplotlib writes: anything else is refused before the method runs, not after
+    a long run."""
+    if trace:
+        raise UsageError(
+            "--trace writes the iterations as rows and --plot draws them; give one of the two "
+            "(the rows for another tool: --trace -o tsv)"
+        )
+    from gradcli.compute.evaluation import choose_wrt
+    from gradcli.compute.plot import check_drawable
+    from gradcli.render.plots import check_file
+
+    if save is not None:
+        check_file(save)
+    values = {b.name: b.value for b in bound}
+    check_drawable({name: np.shape(values[name]) for name in choose_wrt(compiled, bound, wrt)})
 
 
 def _middles(bounds: list[tuple[str, float, float]], at: Sequence[str] | None) -> list[str]:
@@ -119,6 +148,7 @@ class trace_rows:
 
 def finish(
     result: Any,
+    compiled: Expression,
     fmt: str | None,
     digits: int | None,
     seed: int | None,
@@ -136,7 +166,7 @@ def finish(
         from gradcli.compute.plot import path
 
         display.warn(result.warnings)
-        display.draw(path(result), save, width, height)
+        display.draw(path(result, compiled), save, width, height)
     elif fmt in ROWS and result.trace is not None:
         display.warn(result.warnings)  # the rows are out already
     else:

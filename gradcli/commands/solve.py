@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gradcli.commands import display, inputs
-from gradcli.commands.optimize import finish, trace_format, trace_rows
+from gradcli.commands.optimize import check_plot, finish, trace_format, trace_rows
 from gradcli.compute.optimize import solve
 
 
@@ -33,9 +33,11 @@ def run(
     fmt = None if drawing else trace_format(output, digits, trace)
     compiled = inputs.expression(expression, file, max_iterations)
     bound = inputs.point(at, seed)
+    if drawing:
+        check_plot(compiled, bound, inputs.names(wrt), trace, save)
     with trace_rows(fmt if trace else None, "residual_norm", None) as observe:
         result = solve(
             compiled, bound, wrt=inputs.names(wrt), steps=steps, trace=trace or drawing,
             observe=observe,
         )  # fmt: skip
-    finish(result, fmt, digits, seed, drawing, save, width, height)
+    finish(result, compiled, fmt, digits, seed, drawing, save, width, height)

@@ -1,5 +1,7 @@
-"""What the plots show, as data: sampled curves (``gradcli plot``) and error sweeps
-(``gradcli limit --plot``). Nothing here draws; ``gradcli.render.plots`` does.
+"""What the plots show, as data: sampled curves (``gradcli plot``), error sweeps
+(``gradcli limit --plot``), and the way of minimize, maximize and solve and the points of
+critical (``--plot``: f with the iterates, or its contours, computed here by marching
+squares, with the path). Nothing here draws; ``gradcli.render.plots`` does.
 
 The derivatives are exact: the grid goes through :func:`gradcli.compute.points.at_points`,
 which runs Taylor mode on the whole grid at once for elementwise expressions and
@@ -20,15 +22,23 @@ from gradcli.autograd.differences import EPS
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
 from gradcli.compute.bindings import Binding
+from gradcli.compute.evaluation import point_of
 from gradcli.compute.points import VALUE, Request, at_points, derivative
 from gradcli.compute.results import (
     AxisClipped,
+    Critical,
+    CriticalPoint,
     Curve,
     CurveGap,
     ErrorPlot,
     ErrorSweep,
     ExactEstimates,
+    Level,
     Limit,
+    Optimum,
+    PathContours,
+    PathCurve,
+    Root,
     Sampled,
 )
 from gradcli.errors import UsageError, option
@@ -266,3 +276,347 @@ def _reference(
     middle = len(steps_used) // 2
     steps = np.geomspace(steps_used.max(), steps_used.min(), 20)
     return steps, errors_used[middle] * (steps / steps_used[middle]) ** order
+
+
+# --- minimize, maximize, solve and critical --plot ------------------------------------------
+
+GRID = 121
+"""Points on each side of the contour grid: 14,641 values from one batched evaluation, a
+grid finer than a terminal's braille dots across (about 150 at 80 columns)."""
+
+LEVELS = 8
+LEVEL_SPAN = 1e-3
+"""Contours of f at LEVELS heights above its lowest value on the grid, spaced evenly in
+log(f - lowest) from LEVEL_SPAN of the height of the 95th percentile up to it (each 2.7
+times the one below). f's shape is at small heights, a valley's floor, a basin around a
+minimum, while its walls rise a thousand times higher: on the box of Rosenbrock's classic
+path the walls reach 920 and the valley's floor is below 5. Evenly spaced levels would
+draw the walls only (the first at 43); log spacing gives the floor three of the eight
+lines. The top is the 95th percentile rather than the highest value so that one steep
+corner does not stretch the levels. For a maximum the same heights are measured down from
+the highest value. Eight lines, because a terminal's braille lines closer than a few
+characters merge."""
+
+TOP_QUANTILE = 95.0
+
+PATH_MARGIN = 0.2
+MIN_WIDTH = 0.5
+"""The range drawn around the iterates reaches PATH_MARGIN of their span beyond them on
+each side, and is at least MIN_WIDTH times the larger of 1 and their distance from 0
+wide: Newton on x**3 - 2*x - 5 from x = 2 moves by 0.1 in all, and a range of 0.14 would
+show a straight line and a system's zero curves as two straight lines, where [1.5, 2.6]
+shows the cubic's bend and the circle and the hyperbola that cross at the root."""
+
+
+def check_drawable(shapes: dict[str, tuple[int, ...]]) -> None:
+    """--plot draws one or two single-number variables: anything else is refused before
+    a method runs (``shapes``: each variable varied, by name)."""
+    arrays = [name for name, shape in shapes.items() if shape != ()]
+    if arrays:
+        name = arrays[0]
+        raise UsageError(
+            f"--plot draws f of one or two single-number variables, and {name} is an "
+            f"array of shape {shapes[name]}; give --trace -o tsv to write the iterations "
+            "as rows and plot them with another tool"
+        )
+    if len(shapes) > 2:
+        raise UsageError(
+            f"--plot draws f of one or two variables, and this varies {len(shapes)} "
+            f"({', '.join(shapes)}); give --trace -o tsv to write the iterations as rows "
+            f"and plot them with another tool, or vary two with {option('wrt')}"
+        )
+
+
+def path(result: Any, expression: Expression | None = None) -> PathCurve | PathContours:
+    """The data of ``--plot`` for a result of minimize, maximize, solve (an Optimum or a
+    Root with its trace) or critical (a Critical): f over a range with the iterates or
+    the critical points (one variable), or its contours with them (two).
+    ``expression`` is the compiled expression of the result (compiled again from its
+    source when not given)."""
+    if expression is None:
+        from gradcli.language import compile
+
+        expression = compile(result.expression)
+    if isinstance(result, Critical):
+        names, ranges, moves = list(result.over), dict(result.over), None
+        check_drawable({name: () for name in names})
+        summary = ("critical", None, None, None)
+        points = list(result.points)
+    else:
+        names = list(result.point)
+        check_drawable({name: np.shape(result.point[name]) for name in names})
+        moves = _iterates(result)
+        shown = _before_divergence(moves) if result.stop == "diverged" else moves
+        ranges = {name: _cover(shown[:, i]) for i, name in enumerate(names)}
+        ranges.update(getattr(result, "bounds", None) or {})
+        if isinstance(result, Optimum):
+            summary = (result.goal, result.method, result.iterations, result.converged)
+        else:
+            summary = ("root", "newton", result.iterations, result.converged)
+        points = []
+    constants = [Binding(n, "", np.asarray(v)) for n, v in result.constants.items()]
+    if len(names) == 1:
+        (name,) = names
+        return _on_curve(
+            result, expression, constants, (name, *ranges[name]), moves, points, summary
+        )
+    return _on_contours(result, expression, constants, names, ranges, moves, points, summary)
+
+
+def _iterates(result: Optimum | Root) -> np.ndarray:
+    """The trace's points in order as rows, ending where the method stopped (the last
+    iterate, or the point a polish moved it to)."""
+    names = list(result.point)
+    trace = result.trace or []
+    rows = [[float(np.asarray(it.point[n])) for n in names] for it in trace]
+    end = [float(np.asarray(result.point[n])) for n in names]
+    if not rows or rows[-1] != end:
+        rows.append(end)
+    return np.array(rows, dtype=np.float64)
+
+
+DIVERGED_REACH = 10.0
+"""A method that diverged is drawn over the iterates within this many times the start's
+scale (the larger of 1 and its distance from 0) of the start: the way out leaves the
+frame, where a range out to 1e150 would squash f and every iterate into one column."""
+
+
+def _before_divergence(moves: np.ndarray) -> np.ndarray:
+    """The iterates up to the first that is beyond :data:`DIVERGED_REACH` of the start."""
+    start = moves[0]
+    reach = DIVERGED_REACH * max(1.0, float(np.max(np.abs(start))))
+    with np.errstate(all="ignore"):
+        away = ~(np.max(np.abs(moves - start), axis=1) <= reach)
+    return moves[: int(np.argmax(away))] if away.any() else moves
+
+
+def _cover(values: np.ndarray) -> tuple[float, float]:
+    """A range around the finite ``values`` with a margin (see :data:`PATH_MARGIN`)."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return -1.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    least = MIN_WIDTH * max(abs(low), abs(high), 1.0)
+    margin = PATH_MARGIN * (high - low)
+    low, high = low - margin, high + margin
+    if high - low < least:
+        centre = (low + high) / 2
+        low, high = centre - least / 2, centre + least / 2
+    return low, high
+
+
+def _on_curve(
+    result: Any,
+    expression: Expression,
+    constants: list[Binding],
+    over: tuple[str, float, float],
+    moves: np.ndarray | None,
+    points: list[CriticalPoint],
+    summary: tuple[Any, ...],
+) -> PathCurve:
+    goal, method, iterations, converged = summary
+    curve = sample(expression, constants, over, order=0)
+    iterates = line = None
+    if moves is not None:
+        x = moves[:, 0]
+        if goal == "root":
+            # The signed value: the trace keeps |f|, and the picture needs which side.
+            y = _grid_values(expression, constants, {over[0]: x}).reshape(len(x), -1)[:, 0]
+            # Newton's picture: from each iterate along the step down to y = 0, then up
+            # to f at the next iterate (the tangent itself where the full step was taken).
+            line = np.array(
+                [(x[0], y[0])] + [p for k in range(1, len(x)) for p in ((x[k], 0.0), (x[k], y[k]))]
+            )
+            if curve.ylim is not None:
+                low, high = curve.ylim
+                curve.ylim = (min(low, 0.0), max(high, 0.0))
+        else:
+            y = np.array([it.value for it in result.trace or []], dtype=np.float64)
+            if len(y) < len(x):  # the end a polish moved to
+                y = np.append(y, result.value)
+            line = np.column_stack([x, y])
+        iterates = np.column_stack([x, y])
+    critical = isinstance(result, Critical)
+    return PathCurve(
+        goal=goal,
+        expression=expression.source,
+        constants=point_of(constants),
+        curve=curve,
+        iterates=iterates,
+        line=line,
+        points=points,
+        lowest=result.lowest if critical else None,
+        highest=result.highest if critical else None,
+        method=method,
+        iterations=iterations,
+        converged=converged,
+        warnings=list(curve.warnings),
+    )
+
+
+def _grid_values(
+    expression: Expression, constants: list[Binding], rows: dict[str, np.ndarray]
+) -> np.ndarray:
+    """The value at every row, from one batched evaluation (:func:`at_points`, the one
+    path for many points), row axis first."""
+    with np.errstate(all="ignore"), creation.same_draws():
+        blocks = at_points(expression, constants, rows, Request())
+    return np.asarray(blocks[-1][1], dtype=np.float64)
+
+
+def _on_contours(
+    result: Any,
+    expression: Expression,
+    constants: list[Binding],
+    names: list[str],
+    ranges: dict[str, tuple[float, float]],
+    moves: np.ndarray | None,
+    points: list[CriticalPoint],
+    summary: tuple[Any, ...],
+) -> PathContours:
+    goal, method, iterations, converged = summary
+    x = np.linspace(*ranges[names[0]], GRID)
+    y = np.linspace(*ranges[names[1]], GRID)
+    across, down = np.meshgrid(x, y)
+    rows = {names[0]: across.reshape(-1), names[1]: down.reshape(-1)}
+    found = _grid_values(expression, constants, rows).reshape(GRID * GRID, -1)
+    if goal == "root":
+        # solve checked the system is two equations in these two unknowns.
+        values = found.T.reshape(2, GRID, GRID)
+        levels = [Level(0.0, contour_lines(x, y, values[c], 0.0), c + 1) for c in range(2)]
+    else:
+        if found.shape[1] != 1:
+            raise UsageError(
+                f"{option('plot')} draws a single-number value, and this one has "
+                f"{found.shape[1]} elements; reduce it first, e.g. sum(...)"
+            )
+        values = found[:, 0].reshape(GRID, GRID)
+        heights = contour_levels(values, maximum=goal == "maximum")
+        levels = [Level(h, contour_lines(x, y, values, h)) for h in heights]
+    if not np.isfinite(values).any():
+        box = ", ".join(f"{n}={lo:g}:{hi:g}" for n, (lo, hi) in ranges.items())
+        raise UsageError(
+            f"nothing to draw: f is NaN or infinite at every point of {box}; the plot "
+            "needs points where the expression is defined"
+        )
+    return PathContours(
+        goal=goal,
+        expression=expression.source,
+        names=(names[0], names[1]),
+        constants=point_of(constants),
+        x=x,
+        y=y,
+        values=values,
+        levels=levels,
+        iterates=moves,
+        points=points,
+        method=method,
+        iterations=iterations,
+        converged=converged,
+        warnings=[],
+    )
+
+
+def contour_levels(values: np.ndarray, count: int = LEVELS, maximum: bool = False) -> list[float]:
+    """Heights for the contours of ``values`` (see :data:`LEVELS`): log-spaced above the
+    lowest value (below the highest, for a ``maximum``)."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return []
+    sign = -1.0 if maximum else 1.0
+    heights = sign * finite
+    base = float(heights.min())
+    top = float(np.percentile(heights, TOP_QUANTILE)) - base
+    if not top > 0:
+        top = float(heights.max()) - base
+    if not top > 0:  # f is constant on the grid
+        return []
+    steps = np.geomspace(LEVEL_SPAN * top, top, count)
+    return [sign * (base + float(step)) for step in steps]
+
+
+# The edges of a cell by number: 0 bottom (y[i]), 1 right (x[j+1]), 2 top (y[i+1]), 3 left
+# (x[j]); its corners by bit: 1 bottom-left, 2 bottom-right, 4 top-right, 8 top-left. An
+# edge is crossed where its two corners lie on different sides of the level.
+_EDGE_CORNERS = ((1, 2), (2, 4), (4, 8), (8, 1))
+_CROSSED = [
+    [e for e, (a, b) in enumerate(_EDGE_CORNERS) if bool(case & a) != bool(case & b)]
+    for case in range(16)
+]
+
+
+def contour_lines(
+    x: np.ndarray, y: np.ndarray, values: np.ndarray, level: float
+) -> list[np.ndarray]:
+    """The curve ``values == level`` by marching squares: on every grid cell whose corners
+    lie on both sides of the level, a segment between the points where the level crosses
+    its edges (linear interpolation along each edge), joined into polylines. A cell with a
+    corner that is NaN or infinite has no segment; a saddle cell (the level crosses all
+    four edges) is split by the value at its centre, the mean of its corners."""
+    rows, columns = values.shape
+    above = values >= level
+    finite = np.isfinite(values)
+    with np.errstate(all="ignore"):
+        # Crossings on the horizontal edges (between columns j, j+1 of row i) and the
+        # vertical ones (between rows i, i+1 of column j), numbered h then v.
+        t_h = (level - values[:, :-1]) / (values[:, 1:] - values[:, :-1])
+        t_v = (level - values[:-1, :]) / (values[1:, :] - values[:-1, :])
+    h_points = np.stack(
+        np.broadcast_arrays(x[:-1] + t_h * np.diff(x), y[:, None] + 0 * t_h), axis=-1
+    ).reshape(-1, 2)
+    v_points = np.stack(
+        np.broadcast_arrays(x[None, :] + 0 * t_v, y[:-1, None] + t_v * np.diff(y)[:, None]),
+        axis=-1,
+    ).reshape(-1, 2)
+    points = np.concatenate([h_points, v_points])
+    offset = rows * (columns - 1)
+    corners = above[:-1, :-1] * 1 + above[:-1, 1:] * 2 + above[1:, 1:] * 4 + above[1:, :-1] * 8
+    usable = finite[:-1, :-1] & finite[:-1, 1:] & finite[1:, 1:] & finite[1:, :-1]
+    cases = np.where(usable, corners, 0)
+    segments: list[tuple[int, int]] = []
+    for i, j in zip(*np.nonzero((cases != 0) & (cases != 15))):
+        case = int(cases[i, j])
+        edges = (
+            i * (columns - 1) + j,  # bottom
+            offset + i * columns + j + 1,  # right
+            (i + 1) * (columns - 1) + j,  # top
+            offset + i * columns + j,  # left
+        )
+        crossed = _CROSSED[case]
+        if len(crossed) == 2:
+            segments.append((edges[crossed[0]], edges[crossed[1]]))
+            continue
+        centre = values[i : i + 2, j : j + 2].mean() >= level
+        # The corners on the other side of the centre are cut off, each by its own segment.
+        if centre == bool(case & 1):  # bottom-right and top-left are cut off
+            segments += [(edges[0], edges[1]), (edges[2], edges[3])]
+        else:  # bottom-left and top-right
+            segments += [(edges[3], edges[0]), (edges[1], edges[2])]
+    return [points[chain] for chain in _chains(segments)]
+
+
+def _chains(segments: list[tuple[int, int]]) -> list[list[int]]:
+    """The segments joined where they share a crossing point: open chains from their ends,
+    then closed loops (each crossing lies on one edge, which two cells share at most, so a
+    point joins at most two segments)."""
+    touching: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(segments):
+        touching.setdefault(a, []).append(k)
+        touching.setdefault(b, []).append(k)
+    used = [False] * len(segments)
+    chains = []
+    ends = [p for p, ks in touching.items() if len(ks) == 1]
+    for start in [*ends, *(a for a, _ in segments)]:
+        if not any(not used[k] for k in touching[start]):
+            continue
+        chain, point = [start], start
+        while True:
+            k = next((k for k in touching[point] if not used[k]), None)
+            if k is None:
+                break
+            used[k] = True
+            a, b = segments[k]
+            point = b if point == a else a
+            chain.append(point)
+        chains.append(chain)
+    return chains

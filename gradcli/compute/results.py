@@ -366,6 +366,65 @@ class ErrorPlot:
         return np.where(error == 0, self.floor / 2, error)
 
 
+# --- minimize, maximize, solve and critical --plot -----------------------------------------
+
+
+class Level(Record):
+    """One contour of a two-variable plot, as polylines of (x, y) points (each an (n, 2)
+    array; a closed one ends where it starts): where f equals ``level``, or for a system
+    where its component ``component`` (1, 2) is 0."""
+
+    level: float
+    lines: list[np.ndarray]
+    component: int = 0
+
+
+class PathCurve(Record):
+    """``--plot`` of one variable: f over a range (``curve``, sampled by ``gradcli plot``'s
+    own sampler), the iterates in order on it (``iterates``, rows of x and f(x); the last
+    is where the method stopped), the line drawn through them (``line``: solve's goes
+    from each iterate along the Newton step down to y = 0 and up to the next), and
+    ``critical``'s points and its extremes on the interval (``lowest``, ``highest``).
+    ``goal``: "minimum", "maximum", "root" or "critical"."""
+
+    goal: str
+    expression: str
+    constants: dict[str, Any]
+    curve: Sampled
+    iterates: np.ndarray | None
+    line: np.ndarray | None
+    points: list[CriticalPoint]
+    lowest: list[CriticalPoint] | None
+    highest: list[CriticalPoint] | None
+    method: str | None
+    iterations: int | None
+    converged: bool | None
+    warnings: list[Any]
+
+
+class PathContours(Record):
+    """``--plot`` of two variables: f on a grid (``values[i, j]`` at ``x[j]``, ``y[i]``; a
+    system's components stacked first) and its contours, the iterates in order
+    (``iterates``, rows of x and y; the last is where the method stopped), and
+    ``critical``'s points. A system (``goal`` "root") has the zero curves of its two
+    components for contours."""
+
+    goal: str
+    expression: str
+    names: tuple[str, str]
+    constants: dict[str, Any]
+    x: np.ndarray
+    y: np.ndarray
+    values: np.ndarray
+    levels: list[Level]
+    iterates: np.ndarray | None
+    points: list[CriticalPoint]
+    method: str | None
+    iterations: int | None
+    converged: bool | None
+    warnings: list[Any]
+
+
 # --- gradcli graph ---------------------------------------------------------------------------
 
 

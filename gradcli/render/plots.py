@@ -1,5 +1,6 @@
 """Plots of :mod:`gradcli.compute.plot`'s data: text for the terminal (plotext) and image
-files (matplotlib).
+files (matplotlib): ``gradcli plot``'s curves, ``limit --plot``'s errors, and the paths of
+minimize, maximize and solve and the points of critical (``--plot``).
 
 Both libraries are imported here only, when a command draws: nothing else pays their
 start-up. The terminal plot tells the curves apart by marker, not only by colour, and
@@ -9,6 +10,7 @@ carries its legend below the frame, where it hides no data.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import textwrap
@@ -18,7 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.compute.results import ErrorPlot, Sampled
+from gradcli.compute.results import (
+    CriticalPoint,
+    ErrorPlot,
+    Level,
+    PathContours,
+    PathCurve,
+    Sampled,
+)
 from gradcli.errors import UsageError
 
 FILE_FORMATS = ("png", "svg", "pdf")
@@ -479,3 +488,415 @@ def save_errors(plot: ErrorPlot, path: str, width: int, height: int) -> None:
     axes.legend(loc="best", fontsize="x-small")
     axes.set_title(_shorten(_error_title(plot), 90), fontsize="medium")
     _save(figure, path)
+
+
+# --- minimize, maximize, solve and critical --plot -----------------------------------------
+
+START, ITERATE, END, STEP = "○", "•", "★", "·"
+"""The path in the terminal: its start, each iterate, where it stopped, and the line of
+dots from one iterate to the next (contours and f are braille lines, thinner)."""
+PATH_COLOR = "magenta+"
+"""The path, with colour: a colour no contour has."""
+
+KIND_MARKS = {
+    "minimum": "▼",
+    "maximum": "▲",
+    "saddle": "x",
+    "degenerate": "◆",
+    "inflection": "◇",
+    "neither": "□",
+}
+"""critical's points in the terminal, by kind; ``KIND_COLORS`` with colour, and in files
+``KIND_FILE``'s marker and colour."""
+KIND_COLORS = {
+    "minimum": "cyan+",
+    "maximum": "red+",
+    "saddle": "magenta+",
+    "degenerate": "default",
+    "inflection": "orange+",
+    "neither": "gray",
+}
+KIND_FILE = {
+    "minimum": ("v", "tab:blue"),
+    "maximum": ("^", "tab:red"),
+    "saddle": ("X", "tab:green"),
+    "degenerate": ("D", "tab:purple"),
+    "inflection": ("d", "tab:orange"),
+    "neither": ("s", "0.4"),
+}
+KIND_WORDS = {
+    "minimum": ("minimum", "minima"),
+    "maximum": ("maximum", "maxima"),
+    "saddle": ("saddle", "saddles"),
+    "degenerate": ("degenerate point", "degenerate points"),
+    "inflection": ("inflection point", "inflection points"),
+}
+LEVEL_COLORS = ("blue", "blue+", "cyan", "cyan+", "green", "green+", "orange", "red")
+"""Contours from the lowest (blue) to the highest (red), when colour is on (plotext's
+names: "orange" is the terminal's yellow)."""
+ZERO_MARKERS = ("braille", "+")
+"""A system's zero curves, f1 = 0 and f2 = 0, told apart without colour."""
+ZERO_LEGEND = ("⠤⠤", "++")
+ZERO_COLORS = ("blue", "green")
+GOALS = {"minimum": "minimize", "maximum": "maximize", "root": "solve"}
+
+LEVEL_COLUMNS = 9
+"""Columns of the drawing per contour a terminal plot draws at most: braille lines closer
+than a few characters merge into a grey field (at 80 columns all 8 levels, at 40 every
+third)."""
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _at(names: list[str], values: Any) -> str:
+    return ", ".join(f"{n} = {_number(float(v))}" for n, v in zip(names, values))
+
+
+def _path_title(plot: PathCurve | PathContours, names: list[str]) -> str:
+    """What was asked: "minimize f(x, y) = ...", "solve ... = 0", "critical points of
+    f(x) = ... on [-2, 2]", and the constants bound with --at."""
+    if plot.goal == "root":
+        title = f"solve {plot.expression} = 0"
+    elif plot.goal == "critical":
+        box = " × ".join(f"[{low:g}, {high:g}]" for low, high in _ranges(plot))  # noqa: RUF001
+        title = f"critical points of f({', '.join(names)}) = {plot.expression} on {box}"
+    else:
+        title = f"{GOALS[plot.goal]} f({', '.join(names)}) = {plot.expression}"
+    at = _bindings(plot.constants)
+    return title + (f"  at {at}" if at else "")
+
+
+def _ranges(plot: PathCurve | PathContours) -> list[tuple[float, float]]:
+    if isinstance(plot, PathCurve):
+        return [(float(plot.curve.x[0]), float(plot.curve.x[-1]))]
+    return [(float(plot.x[0]), float(plot.x[-1])), (float(plot.y[0]), float(plot.y[-1]))]
+
+
+def _where(plot: PathCurve | PathContours, row: np.ndarray, names: list[str]) -> str:
+    """An iterate by its variables (a row of a curve's iterates is x and f(x))."""
+    return _at(names, row[:1] if isinstance(plot, PathCurve) else row)
+
+
+def _stopped(plot: PathCurve | PathContours) -> str:
+    return plot.goal if plot.converged else "stopped"
+
+
+def _path_legend(plot: PathCurve | PathContours, names: list[str]) -> list[str]:
+    """The path's items: the iterations, the start, where it stopped."""
+    if plot.iterates is None:
+        return []
+    start, end = plot.iterates[0], plot.iterates[-1]
+    count = plot.iterations or 0
+    value = (
+        f", f = {_number(end[1])}" if isinstance(plot, PathCurve) and plot.goal != "root" else ""
+    )
+    return [
+        f"{STEP}{ITERATE} {count:,} iteration{'s' * (count != 1)} ({plot.method})",
+        f"{START} start {_where(plot, start, names)}",
+        f"{END} {_stopped(plot)} at {_where(plot, end, names)}{value}",
+    ]
+
+
+def _kinds(points: list[CriticalPoint]) -> dict[str, list[CriticalPoint]]:
+    """The points by kind, in the order of :data:`KIND_MARKS`."""
+    found: dict[str, list[CriticalPoint]] = {}
+    for kind in KIND_MARKS:
+        if chosen := [p for p in points if p.kind == kind]:
+            found[kind] = chosen
+    return found
+
+
+def _kind_label(kind: str, points: list[CriticalPoint], names: list[str]) -> str:
+    """ "minima at x = -1, 1" in one variable, "4 minima" in two; a kink or an end that is
+    no extremum by what it is."""
+    if kind == "neither":
+        wheres = sorted({p.where for p in points})
+        words = " or ".join(w + "s" * (len(points) > 1) for w in wheres) + " (no extremum)"
+    else:
+        words = KIND_WORDS[kind][len(points) > 1]
+    if len(names) == 1:
+        return f"{words} at {names[0]} = {', '.join(_number(p.point[names[0]]) for p in points)}"
+    return f"{len(points)} {words}"
+
+
+def _extremes(plot: PathCurve) -> list[str]:
+    """critical's lowest and highest values on the interval, and where f takes them."""
+    name = plot.curve.variable
+    return [
+        f"{word} f = {_number(points[0].value)} at {name} = "
+        + ", ".join(_number(p.point[name]) for p in points)
+        for word, points in (("lowest", plot.lowest), ("highest", plot.highest))
+        if points
+    ]
+
+
+@text.register
+def path_curve_text(plot: PathCurve, width: int, height: int, color: bool = False) -> str:
+    """f over the range with the iterates on it (solve: and y = 0), or critical's points
+    by kind, as a text plot of at most ``width`` x ``height`` characters."""
+    plt = _plotext()
+    sampled = plot.curve
+    names = [sampled.variable]
+    legend = [f"⠤⠤ f({names[0]})"] + (["── y = 0"] if plot.goal == "root" else [])
+    legend += _path_legend(plot, names)
+    kinds = _kinds(plot.points)
+    legend += [f"{KIND_MARKS[k]} {_kind_label(k, ps, names)}" for k, ps in kinds.items()]
+    legend += _extremes(plot)
+    title = _title_lines(_path_title(plot, names), width - FRAME)
+    _start(plt, width, height, len(title), len(_wrap(legend, width - 1)))
+    x = sampled.x
+    y = sampled.shown(sampled.curves[0])
+    for run in _runs(y):
+        plt.plot(x[run].tolist(), y[run].tolist(), marker="braille",
+                 color="blue" if color else None)  # fmt: skip
+    if plot.goal == "root":
+        plt.hline(0.0, color="gray" if color else None)
+    box = np.array([(x[0], x[-1]), sampled.ylim or (-np.inf, np.inf)], dtype=np.float64)
+    _draw_path(plt, plot.line, plot.iterates, box, color)
+    for kind, points in kinds.items():
+        plt.scatter([p.point[names[0]] for p in points], [p.value for p in points],
+                    marker=KIND_MARKS[kind], color=KIND_COLORS[kind] if color else None)  # fmt: skip
+    plt.xlim(float(x[0]), float(x[-1]))
+    if sampled.ylim is not None:
+        plt.ylim(*sampled.ylim)
+    plt.xlabel(names[0])
+    return _finish(plt, title, legend, width, color)
+
+
+def _drawn_levels(plot: PathContours, width: int) -> list[Level]:
+    """The contours the terminal draws: every one, or every k-th from the lowest (where
+    the valleys are) when the plot is too narrow for them all."""
+    if plot.goal == "root" or not plot.levels:
+        return list(plot.levels)
+    most = max(3, (width - FRAME) // LEVEL_COLUMNS)
+    return list(plot.levels[:: math.ceil(len(plot.levels) / most)])
+
+
+def _level_legend(plot: PathContours, levels: list[Level]) -> list[str]:
+    if plot.goal == "root":
+        return [f"{ZERO_LEGEND[c]} f{c + 1} = 0" for c in range(2)]
+    if not levels:
+        return ["f is constant here: no contours"]
+    low, high = levels[0].level, levels[-1].level
+    return [f"⠤⠤ f = {low:.3g} to {high:.3g}, {len(levels)} contours spaced in log(f - min)"]
+
+
+@text.register
+def path_contours_text(plot: PathContours, width: int, height: int, color: bool = False) -> str:
+    """f's contours (a system: its zero curves) with the path or critical's points, as a
+    text plot of at most ``width`` x ``height`` characters."""
+    plt = _plotext()
+    names = list(plot.names)
+    levels = _drawn_levels(plot, width)
+    legend = _level_legend(plot, levels) + _path_legend(plot, names)
+    kinds = _kinds(plot.points)
+    legend += [f"{KIND_MARKS[k]} {_kind_label(k, ps, names)}" for k, ps in kinds.items()]
+    title = _title_lines(_path_title(plot, names), width - FRAME)
+    _start(plt, width, height, len(title), len(_wrap(legend, width - 1)))
+    last = max(len(levels) - 1, 1)
+    for k, level in enumerate(levels):
+        if plot.goal == "root":
+            marker = ZERO_MARKERS[level.component - 1]
+            tint = ZERO_COLORS[level.component - 1]
+        else:
+            marker, tint = "braille", LEVEL_COLORS[round(k * (len(LEVEL_COLORS) - 1) / last)]
+        for line in level.lines:
+            plt.plot(line[:, 0].tolist(), line[:, 1].tolist(), marker=marker,
+                     color=tint if color else None)  # fmt: skip
+    box = np.array([(plot.x[0], plot.x[-1]), (plot.y[0], plot.y[-1])], dtype=np.float64)
+    _draw_path(plt, plot.iterates, plot.iterates, box, color)
+    for kind, points in kinds.items():
+        plt.scatter([p.point[names[0]] for p in points], [p.point[names[1]] for p in points],
+                    marker=KIND_MARKS[kind], color=KIND_COLORS[kind] if color else None)  # fmt: skip
+    plt.xlim(float(plot.x[0]), float(plot.x[-1]))
+    plt.ylim(float(plot.y[0]), float(plot.y[-1]))
+    plt.xlabel(names[0])
+    plt.ylabel(names[1])
+    return _finish(plt, title, legend, width, color)
+
+
+def _draw_path(
+    plt: Any, line: np.ndarray | None, iterates: np.ndarray | None, box: np.ndarray, color: bool
+) -> None:
+    """The line through the iterates in dots, each iterate, then the start and the end on
+    top of them; only what lies in ``box`` ((low, high) per axis), for plotext draws a
+    line point by point however far it runs (a diverged path reaches 1e150)."""
+    if iterates is None:
+        return
+    tint = PATH_COLOR if color else None
+    runs: list[list[np.ndarray]] = []
+    for start, end in itertools.pairwise(line) if line is not None else ():
+        if (piece := _clip(start, end, box)) is None:
+            continue
+        if runs and np.array_equal(runs[-1][-1], piece[0]):
+            runs[-1].append(piece[1])
+        else:
+            runs.append([piece[0], piece[1]])
+    for run in runs:
+        xs, ys = zip(*run, strict=True)
+        plt.plot([float(v) for v in xs], [float(v) for v in ys], marker=STEP, color=tint)
+    for marker, points in ((ITERATE, iterates), (START, iterates[:1]), (END, iterates[-1:])):
+        inside = points[np.all((points >= box[:, 0]) & (points <= box[:, 1]), axis=1)]
+        if len(inside):
+            plt.scatter(inside[:, 0].tolist(), inside[:, 1].tolist(), marker=marker, color=tint)
+
+
+def _clip(start: np.ndarray, end: np.ndarray, box: np.ndarray) -> np.ndarray | None:
+    """The part of the segment from ``start`` to ``end`` inside ``box`` (Liang and Barsky's
+    clipping: the range of the segment's parameter that every side of the box keeps), or
+    None when none of it is inside."""
+    if not (np.all(np.isfinite(start)) and np.all(np.isfinite(end))):
+        return None
+    low, high = 0.0, 1.0
+    step = end - start
+    for axis in range(2):
+        for p, q in (
+            (-step[axis], start[axis] - box[axis, 0]),
+            (step[axis], box[axis, 1] - start[axis]),
+        ):
+            if p == 0:
+                if q < 0:
+                    return None
+                continue
+            if p < 0:
+                low = max(low, q / p)
+            else:
+                high = min(high, q / p)
+    if low > high:
+        return None
+    return np.array([start + low * step, start + high * step])
+
+
+DOTS = 100
+"""Iterates up to which a file marks each with a full-size dot."""
+
+
+def _file_path(axes: Any, plot: PathCurve | PathContours, names: list[str]) -> None:
+    """The path in a file: the line through the iterates, a dot at each, the start as a
+    ring and where it stopped as a star."""
+    if plot.iterates is None:
+        return
+    path = plot.iterates
+    line = plot.line if isinstance(plot, PathCurve) and plot.line is not None else path
+    count = plot.iterations or 0
+    axes.plot(
+        line[:, 0], line[:, 1], "-", color="tab:red", linewidth=1.1, alpha=0.9, zorder=3,
+        label=f"{count:,} iteration{'s' * (count != 1)} ({plot.method})",
+    )  # fmt: skip
+    # A dot per iterate; small ones where there are many (gd's thousands), so that the
+    # path stays a line and does not become a band.
+    dots = 3.5 if len(path) <= DOTS else 1.2
+    axes.plot(path[:, 0], path[:, 1], "o", color="tab:red", markersize=dots, zorder=4)
+    axes.plot(
+        path[0, 0], path[0, 1], "o", markersize=10, markerfacecolor="white",
+        markeredgecolor="tab:red", markeredgewidth=2, zorder=5,
+        label=f"start {_where(plot, path[0], names)}",
+    )  # fmt: skip
+    axes.plot(
+        path[-1, 0], path[-1, 1], "*", markersize=16, color="gold", markeredgecolor="black",
+        markeredgewidth=0.8, zorder=6,
+        label=f"{_stopped(plot)} at {_where(plot, path[-1], names)}",
+    )  # fmt: skip
+
+
+def _file_points(axes: Any, points: list[CriticalPoint], names: list[str]) -> None:
+    """critical's points, one marker and colour per kind (in one variable, at (x, f))."""
+    for kind, chosen in _kinds(points).items():
+        marker, tint = KIND_FILE[kind]
+        xs = [p.point[names[0]] for p in chosen]
+        ys = [p.value if len(names) == 1 else p.point[names[1]] for p in chosen]
+        axes.plot(
+            xs, ys, marker, color=tint, markersize=9, markeredgecolor="black",
+            markeredgewidth=0.6, linestyle="none", zorder=5, clip_on=False,
+            label=_kind_label(kind, chosen, names),
+        )  # fmt: skip
+
+
+@save.register
+def save_path_curve(plot: PathCurve, path: str, width: int, height: int) -> None:
+    """f over the range with the iterates (or critical's points) to a PNG, SVG or PDF file
+    of ``width`` x ``height`` pixels."""
+    check_file(path)
+    figure = _figure(width, height)
+    axes = figure.add_subplot()
+    sampled = plot.curve
+    name = sampled.variable
+    axes.plot(sampled.x, sampled.shown(sampled.curves[0]), "-", color="tab:blue",
+              linewidth=1.6, label=f"f({name})")  # fmt: skip
+    if plot.goal == "root":
+        axes.axhline(0, color="0.3", linewidth=1, label="y = 0")
+    else:
+        axes.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+    _file_path(axes, plot, [name])
+    _file_points(axes, plot.points, [name])
+    for line in _extremes(plot):  # text alone in the legend, after the points it names
+        axes.plot([], [], " ", label=line)
+    axes.set_xlim(sampled.x[0], sampled.x[-1])
+    if sampled.ylim is not None:
+        low, high = sampled.ylim
+        pad = 0.05 * (high - low)
+        axes.set_ylim(low - pad, high + pad)
+    axes.set_xlabel(name)
+    axes.set_ylabel(f"f({name})")
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="best", fontsize="small")
+    axes.set_title(_shorten(_path_title(plot, [name]), 90), fontsize="medium")
+    _save(figure, path)
+
+
+@save.register
+def save_path_contours(plot: PathContours, path: str, width: int, height: int) -> None:
+    """f's contours (a system: its zero curves) with the path or critical's points to a PNG,
+    SVG or PDF file of ``width`` x ``height`` pixels."""
+    check_file(path)
+    from matplotlib import colormaps
+    from matplotlib.collections import LineCollection
+
+    figure = _figure(width, height)
+    axes = figure.add_subplot()
+    names = list(plot.names)
+    if plot.goal == "root":
+        for level in plot.levels:
+            tint = f"C{level.component - 1}"
+            axes.add_collection(LineCollection(
+                list(level.lines), colors=tint, linewidths=1.6,
+                linestyles="-" if level.component == 1 else "--",
+                label=f"f{level.component} = 0",
+            ))  # fmt: skip
+    else:
+        palette = colormaps["viridis"]
+        count = max(len(plot.levels) - 1, 1)
+        tints = [palette(0.9 * k / count) for k in range(len(plot.levels))]
+        for level, tint in zip(plot.levels, tints):
+            axes.add_collection(LineCollection(list(level.lines), colors=[tint], linewidths=1.1))
+        if plot.levels:
+            _level_bar(figure, axes, [level.level for level in plot.levels], tints)
+    _file_path(axes, plot, names)
+    _file_points(axes, plot.points, names)
+    axes.set_xlim(plot.x[0], plot.x[-1])
+    axes.set_ylim(plot.y[0], plot.y[-1])
+    axes.set_xlabel(names[0])
+    axes.set_ylabel(names[1])
+    axes.grid(True, alpha=0.2)
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(loc="best", fontsize="small", framealpha=0.9)
+    axes.set_title(_shorten(_path_title(plot, names), 90), fontsize="medium")
+    _save(figure, path)
+
+
+def _level_bar(figure: Any, axes: Any, heights: list[float], tints: list[Any]) -> None:
+    """A bar beside the plot with each contour's colour and the value of f on it (the
+    contours are spaced in log(f - min), so the values are the bar's labels, evenly)."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    count = len(heights)
+    norm = BoundaryNorm(np.arange(count + 1) - 0.5, count)
+    bar = figure.colorbar(
+        ScalarMappable(norm=norm, cmap=ListedColormap(tints)), ax=axes, ticks=range(count),
+        fraction=0.04, pad=0.02,
+    )  # fmt: skip
+    bar.ax.set_yticklabels([f"{height:.3g}" for height in heights], fontsize="small")
+    bar.set_label("f on each contour (spaced in log(f - min))", fontsize="small")
