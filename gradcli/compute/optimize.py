@@ -286,6 +286,8 @@ def optimize(
             x, stop, iterations = _scipy(f, chosen, steps, tolerance, limits, iterates)
             if stop in ("gradient", "stalled") and f.size <= MAX_HESSIAN_VARIABLES:
                 x, stop = _polish(f, x, stop, tolerance, limits)
+            if stop in ("stalled", "steps") and limits is None and _unbounded(f, x):
+                stop = "diverged"
         value, gradient = f.value_and_gradient(x)
         if stop == "stalled" and np.linalg.norm(gradient) <= tolerance:
             stop = "gradient"
@@ -498,6 +500,10 @@ def _scipy(
         value, gradient = value_and_gradient(x)
         _record(iterates, f, len(iterates), x, value, gradient, last[0])
         last[0] = x
+        # A line search on a function unbounded below can crawl for thousands of
+        # evaluations (L-BFGS-B on x moves it by 1e10 a step); a probe now and then ends it.
+        if limits is None and len(iterates) % PROBE_EVERY == 0 and _unbounded(f, x):
+            raise _Diverged
 
     value, gradient = value_and_gradient(f.start)
     _record(iterates, f, 0, f.start, value, gradient, None)
@@ -510,16 +516,18 @@ def _scipy(
     if method == "trust":
         options["max_trust_radius"] = FAR  # an unbounded function runs away in a few hundred steps
     try:
-        found = scipy.optimize.minimize(
-            value_and_gradient,
-            f.start,
-            jac=True,
-            hess=f.hessian if method == "trust" else None,
-            method=_SCIPY_NAMES[method],
-            bounds=limits,
-            callback=callback,
-            options=options,
-        )
+        # Overflow on the way to a divergence is the divergence, said in the result.
+        with np.errstate(over="ignore", invalid="ignore"):
+            found = scipy.optimize.minimize(
+                value_and_gradient,
+                f.start,
+                jac=True,
+                hess=f.hessian if method == "trust" else None,
+                method=_SCIPY_NAMES[method],
+                bounds=limits,
+                callback=callback,
+                options=options,
+            )
     except _Diverged:
         return last[0], "diverged", len(iterates)
     x = np.asarray(found.x, dtype=np.float64)
@@ -530,6 +538,33 @@ def _scipy(
     else:
         stop = "stalled"
     return x, stop, int(found.nit)
+
+
+PROBES = 80
+PROBE_EVERY = 50
+"""Steps of the probe for an unbounded function: each 256 times the last, from the point's
+scale out past :data:`FAR`."""
+
+
+def _unbounded(f: Objective, x: np.ndarray) -> bool:
+    """Whether f falls without bound along -∇f from x, probed at points ever farther out:
+    a line search fails on such a function (BFGS stalls on -x**2) or crawls (L-BFGS-B
+    moves x by 1e10 a step), so "stalled" or the step limit would hide a divergence."""
+    value, gradient = f.value_and_gradient(x)
+    norm = float(np.linalg.norm(gradient))
+    if not norm or not math.isfinite(norm):
+        return False
+    direction = -gradient / norm
+    reach = 1.0 + float(np.linalg.norm(x))
+    with np.errstate(all="ignore"):
+        for _ in range(PROBES):
+            farther = f.value(x + reach * direction)
+            if not farther < value:
+                return False
+            if farther < -FAR or reach > FAR:
+                return True
+            value, reach = farther, reach * 256
+    return False
 
 
 def _inside(x: np.ndarray, limits: list[Any]) -> bool:
@@ -551,21 +586,28 @@ def _polish(
     f: Objective, x: np.ndarray, stop: str, tolerance: float, limits: list[Any] | None = None
 ) -> tuple[np.ndarray, str]:
     """Newton steps with the exact Hessian while each lowers the gradient without raising
-    f: from scipy's 1e-8 to the minimum in float64 (quadratic convergence takes two or
-    three). Only where the Hessian is positive definite: elsewhere Newton heads for a
+    f, and is shorter than the last: from scipy's 1e-8 to the minimum in float64
+    (quadratic convergence takes two or three). Only where the Hessian is positive definite: elsewhere Newton heads for a
     saddle. With bounds, the variables on a bound stay there and the others are polished."""
     free = np.ones(x.shape, bool)
     if limits is not None:
         free[_bounded(x, limits)] = False
     value, gradient = f.value_and_gradient(x)
+    moved = math.inf
     for _ in range(POLISH_STEPS):
         if not gradient[free].any():
             break
         matrix = f.hessian(x)[np.ix_(free, free)]
         if not np.all(np.isfinite(matrix)) or np.linalg.eigvalsh(matrix)[0] <= 0:
             break
+        step = np.linalg.solve(matrix, -gradient[free])
+        # Steps that stop shrinking are not converging to a point (exp(-x) moves by 1 a
+        # step for ever): leave it where scipy's test put it.
+        if not np.linalg.norm(step) < moved:
+            break
+        moved = float(np.linalg.norm(step))
         candidate = x.copy()
-        candidate[free] += np.linalg.solve(matrix, -gradient[free])
+        candidate[free] += step
         if limits is not None and _bounded(candidate, limits) != _bounded(x, limits):
             break
         new_value, new_gradient = f.value_and_gradient(candidate)

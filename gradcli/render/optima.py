@@ -51,8 +51,8 @@ def stop_text(result: Optimum | Root) -> str:
         if not np.isfinite(result.value) or (result.value < 0) == down:
             way = "below" if down else "above"
             return (
-                f"diverged after {steps}: f went to {_g(result.value)}; it looks unbounded "
-                f"{way}: bound the variables with --over, or start elsewhere"
+                f"diverged after {steps}: f went to {_g(result.value)} and is unbounded "
+                f"{way} along the gradient: bound the variables with --over, or start elsewhere"
             )
         return (
             f"diverged after {steps}: the steps grew until f reached {_g(result.value)}; "

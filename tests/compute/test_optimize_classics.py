@@ -322,7 +322,9 @@ def test_an_unbounded_function_diverges_quickly(source):
     result = minimum(source, "x=0.5")
     assert result.stop == "diverged"
     assert result.iterations < 2000
-    assert result.value < -1e100
+    # Either the point ran past 1e150 or a probe along -∇f found f falling past -1e150;
+    # the result is where the method was then.
+    assert result.value < -1e6
 
 
 def test_lbfgs_runs_off_a_concave_function_quickly():
@@ -331,13 +333,16 @@ def test_lbfgs_runs_off_a_concave_function_quickly():
     assert result.iterations < 2000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BFGS's line search fails on -x**2 after one step (x = 1024.5, f = -1e6) and "
-    "the result says stalled ('no step improves f') rather than diverged",
-)
-def test_bfgs_runs_off_a_concave_function_too():
-    assert minimum("-x**2", "x=0.5", method="bfgs").stop == "diverged"
+@pytest.mark.parametrize("method", ["bfgs", "lbfgs"])
+@pytest.mark.parametrize("source", ["-x**2", "x"])
+def test_a_line_search_that_fails_or_crawls_on_an_unbounded_function_is_a_divergence(
+    source, method
+):
+    # BFGS's line search fails on -x**2 after one step (x = 1024.5), and L-BFGS-B moves x
+    # by 1e10 a step: without the probe these were "stalled" and 18,000 evaluations.
+    result = minimum(source, "x=0.5", method=method)
+    assert result.stop == "diverged"
+    assert result.iterations <= 60 and result.evaluations < 5000
 
 
 # --- what is refused ------------------------------------------------------------------------
