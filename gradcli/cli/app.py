@@ -726,6 +726,8 @@ def minimize_command(
       gradcli minimize "x**4" --at x=1 --method adam --lr 0.1
 
       gradcli minimize "x*log(x)" --over x=0.01:2
+
+      gradcli minimize "(1-x)**2 + 100*(y-x**2)**2" --at x=-1.2 --at y=1 --plot
     """
     _hand_over("optimize", dict(locals(), goal="minimum"))
 
@@ -823,6 +825,8 @@ def solve_command(
       gradcli solve "[x**2 + y**2 - 4, x*y - 1]" --at x=2 --at y=0.5
 
       gradcli solve "cos(x) - x" --at x=1 --trace
+
+      gradcli solve "x**3 - 2*x - 5" --at x=2 --plot
     """
     _hand_over("solve", locals())
 
@@ -874,6 +878,8 @@ def critical_command(
       gradcli critical "abs(x-0.5) + x**2" --over x=-1:1
 
       gradcli critical "(x**2 + y - 11)**2 + (x + y**2 - 7)**2" --over x=-5:5 --over y=-5:5
+
+      gradcli critical "x**4 - 2*x**2" --over x=-2:2 --plot
     """
     _hand_over("critical", locals())
 

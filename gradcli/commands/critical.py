@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gradcli.commands import display, inputs
+from gradcli.commands import inputs
+from gradcli.commands.optimize import Output
 from gradcli.compute.critical import critical_points
 
 
@@ -27,17 +28,9 @@ def run(
     plugin: Sequence[str] | None,
 ) -> None:
     inputs.load_plugins(plugin)
-    drawing = plot or save is not None
-    display.check_drawing(drawing, output, digits, width, height, "critical", save is not None)
-    fmt = None if drawing else display.document_format(output, digits)
+    out = Output("critical", output, digits, plot, save, width, height, trace=None)
     compiled = inputs.expression(expression, file, max_iterations)
     boxes = [inputs.over(text) for text in over or []]
+    out.check_plot({name: () for name, _, _ in boxes}, boxed=True)
     result = critical_points(compiled, inputs.point(at, seed), boxes, starts)
-    display.warn([inputs.unused_seed(seed)])
-    if drawing:
-        from gradcli.compute.plot import path
-
-        display.warn(result.warnings)
-        display.draw(path(result), save, width, height)
-    else:
-        display.show(result, fmt, digits)
+    out.finish(result, compiled, seed)

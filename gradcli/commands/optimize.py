@@ -45,48 +45,100 @@ def run(
     plugin: Sequence[str] | None,
 ) -> None:
     inputs.load_plugins(plugin)
-    drawing = plot or save is not None
-    display.check_drawing(
-        drawing, output, digits, width, height, goal[:3] + "imize", save is not None
-    )
-    fmt = None if drawing else trace_format(output, digits, trace)
+    out = Output(goal[:3] + "imize", output, digits, plot, save, width, height, trace)
     compiled = inputs.expression(expression, file, max_iterations)
     bounds = [inputs.over(text) for text in over or []]
     bound = inputs.point([*(at or []), *_middles(bounds, at)], seed)
-    if drawing:
-        check_plot(compiled, bound, inputs.names(wrt), trace, save)
-    with trace_rows(fmt if trace else None, "value", "gradient_norm") as observe:
+    out.check_plot(_varied(compiled, bound, inputs.names(wrt)))
+    with out.rows("value", "gradient_norm") as observe:
         result = optimize(
             compiled, bound, goal=goal, method=method, wrt=inputs.names(wrt), bounds=bounds,
-            steps=steps, tolerance=tol, lr=lr, momentum=momentum, trace=trace or drawing,
+            steps=steps, tolerance=tol, lr=lr, momentum=momentum, trace=out.tracing,
             observe=observe,
         )  # fmt: skip
-    finish(result, compiled, fmt, digits, seed, drawing, save, width, height)
+    out.finish(result, compiled, seed)
 
 
-def check_plot(
-    compiled: Expression,
-    bound: Sequence[Binding],
-    wrt: Sequence[str] | None,
-    trace: bool,
-    save: str | None,
-) -> None:
-    """--plot and --save draw f of one or two single-number variables to a file of a
-    format matplotlib writes: anything else is refused before the method runs, not after
-    a long run."""
-    if trace:
-        raise UsageError(
-            "--trace writes the iterations as rows and --plot draws them; give one of the two "
-            "(the rows for another tool: --trace -o tsv)"
-        )
+class Output:
+    """Where the result of minimize, maximize, solve or critical goes, checked before the
+    work starts: a plot (--plot, --save), rows of iterations as they come (--trace in a
+    pipe or -o tsv/csv/jsonl), or one document. ``trace`` None: the command has no
+    --trace (critical)."""
+
+    def __init__(
+        self,
+        what: str,
+        output: str | None,
+        digits: int | None,
+        plot: bool,
+        save: str | None,
+        width: int | None,
+        height: int | None,
+        trace: bool | None,
+    ) -> None:
+        self.drawing = plot or save is not None
+        self.save, self.width, self.height, self.digits = save, width, height, digits
+        display.check_drawing(self.drawing, output, digits, width, height, what, save is not None)
+        if self.drawing and trace:
+            raise UsageError(
+                "--trace writes the iterations as rows and --plot draws them; give one of the "
+                "two (the rows for another tool: --trace -o tsv)"
+            )
+        self.fmt: str | None = None
+        if not self.drawing:
+            plain = trace is None
+            self.fmt = (
+                display.document_format(output, digits)
+                if plain
+                else trace_format(output, digits, trace)
+            )
+        self.trace = bool(trace)
+        self.tracing = self.trace or self.drawing
+        """Whether the result keeps its iterates: for the rows, or for the plot's path."""
+
+    def check_plot(self, shapes: dict[str, tuple[int, ...]], boxed: bool = False) -> None:
+        """A plot draws f of one or two single-number variables, to a file of a format
+        matplotlib writes: anything else is refused before the method runs."""
+        if not self.drawing:
+            return
+        from gradcli.compute.plot import check_drawable
+        from gradcli.render.plots import check_file
+
+        if self.save is not None:
+            check_file(self.save)
+        check_drawable(shapes, boxed)
+
+    def rows(self, value: str, gradient: str | None) -> trace_rows:
+        return trace_rows(self.fmt if self.trace else None, value, gradient)
+
+    def finish(self, result: Any, compiled: Expression, seed: int | None) -> None:
+        """The result as the format asks (rows were written already), or the plot; then
+        exit 1 with the reason when the method found no answer."""
+        from gradcli.render.optima import failure
+
+        display.warn([inputs.unused_seed(seed)])
+        if self.drawing:
+            from gradcli.compute.plot import path
+
+            display.warn(result.warnings)
+            display.draw(path(result, compiled), self.save, self.width, self.height)
+        elif self.fmt in ROWS and getattr(result, "trace", None) is not None:
+            display.warn(result.warnings)  # the rows are out already
+        else:
+            display.show(result, self.fmt, self.digits)
+        if (reason := failure(result)) is not None:
+            sys.stdout.flush()
+            raise NotConverged(reason)
+
+
+def _varied(
+    compiled: Expression, bound: Sequence[Binding], wrt: Sequence[str] | None
+) -> dict[str, tuple[int, ...]]:
+    """The variables a method varies, with their shapes."""
     from gradcli.compute.evaluation import choose_wrt
-    from gradcli.compute.plot import check_drawable
-    from gradcli.render.plots import check_file
 
-    if save is not None:
-        check_file(save)
     values = {b.name: b.value for b in bound}
-    check_drawable({name: np.shape(values[name]) for name in choose_wrt(compiled, bound, wrt)})
+    return {name: np.shape(values[name]) for name in choose_wrt(compiled, bound, wrt)}
 
 
 def _middles(bounds: list[tuple[str, float, float]], at: Sequence[str] | None) -> list[str]:
@@ -144,33 +196,3 @@ class trace_rows:
     def __exit__(self, *exc: Any) -> None:
         if self.writer is not None:
             self.writer.close()
-
-
-def finish(
-    result: Any,
-    compiled: Expression,
-    fmt: str | None,
-    digits: int | None,
-    seed: int | None,
-    drawing: bool,
-    save: str | None,
-    width: int | None,
-    height: int | None,
-) -> None:
-    """The result as the format asks (rows were written already), the plot, then exit 1
-    with the reason when the method found no answer."""
-    from gradcli.render.optima import failure
-
-    display.warn([inputs.unused_seed(seed)])
-    if drawing:
-        from gradcli.compute.plot import path
-
-        display.warn(result.warnings)
-        display.draw(path(result, compiled), save, width, height)
-    elif fmt in ROWS and result.trace is not None:
-        display.warn(result.warnings)  # the rows are out already
-    else:
-        display.show(result, fmt, digits)
-    if (reason := failure(result)) is not None:
-        sys.stdout.flush()
-        raise NotConverged(reason)

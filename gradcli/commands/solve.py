@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gradcli.commands import display, inputs
-from gradcli.commands.optimize import check_plot, finish, trace_format, trace_rows
+from gradcli.commands import inputs
+from gradcli.commands.optimize import Output, _varied
 from gradcli.compute.optimize import solve
 
 
@@ -28,16 +28,13 @@ def run(
     plugin: Sequence[str] | None,
 ) -> None:
     inputs.load_plugins(plugin)
-    drawing = plot or save is not None
-    display.check_drawing(drawing, output, digits, width, height, "solve", save is not None)
-    fmt = None if drawing else trace_format(output, digits, trace)
+    out = Output("solve", output, digits, plot, save, width, height, trace)
     compiled = inputs.expression(expression, file, max_iterations)
     bound = inputs.point(at, seed)
-    if drawing:
-        check_plot(compiled, bound, inputs.names(wrt), trace, save)
-    with trace_rows(fmt if trace else None, "residual_norm", None) as observe:
+    out.check_plot(_varied(compiled, bound, inputs.names(wrt)))
+    with out.rows("residual_norm", None) as observe:
         result = solve(
-            compiled, bound, wrt=inputs.names(wrt), steps=steps, trace=trace or drawing,
+            compiled, bound, wrt=inputs.names(wrt), steps=steps, trace=out.tracing,
             observe=observe,
         )  # fmt: skip
-    finish(result, compiled, fmt, digits, seed, drawing, save, width, height)
+    out.finish(result, compiled, seed)

@@ -308,9 +308,10 @@ show a straight line and a system's zero curves as two straight lines, where [1.
 shows the cubic's bend and the circle and the hyperbola that cross at the root."""
 
 
-def check_drawable(shapes: dict[str, tuple[int, ...]]) -> None:
+def check_drawable(shapes: dict[str, tuple[int, ...]], boxed: bool = False) -> None:
     """--plot draws one or two single-number variables: anything else is refused before
-    a method runs (``shapes``: each variable varied, by name)."""
+    a method runs (``shapes``: each variable varied, by name; ``boxed``: the variables
+    are critical's box, not a method's)."""
     arrays = [name for name, shape in shapes.items() if shape != ()]
     if arrays:
         name = arrays[0]
@@ -320,10 +321,15 @@ def check_drawable(shapes: dict[str, tuple[int, ...]]) -> None:
             "as rows and plot them with another tool"
         )
     if len(shapes) > 2:
+        advice = (
+            f"fix the others with {option('at')}"
+            if boxed
+            else "give --trace -o tsv to write the iterations as rows and plot them with "
+            f"another tool, or vary two with {option('wrt')}"
+        )
         raise UsageError(
             f"--plot draws f of one or two variables, and this varies {len(shapes)} "
-            f"({', '.join(shapes)}); give --trace -o tsv to write the iterations as rows "
-            f"and plot them with another tool, or vary two with {option('wrt')}"
+            f"({', '.join(shapes)}); {advice}"
         )
 
 

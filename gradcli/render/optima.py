@@ -89,10 +89,12 @@ def _root_stop(result: Root) -> str:
     )
 
 
-def failure(result: Optimum | Root) -> str | None:
+def failure(result: Optimum | Root | Critical) -> str | None:
     """The error line when the method found no answer; None when it did (a minimum at the
-    step limit is where the steps went, said in a warning)."""
-    if result.converged or (isinstance(result, Optimum) and result.stop == "steps"):
+    step limit is where the steps went, said in a warning; critical always answers)."""
+    if isinstance(result, Critical) or result.converged:
+        return None
+    if isinstance(result, Optimum) and result.stop == "steps":
         return None
     return stop_text(result)
 
