@@ -877,7 +877,7 @@ def critical_command(
 
       gradcli critical "abs(x-0.5) + x**2" --over x=-1:1
 
-      gradcli critical "(x**2 + y - 11)**2 + (x + y**2 - 7)**2" --over x=-5:5 --over y=-5:5
+      gradcli critical "sin(x)*cos(y)" --over x=-3:3 --over y=-3:3
 
       gradcli critical "x**4 - 2*x**2" --over x=-2:2 --plot
     """
