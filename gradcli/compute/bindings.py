@@ -48,11 +48,21 @@ def parse_binding(text: str, seen: Sequence[str] = ()) -> tuple[str, str]:
         )
     if name in seen:
         raise UsageError(f"{option('at')} {text!r}: {name!r} is bound twice")
-    if re.search(r",\s*[A-Za-z_]\w*\s*=", value):
+    if re.search(r",\s*[A-Za-z_]\w*\s*=", _outermost(value)):
         raise UsageError(
             f"{option('at')} {text!r}: give one {option('at')} per variable, e.g. {option('at')} x=1 {option('at')} y=2"
         )
     return name, value.strip()
+
+
+def _outermost(text: str) -> str:
+    """The text outside every bracket: ``x=1, y=2`` binds two variables, but the keyword in
+    ``reshape(stack([a, b], dim=1), 4)`` is an argument."""
+    depth, kept = 0, []
+    for char in text:
+        depth += (char in "([{") - (char in ")]}")
+        kept.append(char if depth == 0 or char in "([{" else " ")
+    return "".join(kept)
 
 
 def bind(bindings: Sequence[str], seed: int | None = None) -> list[Binding]:

@@ -163,6 +163,11 @@ def test_messages_speak_the_users_language(args, message):
     assert code == 2 and out == "" and err.startswith("error: ") and message in err
 
 
+def test_a_keyword_argument_inside_a_value_is_no_second_variable():
+    code, out, err = run("eval", "v", "--at", "v=reshape(stack([ones(2), zeros(2)], dim=1), 4)")
+    assert (code, out, err) == (0, "1.0\t0.0\t1.0\t0.0\n", "")
+
+
 @pytest.mark.parametrize(
     ("value", "plain"), [("inf", "inf\n"), ("-inf", "-inf\n"), ("nan", "nan\n")]
 )
