@@ -23,7 +23,8 @@ __version__ = "0.1.0"
 _CREATION = (
     "MAX_ELEMENTS arange as_tensor empty empty_like eye from_numpy full full_like "
     "get_default_device get_default_dtype is_tensor linspace manual_seed ones ones_like rand rand_like randint "
-    "randn randn_like set_default_device set_default_dtype tensor zeros zeros_like"
+    "randn randn_like set_default_device set_default_dtype tensor zeros zeros_like "
+    "DoubleTensor FloatTensor Generator LongTensor default_generator"
 )
 _DTYPES = "backends bool_ complex128 cuda device dtype float16 float32 float64 int64"
 _GRAD_MODES = "enable_grad is_grad_enabled no_grad set_grad_enabled"

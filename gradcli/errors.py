@@ -120,6 +120,11 @@ class DeviceError(GradcliError, RuntimeError):
     """A device other than the CPU: gradcli computes with numpy, on the CPU only."""
 
 
+class SettingError(GradcliError, ValueError):
+    """A setting out of its range: a negative learning rate, a dropout probability above 1,
+    a batch size of 0, a seed too large (``ValueError``, as in PyTorch)."""
+
+
 class CheckFailed(GradcliError):
     """A check the user asked for failed (``gradcli check``): exit 1. The result is on
     standard output already; the message says what disagreed, and by how much."""
