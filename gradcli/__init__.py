@@ -46,6 +46,8 @@ _ALIASES = {
 }  # fmt: skip
 
 
+_PACKAGES = ("autograd", "nn", "optim", "utils")  # gradcli.X as torch.X, imported on first use
+
 _OPERATIONS = "gradcli.autograd.ops"
 """Where the operations (exp, sum, cat, ...) are: the names in its ``__all__``, the one list
 of them, read when a name is none of the above. That costs nothing at ``import gradcli``,
@@ -53,10 +55,10 @@ and nothing more later: every name of gradcli's loads the engine, that package i
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("autograd", "nn", "optim"):
+    if name in _PACKAGES:
         return importlib.import_module(f"gradcli.{name}")
     if name == "__all__":
-        return sorted({*_HOMES, *_ALIASES, *_operations(), "autograd", "nn"} - {"bool_"})
+        return sorted({*_HOMES, *_ALIASES, *_operations(), *_PACKAGES} - {"bool_"})
     home = _ALIASES.get(name, name)
     if home in _HOMES:
         module = importlib.import_module(_HOMES[home])
