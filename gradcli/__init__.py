@@ -38,6 +38,7 @@ _HOMES = {
     **dict.fromkeys(("compile", "Expression"), "gradcli.language.compiled"),
     "register": "gradcli.registry",
     "graph": "gradcli.graphview",
+    **dict.fromkeys(("save", "load"), "gradcli.serialization"),
 }
 # PyTorch's other names for a dtype, and for functions
 _ALIASES = {

@@ -11,7 +11,12 @@ default dtype) to the same functions, by the command beside them.
 
 from __future__ import annotations
 
+import io
 import math
+import subprocess
+import sys
+import zipfile
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -558,3 +563,150 @@ def test_data_loader_settings_are_refused_as_pytorch_refuses_them():
     with pytest.raises(TypeError, match=r"takes a gradcli\.Generator"):
         data.DataLoader(dataset, generator=np.random.default_rng(0))
     assert len(data.DataLoader(dataset, num_workers=4)) == 3  # loaded in this process
+
+
+# --- saving and loading ------------------------------------------------------------------------
+
+
+def test_the_file_io_chapter_round_trips_tensors_lists_dicts_and_a_state_dict(
+    tmp_path, monkeypatch
+):
+    # d2l "File I/O" (6.6), in a fresh directory.
+    monkeypatch.chdir(tmp_path)
+    torch = gradcli
+    x = torch.arange(4)
+    torch.save(x, "x-file")
+    x2 = torch.load("x-file")
+    assert gradcli.equal(x2, x) and (tmp_path / "x-file").exists()  # no suffix added
+    y = torch.zeros(4)
+    torch.save([x, y], "x-files")
+    x2, y2 = torch.load("x-files")
+    assert gradcli.equal(x2, x) and gradcli.equal(y2, y)
+    mydict = {"x": x, "y": y}
+    torch.save(mydict, "mydict")
+    mydict2 = torch.load("mydict")
+    assert list(mydict2) == ["x", "y"] and gradcli.equal(mydict2["y"], y)
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden = nn.Linear(20, 256)
+            self.output = nn.Linear(256, 10)
+
+        def forward(self, x):
+            return self.output(F.relu(self.hidden(x)))
+
+    net = MLP()
+    X = torch.randn(2, 20)
+    Y = net(X)
+    torch.save(net.state_dict(), "mlp.params")
+    clone = MLP()
+    clone.load_state_dict(torch.load("mlp.params"))
+    clone.eval()
+    Y_clone = clone(X)
+    assert bool((Y_clone == Y).all())
+
+
+def test_saved_values_come_back_with_their_kinds():
+    weight = nn.Parameter(gradcli.tensor([[1.0, 2.0]]))
+    saved = OrderedDict(
+        w=weight,
+        grad=gradcli.tensor([0.5], requires_grad=True),
+        labels=gradcli.tensor([1, 2], dtype=gradcli.long),
+        nested={"numbers": (1, 2.5, None, "text", True, float("inf")), 3: [np.arange(3.0)]},
+    )
+    file = io.BytesIO()
+    gradcli.save(saved, file)
+    file.seek(0)
+    loaded = gradcli.load(file, map_location="cpu", weights_only=True)
+    assert type(loaded) is OrderedDict and list(loaded) == list(saved)
+    assert type(loaded["w"]) is nn.Parameter and loaded["w"].requires_grad
+    assert loaded["grad"].requires_grad and loaded["grad"].is_leaf
+    assert loaded["labels"].dtype == gradcli.int64 and loaded["labels"].tolist() == [1, 2]
+    assert loaded["nested"]["numbers"] == (1, 2.5, None, "text", True, float("inf"))
+    assert np.array_equal(loaded["nested"][3][0], np.arange(3.0))
+    assert gradcli.equal(loaded["w"], weight) and loaded["w"] is not weight
+
+
+class _Marker:
+    """Unpickling this would run code (print): loading must never do it."""
+
+    def __reduce__(self):
+        return (print, ("UNPICKLED",))
+
+
+def _npz(**entries: Any) -> io.BytesIO:
+    file = io.BytesIO()
+    np.savez(file, **entries)
+    file.seek(0)
+    return file
+
+
+def _torch_like_zip() -> io.BytesIO:
+    """What torch.save writes: a zip holding a pickle."""
+    import pickle
+
+    file = io.BytesIO()
+    with zipfile.ZipFile(file, "w") as archive:
+        archive.writestr("archive/data.pkl", pickle.dumps(_Marker()))
+    file.seek(0)
+    return file
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: io.BytesIO(b""), "not numpy's .npz"),
+        (lambda: io.BytesIO(__import__("pickle").dumps(_Marker())), "not numpy's .npz"),
+        (_torch_like_zip, "no gradcli index"),
+        (lambda: _npz(index=np.array([_Marker()], dtype=object)), "not numpy's .npz"),
+        (lambda: _npz(index=np.array('{"format": "other"}')), "no gradcli index"),
+        (
+            lambda: _npz(index=np.array('{"format": "gradcli.save", "version": 9}')),
+            "file version is 9",
+        ),
+        (
+            lambda: _npz(
+                index=np.array('{"format": "gradcli.save", "version": 1, "object": {"t": 0}}')
+            ),
+            "an entry gradcli does not write",
+        ),
+        (
+            lambda: _npz(
+                index=np.array('{"format": "gradcli.save", "version": 1, "object": {"tensor": 0}}'),
+                t0=np.array(["text"]),
+            ),
+            "unknown type",
+        ),
+    ],
+)
+def test_loading_gives_back_data_only_and_refuses_anything_else(make, words, capsys):
+    with pytest.raises(RuntimeError, match=words) as caught:
+        gradcli.load(make())
+    assert isinstance(caught.value, gradcli.errors.SavedFileError)
+    assert "UNPICKLED" not in capsys.readouterr().out  # no code of the file ran
+
+
+def test_saving_refuses_objects_and_loading_refuses_other_devices():
+    with pytest.raises(TypeError, match="save a model's state_dict"):
+        gradcli.save(nn.Linear(2, 2), io.BytesIO())
+    with pytest.raises(TypeError, match="not a builtin_function_or_method"):
+        gradcli.save({"f": print}, io.BytesIO())
+    file = io.BytesIO()
+    gradcli.save(gradcli.ones(2), file)
+    file.seek(0)
+    with pytest.raises(RuntimeError, match="CPU"):
+        gradcli.load(file, map_location="cuda")
+
+
+def test_the_new_modules_load_only_when_used():
+    program = (
+        "import sys, gradcli; gradcli.tensor(1.0) * 2; "
+        "names = ['gradcli.utils', 'gradcli.utils.data', 'gradcli.optim.lr_scheduler', "
+        "'gradcli.serialization']; print(*[n in sys.modules for n in names]); "
+        "import gradcli.optim; print('gradcli.optim.lr_scheduler' in sys.modules); "
+        "print(gradcli.utils.data.DataLoader.__name__, gradcli.optim.lr_scheduler.StepLR.__name__, "
+        "gradcli.save.__name__)"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.stdout.split() == ["False"] * 5 + ["DataLoader", "StepLR", "save"], result.stderr

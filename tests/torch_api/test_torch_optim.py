@@ -9,6 +9,7 @@ floats computed by the same operations in both libraries, so they are compared e
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import numpy as np
@@ -298,7 +299,63 @@ def test_a_scheduler_sets_every_groups_rate_and_remembers_the_first():
     assert w.item() == -3.25
 
 
-# --- loading -------------------------------------------------------------------------------
+# --- saving and resuming -------------------------------------------------------------------
+
+
+def test_an_optimizer_and_scheduler_resume_from_their_saved_state_dicts():
+    make = CASES["MultiStepLR with a milestone twice"]
+    whole = fit(gradcli, *make)
+
+    def first_half_then_saved() -> io.BytesIO:
+        model = gradcli.nn.Linear(3, 2)
+        with gradcli.no_grad():
+            model.weight.copy_(grid(gradcli, 2, 3, 0.3))
+            model.bias.copy_(gradcli.tensor([0.1, -0.2]))
+        optimizer = make[0](gradcli, model)
+        scheduler = make[1](gradcli, optimizer)
+        x, y = grid(gradcli, 5, 3, 1.1), grid(gradcli, 5, 2, 2.0)
+        for _ in range(3):
+            loss = gradcli.nn.functional.mse_loss(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+        file = io.BytesIO()
+        gradcli.save(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+            },
+            file,
+        )
+        file.seek(0)
+        return file
+
+    saved = gradcli.load(first_half_then_saved())
+    assert saved["optimizer"]["param_groups"][0]["params"] == [0, 1]
+    assert sorted(saved["optimizer"]["state"]) == [0, 1]
+    assert saved["optimizer"]["state"][0]["step"] == 3
+
+    model = gradcli.nn.Linear(3, 2)
+    model.load_state_dict(saved["model"])
+    optimizer = make[0](gradcli, model)
+    optimizer.load_state_dict(saved["optimizer"])
+    scheduler = make[1](gradcli, optimizer)
+    scheduler.load_state_dict(saved["scheduler"])
+    x, y = grid(gradcli, 5, 3, 1.1), grid(gradcli, 5, 2, 2.0)
+    losses = []
+    for _ in range(3):
+        loss = gradcli.nn.functional.mse_loss(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        losses.append(loss.item())
+    # The same operations on the same numbers as the run without a pause: the same bits.
+    assert losses == whole[0][3:]
+    assert [*model.weight.flatten().tolist(), *model.bias.tolist()] == whole[1]
+    assert scheduler.get_last_lr() == whole[2][-1]
 
 
 def test_loading_an_optimizer_state_of_other_groups_is_refused():
