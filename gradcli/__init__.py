@@ -23,7 +23,8 @@ __version__ = "0.1.0"
 _CREATION = (
     "MAX_ELEMENTS arange as_tensor empty empty_like eye from_numpy full full_like "
     "get_default_device get_default_dtype is_tensor linspace manual_seed ones ones_like rand rand_like randint "
-    "randn randn_like set_default_device set_default_dtype tensor zeros zeros_like"
+    "randn randn_like set_default_device set_default_dtype tensor zeros zeros_like "
+    "DoubleTensor FloatTensor Generator LongTensor default_generator"
 )
 _DTYPES = "backends bool_ complex128 cuda device dtype float16 float32 float64 int64"
 _GRAD_MODES = "enable_grad is_grad_enabled no_grad set_grad_enabled"
@@ -38,6 +39,7 @@ _HOMES = {
     "register": "gradcli.registry",
     **dict.fromkeys(("minimize", "maximize", "solve", "critical"), "gradcli.extrema"),
     "graph": "gradcli.graphview",
+    **dict.fromkeys(("save", "load"), "gradcli.serialization"),
 }
 # PyTorch's other names for a dtype, and for functions
 _ALIASES = {
@@ -46,6 +48,8 @@ _ALIASES = {
 }  # fmt: skip
 
 
+_PACKAGES = ("autograd", "nn", "optim", "utils")  # gradcli.X as torch.X, imported on first use
+
 _OPERATIONS = "gradcli.autograd.ops"
 """Where the operations (exp, sum, cat, ...) are: the names in its ``__all__``, the one list
 of them, read when a name is none of the above. That costs nothing at ``import gradcli``,
@@ -53,10 +57,10 @@ and nothing more later: every name of gradcli's loads the engine, that package i
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("autograd", "nn", "optim"):
+    if name in _PACKAGES:
         return importlib.import_module(f"gradcli.{name}")
     if name == "__all__":
-        return sorted({*_HOMES, *_ALIASES, *_operations(), "autograd", "nn"} - {"bool_"})
+        return sorted({*_HOMES, *_ALIASES, *_operations(), *_PACKAGES} - {"bool_"})
     home = _ALIASES.get(name, name)
     if home in _HOMES:
         module = importlib.import_module(_HOMES[home])

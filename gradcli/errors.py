@@ -120,6 +120,16 @@ class DeviceError(GradcliError, RuntimeError):
     """A device other than the CPU: gradcli computes with numpy, on the CPU only."""
 
 
+class SettingError(GradcliError, ValueError):
+    """A setting out of its range: a negative learning rate, a dropout probability above 1,
+    a batch size of 0, a seed too large (``ValueError``, as in PyTorch)."""
+
+
+class SavedFileError(GradcliError, RuntimeError):
+    """A file :func:`gradcli.load` cannot read: not written by :func:`gradcli.save`, or
+    damaged (``RuntimeError``, as PyTorch's reader raises)."""
+
+
 class CheckFailed(GradcliError):
     """A check the user asked for failed (``gradcli check``): exit 1. The result is on
     standard output already; the message says what disagreed, and by how much."""

@@ -14,6 +14,7 @@ from gradcli.autograd.tensor import Tensor, to_array, wrap
 from gradcli.errors import (
     ArgumentTypeError,
     LimitError,
+    SettingError,
     ShapeError,
     WholeNumberError,
 )
@@ -30,11 +31,98 @@ _start: dict[str, Any] | None = None  # the generator's state when same_draws() 
 _seeded: dict[str, Any] | None = None  # its state when manual_seed() made it
 
 
-def manual_seed(seed: int) -> None:
-    """Make ``rand`` and ``randn`` reproducible from here on."""
-    global _rng, _seeded
-    _rng = np.random.default_rng(int(seed))
+_initial_seed: int | None = None  # the seed manual_seed() gave, or one drawn on first use
+
+
+def manual_seed(seed: int) -> Generator:
+    """Make ``rand``, ``randn``, ``nn.init``, dropout and ``DataLoader``'s shuffling
+    reproducible from here on; returns the default generator, as PyTorch does."""
+    global _rng, _seeded, _initial_seed
+    _initial_seed = _seed_value(seed)
+    _rng = np.random.default_rng(_initial_seed)
     _seeded = _rng.bit_generator.state
+    return default_generator
+
+
+def _seed_value(seed: Any) -> int:
+    """``seed`` as PyTorch takes it (``int(seed)``; a negative one wraps modulo 2**64)."""
+    try:
+        value = int(seed)
+    except TypeError:
+        raise ArgumentTypeError(f"a seed is a whole number, not {type(seed).__name__}") from None
+    except ValueError:
+        raise SettingError(f"a seed is a whole number, not {seed!r}") from None
+    if not -(2**63) <= value < 2**64:
+        raise SettingError(f"a seed runs from -2**63 to 2**64 - 1, not {value}")
+    return value % 2**64
+
+
+class Generator:
+    """A random generator of its own (PyTorch's ``torch.Generator``), for
+    ``DataLoader(generator=...)`` and ``nn.init``'s fills: ``Generator().manual_seed(0)``.
+
+    Unseeded, it draws its seed from the operating system. Draws are numpy's PCG64, not
+    PyTorch's Mersenne twister: the same seed gives other numbers than PyTorch's.
+    """
+
+    def __init__(self, device: Any = "cpu"):
+        dtypes.check_device(device)
+        self._rng: np.random.Generator | None = None
+        self._initial_seed: int | None = None
+
+    @property
+    def device(self) -> dtypes.device:
+        return dtypes.CPU
+
+    def manual_seed(self, seed: int) -> Generator:
+        self._initial_seed = _seed_value(seed)
+        self._rng = np.random.default_rng(self._initial_seed)
+        return self
+
+    def seed(self) -> int:
+        """Seed from the operating system's entropy; returns the seed."""
+        self.manual_seed(int(np.random.SeedSequence().entropy) % 2**64)
+        return self.initial_seed()
+
+    def initial_seed(self) -> int:
+        if self._initial_seed is None:
+            self.seed()
+        return self._initial_seed
+
+    def numpy_generator(self) -> np.random.Generator:
+        """The numpy generator its draws come from."""
+        if self._rng is None:
+            self.seed()
+        return self._rng
+
+
+class _DefaultGenerator(Generator):
+    """The generator ``rand``, ``randn``, ``nn.init`` and dropout draw from: the one
+    :func:`manual_seed` seeds (``torch.default_generator``)."""
+
+    def manual_seed(self, seed: int) -> Generator:
+        return manual_seed(seed)
+
+    def initial_seed(self) -> int:
+        generator()
+        return _initial_seed
+
+    def numpy_generator(self) -> np.random.Generator:
+        return generator()
+
+
+default_generator = _DefaultGenerator()
+
+
+def drawn_from(source: Generator | None) -> np.random.Generator:
+    """The numpy generator behind ``generator=`` (None: the default one)."""
+    if source is None:
+        return generator()
+    if not isinstance(source, Generator):
+        raise ArgumentTypeError(
+            f"generator= takes a gradcli.Generator, not {type(source).__name__}"
+        )
+    return source.numpy_generator()
 
 
 def drawn_since_seed() -> bool:
@@ -46,9 +134,10 @@ def drawn_since_seed() -> bool:
 def generator() -> np.random.Generator:
     """The random generator ``rand``, ``randn`` and ``nn.init`` draw from, which
     :func:`manual_seed` seeds; made on first use."""
-    global _rng, _start
+    global _rng, _start, _initial_seed
     if _rng is None:
-        _rng = np.random.default_rng()
+        _initial_seed = int(np.random.SeedSequence().entropy) % 2**64
+        _rng = np.random.default_rng(_initial_seed)
         if _replaying:
             _start = _rng.bit_generator.state
     return _rng
@@ -319,3 +408,31 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 def is_tensor(value: Any) -> bool:
     return isinstance(value, Tensor)
+
+
+# --- PyTorch's legacy tensor types ---------------------------------------------------------
+
+# The one place that says what each legacy constructor makes. LongTensor makes an int64
+# tensor, as ``dtype=gradcli.long`` does (and whatever that comes to mean, it follows).
+_LEGACY_TYPES = {
+    "FloatTensor": dtypes.float32,
+    "DoubleTensor": dtypes.float64,
+    "LongTensor": dtypes.int64,
+}
+
+
+def _legacy(name: str) -> Any:
+    def make(*data: Any) -> Tensor:
+        return Tensor(*data).to(_LEGACY_TYPES[name])
+
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = (
+        f"PyTorch's legacy ``torch.{name}``: ``{name}([1, 2])`` copies data, "
+        f"``{name}(2, 3)`` makes that shape (of zeros), as ``dtype={_LEGACY_TYPES[name]}``."
+    )
+    return make
+
+
+FloatTensor = _legacy("FloatTensor")
+DoubleTensor = _legacy("DoubleTensor")
+LongTensor = _legacy("LongTensor")

@@ -311,6 +311,19 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
+    def __format__(self, format_spec: str) -> str:
+        # PyTorch's rule: a 0-d Tensor formats as its number (f"{loss:f}", f"{x}"); anything
+        # else (a vector, a Parameter) only without a format spec, as its printout.
+        if self.ndim == 0 and type(self) is Tensor:
+            return format(self.item(), format_spec)
+        if format_spec:
+            raise ArgumentTypeError(
+                f"unsupported format string {format_spec!r} passed to "
+                f"{type(self).__name__}.__format__ (as in PyTorch, only a 0-d tensor formats "
+                "as a number); format x.item() or the elements of x.tolist()"
+            )
+        return str(self)
+
     def __repr__(self) -> str:
         body = np.array2string(
             np.asarray(self._data), separator=", ", precision=4, prefix="tensor("

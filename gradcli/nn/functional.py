@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.autograd.creation import drawn_from
 from gradcli.autograd.ops import (
     binary_cross_entropy_with_logits,
     log_softmax,
@@ -19,11 +20,12 @@ from gradcli.autograd.ops import (
     tanh,
 )
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
-from gradcli.errors import DimensionError, ShapeError, WholeNumberError
+from gradcli.errors import DimensionError, SettingError, ShapeError, WholeNumberError
 
 __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "dropout",
     "linear",
     "log_softmax",
     "mse_loss",
@@ -40,6 +42,33 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     """``input @ weight.T + bias``: weight is (out_features, in_features), as in PyTorch."""
     result = matmul(input, as_tensor(weight).T)
     return result if bias is None else result + bias
+
+
+# --- dropout -------------------------------------------------------------------------------
+
+
+def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """In training, each element zeroed with probability ``p`` and the others scaled by
+    1/(1-p) (so the expected value is unchanged); otherwise the input itself.
+
+    The mask is drawn from gradcli's generator (:func:`gradcli.manual_seed` seeds it): the
+    same law as PyTorch's, other draws for the same seed.
+    """
+    _check_probability(p)
+    input = as_tensor(input)
+    if not training or p == 0 or input.numel() == 0:
+        return input
+    if p == 1:
+        noise = wrap(np.float64(0.0))  # PyTorch's input * 0: an inf input gives nan
+    else:
+        # PyTorch's order: a 0/1 mask (kept with probability 1-p), divided by 1-p, times x.
+        noise = wrap((drawn_from(None).random(input.shape) >= p) / (1 - p))
+    return input.mul_(noise) if inplace else input * noise
+
+
+def _check_probability(p: float) -> None:
+    if not 0 <= p <= 1:
+        raise SettingError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
 def nll_loss(input: Any, target: Any, reduction: str = "mean", ignore_index: int = -100) -> Tensor:

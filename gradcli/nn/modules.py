@@ -9,8 +9,9 @@ submodule's); every other attribute is an ordinary one.
 from __future__ import annotations
 
 import math
+import operator
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from gradcli.autograd import dtypes
 from gradcli.autograd.function import no_grad
 from gradcli.autograd.tensor import Tensor
-from gradcli.errors import ArgumentTypeError, AutogradError
+from gradcli.errors import ArgumentTypeError, AutogradError, DimensionError, WholeNumberError
 from gradcli.nn import functional as F
 from gradcli.nn import init
 
@@ -110,6 +111,11 @@ class Module:
         self._parameters[name] = param
 
     def add_module(self, name: str, module: Module | None) -> None:
+        if module is not None and not isinstance(module, Module):
+            raise ArgumentTypeError(
+                f"{type(module).__name__} is not a Module subclass: a model holds modules "
+                "(nn.Linear(...), nn.ReLU(), ...)"
+            )
         self._forget(name)
         self._modules[name] = module
 
@@ -136,7 +142,12 @@ class Module:
         return (module for _, module in self.named_modules())
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        return ((name, m) for name, m in self._modules.items() if m is not None)
+        """The direct submodules, a shared one once (under its first name), as in PyTorch."""
+        seen: set[int] = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
 
     def children(self) -> Iterator[Module]:
         return (module for _, module in self.named_children())
@@ -146,8 +157,9 @@ class Module:
         for name, param in self._parameters.items():
             if param is not None:
                 yield prefix + name, param
-        for name, child in self.named_children():
-            yield from child._named_tensors(f"{prefix}{name}.")
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child._named_tensors(f"{prefix}{name}.")
 
     def named_parameters(
         self, prefix: str = "", recurse: bool = True
@@ -336,10 +348,10 @@ class Sequential(Module):
         return input
 
     def __getitem__(self, index: int | slice) -> Any:
-        modules = list(self._modules.values())
+        items = list(self._modules.items())
         if isinstance(index, slice):
-            return Sequential(*modules[index])
-        return modules[index]
+            return Sequential(OrderedDict(items[index]))  # the names stay, as in PyTorch
+        return items[_position(index, len(items), "Sequential")][1]
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -350,6 +362,183 @@ class Sequential(Module):
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
         return self
+
+
+def _whole(index: Any, container: str) -> int:
+    try:
+        return operator.index(index)
+    except TypeError:
+        raise WholeNumberError(
+            f"{container} indices are whole numbers or slices, not {type(index).__name__}"
+        ) from None
+
+
+def _position(index: Any, length: int, container: str) -> int:
+    """``index`` (negative from the end) as a position in a container of ``length``."""
+    index = _whole(index, container)
+    if not -length <= index < length:
+        raise DimensionError(f"index {index} is out of range for a {container} of {length}")
+    return index % length
+
+
+class ModuleList(Module):
+    """Modules in a list, each registered as a submodule (so their parameters are the
+    model's), named 0, 1, ...; it has no forward: the model's forward calls them."""
+
+    def __init__(self, modules: Iterable[Module] | None = None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(modules[index])
+        return modules[_position(index, len(modules), "ModuleList")]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        self._renumber(self._replaced(index, [module]))
+
+    def __delitem__(self, index: int | slice) -> None:
+        if isinstance(index, slice):
+            modules = list(self._modules.values())
+            del modules[index]
+            self._renumber(modules)
+        else:
+            self._renumber(self._replaced(index, []))
+
+    def _replaced(self, index: int, by: list[Module]) -> list[Module]:
+        modules = list(self._modules.values())
+        at = _position(index, len(modules), "ModuleList")
+        return [*modules[:at], *by, *modules[at + 1 :]]
+
+    def _renumber(self, modules: list[Module]) -> None:
+        # The names are the positions, so after a change they are given again, as in PyTorch.
+        self._modules.clear()
+        for module in modules:
+            self.append(module)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        return ModuleList([*self, *other])
+
+    def append(self, module: Module) -> ModuleList:
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        if not isinstance(modules, Iterable):
+            raise ArgumentTypeError(
+                f"ModuleList.extend takes an iterable of modules, not {type(modules).__name__}; "
+                "append takes one module"
+            )
+        for module in list(modules):
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        modules = list(self._modules.values())
+        modules.insert(_whole(index, "ModuleList"), module)
+        self._renumber(modules)
+
+    def __repr__(self) -> str:
+        # PyTorch's printout: a run of equal modules is one line, "(0-2): 3 x Linear(...)".
+        runs: list[list[Any]] = []
+        for position, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = position
+            else:
+                runs.append([position, position, text])
+        if not runs:
+            return "ModuleList()"
+        lines = [
+            (f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ")
+            + text.replace("\n", "\n  ")
+            for first, last, text in runs
+        ]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class Identity(Module):
+    """Its input, unchanged (arguments are accepted and ignored, as in PyTorch)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__()
+
+    def forward(self, input: Any) -> Any:
+        return input
+
+
+class Dropout(Module):
+    """In training, each element is zeroed with probability ``p`` and the others are scaled
+    by 1/(1-p); in eval mode (``model.eval()``) the input passes unchanged."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False):
+        super().__init__()
+        F._check_probability(p)
+        self.p, self.inplace = p, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class UninitializedParameter(Parameter):
+    """A lazy module's parameter before its first call, which decides its shape: it holds
+    no values yet, and becomes an ordinary Parameter (the same object) at that call."""
+
+    def __init__(self, requires_grad: bool = True):
+        super().__init__(None, requires_grad)
+
+    def materialize(self, shape: tuple[int, ...]) -> None:
+        self.data = np.zeros(shape)
+        self.__class__ = Parameter
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+
+class LazyLinear(Linear):
+    """A Linear whose ``in_features`` is the last dimension of its first input; from that
+    call on it is a Linear (PyTorch's ``LazyLinear``, ``type(m) == nn.Linear`` included).
+
+    Its parameters are :class:`UninitializedParameter` until then: an optimizer may hold
+    them already, and sees their values once they are made.
+    """
+
+    def __init__(self, out_features: int, bias: bool = True):
+        Module.__init__(self)
+        self.in_features, self.out_features = 0, out_features
+        self.weight = UninitializedParameter()
+        if bias:
+            self.bias = UninitializedParameter()
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim == 0:
+            raise DimensionError(
+                "LazyLinear takes in_features from the last dimension of its first input, "
+                "and a 0-d input has none; give it a batch, or write nn.Linear(in, out)"
+            )
+        self.in_features = input.shape[-1]
+        self.weight.materialize((self.out_features, self.in_features))
+        if self.bias is not None:
+            self.bias.materialize((self.out_features,))
+        self.__class__ = Linear
+        self.reset_parameters()
+        return self.forward(input)
 
 
 class ReLU(Module):

@@ -1,4 +1,6 @@
-"""``torch.optim``, small: SGD (momentum, Nesterov, weight decay), Adam and RMSprop.
+"""``torch.optim``, small: SGD (momentum, Nesterov, weight decay), Adam, AdamW, RMSprop,
+Adagrad and Adadelta, with parameter groups, and the schedulers of
+:mod:`gradcli.optim.lr_scheduler`.
 
 Each update is PyTorch's, operation for operation in the same order, so in float64
 the parameters agree with PyTorch's to the last bits or so. Updates run under
@@ -8,6 +10,7 @@ view or alias of a parameter (``p[0]``, ``p.data``, a tied weight) sees the new 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -15,9 +18,10 @@ import numpy as np
 
 from gradcli.autograd.function import enable_grad, no_grad
 from gradcli.autograd.tensor import Tensor, wrap
+from gradcli.errors import ArgumentTypeError, SettingError
 from gradcli.nn.modules import _zero_grad
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop"]
+__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
 
 Params = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -27,22 +31,22 @@ class Optimizer:
     ``state``; subclasses write ``_update`` for one parameter."""
 
     def __init__(self, params: Params, defaults: dict[str, Any]):
-        for name in ("lr", "eps", "weight_decay", "momentum"):
+        for name in ("lr", "eps", "weight_decay", "momentum", "lr_decay"):
             if name in defaults and not defaults[name] >= 0:
-                raise ValueError(
+                raise SettingError(
                     f"{type(self).__name__}: {name} must be >= 0, not {defaults[name]}"
                 )
         self.defaults = defaults
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
-            raise TypeError(
+            raise ArgumentTypeError(
                 "params must be an iterable of tensors (model.parameters(), [w, b]), not "
                 "one tensor; write [w]"
             )
         groups = list(params)
         if not groups:
-            raise ValueError("the optimizer got an empty parameter list")
+            raise SettingError("the optimizer got an empty parameter list")
         for group in groups if isinstance(groups[0], dict) else [{"params": groups}]:
             self.add_param_group(group)
 
@@ -53,14 +57,14 @@ class Optimizer:
         taken = {id(p) for group in self.param_groups for p in group["params"]}
         for param in params:
             if not isinstance(param, Tensor):
-                raise TypeError(f"optimizers take tensors, not {type(param).__name__}")
+                raise ArgumentTypeError(f"optimizers take tensors, not {type(param).__name__}")
             if not param.is_leaf:
-                raise ValueError(
+                raise SettingError(
                     "cannot optimize a non-leaf tensor (one computed from others); "
                     "optimize the leaves it came from"
                 )
             if id(param) in taken:
-                raise ValueError(
+                raise SettingError(
                     "a parameter appears more than once among the optimizer's parameters "
                     "(it would be updated twice per step); list each once"
                 )
@@ -93,6 +97,52 @@ class Optimizer:
     ) -> None:
         raise NotImplementedError
 
+    # --- saving and loading ------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """``{"state": {index: state}, "param_groups": [settings, "params": [index, ...]]}``,
+        parameters numbered across the groups in order, as PyTorch numbers them."""
+        numbers = {
+            id(p): n for n, p in enumerate(p for g in self.param_groups for p in g["params"])
+        }
+        return {
+            "state": {
+                numbers[id(param)]: dict(state) for param, state in self.state.items() if state
+            },
+            "param_groups": [
+                {**group, "params": [numbers[id(p)] for p in group["params"]]}
+                for group in self.param_groups
+            ],
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Take the settings and state of :meth:`state_dict` (copies), for parameters
+        grouped as they were."""
+        groups = state_dict["param_groups"]
+        sizes = [len(g["params"]) for g in self.param_groups]
+        if [len(g["params"]) for g in groups] != sizes:
+            raise SettingError(
+                f"the loaded state dict has parameter groups of sizes "
+                f"{[len(g['params']) for g in groups]}, the optimizer {sizes}: load it into an "
+                "optimizer made with the same parameter groups"
+            )
+        params = [p for g in self.param_groups for p in g["params"]]
+        number = dict(zip((n for g in groups for n in g["params"]), params, strict=True))
+        unknown = [n for n in state_dict["state"] if n not in number]
+        if unknown:
+            raise SettingError(
+                f"the loaded state dict has state for parameter {unknown[0]!r}, which none of "
+                "its parameter groups holds"
+            )
+        self.state = {
+            number[n]: {k: v.clone() if isinstance(v, Tensor) else v for k, v in s.items()}
+            for n, s in state_dict["state"].items()
+        }
+        self.param_groups = [
+            {**saved, "params": own["params"]}
+            for saved, own in zip(groups, self.param_groups, strict=True)
+        ]
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay."""
@@ -109,7 +159,7 @@ class SGD(Optimizer):
         maximize: bool = False,
     ):
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("SGD: Nesterov momentum needs momentum > 0 and dampening 0")
+            raise SettingError("SGD: Nesterov momentum needs momentum > 0 and dampening 0")
         settings = dict(lr=lr, momentum=momentum, dampening=dampening)
         settings.update(weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
         super().__init__(params, settings)
@@ -134,7 +184,8 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam with PyTorch's bias correction (and its options amsgrad and weight_decay)."""
+    """Adam with PyTorch's bias correction (and its options amsgrad and weight_decay;
+    ``decoupled_weight_decay=True`` is AdamW)."""
 
     def __init__(
         self,
@@ -146,11 +197,13 @@ class Adam(Optimizer):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        decoupled_weight_decay: bool = False,
     ):
         if not all(0.0 <= beta < 1.0 for beta in betas):
-            raise ValueError(f"Adam: betas must be in [0, 1), not {betas}")
+            raise SettingError(f"{type(self).__name__}: betas must be in [0, 1), not {betas}")
         settings = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay)
         settings.update(amsgrad=amsgrad, maximize=maximize)
+        settings.update(decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, settings)
 
     def _update(
@@ -163,7 +216,10 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = zeros
         state["step"] = step = state["step"] + 1
-        if group["weight_decay"]:
+        if group["weight_decay"] and group["decoupled_weight_decay"]:
+            # AdamW: the parameters shrink towards 0, apart from the gradient's moments.
+            param.mul_(1 - group["lr"] * group["weight_decay"])
+        elif group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
         # PyTorch's lerp_ (m + w·(g - m)) and addcmul_ ((1-β₂)·g·g, left to right).
         exp_avg = state["exp_avg"] = state["exp_avg"] + (1 - beta1) * (grad - state["exp_avg"])
@@ -173,6 +229,100 @@ class Adam(Optimizer):
         step_size = group["lr"] / (1 - beta1**step)
         denom = exp_avg_sq.sqrt() / (1 - beta2**step) ** 0.5 + group["eps"]
         param.sub_(step_size * exp_avg / denom)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter): each step first multiplies
+    the parameters by 1 - lr·weight_decay; weight_decay is 0.01 by default, as in PyTorch."""
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ):
+        super().__init__(
+            params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+            decoupled_weight_decay=True,
+        )  # fmt: skip
+
+
+class Adagrad(Optimizer):
+    """Adagrad: each coordinate's step is divided by the root of its summed squared
+    gradients (the book's "adagrad" chapter), with PyTorch's lr_decay."""
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        maximize: bool = False,
+    ):
+        if not initial_accumulator_value >= 0:
+            raise SettingError(
+                f"Adagrad: initial_accumulator_value must be >= 0, not {initial_accumulator_value}"
+            )
+        settings = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay)
+        settings.update(initial_accumulator_value=initial_accumulator_value, maximize=maximize)
+        super().__init__(params, settings)
+
+    def _update(
+        self, param: Tensor, grad: Tensor, group: dict[str, Any], state: dict[str, Any]
+    ) -> None:
+        if not state:
+            accumulated = np.full_like(grad.numpy(), group["initial_accumulator_value"])
+            state.update(step=0, sum=wrap(accumulated))
+        state["step"] = step = state["step"] + 1
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        lr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        state["sum"] = state["sum"] + grad * grad
+        # PyTorch's addcdiv_(grad, std, value=-lr): (-lr·grad) / std, added.
+        param.sub_(lr * grad / (state["sum"].sqrt() + group["eps"]))
+
+
+class Adadelta(Optimizer):
+    """Adadelta: no learning rate to tune (lr=1 scales the step), the step size made of
+    running averages of squared gradients and of squared steps."""
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1.0,
+        rho: float = 0.9,
+        eps: float = 1e-6,
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ):
+        if not 0.0 <= rho <= 1.0:
+            raise SettingError(f"Adadelta: rho must be in [0, 1], not {rho}")
+        settings = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
+        super().__init__(params, settings)
+
+    def _update(
+        self, param: Tensor, grad: Tensor, group: dict[str, Any], state: dict[str, Any]
+    ) -> None:
+        rho, eps = group["rho"], group["eps"]
+        if not state:
+            state.update(step=0, square_avg=_zeros(grad), acc_delta=_zeros(grad))
+        state["step"] += 1
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        square_avg = state["square_avg"] = state["square_avg"] * rho + (1 - rho) * grad * grad
+        std = (square_avg + eps).sqrt()
+        delta = (state["acc_delta"] + eps).sqrt() / std * grad
+        state["acc_delta"] = state["acc_delta"] * rho + (1 - rho) * delta * delta
+        param.sub_(group["lr"] * delta)
 
 
 class RMSprop(Optimizer):
@@ -219,3 +369,10 @@ class RMSprop(Optimizer):
 
 def _zeros(grad: Tensor) -> Tensor:
     return wrap(np.zeros_like(grad.numpy()))
+
+
+def __getattr__(name: str) -> Any:
+    # optim.lr_scheduler, as in PyTorch, loaded when first named.
+    if name == "lr_scheduler":
+        return importlib.import_module("gradcli.optim.lr_scheduler")
+    raise AttributeError(f"module 'gradcli.optim' has no attribute {name!r}")
