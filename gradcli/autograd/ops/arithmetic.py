@@ -286,7 +286,7 @@ class DivRounded(Function):
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
-        xs, ys = ctx.input_shapes
+        xs, ys = ctx.input_shapes[:2]
         gx = _const(np.zeros(xs)) if ctx.needs_input_grad[0] else None
         gy = _const(np.zeros(ys)) if ctx.needs_input_grad[1] else None
         return gx, gy, None
