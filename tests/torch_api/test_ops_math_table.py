@@ -351,6 +351,8 @@ def test_hardsigmoid_has_the_exact_slope_one_sixth_inside():
         (lambda: F.binary_cross_entropy(gradcli.tensor([1.5]), gradcli.tensor([1.0])), RuntimeError, "between 0 and 1"),
         (lambda: F.binary_cross_entropy(gradcli.tensor([0.5]), gradcli.tensor([[1.0]])), ValueError, "must equal the input's shape"),
         (lambda: F.l1_loss(gradcli.tensor([0.5]), gradcli.tensor([[1.0], [2.0]])), RuntimeError, "must equal the input's shape"),
+        (lambda: F.nll_loss(gradcli.tensor(1.0), gradcli.tensor(0)), ValueError, "expected 1 or more dimensions"),
+        (lambda: F.cross_entropy(gradcli.tensor(1.0), gradcli.tensor(1.0)), IndexError, "expected 1 or more dimensions"),
     ],
 )  # fmt: skip
 def test_bad_arguments_raise_pytorchs_builtin_through_a_gradcli_error(call, builtin, words):

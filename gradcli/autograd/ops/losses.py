@@ -297,12 +297,22 @@ def kl_div(
 # --- class indices: nll_loss and cross_entropy ------------------------------------------------
 
 
+def _class_dim(name: str, input: Tensor) -> int:
+    """Where the classes are: dim 1 of a batch, dim 0 of one sample's (C,) scores."""
+    if input.ndim == 0:
+        raise DimensionError(
+            f"{name}: expected 1 or more dimensions (got 0): the input holds a score per "
+            "class, of shape (C,), (N, C) or (N, C, d1, ...)"
+        )
+    return 1 if input.ndim > 1 else 0
+
+
 def _class_targets(
     input: Tensor, target: Tensor, class_dim: int, ignore_index: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The targets as a 0/1 array of the input's shape, and where a target counts."""
     batch_shape = input.shape[:class_dim] + input.shape[class_dim + 1 :]
-    if input.ndim == 0 or target.shape != batch_shape:
+    if target.shape != batch_shape:
         raise ShapeError(
             f"class-index targets for input of shape {tuple(input.shape)} must have shape "
             f"{batch_shape} (the input without its class dimension {class_dim}), not "
@@ -368,7 +378,7 @@ def nll_loss(
     """
     input = as_tensor(input)
     reduction = reduction_of(reduction, size_average, reduce)
-    class_dim = 1 if input.ndim > 1 else 0
+    class_dim = _class_dim("nll_loss", input)
     chosen, counted = _class_targets(input, as_tensor(target), class_dim, ignore_index)
     if weight is not None:
         chosen = chosen * _class_weights(weight, input, class_dim)
@@ -402,9 +412,9 @@ def cross_entropy(
         raise ArgumentValueError(
             f"label_smoothing must be between 0.0 and 1.0, not {label_smoothing}"
         )
-    class_dim = 1 if input.ndim > 1 else 0
+    class_dim = _class_dim("cross_entropy", input)
     log_probs = log_softmax(input, class_dim)
-    classes = input.shape[class_dim] if input.ndim else 1
+    classes = input.shape[class_dim]
     weights = None if weight is None else _class_weights(weight, input, class_dim)
     weighted = log_probs if weights is None else log_probs * wrap(weights)
     if target.shape == input.shape:
