@@ -11,10 +11,11 @@ At kinks the conventions are PyTorch's: ``abs'(0) = sign(0) = 0``,
 The modules group the primitives: ``arithmetic`` (two tensors, comparisons, logic),
 ``elementwise`` (the unary table, rounding, clamp, where), ``activations`` (those of
 ``torch.nn.functional``), ``reductions``, ``linalg``, ``shape`` (reshape, permute,
-broadcast_to, indexing, cat, stack) and ``losses``; ``_helpers`` holds what they share. Each module's ``__all__`` lists the
-operations it defines; this package exports them all (``gradcli.exp`` comes from here)
-and attaches them to ``Tensor`` as methods and operators, so a new operation is
-written once, in its module, and named once, in that module's ``__all__``.
+broadcast_to, indexing, cat, stack) and ``losses``; ``_helpers`` holds what they share.
+Each module's ``__all__`` lists the operations it defines; this package exports them all
+(``gradcli.exp`` comes from here) and attaches them to ``Tensor`` as methods and
+operators, so a new operation is written once, in its module, and named once, in that
+module's ``__all__``.
 """
 
 from __future__ import annotations
