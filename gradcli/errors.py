@@ -116,6 +116,12 @@ class ArgumentTypeError(GradcliError, TypeError):
     """An argument of the wrong kind: text for tensor data, None for a dimension."""
 
 
+class ArgumentValueError(GradcliError, ValueError, RuntimeError):
+    """An argument of the right kind with a value the operation does not take:
+    ``reduction="avg"``, a negative ``beta``, a probability outside [0, 1]. PyTorch raises
+    ``ValueError`` for some of these and ``RuntimeError`` for others; this is both."""
+
+
 class DeviceError(GradcliError, RuntimeError):
     """A device other than the CPU: gradcli computes with numpy, on the CPU only."""
 

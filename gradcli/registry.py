@@ -18,6 +18,7 @@ the registry does not load Taylor mode.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
@@ -293,6 +294,17 @@ def _log(x: Any, base: Any = None) -> Tensor:
 _EXACT_BASES = {2: ops.log2, 10: ops.log10}
 
 
+def _softplus(x: Any) -> Tensor:
+    """softplus for the language: log(1 + e**x) everywhere, without PyTorch's switch to x
+    above 20 (a jump of 2e-9 there), so that its derivatives are sigmoid's."""
+    return ops.softplus(x, threshold=math.inf)
+
+
+def _round(x: Any, decimals: Any = 0) -> Tensor:
+    """round for the language, which gives decimals as a plain argument: round(x, 2)."""
+    return ops.round(x, decimals=decimals)
+
+
 def _numbers(
     function: Callable[..., Tensor], example: str, after: int = 0
 ) -> Callable[..., Tensor]:
@@ -358,6 +370,14 @@ def _reduction(domain: str = "any") -> tuple[Recipe, ...]:
 
 
 _ALONG = (_call("{op}(x)", ("any", (4,))), _call("{op}(x, dim=0)", ("any", (2, 3))))
+
+# fmod and remainder jump where x / y is a whole number: x = y·r keeps the ratio r inside
+# (1.2, 1.8) or (-0.8, -0.2), whatever y and the steps of a check (x moves r by 0.6·h).
+_REMAINDERS = (
+    _call("{op}(y * (0.6 * x + 1.2), y)", ("probability", (2, 3)), ("away_from_zero", (3,))),
+    _call("{op}(-y * (0.6 * x + 0.2), y)", ("probability", (3,)), ("away_from_zero", ())),
+    _call("{op}(x, 2.5)", ("away_from_zero", (2, 2))),
+)
 
 
 def _built_in(
@@ -436,12 +456,39 @@ _built_in("asinh", ops.asinh, "asinh(x)", "inverse sinh, arcsinh(x)", "elementwi
 _built_in("acosh", ops.acosh, "acosh(x)", "inverse cosh, arccosh(x)", "elementwise", _unary("above_one"))
 _built_in("atanh", ops.atanh, "atanh(x)", "inverse tanh, arctanh(x)", "elementwise", _unary("inside_unit"))
 _built_in("sigmoid", ops.sigmoid, "sigmoid(x)", "1 / (1 + exp(-x)), stable", "elementwise", _unary("any"))
-_built_in("softplus", ops.softplus, "softplus(x)", "log(1 + exp(x)), stable", "elementwise", _unary("any"))
+_built_in("softplus", _softplus, "softplus(x)", "log(1 + exp(x)), stable", "elementwise", _unary("any"))
 _built_in("relu", ops.relu, "relu(x)", "max(x, 0); relu'(0) = 0", "elementwise", _unary("away_from_zero"), analytic=False)
 _built_in("abs", ops.abs, "abs(x)", "|x|; abs'(0) = 0", "elementwise", _unary("away_from_zero"), analytic=False)
 _built_in("sign", ops.sign, "sign(x)", "-1, 0 or 1 (derivative 0)", "elementwise", _unary("away_from_zero"), analytic=False)
 _built_in("clamp", ops.clamp, "clamp(x, min, max)", "x limited to [min, max]", "elementwise", (_call("{op}(x, min=-0.5, max=0.55)", ("distinct", (2, 3))),), analytic=False)
 _built_in("where", ops.where, "where(cond, x, y)", "x where cond is non-zero, else y", "elementwise", (_call("{op}([[1, 0, 1]], x, y)", ("any", (2, 3)), ("any", (3,))), _call("{op}([1, 0], x, y)", ("any", ()), ("any", (2,)))), analytic=False)
+# --- #22 elementwise ---
+_built_in("floor", ops.floor, "floor(x)", "largest whole number <= x", "elementwise", _unary("between_wholes"), analytic=False)
+_built_in("ceil", ops.ceil, "ceil(x)", "smallest whole number >= x", "elementwise", _unary("between_wholes"), analytic=False)
+_built_in("round", _round, "round(x, decimals=0)", "round to nearest, ties to even", "elementwise", (*_unary("near_wholes"), _call("{op}(x / 10, 1)", ("near_wholes", (3,)))), analytic=False)
+_built_in("trunc", ops.trunc, "trunc(x)", "x rounded towards 0", "elementwise", _unary("between_wholes"), analytic=False)
+_built_in("frac", ops.frac, "frac(x)", "x - trunc(x)", "elementwise", _unary("between_wholes"), analytic=False)
+_built_in("rsqrt", ops.rsqrt, "rsqrt(x)", "1 / sqrt(x)", "elementwise", _unary("positive"))
+_built_in("exp2", ops.exp2, "exp2(x)", "2 to the x", "elementwise", _unary("any"))
+_built_in("erf", ops.erf, "erf(x)", "error function", "elementwise", _unary("any"), analytic=False)
+_built_in("erfc", ops.erfc, "erfc(x)", "1 - erf(x), accurate for large x", "elementwise", _unary("any"), analytic=False)
+_built_in("logaddexp", ops.logaddexp, "logaddexp(x, y)", "log(exp(x) + exp(y)), stable", "arithmetic", _binary("any", "any"), analytic=False)
+_built_in("hypot", ops.hypot, "hypot(x, y)", "sqrt(x**2 + y**2), stable", "arithmetic", _binary("away_from_zero", "any"), analytic=False)
+_built_in("copysign", ops.copysign, "copysign(x, y)", "|x| with the sign of y", "arithmetic", _binary("away_from_zero", "away_from_zero"), analytic=False)
+_built_in("fmod", ops.fmod, "fmod(x, y)", "remainder of x / y, sign of x", "arithmetic", _REMAINDERS, analytic=False)
+_built_in("remainder", ops.remainder, "remainder(x, y)", "remainder of x / y, sign of y", "arithmetic", _REMAINDERS, analytic=False)
+_built_in("gelu", ops.gelu, "gelu(x)", "x * Phi(x), Phi the normal cdf", "elementwise", _unary("any"), analytic=False)
+_built_in("elu", ops.elu, "elu(x, alpha=1)", "x, or alpha*expm1(x) below 0", "elementwise", (*_unary("away_from_zero"), _call("{op}(x, 2)", ("away_from_zero", (3,)))), analytic=False)
+_built_in("selu", ops.selu, "selu(x)", "elu scaled by SELU's constants", "elementwise", _unary("away_from_zero"), analytic=False)
+_built_in("silu", ops.silu, "silu(x)", "x * sigmoid(x)", "elementwise", _unary("any"))
+_built_in("mish", ops.mish, "mish(x)", "x * tanh(softplus(x))", "elementwise", _unary("any"))
+_built_in("leaky_relu", ops.leaky_relu, "leaky_relu(x, negative_slope=0.01)", "x, or negative_slope*x below 0", "elementwise", (*_unary("away_from_zero"), _call("{op}(x, 0.2)", ("away_from_zero", (3,)))), analytic=False)
+_built_in("relu6", ops.relu6, "relu6(x)", "min(max(x, 0), 6)", "elementwise", _unary("away_from_zero"), analytic=False)
+_built_in("hardtanh", ops.hardtanh, "hardtanh(x, min_val=-1, max_val=1)", "x limited to [min_val, max_val]", "elementwise", (_call("{op}(x)", ("distinct", (2, 3))), _call("{op}(x, -0.5, 0.55)", ("distinct", (2, 3)))), analytic=False)
+_built_in("logsigmoid", ops.logsigmoid, "logsigmoid(x)", "log(sigmoid(x)), stable", "elementwise", _unary("any"), analytic=False)
+_built_in("isnan", ops.isnan, "isnan(x)", "1 where x is nan, else 0", "elementwise", differentiable=False, analytic=False)
+_built_in("isinf", ops.isinf, "isinf(x)", "1 where x is inf or -inf, else 0", "elementwise", differentiable=False, analytic=False)
+_built_in("isfinite", ops.isfinite, "isfinite(x)", "1 where x is finite, else 0", "elementwise", differentiable=False, analytic=False)
 _built_in("sum", _cast_dim(ops.sum), "sum(x, dim=None, keepdim=0)", "sum (over dim)", "reduction", _reduction())
 _built_in("mean", _cast_dim(ops.mean), "mean(x, dim=None, keepdim=0)", "mean (over dim)", "reduction", _reduction())
 _built_in("prod", _cast_dim(ops.prod), "prod(x, dim=None, keepdim=0)", "product (over dim)", "reduction", (*_reduction("away_from_zero"), _call("{op}(x, dim=1)", ("with_zeros", (2, 3)))))

@@ -393,6 +393,9 @@ def test_batched_rows_of_random_expressions_are_single_points(case, seed):
         "t = reshape(arange(12)*x, 2, 2, 3) + y; sum(t[[0, 1], :, [1, 0]] * t[0, :, [2, 0]])",
         "t = reshape(arange(12)*x, 2, 2, 3) + y; sum(sin(t.T) * arange(12).reshape(3, 2, 2))",
         "([x, y] @ [[x, 1], [y, 2]]) @ [[1, x], [y, 1]] @ v",
+        # #22's rows, with numbers as arguments (elementwise rule, as at one point)
+        "logaddexp(x, y) + erf(x) * silu(y) + hardtanh(x * y, -0.5, 0.5) + leaky_relu(x - y, 0.2)"
+        " + round(x, 1) * floor(y) + remainder(3 * x, 1.5 + y * y) + sum(gelu([x, y]) * w[:2])",
     ],
 )
 @pytest.mark.parametrize("request_", [Request(), *DIFF_REQUESTS], ids=repr)

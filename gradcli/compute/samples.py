@@ -44,6 +44,18 @@ def near_zero(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return rng.uniform(5.0, 6.0, shape) - 5.5
 
 
+def between_wholes(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """k + [0.3, 0.7] for whole k in [-2, 2): at least 0.3 from every whole number, where
+    floor, ceil and trunc jump (farther than a check's largest step, 0.25)."""
+    return rng.integers(-2, 2, shape) + rng.uniform(0.3, 0.7, shape)
+
+
+def near_wholes(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """k + [-0.2, 0.2] for whole k in [-2, 2]: at least 0.3 from every half, where round
+    jumps."""
+    return rng.integers(-2, 3, shape) + rng.uniform(-0.2, 0.2, shape)
+
+
 def fixed(value: list[list[float]]) -> Domain:
     """Always the same values (zeros where an operation treats them specially)."""
     return lambda rng, shape: np.array(value, dtype=np.float64)
@@ -60,6 +72,8 @@ DOMAINS: dict[str, Domain] = {
     "away_from_zero": away_from_zero,
     "distinct": distinct,
     "near_zero": near_zero,
+    "between_wholes": between_wholes,
+    "near_wholes": near_wholes,
     "with_zeros": fixed([[0.0, 2.0, 3.0], [1.5, 0.0, 0.0]]),
 }
 """Where the registry's samples draw a variable's values, by the names its rows use."""

@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -264,6 +265,79 @@ class RealCbrt(sp.Function):
         return root if exp is None else rf"\left({root}\right)^{{{exp}}}"
 
 
+class _Step(sp.Function):
+    """A piecewise-constant function of gradcli's (floor, ceil, trunc, round): its value at
+    a number exactly, its derivative 0, as the engine's (SymPy leaves floor's unevaluated)."""
+
+    step: Callable[[Any], Any]
+
+    @classmethod
+    def eval(cls, arg: Any) -> Any:
+        if arg.is_number and arg.is_extended_real and arg.is_finite:
+            return sp.Integer(cls.step(sp.Rational(arg) if arg.is_Float else arg))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> Any:
+        return sp.Integer(0)
+
+    def _eval_is_extended_real(self) -> Any:
+        return self.args[0].is_extended_real
+
+
+def _step(name: str, step: Callable[[Any], Any]) -> type[_Step]:
+    # Named as gradcli names it, so that SymPy prints floor(x), round(x): gradcli reads them.
+    return type(name, (_Step,), {"step": staticmethod(step)})
+
+
+def _nearest(value: Any) -> int:
+    """The nearest whole number, ties to even (Python's round of an exact fraction)."""
+    return round(Fraction(int(value.p), int(value.q))) if value.is_Rational else round(float(value))
+
+
+_FLOOR = _step("floor", lambda v: math.floor(v) if v.is_Rational else int(sp.floor(v)))
+_CEIL = _step("ceil", lambda v: math.ceil(v) if v.is_Rational else int(sp.ceiling(v)))
+_TRUNC = _step("trunc", lambda v: int(sp.sign(v) * sp.floor(sp.Abs(v))))
+_ROUND = _step("round", _nearest)
+
+
+def _round(x: Any, decimals: Any = 0) -> Any:
+    if _number(decimals) != 0:
+        raise UsageError(
+            f"round(x, decimals) has no formula here, only round(x); give a point with "
+            f"{option('at')} for its derivatives (0)"
+        )
+    return _each(_ROUND)(x)
+
+
+def _elu(x: Any, alpha: Any = 1) -> Any:
+    return _each(lambda v, a: sp.Piecewise((v, v > 0), (a * (sp.exp(v) - 1), True)))(x, alpha)
+
+
+_SELU_ALPHA = sp.Float("1.6732632423543772848170429916717", 32)
+_SELU_SCALE = sp.Float("1.0507009873554804934193349852946", 32)
+
+
+def _gelu(x: Any, approximate: Any = "none") -> Any:
+    if approximate == "tanh":
+        return _each(
+            lambda v: v * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (v + _number(0.044715) * v**3))) / 2
+        )(x)
+    return _each(lambda v: v * (1 + sp.erf(v / sp.sqrt(2))) / 2)(x)
+
+
+def _hardtanh(x: Any, min_val: Any = -1, max_val: Any = 1) -> Any:
+    # Min and Max differentiate to steps that are 0 at the ends, as the engine's hardtanh'.
+    return _each(lambda v, lo, hi: sp.Min(sp.Max(v, lo), hi))(x, min_val, max_val)
+
+
+def _leaky_relu(x: Any, negative_slope: Any = 0.01) -> Any:
+    return _each(lambda v, s: sp.Piecewise((v, v > 0), (s * v, True)))(x, negative_slope)
+
+
+def _copysign(x: Any, y: Any) -> Any:
+    return sp.Piecewise((sp.Abs(x), y >= 0), (-sp.Abs(x), True))
+
+
 _RULES: dict[str, Callable[..., Any]] = {
     "add": _each(lambda x, y: x + y),
     "sub": _each(lambda x, y: x - y),
@@ -328,7 +402,33 @@ _RULES: dict[str, Callable[..., Any]] = {
     "transpose": _transpose,
     "bce_with_logits": _loss(lambda x, t: _softplus(x) - x * t),
     "mse": _loss(lambda x, t: (x - t) ** 2),
+    "floor": _each(_FLOOR),
+    "ceil": _each(_CEIL),
+    "round": _round,
+    "trunc": _each(_TRUNC),
+    "frac": _each(lambda x: x - _TRUNC(x)),
+    "rsqrt": _each(lambda x: 1 / sp.sqrt(x)),
+    "exp2": _each(lambda x: 2**x),
+    "erf": _each(sp.erf),
+    "erfc": _each(sp.erfc),
+    "logaddexp": _each(lambda x, y: sp.log(sp.exp(x) + sp.exp(y))),
+    "hypot": _each(lambda x, y: sp.sqrt(x**2 + y**2)),
+    "copysign": _each(_copysign),
+    "fmod": _each(lambda x, y: x - _TRUNC(x / y) * y),
+    "remainder": _each(lambda x, y: x - _FLOOR(x / y) * y),
+    "gelu": _gelu,
+    "elu": _elu,
+    "selu": lambda x: _each(lambda v: _SELU_SCALE * v)(_elu(x, _SELU_ALPHA)),
+    "silu": _each(lambda x: x / (1 + sp.exp(-x))),
+    "mish": _each(lambda x: x * sp.tanh(_softplus(x))),
+    "leaky_relu": _leaky_relu,
+    "relu6": lambda x: _hardtanh(x, 0, 6),
+    "hardtanh": _hardtanh,
+    "logsigmoid": _each(lambda x: -_softplus(-x)),
 }
+
+_NO_FORMULA = ("isnan", "isinf", "isfinite")
+"""Built-in operations SymPy's expressions cannot stand for: a test of a number's kind."""
 
 
 def _numeric(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -383,9 +483,21 @@ def sympy_algebra(point: Mapping[str, Any] | None = None) -> Algebra:
             functions[name] = dataclasses.replace(info, function=_RULES[name])
         elif info.category == "creation":
             functions[name] = dataclasses.replace(info, function=_numeric(info.function))
+        elif name in _NO_FORMULA:
+            functions[name] = dataclasses.replace(info, function=_no_formula(name))
         else:
             functions[name] = dataclasses.replace(info, function=_unknown(name))
     return Algebra("sympy", functions, stack=_stack, constant=constant, settle=_settle(point))
+
+
+def _no_formula(name: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise UsageError(
+            f"{name} has no formula (it tests what kind of number its argument is); give a "
+            f"point with {option('at')} for the derivatives there"
+        )
+
+    return refuse
 
 
 def _unknown(name: str) -> Callable[..., Any]:

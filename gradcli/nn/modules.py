@@ -18,6 +18,7 @@ import numpy as np
 
 from gradcli.autograd import dtypes
 from gradcli.autograd.function import no_grad
+from gradcli.autograd.ops.losses import reduction_of
 from gradcli.autograd.tensor import Tensor
 from gradcli.errors import ArgumentTypeError, AutogradError, DimensionError, WholeNumberError
 from gradcli.nn import functional as F
@@ -575,6 +576,117 @@ class LogSoftmax(Softmax):
         return F.log_softmax(input, self.dim)
 
 
+# --- the activations of torch.nn: each calls its function with the arguments it keeps -----------
+
+
+class _Activation(Module):
+    """An activation module: ``function`` called with the input and the keyword arguments
+    ``__init__`` keeps as attributes (``ELU(alpha=2).alpha``), printed as PyTorch prints
+    them: ``inplace=True`` only when set, and not at all where PyTorch leaves it out."""
+
+    function: Callable[..., Tensor]
+    shows_inplace = True
+
+    def __init__(self, **arguments: Any):
+        super().__init__()
+        self._names = tuple(arguments)
+        for name, value in arguments.items():
+            setattr(self, name, value)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return type(self).function(input, **{name: getattr(self, name) for name in self._names})
+
+    def extra_repr(self) -> str:
+        shown = [f"{name}={getattr(self, name)!r}" for name in self._names if name != "inplace"]
+        if self.shows_inplace and getattr(self, "inplace", False):
+            shown.append("inplace=True")
+        return ", ".join(shown)
+
+
+class GELU(_Activation):
+    function = staticmethod(F.gelu)
+
+    def __init__(self, approximate: str = "none"):
+        super().__init__(approximate=approximate)
+
+
+class ELU(_Activation):
+    function = staticmethod(F.elu)
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__(alpha=alpha, inplace=inplace)
+
+
+class CELU(_Activation):
+    function = staticmethod(F.celu)
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__(alpha=alpha, inplace=inplace)
+
+
+class LeakyReLU(_Activation):
+    function = staticmethod(F.leaky_relu)
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
+        super().__init__(negative_slope=negative_slope, inplace=inplace)
+
+
+class Hardtanh(_Activation):
+    function = staticmethod(F.hardtanh)
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
+        super().__init__(min_val=min_val, max_val=max_val, inplace=inplace)
+
+
+class Softplus(_Activation):
+    function = staticmethod(F.softplus)
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
+        super().__init__(beta=beta, threshold=threshold)
+
+
+class SELU(_Activation):
+    function = staticmethod(F.selu)
+
+    def __init__(self, inplace: bool = False):
+        super().__init__(inplace=inplace)
+
+
+class SiLU(SELU):
+    function = staticmethod(F.silu)
+
+
+class Mish(SELU):
+    function = staticmethod(F.mish)
+
+
+class Hardsigmoid(SELU):
+    function = staticmethod(F.hardsigmoid)
+    shows_inplace = False
+
+
+class Hardswish(SELU):
+    function = staticmethod(F.hardswish)
+    shows_inplace = False
+
+
+class ReLU6(SELU):
+    function = staticmethod(F.relu6)
+
+
+class Softsign(_Activation):
+    function = staticmethod(F.softsign)
+
+
+class LogSigmoid(_Activation):
+    function = staticmethod(F.logsigmoid)
+
+
+class Softmin(Softmax):
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softmin(input, self.dim)
+
+
 class Flatten(Module):
     """Dimensions start_dim..end_dim merged into one (by default all but the batch)."""
 
@@ -596,9 +708,23 @@ class Flatten(Module):
 
 
 class _Loss(Module):
-    def __init__(self, reduction: str = "mean"):
+    def __init__(
+        self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+    ):
         super().__init__()
-        self.reduction = reduction
+        self.reduction = reduction_of(reduction, size_average, reduce)
+
+
+class _WeightedLoss(_Loss):
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ):
+        super().__init__(size_average, reduce, reduction)
+        self.weight = weight
 
 
 class MSELoss(_Loss):
@@ -615,12 +741,109 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(input, target, reduction=self.reduction)
 
 
-class CrossEntropyLoss(_Loss):
+class CrossEntropyLoss(_WeightedLoss):
     """Cross-entropy of logits against class indices (or class probabilities)."""
 
-    def __init__(self, ignore_index: int = -100, reduction: str = "mean"):
-        super().__init__(reduction)
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        ignore_index: int = -100,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.cross_entropy(
+            input,
+            target,
+            self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
+        )
+
+
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of class indices under log-probabilities."""
+
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        ignore_index: int = -100,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ):
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return F.cross_entropy(input, target, self.reduction, self.ignore_index)
+        return F.nll_loss(
+            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
+        )
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities (each log clamped at -100, as PyTorch's)."""
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean (or sum) of absolute differences."""
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """Squared below ``beta``, absolute above: ``F.smooth_l1_loss``."""
+
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        beta: float = 1.0,
+    ):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Squared below ``delta``, delta times absolute above: ``F.huber_loss``."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence from log-probabilities: ``F.kl_div``."""
+
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ):
+        # "batchmean" is this loss's own reduction, which reduction_of does not know.
+        super().__init__(size_average, reduce, "mean" if reduction == "batchmean" else reduction)
+        if reduction == "batchmean" and size_average is None and reduce is None:
+            self.reduction = reduction
+        self.log_target = log_target
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

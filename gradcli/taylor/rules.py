@@ -24,6 +24,7 @@ Conventions (decided here, and the same in every rule):
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -515,6 +516,262 @@ def clamp(x: Any, min: Any = None, max: Any = None) -> Series:
     return Series(a)
 
 
+# --- rounding, erf, the remainders and the activations -------------------------------------------
+
+
+def _flat(op: str, x: Any, step: Callable[[Any], Any], jumps: Any) -> Series:
+    """A piecewise-constant function of x: the constant step(x0), derivatives 0; raises
+    where x0 sits on one of its jumps (``jumps``, a mask of x0) and x moves."""
+    a = raw(x)
+    if np.any(jumps & (a[1:] != 0).any(axis=0)):
+        raise NotAnalyticError(f"{op} is not continuous at this point: it jumps there")
+    return Series(rec.with_rows(step(a[:1]), len(a)))
+
+
+def _whole(a0: np.ndarray) -> np.ndarray:
+    return np.isfinite(a0) & (a0 == np.floor(a0))
+
+
+@_rule
+def floor(x: Any) -> Series:
+    """The largest whole number <= x: constant between the whole numbers."""
+    a0 = raw(x)[0]
+    return _flat("floor", x, np.floor, _whole(a0))
+
+
+@_rule
+def ceil(x: Any) -> Series:
+    """The smallest whole number >= x: constant between the whole numbers."""
+    a0 = raw(x)[0]
+    return _flat("ceil", x, np.ceil, _whole(a0))
+
+
+@_rule
+def trunc(x: Any) -> Series:
+    """x rounded towards 0: constant between the whole numbers, continuous at 0."""
+    a0 = raw(x)[0]
+    return _flat("trunc", x, np.trunc, _whole(a0) & (a0 != 0))
+
+
+@_rule
+def round(x: Any, decimals: Any = 0) -> Series:
+    """x rounded to ``decimals`` places, ties to even: jumps where x·10**d is a half."""
+    a0 = raw(x)[0]
+    scaled = a0 * 10.0**decimals
+    return _flat("round", x, lambda c: np.round(c, int(decimals)), scaled - np.floor(scaled) == 0.5)
+
+
+@_rule
+def frac(x: Any) -> Series:
+    """x - trunc(x): x shifted by a constant between the whole numbers."""
+    a = raw(x)
+    trunc(Series(a))  # raises at a jump of trunc
+    return Series(_shifted(a, -np.trunc(a[0])))
+
+
+@_rule
+def rsqrt(x: Any) -> Series:
+    """1 / sqrt(x), with the engine's primal."""
+    a = raw(x)
+    z = rec.divide(rec.with_rows(np.ones_like(a[:1]), len(a)), rec.sqrt(a))
+    z[0] = 1.0 / np.sqrt(a[0])
+    return Series(z)
+
+
+@_rule
+def exp2(x: Any) -> Series:
+    """2**x: exp(x·ln 2), with np.exp2's primal."""
+    a = raw(x)
+    return Series(rec.exp(a * np.log(2.0), np.exp2(a[0])))
+
+
+_ERF, _ERFC = np.frompyfunc(math.erf, 1, 1), np.frompyfunc(math.erfc, 1, 1)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _gaussian_slope(a: np.ndarray) -> np.ndarray:
+    """The series of 2/sqrt(pi)·e**(-x²), one order shorter than x: erf's derivative."""
+    return _TWO_OVER_SQRT_PI * rec.exp(-rec.cauchy(a[:-1], a[:-1]))
+
+
+@_rule
+def erf(x: Any) -> Series:
+    """The error function, integrating 2/sqrt(pi)·e**(-x²)·x'."""
+    a = raw(x)
+    z0 = np.asarray(_ERF(a[0]), dtype=np.float64)
+    return Series(rec.chain(a, z0, _gaussian_slope(a)))
+
+
+@_rule
+def erfc(x: Any) -> Series:
+    """1 - erf(x), with libm's erfc as the primal."""
+    a = raw(x)
+    z0 = np.asarray(_ERFC(a[0]), dtype=np.float64)
+    return Series(rec.chain(a, z0, -_gaussian_slope(a)))
+
+
+@_rule
+def logaddexp(x: Any, y: Any) -> Series:
+    """log(e**x + e**y), shifted by the larger primal so that it never overflows."""
+    a, b = operands("logaddexp", x, y)
+    shift = np.maximum(a[0], b[0])
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    z = add(log(add(exp(sub(Series(a), shift)), exp(sub(Series(b), shift)))), shift)
+    z.coefficients[0] = np.logaddexp(a[0], b[0])
+    return z
+
+
+@_rule
+def hypot(x: Any, y: Any) -> Series:
+    """sqrt(x² + y²), with np.hypot's primal; at 0 the higher coefficients are inf/nan,
+    as for sqrt."""
+    a, b = operands("hypot", x, y)
+    z = rec.sqrt(rec.cauchy(a, a) + rec.cauchy(b, b))
+    z[0] = np.hypot(a[0], b[0])
+    return Series(z)
+
+
+@_rule
+def copysign(x: Any, y: Any) -> Series:
+    """|x| with the sign of y: ±x near the point; raises where x crosses 0 (a kink) or y
+    does (a jump)."""
+    a, b = operands("copysign", x, y)
+    positive_x = _positive_side("copysign", a, "its first argument crosses 0")
+    moving = (b[1:] != 0).any(axis=0)
+    positive_y = np.where(
+        moving, _positive_side("copysign", b, "its second argument crosses 0"), ~np.signbit(b[0])
+    )
+    z = np.where(positive_x == positive_y, a, -a)
+    z[0] = np.copysign(a[0], b[0])
+    return Series(z)
+
+
+def _remainder_of(
+    op: str, x: Any, y: Any, quotient: Callable[[Any], Any], jumps_at_zero: bool
+) -> Series:
+    """x - q·y for the whole number q = quotient(x0 / y0), constant near the point; raises
+    where x / y is a whole number that moves (fmod is continuous where it is 0)."""
+    a, b = operands(op, x, y)
+    ratio = rec.divide(a, b)
+    whole = _whole(ratio[0]) & ((ratio[0] != 0) | jumps_at_zero)
+    if np.any(whole & (ratio[1:] != 0).any(axis=0)):
+        raise NotAnalyticError(f"{op} is not continuous at this point: x / y is whole there")
+    return Series(a - quotient(ratio[0]) * b)
+
+
+@_rule
+def fmod(x: Any, y: Any) -> Series:
+    """x - trunc(x / y)·y, with np.fmod's primal."""
+    z = _remainder_of("fmod", x, y, np.trunc, jumps_at_zero=False)
+    a0, b0 = raw(x)[0], raw(y)[0]
+    z.coefficients[0] = np.fmod(a0, b0)
+    return z
+
+
+@_rule
+def remainder(x: Any, y: Any) -> Series:
+    """x - floor(x / y)·y, the sign of y's, with the engine's primal (fmod moved by y)."""
+    z = _remainder_of("remainder", x, y, np.floor, jumps_at_zero=True)
+    a0, b0 = raw(x)[0], raw(y)[0]
+    mod = np.fmod(a0, b0)
+    z.coefficients[0] = np.where((mod != 0) & ((b0 < 0) != (mod < 0)), mod + b0, mod)
+    return z
+
+
+def _branch(
+    op: str, a: np.ndarray, above: np.ndarray, below: np.ndarray, at: Any = 0.0, name: str = "0"
+) -> Any:
+    """``above`` where the series a is > at near the point, else ``below``; raises where a
+    crosses ``at`` (called ``name`` in the message)."""
+    side = _positive_side(op, _shifted(a, -np.asarray(at)), f"its argument crosses {name}")
+    return np.where(side, above, below)
+
+
+_SQRT1_2 = math.sqrt(0.5)
+
+
+@_rule
+def gelu(x: Any, approximate: str = "none") -> Series:
+    """x·Φ(x) (Φ from erf), or PyTorch's tanh approximation, with the engine's primal."""
+    a = raw(x)
+    if approximate == "tanh":
+        cube = mul(Series(a), mul(Series(a), Series(a)))
+        inner = mul(math.sqrt(2.0 / math.pi), add(Series(a), mul(0.044715, cube)))
+        z = mul(mul(0.5, Series(a)), add(tanh(inner), 1.0))
+        primal = 0.5 * a[0] * (1.0 + np.tanh(inner.coefficients[0]))
+    else:
+        z = mul(Series(a), add(mul(erf(mul(Series(a), _SQRT1_2)), 0.5), 0.5))
+        primal = a[0] * 0.5 * (1.0 + np.asarray(_ERF(a[0] * _SQRT1_2), dtype=np.float64))
+    z.coefficients[0] = primal
+    return z
+
+
+@_rule
+def elu(x: Any, alpha: Any = 1.0) -> Series:
+    """x for x > 0, alpha·(e**x - 1) below; raises where x crosses 0."""
+    a = raw(x)
+    return Series(_branch("elu", a, a, alpha * expm1(Series(a)).coefficients))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+@_rule
+def selu(x: Any) -> Series:
+    """SELU's scale times elu with SELU's alpha."""
+    a = raw(x)
+    below = _SELU_ALPHA * expm1(Series(a)).coefficients
+    return Series(_SELU_SCALE * _branch("selu", a, a, below))
+
+
+@_rule
+def silu(x: Any) -> Series:
+    """x·sigmoid(x)."""
+    return mul(x, sigmoid(x))
+
+
+@_rule
+def mish(x: Any) -> Series:
+    """x·tanh(softplus(x))."""
+    return mul(x, tanh(softplus(x)))
+
+
+@_rule
+def leaky_relu(x: Any, negative_slope: Any = 0.01) -> Series:
+    """x for x > 0, negative_slope·x below; raises where x crosses 0."""
+    a = raw(x)
+    return Series(_branch("leaky_relu", a, a, negative_slope * a))
+
+
+def _clamped(op: str, a: np.ndarray, low: Any, high: Any) -> Series:
+    """a limited to [low, high]; raises where a crosses either."""
+    low_end, high_end = (rec.with_rows(np.full((1, *a.shape[1:]), v), len(a)) for v in (low, high))
+    z = _branch(op, a, a, low_end, low, f"{low:g}")
+    return Series(_branch(op, z, high_end, z, high, f"{high:g}"))
+
+
+@_rule
+def hardtanh(x: Any, min_val: Any = -1.0, max_val: Any = 1.0) -> Series:
+    """x limited to [min_val, max_val]; raises where x crosses either."""
+    return _clamped("hardtanh", raw(x), float(min_val), float(max_val))
+
+
+@_rule
+def relu6(x: Any) -> Series:
+    """min(max(x, 0), 6); raises where x crosses 0 or 6."""
+    return _clamped("relu6", raw(x), 0.0, 6.0)
+
+
+@_rule
+def logsigmoid(x: Any) -> Series:
+    """-softplus(-x), with the engine's primal."""
+    a = raw(x)
+    z = neg(softplus(neg(Series(a))))
+    z.coefficients[0] = np.minimum(a[0], 0.0) - np.log1p(np.exp(-np.abs(a[0])))
+    return z
+
+
 # --- comparisons: of primal values, not differentiable ------------------------------------------
 
 
@@ -548,6 +805,17 @@ def _comparison(
     return compare
 
 
+def _test(ufunc: Callable[[Any], Any], name: str) -> Callable[[Any], np.ndarray]:
+    def test(x: Any) -> np.ndarray:
+        return np.asarray(ufunc(x.primal if isinstance(x, Series) else np.asarray(x, float)))
+
+    test.__name__ = test.__qualname__ = name
+    test.__doc__ = f"{name}(x) of the primal values, as a numpy bool array."
+    RULES[name] = test
+    return test
+
+
+isnan, isinf, isfinite = (_test(getattr(np, n), n) for n in ("isnan", "isinf", "isfinite"))
 lt, le = _comparison(np.less, "lt", "<"), _comparison(np.less_equal, "le", "<=")
 gt, ge = _comparison(np.greater, "gt", ">"), _comparison(np.greater_equal, "ge", ">=")
 eq, ne = _comparison(np.equal, "eq", "=="), _comparison(np.not_equal, "ne", "!=")

@@ -189,3 +189,36 @@ def test_a_formula_too_large_for_seconds_is_refused_with_what_to_do():
 def test_what_has_no_formula_is_refused_in_one_line(args, said):
     code, out, err = run("diff", *args)
     assert code == 2 and out == "" and err.startswith("error:") and said in err
+
+
+@pytest.mark.parametrize(
+    ("source", "gradient"),
+    [
+        ("erf(x)", "2*exp(-x**2)/sqrt(pi)"),
+        ("erfc(x)", "-2*exp(-x**2)/sqrt(pi)"),
+        ("floor(x)*x", "floor(x)"),  # floor' = 0, where SymPy's own floor stays unevaluated
+        ("fmod(x, 3) + remainder(x, 3)", "2"),
+        ("logsigmoid(x)", "1/(exp(x) + 1)"),
+        ("elu(x)", "where(x > 0, 1, exp(x))"),
+        ("leaky_relu(x, 0.5)", "where(x > 0, 1, 1/2)"),
+    ],
+)
+def test_the_elementwise_operations_of_22_have_formulas(source, gradient):
+    assert symbolic.derivatives(gradcli.compile(source)).gradient["x"] == gradient
+
+
+@pytest.mark.parametrize("source", ["hardtanh(x)", "relu6(x)", "leaky_relu(x)", "elu(x, 2)"])
+def test_the_activations_formulas_keep_pytorchs_derivatives_at_their_kinks(source):
+    formula = symbolic.derivatives(gradcli.compile(source)).gradient["x"]
+    for x in (-1.0, 0.0, 1.0, 6.0):
+        exact = float(gradcli.compile(source).grad(x=x)["x"])
+        assert float(gradcli.compile(formula)(x=x).item()) == exact, x
+
+
+@pytest.mark.parametrize(
+    ("source", "said"), [("isnan(x) + x", "isnan has no formula"), ("round(x, 1)", "only round(x)")]
+)
+def test_what_has_no_formula_among_22s_operations_is_refused_in_one_line(source, said):
+    code, out, err = run("diff", source)
+    assert code == 2 and out == "" and err.startswith("error:") and said in err
+    assert len(err.strip().splitlines()) == 1

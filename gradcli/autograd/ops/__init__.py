@@ -8,13 +8,14 @@ At kinks the conventions are PyTorch's: ``abs'(0) = sign(0) = 0``,
 ``relu'(0) = 0``, ``clamp`` passes the gradient on its closed interval,
 ``maximum``/``minimum`` and ``amax``/``amin`` split it evenly between ties.
 
-The modules group the primitives: ``arithmetic`` (two tensors, comparisons),
-``elementwise`` (the unary table, clamp, where), ``reductions``, ``linalg``,
-``shape`` (reshape, permute, broadcast_to, indexing, cat, stack) and
-``losses``; ``_helpers`` holds what they share. Each module's ``__all__`` lists the
-operations it defines; this package exports them all (``gradcli.exp`` comes from here)
-and attaches them to ``Tensor`` as methods and operators, so a new operation is
-written once, in its module, and named once, in that module's ``__all__``.
+The modules group the primitives: ``arithmetic`` (two tensors, comparisons, logic),
+``elementwise`` (the unary table, rounding, clamp, where), ``activations`` (those of
+``torch.nn.functional``), ``reductions``, ``linalg``, ``shape`` (reshape, permute,
+broadcast_to, indexing, cat, stack) and ``losses``; ``_helpers`` holds what they share.
+Each module's ``__all__`` lists the operations it defines; this package exports them all
+(``gradcli.exp`` comes from here) and attaches them to ``Tensor`` as methods and
+operators, so a new operation is written once, in its module, and named once, in that
+module's ``__all__``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 from gradcli.autograd.operators import python_operators
 from gradcli.autograd.ops import (  # _helpers first: the modules below import it
     _helpers,
+    activations,
     arithmetic,
     elementwise,
     linalg,
@@ -35,6 +37,7 @@ from gradcli.autograd.ops import (  # _helpers first: the modules below import i
     selection,
     shape,
 )
+from gradcli.autograd.ops.activations import *  # noqa: F403
 from gradcli.autograd.ops.arithmetic import *  # noqa: F403
 from gradcli.autograd.ops.elementwise import *  # noqa: F403
 from gradcli.autograd.ops.linalg import *  # noqa: F403
@@ -48,7 +51,7 @@ from gradcli.autograd.tensor import Tensor, wrap
 # Not operations, but what a Function's backward may need.
 Dim, unbroadcast = _helpers.Dim, _helpers.unbroadcast
 
-_MODULES = (arithmetic, elementwise, linalg, losses, reductions, selection, shape)
+_MODULES = (arithmetic, elementwise, activations, linalg, losses, reductions, selection, shape)
 __all__ = [name for module in _MODULES for name in module.__all__]
 """Every operation, as ``gradcli`` exports it: ``gradcli/__init__`` looks its names up here."""
 
@@ -57,8 +60,8 @@ _OPERATIONS: dict[str, Callable[..., Any]] = {name: globals()[name] for name in 
 
 # --- the same operations as Tensor methods and operators ------------------------------------
 
-# PyTorch has these as functions only: there is no x.cat(...) nor x.mse_loss(...).
-_FUNCTIONS_ONLY = ("cat", "stack", "binary_cross_entropy_with_logits", "mse_loss")
+# PyTorch has these as functions only: there is no x.cat(...), x.gelu(...) nor x.mse_loss(...).
+_FUNCTIONS_ONLY = ("cat", "stack", *activations.__all__, *losses.__all__)
 
 
 def _reflected(name: str, recorded: Any) -> Any:
@@ -81,6 +84,10 @@ _METHODS: dict[str, Callable[..., Any]] = {
     "__rsub__": _reflected("__rsub__", lambda x, number: arithmetic.with_number(arithmetic.Rsub, x, number)),
     "__rpow__": _reflected("__rpow__", lambda x, number: arithmetic.with_number(arithmetic.PowScalarBase, x, number)),
     "__rtruediv__": _reflected("__rtruediv__", lambda x, number: elementwise.reciprocal(x) * number),
+    # x % y and x // y: PyTorch's remainder (the sign of y, as Python's) and floor_divide.
+    "__mod__": arithmetic.remainder, "__floordiv__": arithmetic.floor_divide,
+    "__rmod__": _reflected("__rmod__", lambda x, other: arithmetic.remainder(other, x)),
+    "__rfloordiv__": _reflected("__rfloordiv__", lambda x, other: arithmetic.floor_divide(other, x)),
     "__getitem__": index,
     # Methods only (PyTorch has no torch.view(x, ...)), or under another name or argument order.
     "view": view, "expand": expand, "contiguous": contiguous, "clip": elementwise.clamp,

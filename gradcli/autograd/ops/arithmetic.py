@@ -1,4 +1,5 @@
-"""Arithmetic of two tensors (+ - * / **, maximum, minimum) and the comparisons."""
+"""Arithmetic of two tensors (+ - * / **, maximum, minimum, the remainders, copysign,
+logaddexp, hypot), the comparisons and the logical operations."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 import numpy as np
 
 from gradcli.autograd.function import Function, Node
-from gradcli.autograd.ops._helpers import _binary, _const, _two_input, unbroadcast
-from gradcli.autograd.ops.elementwise import log
-from gradcli.autograd.tensor import Tensor, as_tensor
+from gradcli.autograd.ops._helpers import _binary, _const, _numeric, _two_input, unbroadcast
+from gradcli.autograd.ops.elementwise import log, sigmoid
+from gradcli.autograd.tensor import Tensor, as_tensor, wrap
+from gradcli.errors import ArgumentValueError
 
 # The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
 __all__ = [
@@ -22,6 +24,12 @@ __all__ = [
     "pow",
     "maximum",
     "minimum",
+    "floor_divide",
+    "fmod",
+    "remainder",
+    "copysign",
+    "logaddexp",
+    "hypot",
     "lt",
     "le",
     "gt",
@@ -30,6 +38,16 @@ __all__ = [
     "ne",
     "equal",
     "allclose",
+    "isclose",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "isposinf",
+    "isneginf",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
 ]
 
 
@@ -230,6 +248,161 @@ class PowScalarBase(Function):
         return unbroadcast(grad_output * result * log_base, ctx.input_shapes[0]), None
 
 
+# --- division rounded, the remainders, copysign, logaddexp, hypot ------------------------------
+
+
+def _floor_divide(a: Any, b: Any) -> Any:
+    """a / b rounded down, as PyTorch (and Python) compute it: from fmod, so that the
+    quotient and the remainder agree (``-7 // 2`` is -4), and ``a / b`` where b is 0."""
+    mod = np.fmod(a, b)
+    quotient = (a - mod) / b
+    quotient = np.where((mod != 0) & ((b < 0) != (mod < 0)), quotient - 1.0, quotient)
+    floored = np.floor(quotient)
+    # (a - mod) / b is a whole number up to rounding: take the nearest one.
+    floored = np.where(quotient - floored > 0.5, floored + 1.0, floored)
+    floored = np.where(quotient == 0, np.copysign(0.0, a / b), floored)
+    return np.where(b == 0, a / b, floored)[()]
+
+
+def _trunc_divide(a: Any, b: Any) -> Any:
+    return np.trunc(a / b)
+
+
+def _remainder(a: Any, b: Any) -> Any:
+    """a - b·floor(a / b), with the sign of b (Python's %), as PyTorch: fmod, moved by b
+    where its sign is not b's (a zero keeps fmod's sign)."""
+    mod = np.fmod(a, b)
+    return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)[()]
+
+
+class DivRounded(Function):
+    """``div(x, y, rounding_mode=...)``: the quotient rounded, whose derivative is 0."""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor, rounding: Callable) -> Tensor:
+        return _binary(rounding, x, y, "div")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None, None]:
+        xs, ys = ctx.input_shapes[:2]
+        gx = _const(np.zeros(xs)) if ctx.needs_input_grad[0] else None
+        gy = _const(np.zeros(ys)) if ctx.needs_input_grad[1] else None
+        return gx, gy, None
+
+
+class _Remainder(Function):
+    """x - q·y for the whole number q = ``quotient(x, y)``: d/dx = 1, d/dy = -q."""
+
+    remainder: Callable
+    quotient: Callable
+
+    @classmethod
+    def _forward(cls, ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        if ctx.needs_input_grad[1]:
+            ctx.save_for_backward(x, y)
+        return _binary(cls.remainder, x, y, cls.__name__.lower())
+
+    @classmethod
+    def _backward(cls, ctx: Node, grad_output: Tensor) -> tuple[Tensor, Tensor | None]:
+        xs, ys = ctx.input_shapes
+        gy = None
+        if ctx.needs_input_grad[1]:
+            x, y = ctx.saved_tensors
+            quotient = cls.quotient(_numeric(x._data), _numeric(y._data))
+            gy = unbroadcast(-grad_output * _const(quotient), ys)
+        return unbroadcast(grad_output, xs), gy
+
+
+class Fmod(_Remainder):
+    node_name = "FmodBackward1"
+    remainder, quotient = staticmethod(np.fmod), staticmethod(_trunc_divide)
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        return Fmod._forward(ctx, x, y)
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, Tensor | None]:
+        return Fmod._backward(ctx, grad_output)
+
+
+class Remainder(_Remainder):
+    node_name = "RemainderBackward1"
+    remainder, quotient = staticmethod(_remainder), staticmethod(_floor_divide)
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        return Remainder._forward(ctx, x, y)
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, Tensor | None]:
+        return Remainder._backward(ctx, grad_output)
+
+
+class Copysign(Function):
+    """|x| with the sign (bit) of y: d/dx = ±1 (0 at x = 0, as PyTorch), d/dy = 0."""
+
+    node_name = "CopysignBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        result = _binary(np.copysign, x, y, "copysign")
+        a, r = _numeric(x._data), result._data
+        with np.errstate(invalid="ignore"):
+            ctx.ratio = np.where(a == 0, 0.0, r / np.where(a == 0, 1.0, a))  # PyTorch's result / x
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        xs, ys = ctx.input_shapes
+        gx = unbroadcast(grad_output * _const(ctx.ratio), xs) if ctx.needs_input_grad[0] else None
+        gy = _const(np.zeros(ys)) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Logaddexp(Function):
+    """log(e**x + e**y), from the larger: no overflow (numpy's logaddexp)."""
+
+    node_name = "LogaddexpBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        ctx.save_for_backward(x, y)
+        return _binary(np.logaddexp, x, y, "logaddexp")
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, y = ctx.saved_tensors
+        xs, ys = ctx.input_shapes
+        # e**x / (e**x + e**y) = sigmoid(x - y), whose own derivatives stay finite where
+        # PyTorch's 1 / (1 + e**(y - x)) overflows (e**800 / (1 + e**800)**2 is nan).
+        gx = unbroadcast(grad_output * sigmoid(x - y), xs) if ctx.needs_input_grad[0] else None
+        gy = unbroadcast(grad_output * sigmoid(y - x), ys) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Hypot(Function):
+    """sqrt(x**2 + y**2) without overflow (numpy's hypot)."""
+
+    node_name = "HypotBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
+        result = _binary(np.hypot, x, y, "hypot")
+        ctx.save_for_backward(x, y, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, y, result = ctx.saved_tensors
+        xs, ys = ctx.input_shapes
+        gx = unbroadcast(grad_output * x / result, xs) if ctx.needs_input_grad[0] else None
+        gy = unbroadcast(grad_output * y / result, ys) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
 def _split_between(grad: Tensor, share: Tensor, xs: tuple, ys: tuple) -> tuple[Tensor, Tensor]:
     """Give ``share`` of the gradient to x and the rest to y (ties split evenly)."""
     return unbroadcast(grad * share, xs), unbroadcast(grad * (1.0 - share), ys)
@@ -253,7 +426,34 @@ def pow(input: Any, exponent: Any) -> Tensor:
 
 
 mul = _two_input(Mul, "x * y, elementwise, broadcasting.")
-div = _two_input(Div, "x / y, elementwise, broadcasting.")
+_ROUNDINGS = {"trunc": _trunc_divide, "floor": _floor_divide}
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """x / y, elementwise, broadcasting; ``rounding_mode="trunc"`` rounds the quotient
+    towards 0 and ``"floor"`` down (both with derivative 0, as in PyTorch)."""
+    if rounding_mode is None:
+        return Div.apply(as_tensor(input), as_tensor(other))
+    if rounding_mode not in _ROUNDINGS:
+        raise ArgumentValueError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"{rounding_mode!r}"
+        )
+    return DivRounded.apply(as_tensor(input), as_tensor(other), _ROUNDINGS[rounding_mode])
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """x / y rounded down (``x // y``), as ``div(x, y, rounding_mode="floor")``."""
+    return div(input, other, rounding_mode="floor")
+
+
+fmod = _two_input(Fmod, "x - trunc(x / y)·y: the remainder with the sign of x (C's fmod).")
+remainder = _two_input(
+    Remainder, "x - floor(x / y)·y: the remainder with the sign of y (Python's %, x % y)."
+)
+copysign = _two_input(Copysign, "|x| with the sign of y (-0.0 counts as negative).")
+logaddexp = _two_input(Logaddexp, "log(e**x + e**y), computed without overflow.")
+hypot = _two_input(Hypot, "sqrt(x**2 + y**2), computed without overflow.")
 maximum = _two_input(Maximum, "Elementwise maximum; ties share the gradient evenly.")
 minimum = _two_input(Minimum, "Elementwise minimum; ties share the gradient evenly.")
 
@@ -284,6 +484,54 @@ eq, ne = _compare(np.equal, "=="), _compare(np.not_equal, "!=")
 
 def _values(value: Any) -> Any:
     return value._data if isinstance(value, Tensor) else np.asarray(value)
+
+
+def _unary_test(ufunc: Callable, name: str, doc: str) -> Callable[[Any], Tensor]:
+    def test(input: Any) -> Tensor:
+        return wrap(ufunc(_numeric(as_tensor(input)._data)))
+
+    test.__name__ = test.__qualname__ = name
+    test.__doc__ = doc
+    return test
+
+
+# Like the comparisons, these give bool tensors and are not differentiable.
+isnan = _unary_test(np.isnan, "isnan", "True where x is nan.")
+isinf = _unary_test(np.isinf, "isinf", "True where x is inf or -inf.")
+isfinite = _unary_test(np.isfinite, "isfinite", "True where x is neither nan nor ±inf.")
+isposinf = _unary_test(np.isposinf, "isposinf", "True where x is inf.")
+isneginf = _unary_test(np.isneginf, "isneginf", "True where x is -inf.")
+logical_not = _unary_test(np.logical_not, "logical_not", "True where x is 0.")
+
+
+def logical_and(input: Any, other: Any) -> Tensor:
+    """True where both are non-zero (nan counts as non-zero, as in PyTorch)."""
+    return _binary(np.logical_and, as_tensor(input), as_tensor(other), "logical_and")
+
+
+def logical_or(input: Any, other: Any) -> Tensor:
+    """True where either is non-zero."""
+    return _binary(np.logical_or, as_tensor(input), as_tensor(other), "logical_or")
+
+
+def logical_xor(input: Any, other: Any) -> Tensor:
+    """True where exactly one is non-zero."""
+    return _binary(np.logical_xor, as_tensor(input), as_tensor(other), "logical_xor")
+
+
+def isclose(
+    input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
+    """``|input - other| <= atol + rtol·|other|`` elementwise (a bool tensor), as PyTorch:
+    infinities are close to themselves only, nan to nan only with ``equal_nan``."""
+    x, y = as_tensor(input), as_tensor(other)
+    if rtol < 0 or atol < 0:
+        raise ArgumentValueError(
+            f"isclose: rtol and atol must be at least 0, not rtol={rtol}, atol={atol}"
+        )
+    return _binary(
+        lambda a, b: np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan), x, y, "isclose"
+    )
 
 
 def equal(input: Any, other: Any) -> bool:
