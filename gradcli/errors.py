@@ -105,7 +105,9 @@ class DimensionError(ShapeError, IndexError):
 
 
 class ShapeMismatchError(ShapeError, RuntimeError):
-    """Operands whose shapes do not fit together (``RuntimeError``, as in PyTorch)."""
+    """A shape the operation cannot take: operands whose shapes do not fit together, a
+    negative size, an order that is no permutation, an item of many elements
+    (``RuntimeError``, as in PyTorch)."""
 
 
 class WholeNumberError(ShapeError, TypeError):
@@ -116,8 +118,20 @@ class ArgumentTypeError(GradcliError, TypeError):
     """An argument of the wrong kind: text for tensor data, None for a dimension."""
 
 
+class ArgumentValueError(GradcliError, ValueError, RuntimeError):
+    """An argument of the right kind with a value the operation does not take:
+    ``reduction="avg"``, a negative ``beta``, a probability outside [0, 1]. PyTorch raises
+    ``ValueError`` for some of these and ``RuntimeError`` for others; this is both."""
+
+
 class DeviceError(GradcliError, RuntimeError):
     """A device other than the CPU: gradcli computes with numpy, on the CPU only."""
+
+
+class DtypeError(GradcliError, RuntimeError):
+    """A tensor of a dtype the operation does not take: a gradient for an integer tensor,
+    the mean of integers, a bool tensor subtracted, a fraction stored in an integer tensor
+    (``RuntimeError``, as in PyTorch)."""
 
 
 class CheckFailed(GradcliError):
