@@ -144,8 +144,9 @@ def _made(array: np.ndarray, requires_grad: bool, dtype: Any = None, device: Any
     return made
 
 
-def _floating(name: str, dtype: Any) -> None:
-    """Refuse an integer or bool ``dtype`` for random floats, as PyTorch does."""
+def floating_only(name: str, dtype: Any) -> None:
+    """Refuse an integer or bool ``dtype`` for random floats (a factory's ``dtype=``, the
+    tensor ``normal_`` fills, a tensor mean), as PyTorch does."""
     numpy_type = dtypes.storage(dtype)
     if numpy_type is not None and numpy_type.kind != "f":
         raise DtypeError(
@@ -358,7 +359,7 @@ def _like(name: str, fill: Any, random: bool = False) -> Any:
         if dtype is None and isinstance(other, Tensor):
             dtype = other.dtype
         if random:
-            _floating(name, dtype)
+            floating_only(name, dtype)
         return _made(fill(shape), requires_grad, dtype, device)
 
     like.__name__ = like.__qualname__ = name
@@ -401,7 +402,7 @@ def rand(
 ) -> Tensor:
     """Uniform random numbers in [0, 1) (seed with ``manual_seed``)."""
     shape = sizes_of(sizes, "rand", size)
-    _floating("rand", dtype)
+    floating_only("rand", dtype)
     return _made(drawn_from(generator).random(shape), requires_grad, dtype, device)
 
 
@@ -415,7 +416,7 @@ def randn(
 ) -> Tensor:
     """Standard normal random numbers (seed with ``manual_seed``)."""
     shape = sizes_of(sizes, "randn", size)
-    _floating("randn", dtype)
+    floating_only("randn", dtype)
     return _made(drawn_from(generator).standard_normal(shape), requires_grad, dtype, device)
 
 
@@ -476,7 +477,7 @@ def normal(
                 "normal(mean, std) of two numbers needs a size, as in normal(0.0, 1.0, "
                 "size=(2, 3)); or give a tensor mean or std"
             )
-        _floating("normal", dtype)
+        floating_only("normal", dtype)
         shape = sizes_of((size,), "normal")
         return _made(
             normal_draws(drawn_from(generator), mean, std, shape), requires_grad, dtype, device
@@ -487,11 +488,9 @@ def normal(
             "requires_grad: the result has the tensors' shape and type"
         )
     dtypes.check_device(device)
-    for value, name in ((mean, "mean"), (std, "std")):
-        if isinstance(value, Tensor) and value._data.dtype.kind not in "fc":
-            raise DtypeError(
-                f"normal: {name} is a tensor of {value.dtype.name}; give floats ({name}.double())"
-            )
+    for value in (mean, std):
+        if isinstance(value, Tensor):
+            floating_only("normal", value.dtype)
     arrays = [v._data if isinstance(v, Tensor) else v for v in (mean, std)]
     try:
         shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))

@@ -693,9 +693,9 @@ class Tensor:
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with normal draws of ``mean`` and ``std`` (from gradcli's generator, or
         ``generator``), in place; recorded with a zero gradient, as in PyTorch."""
-        from gradcli.autograd.creation import drawn_from, normal_draws
+        from gradcli.autograd.creation import drawn_from, floating_only, normal_draws
 
-        self._floating_fill("normal_()")
+        floating_only("normal_()", self.dtype)
         draws = normal_draws(drawn_from(generator), mean, std, self.shape)
         return self._overwrite("normal_()", draws)
 
@@ -704,26 +704,19 @@ class Tensor:
     ) -> Tensor:
         """Fill with uniform draws in [from, to) (PyTorch names the first bound ``from``),
         in place; recorded with a zero gradient, as in PyTorch."""
-        from gradcli.autograd.creation import drawn_from
+        from gradcli.autograd.creation import drawn_from, floating_only
 
         if "from" in named:
             from_ = named.pop("from")
         if named:
             raise ArgumentTypeError(f"uniform_() got an unexpected keyword {next(iter(named))!r}")
-        self._floating_fill("uniform_()")
+        floating_only("uniform_()", self.dtype)
         low, high = float(from_), float(to)
         if low > high:
             raise ArgumentValueError(
                 f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}"
             )
         return self._overwrite("uniform_()", drawn_from(generator).uniform(low, high, self.shape))
-
-    def _floating_fill(self, name: str) -> None:
-        if self._data.dtype.kind != "f":
-            raise DtypeError(
-                f"{name} fills a floating tensor with random numbers, and this one is "
-                f"{self.dtype.name} (PyTorch refuses it too); use randint for whole numbers"
-            )
 
     def __setitem__(self, key: Any, value: Any) -> None:
         """``x[key] = value``, masks included; recorded as PyTorch's ``CopySlices``."""
