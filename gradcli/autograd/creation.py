@@ -276,37 +276,30 @@ def linspace(
     return _made(np.linspace(float(start), float(end), count), requires_grad, dtype, device)
 
 
-def zeros(
-    *sizes: Any,
-    size: Any = None,
-    requires_grad: bool = False,
-    dtype: Any = None,
-    device: Any = None,
-) -> Tensor:
-    """A tensor of zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
-    return _made(np.zeros(sizes_of(sizes, "zeros", size)), requires_grad, dtype, device)
+def _sized(name: str, fill: Any, doc: str) -> Any:
+    def make(
+        *sizes: Any,
+        size: Any = None,
+        requires_grad: bool = False,
+        dtype: Any = None,
+        device: Any = None,
+    ) -> Tensor:
+        return _made(fill(sizes_of(sizes, name, size)), requires_grad, dtype, device)
+
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = doc
+    return make
 
 
-def empty(
-    *sizes: Any,
-    size: Any = None,
-    requires_grad: bool = False,
-    dtype: Any = None,
-    device: Any = None,
-) -> Tensor:
-    """A tensor to be filled in: ``empty(2, 3)`` (zeros in gradcli, uninitialised in PyTorch)."""
-    return _made(np.zeros(sizes_of(sizes, "empty", size)), requires_grad, dtype, device)
-
-
-def ones(
-    *sizes: Any,
-    size: Any = None,
-    requires_grad: bool = False,
-    dtype: Any = None,
-    device: Any = None,
-) -> Tensor:
-    """A tensor of ones: ``ones(2, 3)``, ``ones((2, 3))`` or ``ones(size=(2, 3))``."""
-    return _made(np.ones(sizes_of(sizes, "ones", size)), requires_grad, dtype, device)
+zeros = _sized(
+    "zeros", np.zeros, "Zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."
+)
+ones = _sized("ones", np.ones, "Ones: ``ones(2, 3)``, ``ones((2, 3))`` or ``ones(size=(2, 3))``.")
+empty = _sized(
+    "empty",
+    np.zeros,
+    "A tensor to be filled in: ``empty(2, 3)`` (zeros in gradcli, uninitialised in PyTorch).",
+)
 
 
 def full(
