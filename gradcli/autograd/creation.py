@@ -227,6 +227,9 @@ def _arange_values(start: float, step: float, count: int) -> np.ndarray:
     run of eight, ``start + i·step`` rounded once. numpy's ``start + i·delta`` rounds twice:
     ``arange(-8, 8, 0.1)[80]`` is -2.8e-14 there, 4.44e-16 in PyTorch. (Beyond 32,768
     elements PyTorch splits the runs among its threads, which agrees to 1 ulp.)"""
+    if start.is_integer() and step.is_integer() and abs(start) + abs(step) * count < 2**53:
+        # Whole numbers (the language's arange(4)): every product and sum is exact.
+        return start + step * np.arange(count, dtype=np.float64)
     runs = count - count % 8 if count >= 8 else 0
     first = _fma_whole(step, np.arange(0, runs, 4), start)
     # first + step and first + 2·step are exact products added once, as a plain addition is
