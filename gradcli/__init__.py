@@ -22,11 +22,11 @@ __version__ = "0.1.0"
 
 _CREATION = (
     "MAX_ELEMENTS arange as_tensor empty empty_like eye from_numpy full full_like "
-    "get_default_device get_default_dtype is_tensor linspace manual_seed ones ones_like rand rand_like randint "
-    "randn randn_like set_default_device set_default_dtype tensor zeros zeros_like "
+    "get_default_device get_default_dtype is_tensor linspace manual_seed normal ones ones_like rand "
+    "rand_like randint randn randn_like set_default_device set_default_dtype tensor zeros zeros_like "
     "DoubleTensor FloatTensor Generator LongTensor default_generator"
 )
-_DTYPES = "backends bool_ complex128 cuda device dtype float16 float32 float64 int64"
+_DTYPES = "backends bool_ complex128 cuda device dtype float16 float32 float64 int32 int64"
 _GRAD_MODES = "enable_grad is_grad_enabled no_grad set_grad_enabled"
 _MODES = "inference_mode is_anomaly_check_nan_enabled is_anomaly_enabled is_inference_mode_enabled"
 _HOMES = {
@@ -44,7 +44,7 @@ _HOMES = {
 # PyTorch's other names for a dtype, and for functions
 _ALIASES = {
     "bool": "bool_", "cdouble": "complex128", "double": "float64", "float": "float32",
-    "half": "float16", "long": "int64", "clip": "clamp",
+    "half": "float16", "long": "int64", "int": "int32", "clip": "clamp",
 }  # fmt: skip
 
 

@@ -105,7 +105,9 @@ class DimensionError(ShapeError, IndexError):
 
 
 class ShapeMismatchError(ShapeError, RuntimeError):
-    """Operands whose shapes do not fit together (``RuntimeError``, as in PyTorch)."""
+    """A shape the operation cannot take: operands whose shapes do not fit together, a
+    negative size, an order that is no permutation, an item of many elements
+    (``RuntimeError``, as in PyTorch)."""
 
 
 class WholeNumberError(ShapeError, TypeError):
@@ -134,6 +136,12 @@ class SettingError(GradcliError, ValueError):
 class SavedFileError(GradcliError, RuntimeError):
     """A file :func:`gradcli.load` cannot read: not written by :func:`gradcli.save`, or
     damaged (``RuntimeError``, as PyTorch's reader raises)."""
+
+
+class DtypeError(GradcliError, RuntimeError):
+    """A tensor of a dtype the operation does not take: a gradient for an integer tensor,
+    the mean of integers, a bool tensor subtracted, a fraction stored in an integer tensor
+    (``RuntimeError``, as in PyTorch)."""
 
 
 class CheckFailed(GradcliError):

@@ -1,12 +1,15 @@
 """Element types and devices by PyTorch's names, and what gradcli does with each.
 
-gradcli computes in float64 on the CPU. A factory or ``.to()`` given
-``float32`` (``float``) or ``float16`` (``half``) accepts it and computes in
-float64 all the same, and the tensor says so: its ``dtype`` is ``float64``,
-which is never equal to ``float32``. Integer (``int64``/``long``) tensors hold
-indices (``argmax``, ``sort``, ``dtype=long``); arithmetic on them gives
-float64. Booleans are comparison results and masks. A device other than the CPU
-is refused.
+A tensor holds one of four numpy types: float64, int64, bool or complex128.
+Floating tensors are float64: a factory or ``.to()`` given ``float32``
+(``float``) or ``float16`` (``half``) accepts it and computes in float64 all the
+same, and the tensor says so: its ``dtype`` is ``float64``, which is never equal
+to ``float32``. Integer tensors are int64 in the same way (``int32``, ``.int()``,
+is stored and reported as int64), and boolean tensors are bool. Operations
+promote as PyTorch does, by kind: bool < integer < floating < complex (an integer
+and a float make a float, ``int / int`` divides truly, a comparison gives bool).
+Only floating and complex tensors take part in autograd. A device other than the
+CPU is refused.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ class dtype:  # PyTorch's name, torch.dtype
     """An element type (PyTorch's ``torch.dtype``): ``gradcli.float64``, ``gradcli.int64``, ...
 
     ``numpy`` is the numpy type gradcli stores such a tensor as: float64 for
-    every floating type, since gradcli computes in float64.
+    every floating type, since gradcli computes in float64, and int64 for every
+    integer type.
     """
 
     __slots__ = ("is_floating_point", "name", "numpy")
@@ -61,11 +65,13 @@ float32 = dtype("float32", np.float64, True)
 float16 = dtype("float16", np.float64, True)
 complex128 = dtype("complex128", np.complex128, False)
 int64 = dtype("int64", np.int64, False)
+int32 = dtype("int32", np.int64, False)
 bool_ = dtype("bool", np.bool_, False)
 
 DTYPES = {
     "float64": float64, "double": float64, "float32": float32, "float": float32,
-    "float16": float16, "half": float16, "int64": int64, "long": int64, "bool": bool_,
+    "float16": float16, "half": float16, "int64": int64, "long": int64, "int32": int32,
+    "int": int32, "bool": bool_,
     "complex128": complex128, "cdouble": complex128,
 }  # fmt: skip
 """Every dtype by each of its PyTorch names."""
@@ -101,7 +107,8 @@ def storage(requested: Any) -> np.dtype | None:
     if numpy_dtype is None or numpy_dtype.kind not in "fcbiu":
         raise ArgumentTypeError(
             f"dtype {requested!r} is not one gradcli knows; use gradcli.float64 (or float32, "
-            "which gradcli accepts and computes in float64), gradcli.int64 or gradcli.bool"
+            "which gradcli accepts and computes in float64), gradcli.int64 (or int32, stored "
+            "as int64) or gradcli.bool"
         )
     return of_array(numpy_dtype).numpy
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from gradcli.autograd import function as _function
 from gradcli.autograd.function import _FREED, AccumulateGrad, Node, OutputEdge, edge_of
-from gradcli.autograd.tensor import Tensor, to_array, wrap
+from gradcli.autograd.tensor import Tensor, floating, to_array, wrap
 from gradcli.errors import AutogradError, ShapeMismatchError
 
 
@@ -108,8 +108,8 @@ def _root_gradients(outputs: tuple[Tensor, ...], given: Sequence[Any] | None) ->
                     "that shape, e.g. ones_like(y)) or reduce the output first (y.sum())"
                 )
             weight = wrap(np.ones_like(out._data))
-        elif not isinstance(weight, Tensor):
-            weight = wrap(to_array(weight))
+        else:
+            weight = _gradient(weight)
         if weight.shape != out.shape:
             raise ShapeMismatchError(
                 f"gradient for output {i} has shape {tuple(weight.shape)} but the output "
@@ -117,6 +117,15 @@ def _root_gradients(outputs: tuple[Tensor, ...], given: Sequence[Any] | None) ->
             )
         weights.append(weight)
     return weights
+
+
+def _gradient(value: Any) -> Tensor:
+    """A gradient given by the user (``gradient=``, a hook's, a custom backward's) as a
+    tensor: a number or an array becomes one, and integers become float64, as PyTorch
+    takes ``y.backward(torch.tensor([1, 1]))``."""
+    if isinstance(value, Tensor) and value._data.dtype.kind not in "biu":
+        return value
+    return wrap(floating(to_array(value)))
 
 
 def _dependencies(roots: list[Node], parents: dict[Node, list[Node]] | None) -> dict[Node, int]:
@@ -237,8 +246,7 @@ def _hooked(node: Node, grad: Tensor) -> Tensor:
         replaced = hook(grad)
         if replaced is None:
             continue
-        if not isinstance(replaced, Tensor):
-            replaced = wrap(to_array(replaced))
+        replaced = _gradient(replaced)
         if replaced.shape != grad.shape:
             raise ShapeMismatchError(
                 f"a hook ({getattr(hook, '__name__', repr(hook))}) returned a gradient of "
@@ -301,8 +309,8 @@ def _call_backward(node: Node, grad_output: Any) -> tuple[Tensor | None, ...]:
                     "not a tensor; return None there (is a None missing before it?)"
                 )
             continue
-        if not isinstance(g, Tensor):
-            g = wrap(to_array(g))
+        if not isinstance(g, Tensor) or g._data.dtype.kind in "biu":
+            g = _gradient(g)
             grads = (*grads[:i], g, *grads[i + 1 :])
         if g._data.shape != shapes[i]:
             raise ShapeMismatchError(

@@ -595,10 +595,17 @@ def _apply(cls: type[Function], args: tuple[Any, ...]) -> Any:
         ctx._recorded_at = _recorded_at()
     if type(result) is not tuple and not ctx._marked:
         result = _as_output(result, args)
-        result.requires_grad = True
-        result.grad_fn = ctx
+        if _differentiable(result):
+            result.requires_grad = True
+            result.grad_fn = ctx
         return result
     return _outputs_of(ctx, result, args, recording=True)
+
+
+def _differentiable(tensor: Tensor) -> bool:
+    """Whether an output can have a gradient: integers and booleans (indices, masks) have
+    none, so a Function's integer output does not require grad, as in PyTorch."""
+    return tensor._data.dtype.kind in "fc"
 
 
 _new_node = object.__new__
@@ -674,7 +681,7 @@ def _outputs_of(ctx: Node, result: Any, args: tuple[Any, ...], recording: bool) 
             out = item.detach()
         else:
             out = item
-        if recording and not _among(item, ctx._non_differentiable):
+        if recording and not _among(item, ctx._non_differentiable) and _differentiable(out):
             out.requires_grad = True
             out.grad_fn = OutputEdge(ctx, k) if several else ctx
         outputs.append(out)

@@ -22,6 +22,7 @@ from gradcli.errors import (
     DimensionError,
     ExpressionError,
     ShapeError,
+    ShapeMismatchError,
     WholeNumberError,
 )
 
@@ -81,11 +82,15 @@ def axis(dim: Any, ndim: int, name: str) -> int:
 
 
 def permutation(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
-    """``permute``'s dims (read by :func:`sizes`) as non-negative axes, each of ``ndim`` once."""
-    order = tuple(d % max(ndim, 1) for d in dims)
-    if sorted(order) != list(range(ndim)):
-        raise ShapeError(f"permute: {order} is not a permutation of the {ndim} dimensions")
-    return order
+    """``permute``'s dims (read by :func:`sizes`) as non-negative axes, each of ``ndim`` once
+    (as many as the tensor has dimensions, then each in range, as PyTorch checks them)."""
+    if len(dims) == ndim:
+        order = tuple(axis(d, ndim, "permute") for d in dims)
+        if sorted(order) == list(range(ndim)):
+            return order
+    raise ShapeMismatchError(
+        f"permute: {tuple(dims)} is not a permutation of the {ndim} dimensions"
+    )
 
 
 def index_key(key: Any) -> Any:
@@ -105,6 +110,10 @@ def index_key(key: Any) -> Any:
         return array.astype(np.intp)
     if isinstance(key, (float, np.floating)):
         return whole(key, "an index", DimensionError)
+    if isinstance(key, (str, bytes)):
+        raise ArgumentTypeError(
+            f"a tensor is indexed by whole numbers, slices, masks and integer tensors, not {key!r}"
+        )
     if isinstance(key, slice) and key.step is not None and whole(key.step, "a slice step") == 0:
         raise ShapeError("a slice step cannot be zero; use 1 for every element, or -1 to reverse")
     return key

@@ -27,9 +27,11 @@ from gradcli.autograd import dtypes
 from gradcli.autograd import function as _function
 from gradcli.errors import (
     ArgumentTypeError,
+    ArgumentValueError,
     AutogradError,
     DeviceError,
     DimensionError,
+    DtypeError,
     ShapeError,
     ShapeMismatchError,
 )
@@ -39,11 +41,12 @@ complex128 = dtypes.complex128
 
 
 def to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """``data`` (number, nested list, array, tensor) as a float64 array.
+    """``data`` (number, nested list, array, tensor) as an array of a type a tensor holds.
 
-    Integers become float64; complex and boolean data keep their kind, for
-    complex-step evaluation and comparison results. ``dtype`` (a numpy type)
-    stores it as that type instead. Text, None and ragged lists are refused.
+    Floats become float64, integers int64; booleans and complex numbers (for
+    complex-step evaluation) keep their kind, as bool and complex128. ``dtype`` (a
+    numpy type) stores it as that type instead. Text, None and ragged lists are
+    refused.
     """
     if isinstance(data, Tensor):
         array = data._data
@@ -53,11 +56,19 @@ def to_array(data: Any, dtype: Any = None) -> np.ndarray:
         array = _array_of(data)
     if dtype is not None:
         return np.asarray(array, dtype=dtype)
-    kind = array.dtype.kind
-    if kind == "b":
-        return array
-    target = np.complex128 if kind == "c" else np.float64
-    return array if array.dtype == target else array.astype(target)
+    target = _STORED.get(array.dtype.kind)
+    return array if target is None or array.dtype == target else array.astype(target)
+
+
+# The one numpy type a tensor holds for each kind of number (None: kept as it is).
+_STORED = {"f": np.dtype(np.float64), "i": np.dtype(np.int64), "u": np.dtype(np.int64),
+           "c": np.dtype(np.complex128)}  # fmt: skip
+
+
+def floating(array: Any) -> Any:
+    """``array`` with integers and booleans as float64 (what a function computed in
+    floating point, ``exp`` or a gradient, takes them as); other arrays as they are."""
+    return array.astype(np.float64) if array.dtype.kind in "biu" else array
 
 
 def _array_of(data: Any) -> np.ndarray:
@@ -116,7 +127,8 @@ def _is_size(value: Any) -> bool:
 
 
 class Tensor:
-    """A float64 array with autograd history (PyTorch's ``torch.Tensor``).
+    """An array with autograd history (PyTorch's ``torch.Tensor``): float64, int64, bool
+    or complex128 (see ``dtypes``); only floating and complex tensors require grad.
 
     Create tensors with :func:`gradcli.tensor`, :func:`gradcli.arange`, ...
     """
@@ -149,7 +161,8 @@ class Tensor:
             if self._data is data[0]._data:
                 self._counter = data[0]._shared_counter()
         elif len(data) == 1 and not _is_size(data[0]):
-            self._data = to_array(data[0])
+            # Tensor([1, 2]) is a FloatTensor in PyTorch, whatever the data's kind.
+            self._data = floating(to_array(data[0]))
         elif all(_is_size(n) for n in data):
             if requires_grad:
                 raise ArgumentTypeError(
@@ -281,7 +294,7 @@ class Tensor:
 
     def item(self) -> Any:
         if self._data.size != 1:
-            raise ShapeError(
+            raise ShapeMismatchError(
                 f"item(): a tensor with {self._data.size} elements cannot be "
                 "converted to a Python number; index it first"
             )
@@ -324,9 +337,25 @@ class Tensor:
             )
         return str(self)
 
+    def __index__(self) -> int:
+        # An integer tensor of one element is an index (range(n), a list's [i]), as in PyTorch.
+        if self._data.dtype.kind not in "biu" or self._data.size != 1:
+            raise ArgumentTypeError(
+                "only integer tensors of a single element can be converted to an index "
+                f"(this one is {self.dtype.name}, of shape {tuple(self.shape)})"
+            )
+        return int(self.item())
+
     def __repr__(self) -> str:
+        data = np.asarray(self._data)
+        # PyTorch pads True to the width of False only where a False is shown beside it.
+        width = 5 if data.dtype.kind == "b" and not data.all() else 4
         body = np.array2string(
-            np.asarray(self._data), separator=", ", precision=4, prefix="tensor("
+            data,
+            separator=", ",
+            precision=4,
+            prefix="tensor(",
+            formatter={"bool": lambda v: str(bool(v)).rjust(width)},
         )
         extra = ""
         if self.grad_fn is not None:
@@ -382,7 +411,8 @@ class Tensor:
         return self._as_type(dtypes.int64)
 
     def int(self) -> Tensor:
-        return self._as_type(dtypes.int64)
+        """int32 in PyTorch; gradcli stores integers as int64, so this is ``long()``."""
+        return self._as_type(dtypes.int32)
 
     def bool(self) -> Tensor:
         return self._as_type(dtypes.bool_)
@@ -393,11 +423,12 @@ class Tensor:
         (``"torch.FloatTensor"``)."""
         if dtype is None:
             return f"gradcli.{_TYPE_NAMES[self._data.dtype.kind]}"
-        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+        if isinstance(dtype, str):
             name = dtype.rpartition(".")[2]
             if name not in _TYPE_DTYPES:
-                raise ArgumentTypeError(
-                    f"type({dtype!r}): gradcli knows {', '.join(_TYPE_DTYPES)}; or pass a dtype"
+                raise ArgumentValueError(
+                    f"type({dtype!r}): invalid type; gradcli knows {', '.join(_TYPE_DTYPES)}, "
+                    "or pass a dtype"
                 )
             dtype = _TYPE_DTYPES[name]
         return self._as_type(dtype)
@@ -424,9 +455,10 @@ class Tensor:
                 "tensor outside the graph"
             )
         if requires_grad and self._data.dtype.kind in "biu":
-            raise AutogradError(
-                f"only floating-point tensors can require gradients, and this one is "
-                f"{self.dtype.name}; make it with dtype=gradcli.float64 or call .double()"
+            raise DtypeError(
+                "Only Tensors of floating point and complex dtype can require gradients, and "
+                f"this one is {self.dtype.name}; make it with dtype=gradcli.float64 (or a "
+                "float in the data: 1.0, not 1) or convert it first: x.double()"
             )
         self.requires_grad = requires_grad
         return self
@@ -537,17 +569,13 @@ class Tensor:
                 f"shape {list(values.shape)}; an in-place operation cannot change a "
                 "tensor's shape (use an out-of-place one: x = x + y)"
             )
-        if not np.can_cast(values.dtype, data.dtype, "same_kind") and not (
-            # gradcli's arithmetic on integers gives float64: whole numbers fit an integer
-            # tensor (x.add_(1)), fractions do not (PyTorch refuses them alike).
-            data.dtype.kind in "iu"
-            and values.dtype.kind in "fiu"
-            and np.array_equal(values, np.trunc(values))
-        ):
-            raise AutogradError(
-                f"{name}: the result, of type {dtypes.of_array(values.dtype).name}, cannot be "
-                f"stored in a tensor of type {self.dtype.name}; nothing was changed. Convert "
-                "the tensor first (x = x.double())."
+        if not np.can_cast(values.dtype, data.dtype, "same_kind"):
+            # PyTorch's rule: an in-place result keeps the tensor's kind or a lower one (an
+            # integer into a float tensor, never a float into an integer one).
+            raise DtypeError(
+                f"{name}: result type {dtypes.of_array(values.dtype).name} can't be cast to "
+                f"the desired output type {self.dtype.name}; nothing was changed. Convert "
+                "the tensor first (x = x.double()), or use an out-of-place operation."
             )
         if data.flags.writeable:
             np.copyto(data, values, casting="unsafe")
@@ -675,6 +703,34 @@ class Tensor:
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace("clamp_()", lambda t: t.clamp(min, max))
 
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with normal draws of ``mean`` and ``std`` (from gradcli's generator, or
+        ``generator``), in place; recorded with a zero gradient, as in PyTorch."""
+        from gradcli.autograd.creation import drawn_from, floating_only, normal_draws
+
+        floating_only("normal_()", self.dtype)
+        draws = normal_draws(drawn_from(generator), mean, std, self.shape)
+        return self._overwrite("normal_()", draws)
+
+    def uniform_(
+        self, from_: float = 0.0, to: float = 1.0, *, generator: Any = None, **named: Any
+    ) -> Tensor:
+        """Fill with uniform draws in [from, to) (PyTorch names the first bound ``from``),
+        in place; recorded with a zero gradient, as in PyTorch."""
+        from gradcli.autograd.creation import drawn_from, floating_only
+
+        if "from" in named:
+            from_ = named.pop("from")
+        if named:
+            raise ArgumentTypeError(f"uniform_() got an unexpected keyword {next(iter(named))!r}")
+        floating_only("uniform_()", self.dtype)
+        low, high = float(from_), float(to)
+        if low > high:
+            raise ArgumentValueError(
+                f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}"
+            )
+        return self._overwrite("uniform_()", drawn_from(generator).uniform(low, high, self.shape))
+
     def __setitem__(self, key: Any, value: Any) -> None:
         """``x[key] = value``, masks included; recorded as PyTorch's ``CopySlices``."""
         from gradcli.autograd.ops.shape import index_put
@@ -705,6 +761,7 @@ _TYPE_DTYPES = {
     "DoubleTensor": dtypes.float64,
     "FloatTensor": dtypes.float32,
     "LongTensor": dtypes.int64,
+    "IntTensor": dtypes.int32,
     "BoolTensor": dtypes.bool_,
 }
 
@@ -725,9 +782,23 @@ def wrap(array: Any) -> Tensor:
 
 
 def as_tensor(value: Any) -> Tensor:
-    """``value`` if it is a tensor, else a constant tensor of it."""
+    """``value`` if it is a tensor, else a constant tensor of it.
+
+    A Python number keeps its kind, so that it takes part in PyTorch's promotion as its
+    weak scalars do: ``int_tensor + 2`` stays int64, ``int_tensor + 2.5`` and
+    ``float_tensor + 2`` are float64, ``bool_tensor + True`` stays bool.
+    """
     if isinstance(value, Tensor):
         return value
-    if type(value) is float or type(value) is int:
+    kind = type(value)
+    if kind is float:
         return wrap(np.float64(value))
+    if kind is int:
+        # Beyond int64 a whole number is a float, as numpy and PyTorch's floats take it.
+        return wrap(np.int64(value) if -_INT64_END <= value < _INT64_END else np.float64(value))
+    if kind is bool:
+        return wrap(np.bool_(value))
     return wrap(to_array(value))
+
+
+_INT64_END = 2**63

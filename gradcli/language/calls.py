@@ -21,7 +21,7 @@ from gradcli.autograd.tensor import Tensor
 from gradcli.errors import ExpressionError
 from gradcli.language.compiler import Function
 from gradcli.language.parser import CONSTANTS, SPELLINGS, UnboundNameError
-from gradcli.language.values import Algebra, Elements, to_value
+from gradcli.language.values import Algebra, Elements, operand, to_value
 from gradcli.registry import ALIASES, OpInfo
 
 
@@ -145,9 +145,11 @@ def _ndim(value: Any) -> int:
 
 
 def _argument(value: Any, algebra: Algebra, keep_list: bool) -> Any:
-    """A call argument as the functions take it: constant scalars as Python numbers."""
+    """A call argument as the functions take it: constant scalars as Python numbers, and
+    every tensor a number tensor (:func:`operand`)."""
     if isinstance(value, Elements):
-        return list(value) if keep_list else to_value(value, algebra)
+        return list(value) if keep_list else operand(to_value(value, algebra))
+    value = operand(value)
     if isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad:
         return value.item()
     return value

@@ -26,6 +26,7 @@ from gradcli.language.values import (
     Elements,
     became_nonfinite,
     indexed,
+    operand,
     to_value,
     truth,
 )
@@ -276,4 +277,6 @@ def _compute(kind: str, args: list[Any], algebra: Algebra, variables: Mapping[st
         # A number (a constant of the Taylor algebra) is its own transpose.
         return value if isinstance(value, (float, int)) else value.T
     info = algebra.functions[kind]
-    return info.function(*(to_value(a, algebra) if isinstance(a, Elements) else a for a in args))
+    return info.function(
+        *(operand(to_value(a, algebra) if isinstance(a, Elements) else a) for a in args)
+    )

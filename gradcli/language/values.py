@@ -97,6 +97,16 @@ def to_value(value: Any, algebra: Algebra) -> Any:
     return algebra.stack(list(value))
 
 
+def operand(value: Any) -> Any:
+    """A value as an operation of the language takes it. The language has one number
+    type: a comparison's bool tensor (or an integer one) is float64 0/1 to arithmetic and
+    functions (``(x > 0) + (x > 0)`` is 2, ``mean(v > 0)`` a fraction), where the engine
+    keeps PyTorch's types; used as an index it stays a mask."""
+    if isinstance(value, Tensor) and not (value.is_floating_point() or value.dtype.is_complex):
+        return value.double()
+    return value
+
+
 def indexed(value: Any, subscripts: list[Any]) -> Any:
     """``value[subscripts]``: numbers, slices, and tensors or literals of indices or masks."""
     key = []

@@ -17,9 +17,11 @@ import gradcli as torch
 from gradcli.autograd import gradcheck, gradgradcheck
 from gradcli.errors import (
     ArgumentTypeError,
+    ArgumentValueError,
     AutogradError,
     DeviceError,
     DimensionError,
+    DtypeError,
     GradcliError,
     ShapeError,
     ShapeMismatchError,
@@ -55,15 +57,11 @@ def test_float32_is_accepted_and_computed_in_float64_and_the_tensor_says_so():
         lambda d: torch.full((2,), 7.0, dtype=d),
         lambda d: torch.arange(3, dtype=d),
         lambda d: torch.linspace(0, 1, 3, dtype=d),
-        lambda d: torch.rand(2, dtype=d),
-        lambda d: torch.randn(2, dtype=d),
         lambda d: torch.empty(2, dtype=d),
         lambda d: torch.eye(2, dtype=d),
         lambda d: torch.zeros_like(torch.ones(2), dtype=d),
         lambda d: torch.ones_like(torch.ones(2), dtype=d),
         lambda d: torch.full_like(torch.ones(2), 3.0, dtype=d),
-        lambda d: torch.rand_like(torch.ones(2), dtype=d),
-        lambda d: torch.randn_like(torch.ones(2), dtype=d),
         lambda d: torch.empty_like(torch.ones(2), dtype=d),
     ],
 )
@@ -84,16 +82,36 @@ def test_every_factory_takes_dtype_and_device(make, requested, stored):
     assert make(None).device == torch.device("cpu")
 
 
-def test_integer_data_is_float64_unless_asked_and_indices_are_int64():
-    # torch: tensor([1, 2]) and arange(5) are int64; gradcli makes float64 (documented)
-    assert torch.tensor([1, 2]).dtype == torch.float64
-    assert torch.arange(5).dtype == torch.float64
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: torch.rand(2, dtype=d),
+        lambda d: torch.randn(2, dtype=d),
+        lambda d: torch.rand_like(torch.ones(2), dtype=d),
+        lambda d: torch.randn_like(torch.ones(2), dtype=d),
+    ],
+)
+def test_random_factories_take_floating_dtypes_only(make):
+    for requested in ("float32", "float", "double", "half"):
+        assert make(getattr(torch, requested)).numpy().dtype == np.float64
+    assert make(None).device == torch.device("cpu")
+    # torch: rand(2, dtype=torch.long) NotImplementedError "check_uniform_bounds" for 'Long'
+    for requested in ("long", "bool"):
+        with pytest.raises(RuntimeError, match="draws floating-point numbers"):
+            make(getattr(torch, requested))
+
+
+def test_integer_data_is_int64_and_indices_are_int64():
+    # torch: tensor([1, 2]) and arange(5) are int64, and int64 arithmetic stays int64
+    assert torch.tensor([1, 2]).dtype == torch.int64
+    assert torch.arange(5).dtype == torch.int64
     index = torch.tensor([2, 0], dtype=torch.long)
     assert index.dtype == torch.int64 and repr(index) == "tensor([2, 0])"
-    assert (index + 0.5).dtype == torch.float64 and (index * 2).tolist() == [4.0, 0.0]
+    assert (index + 0.5).dtype == torch.float64 and (index * 2).tolist() == [4, 0]
+    assert (index * 2).dtype == torch.int64
     assert torch.tensor([[1.0, 5.0]]).argmax().item() == 1
     assert isinstance(torch.tensor([[1.0, 5.0]]).argmax().item(), int)
-    with pytest.raises(AutogradError, match="only floating-point tensors"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype"):
         torch.zeros(2, dtype=torch.long, requires_grad=True)
 
 
@@ -412,7 +430,8 @@ ERRORS = [
     (lambda: torch.softmax(m, dim=None), TypeError, ArgumentTypeError, "give dim="),
     (lambda: torch.sum(m, 0.5), TypeError, WholeNumberError, "whole number, not 0.5"),
     (lambda: torch.tensor("a"), TypeError, ArgumentTypeError, "not data of type str"),
-    (lambda: torch.tensor(None), TypeError, ArgumentTypeError, "not None"),
+    # torch: tensor(None) RuntimeError "Could not infer dtype of NoneType"
+    (lambda: torch.tensor(None), RuntimeError, DtypeError, "dtype of None"),
     (lambda: v[::0], ValueError, ShapeError, "slice step cannot be zero"),
     (lambda: torch.tensor([[1, 2], [3]]), ValueError, ShapeError, "rectangular"),
     (lambda: torch.tensor([1, [2]]), ValueError, ShapeError, "rectangular"),
@@ -423,7 +442,8 @@ ERRORS = [
     (lambda: torch.mm(v, m), RuntimeError, ShapeMismatchError, "mm multiplies two matrices"),
     (lambda: torch.ones(2, 2, 2).t(), RuntimeError, ShapeMismatchError, "t() transposes"),
     (lambda: torch.max(torch.ones(0), 0), RuntimeError, ShapeMismatchError, "empty"),
-    (lambda: torch.ones(2).clamp(), TypeError, ArgumentTypeError, "give min, max or both"),
+    # torch: ones(2).clamp() RuntimeError "At least one of 'min' or 'max' must not be None"
+    (lambda: torch.ones(2).clamp(), RuntimeError, ArgumentValueError, "give min, max or both"),
 ]
 
 

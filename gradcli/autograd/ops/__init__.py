@@ -23,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from gradcli.autograd.operators import python_operators
 from gradcli.autograd.ops import (  # _helpers first: the modules below import it
     _helpers,
@@ -46,7 +44,7 @@ from gradcli.autograd.ops.reductions import *  # noqa: F403
 from gradcli.autograd.ops.selection import *  # noqa: F403
 from gradcli.autograd.ops.shape import *  # noqa: F403
 from gradcli.autograd.ops.shape import contiguous, expand, index, view
-from gradcli.autograd.tensor import Tensor, wrap
+from gradcli.autograd.tensor import Tensor
 
 # Not operations, but what a Function's backward may need.
 Dim, unbroadcast = _helpers.Dim, _helpers.unbroadcast
@@ -55,7 +53,11 @@ _MODULES = (arithmetic, elementwise, activations, linalg, losses, reductions, se
 __all__ = [name for module in _MODULES for name in module.__all__]
 """Every operation, as ``gradcli`` exports it: ``gradcli/__init__`` looks its names up here."""
 
-_OPERATIONS: dict[str, Callable[..., Any]] = {name: globals()[name] for name in __all__}
+# Each takes numpy's axis= and keepdims= too, as PyTorch's functions and methods do.
+_OPERATIONS: dict[str, Callable[..., Any]] = {
+    name: _helpers.numpy_names(globals()[name]) for name in __all__
+}
+globals().update(_OPERATIONS)
 
 
 # --- the same operations as Tensor methods and operators ------------------------------------
@@ -81,7 +83,7 @@ _METHODS: dict[str, Callable[..., Any]] = {
     # and 2 / x take PyTorch's nodes (RsubBackward1, PowBackward2, reciprocal then Mul).
     "__radd__": _reflected("__radd__", arithmetic.add),
     "__rmul__": _reflected("__rmul__", arithmetic.mul),
-    "__rsub__": _reflected("__rsub__", lambda x, number: arithmetic.with_number(arithmetic.Rsub, x, number)),
+    "__rsub__": _reflected("__rsub__", arithmetic.rsub),
     "__rpow__": _reflected("__rpow__", lambda x, number: arithmetic.with_number(arithmetic.PowScalarBase, x, number)),
     "__rtruediv__": _reflected("__rtruediv__", lambda x, number: elementwise.reciprocal(x) * number),
     # x % y and x // y: PyTorch's remainder (the sign of y, as Python's) and floor_divide.
@@ -94,7 +96,6 @@ _METHODS: dict[str, Callable[..., Any]] = {
     "where": lambda self, condition, other: elementwise.where(condition, self, other),
     "expand_as": lambda self, other: expand(self, other.shape),
     "view_as": lambda self, other: view(self, other.shape),
-    "any": lambda self: wrap(np.any(self._data)), "all": lambda self: wrap(np.all(self._data)),
 }  # fmt: skip
 
 for _name, _method in _METHODS.items():

@@ -5,6 +5,7 @@ Broadcasting is undone in exactly one place, :func:`unbroadcast`.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -15,8 +16,8 @@ from gradcli.autograd import shapes
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.shapes import Dim
-from gradcli.autograd.tensor import Tensor, as_tensor, wrap
-from gradcli.errors import ShapeMismatchError
+from gradcli.autograd.tensor import Tensor, as_tensor, floating, wrap
+from gradcli.errors import ArgumentTypeError, ShapeMismatchError
 
 
 def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -50,30 +51,32 @@ def _const(array: Any) -> Tensor:
     return wrap(np.asarray(array, dtype=np.float64))
 
 
-_FLOAT64 = np.float64
+_FLOAT64, _INT64 = np.float64, np.int64
 
 
 def _numeric(a: Any) -> Any:
-    """Booleans (comparison results) as float64 0/1, integers (indices) as float64.
-
-    numpy would compute ``exp(True)`` in float16 and ``True + True`` as a
-    logical or; gradcli's comparisons are 0/1 numbers to arithmetic, and
-    arithmetic is float64 (PyTorch keeps int64 for int64 operands).
-    """
+    """Booleans and integers as float64, for the functions computed in floating point
+    (``exp``, ``sqrt``, a norm): numpy would compute ``exp(True)`` in float16, PyTorch
+    computes it in its default float type, which is gradcli's float64."""
     if type(a) is _FLOAT64:  # most values of a scalar graph: no dtype to look up
         return a
-    return a.astype(np.float64) if a.dtype.kind in "biu" else a
+    return floating(a)
 
 
 def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
-    """``ufunc`` applied to the arrays, booleans taken as 0/1.
+    """``ufunc`` applied to the arrays, with PyTorch's type promotion, which numpy's is for
+    the four types a tensor holds: by kind, bool < int64 < float64 < complex128 (bool + bool
+    is bool, int + float is float, a comparison is bool).
 
     Arithmetic passes Python's operator (``operator.mul``) rather than the ufunc:
     on numpy scalars it is the same operation, about ten times faster.
     """
     a, b = x._data, y._data
-    if type(a) is _FLOAT64 and type(b) is _FLOAT64:  # nothing to broadcast nor convert
-        return wrap(ufunc(a, b))
+    if type(a) is _FLOAT64:  # nothing to broadcast nor convert
+        if type(b) is _FLOAT64:
+            return wrap(ufunc(a, b))
+        if type(b) is _INT64:  # x * 2: as a Python int, numpy's fast weak scalar, same result
+            return wrap(ufunc(a, int(b)))
     if a.shape != b.shape:  # equal shapes make nothing larger than an input
         try:
             shape = np.broadcast_shapes(a.shape, b.shape)
@@ -86,8 +89,8 @@ def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
     elif not a.shape:
         # 0-d (a scalar leaf's array): numpy computes the same operation on its scalars,
         # which skips the ufunc's array machinery and gives the same scalar result.
-        return wrap(ufunc(_numeric(a)[()], _numeric(b)[()]))
-    return wrap(ufunc(_numeric(a), _numeric(b)))
+        return wrap(ufunc(a[()], b[()]))
+    return wrap(ufunc(a, b))
 
 
 def _analytic_or_real(real: Callable, complex_: Callable) -> Callable:
@@ -120,6 +123,31 @@ def _two_input(op: type[Function], doc: str) -> Callable[[Any, Any], Tensor]:
         return op.apply(as_tensor(input), as_tensor(other))
 
     return _named(function, op, doc)
+
+
+def numpy_names(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` taking numpy's ``axis=`` for ``dim=`` and ``keepdims=`` for ``keepdim=``
+    too, as PyTorch's argument parser does (``x.sum(axis=1)``, ``torch.max(x, axis=0)``);
+    ``function`` itself when it has neither parameter."""
+    code = getattr(function, "__code__", None)
+    parameters = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] if code else ()
+    if "dim" not in parameters and "keepdim" not in parameters:
+        return function
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if "axis" in kwargs or "keepdims" in kwargs:
+            for numpy_name, name in (("axis", "dim"), ("keepdims", "keepdim")):
+                if numpy_name in kwargs:
+                    if name in kwargs:
+                        raise ArgumentTypeError(
+                            f"{function.__name__}() got {name}= and {numpy_name}=, numpy's name "
+                            f"for the same argument (as in PyTorch, give one)"
+                        )
+                    kwargs[name] = kwargs.pop(numpy_name)
+        return function(*args, **kwargs)
+
+    return call
 
 
 # At the bottom: a reduction's backward broadcasts and broadcasting's backward

@@ -13,7 +13,7 @@ from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops._helpers import _binary, _const, _numeric, _two_input, unbroadcast
 from gradcli.autograd.ops.elementwise import log, sigmoid
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
-from gradcli.errors import ArgumentValueError
+from gradcli.errors import ArgumentValueError, DtypeError
 
 # The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
 __all__ = [
@@ -138,11 +138,11 @@ class Pow(Function):
 
     @staticmethod
     def _evaluate(x: Tensor, y: Tensor) -> Tensor:
-        return _binary(np.power, x, y, "**")
+        return _binary(_power, x, y, "**")
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Tensor:
-        result = _binary(np.power, x, y, "**")
+        result = _binary(_power, x, y, "**")
         ctx.save_for_backward(x, y, result)
         return result
 
@@ -231,21 +231,43 @@ class PowScalarBase(Function):
 
     @staticmethod
     def _evaluate(x: Tensor, number: Tensor) -> Tensor:
-        return _binary(np.power, number, x, "**")
+        return _binary(_power, number, x, "**")
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, number: Tensor) -> Tensor:
-        result = _binary(np.power, number, x, "**")
+        result = _binary(_power, number, x, "**")
+        # d/dx 0**x is taken as 0 for x >= 0 (PyTorch), as in Pow; below 0 it is
+        # 0**x · log 0 = -inf. Which elements: a constant of the forward values.
+        ctx.zero_base = (number._data == 0) & (x._data >= 0)
         ctx.save_for_backward(number, result)
         return result
 
     @staticmethod
     def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
         number, result = ctx.saved_tensors
-        # d/dx 0**x is taken as 0 for x >= 0 (PyTorch), as in Pow.
-        zero_base = number._data == 0
+        zero_base = ctx.zero_base
         log_base = log(number + _const(zero_base)) if np.any(zero_base) else log(number)
         return unbroadcast(grad_output * result * log_base, ctx.input_shapes[0]), None
+
+
+def _power(a: Any, b: Any) -> Any:
+    """``a ** b`` (arrays), with PyTorch's rules for integers: an integer to an integer power
+    stays int64, to a negative power it is 1 and -1 to that power and 0 for any other base
+    (integer division); two booleans are refused."""
+    if a.dtype.kind in "fc" or b.dtype.kind in "fc":  # (b may be a Python int: see _binary)
+        return np.power(a, b)
+    if a.dtype.kind == "b" and b.dtype.kind == "b":
+        raise DtypeError(
+            "**: a power of two bool tensors is not implemented (as in PyTorch); convert "
+            "one to numbers first, as in x.long() ** y"
+        )
+    negative = b < 0
+    if not np.any(negative):
+        return np.power(a, b, dtype=np.int64)
+    powers = np.power(a, np.where(negative, 0, b), dtype=np.int64)
+    odd = np.where(b % 2 == 0, 1, -1)
+    fractions = np.where(a == 1, 1, np.where(a == -1, odd, 0))
+    return np.where(negative, fractions, powers)
 
 
 # --- division rounded, the remainders, copysign, logaddexp, hypot ------------------------------
@@ -254,6 +276,8 @@ class PowScalarBase(Function):
 def _floor_divide(a: Any, b: Any) -> Any:
     """a / b rounded down, as PyTorch (and Python) compute it: from fmod, so that the
     quotient and the remainder agree (``-7 // 2`` is -4), and ``a / b`` where b is 0."""
+    if _whole(a, b):
+        return np.floor_divide(a, b)[()]
     mod = np.fmod(a, b)
     quotient = (a - mod) / b
     quotient = np.where((mod != 0) & ((b < 0) != (mod < 0)), quotient - 1.0, quotient)
@@ -265,7 +289,14 @@ def _floor_divide(a: Any, b: Any) -> Any:
 
 
 def _trunc_divide(a: Any, b: Any) -> Any:
+    if _whole(a, b):
+        return ((a - np.fmod(a, b)) // b)[()]
     return np.trunc(a / b)
+
+
+def _whole(a: Any, b: Any) -> bool:
+    """Integers (or bools) both: PyTorch's rounded quotient of two is an integer too."""
+    return np.asarray(a).dtype.kind in "biu" and np.asarray(b).dtype.kind in "biu"
 
 
 def _remainder(a: Any, b: Any) -> Any:
@@ -416,13 +447,38 @@ def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     """input - alpha * other, broadcasting."""
-    other = as_tensor(other) if alpha == 1 else as_tensor(other) * alpha
-    return Sub.apply(as_tensor(input), other)
+    x, y = as_tensor(input), as_tensor(other)
+    _no_bool_subtraction(x, y)
+    return Sub.apply(x, y if alpha == 1 else y * alpha)
+
+
+def rsub(x: Tensor, number: Any) -> Tensor:
+    """``number - x``, recorded as PyTorch records it (one edge, to x)."""
+    _no_bool_subtraction(x, as_tensor(number))
+    return with_number(Rsub, x, number)
+
+
+def _no_bool_subtraction(x: Tensor, y: Tensor) -> None:
+    if x._data.dtype.kind == "b" or y._data.dtype.kind == "b":
+        two = x._data.dtype.kind == y._data.dtype.kind
+        raise DtypeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+            if two
+            else "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+            "are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, elementwise, broadcasting."""
-    return Pow.apply(as_tensor(input), as_tensor(exponent))
+    x = as_tensor(input)
+    if type(exponent) is int and exponent < 0 and x._data.dtype.kind in "biu":
+        raise DtypeError(
+            "**: Integers to negative integer powers are not allowed (as in PyTorch); use a "
+            "float exponent, as in x ** -1.0"
+        )
+    return Pow.apply(x, as_tensor(exponent))
 
 
 mul = _two_input(Mul, "x * y, elementwise, broadcasting.")

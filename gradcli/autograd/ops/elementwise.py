@@ -22,7 +22,13 @@ from gradcli.autograd.ops._helpers import (
     unbroadcast,
 )
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
-from gradcli.errors import ArgumentTypeError, ShapeError, ShapeMismatchError, WholeNumberError
+from gradcli.errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    DtypeError,
+    ShapeMismatchError,
+    WholeNumberError,
+)
 
 # The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
 __all__ = [
@@ -78,22 +84,25 @@ def _elementwise(
     *,
     of_input: Callable[[Tensor], Any] | None = None,
     of_result: Callable[[Tensor], Any] | None = None,
+    numbers: Callable[[Any], Any] = _numeric,
 ) -> type[Function]:
     """A unary elementwise op whose backward is ``grad_output * f'``.
 
     ``f'`` is given as a function of the input (``of_input``) or, where that
     is simpler, of the result (``of_result``: exp, sqrt, tanh, sigmoid); only
     that tensor is saved. It is written with tensor operations, so it is
-    differentiable in turn.
+    differentiable in turn. ``numbers`` gives the array ``forward`` computes on:
+    by default booleans and integers as float64 (``exp`` of an integer tensor is a
+    float tensor, as in PyTorch).
     """
     derivative = of_result if of_result is not None else of_input
     saves_result = of_result is not None
 
     def evaluate(x: Tensor) -> Tensor:
-        return wrap(forward(_numeric(x._data)))
+        return wrap(forward(numbers(x._data)))
 
     def fwd(ctx: Node, x: Tensor) -> Tensor:
-        result = wrap(forward(_numeric(x._data)))
+        result = wrap(forward(numbers(x._data)))
         ctx.save_for_backward(result if saves_result else x)
         return result
 
@@ -137,7 +146,29 @@ _cbrt = _analytic_or_real(
     _real_cbrt, lambda a: np.where(a.real < 0, -((-a) ** (1 / 3)), a ** (1 / 3))[()]
 )
 
-Neg = _elementwise("Neg", np.negative, of_input=lambda x: -1.0)
+
+def _integers_kept(bool_refusal: str | None = None) -> Callable[[Any], Any]:
+    """For -x, abs, sign, relu: an integer tensor keeps its type, as in PyTorch; a bool one
+    is refused in PyTorch's words (``bool_refusal``) or, if None, kept too."""
+
+    def numbers(a: Any) -> Any:
+        if bool_refusal is not None and a.dtype.kind == "b":
+            raise DtypeError(bool_refusal)
+        return a
+
+    return numbers
+
+
+_NOT_FOR_BOOL = "{} a bool tensor is not supported (as in PyTorch); convert it first: x.long()"
+Neg = _elementwise(
+    "Neg",
+    np.negative,
+    of_input=lambda x: -1.0,
+    numbers=_integers_kept(
+        "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+        "invert a mask, use the `~` or `logical_not()` operator instead."
+    ),
+)
 Exp = _elementwise("Exp", np.exp, of_result=lambda r: r)
 Expm1 = _elementwise("Expm1", np.expm1, of_result=lambda r: r + 1.0)
 Log = _elementwise("Log", np.log, of_input=lambda x: reciprocal(x))
@@ -163,10 +194,25 @@ Asinh = _elementwise("Asinh", np.arcsinh, of_input=lambda x: (x * x + 1.0) ** -0
 Acosh = _elementwise("Acosh", np.arccosh, of_input=lambda x: (x * x - 1.0) ** -0.5)
 Atanh = _elementwise("Atanh", np.arctanh, of_input=lambda x: 1.0 / (1.0 - x * x))
 Sigmoid = _elementwise("Sigmoid", _sigmoid, of_result=lambda r: r * (1.0 - r))
-Relu = _elementwise("Relu", lambda a: np.maximum(a, 0.0), of_input=lambda x: _const(x._data > 0))
-Abs = _elementwise("Abs", np.abs, of_input=lambda x: sign(x))
+Relu = _elementwise(
+    "Relu",
+    lambda a: np.maximum(a, 0),
+    of_input=lambda x: _const(x._data > 0),
+    numbers=_integers_kept(_NOT_FOR_BOOL.format("relu of")),
+)
+Abs = _elementwise(
+    "Abs",
+    np.abs,
+    of_input=lambda x: sign(x),
+    numbers=_integers_kept(_NOT_FOR_BOOL.format("abs of")),
+)
 Reciprocal = _elementwise("Reciprocal", np.reciprocal, of_result=lambda r: -r * r)
-Sign = _elementwise("Sign", np.sign, of_input=lambda x: _const(np.zeros_like(x._data)))
+Sign = _elementwise(
+    "Sign",
+    lambda a: a if a.dtype.kind == "b" else np.sign(a),
+    of_input=lambda x: _const(np.zeros_like(x._data)),
+    numbers=_integers_kept(),
+)
 
 
 def _flat(x: Tensor) -> Tensor:
@@ -365,18 +411,21 @@ def square(input: Any) -> Tensor:
 def clamp(input: Any, min: float | None = None, max: float | None = None) -> Tensor:
     """Limit x to [min, max]; the gradient passes where min <= x <= max."""
     if min is None and max is None:
-        raise ArgumentTypeError("clamp: give min, max or both, as in clamp(x, min=0)")
+        raise ArgumentValueError("clamp: give min, max or both, as in clamp(x, min=0)")
     return Clamp.apply(as_tensor(input), _scalar(min, "min"), _scalar(max, "max"))
 
 
-def _scalar(value: Any, name: str) -> float | None:
+def _scalar(value: Any, name: str) -> Any:
+    """A bound of clamp as a number of its kind: whole bounds keep an integer tensor int64."""
     if value is None:
         return None
     if isinstance(value, Tensor):
         if value.numel() != 1:
-            raise ShapeError(f"{name} must be a single number")
-        return float(value.item())
-    return float(value)
+            raise ShapeMismatchError(f"{name} must be a single number")
+        value = value.item()
+    if not isinstance(value, (int, float, np.number)):
+        raise ArgumentTypeError(f"clamp: {name} is a number, not {value!r}")
+    return value if isinstance(value, int) and not isinstance(value, bool) else float(value)
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:

@@ -21,10 +21,22 @@ from gradcli.autograd.ops._helpers import (
 from gradcli.autograd.ops.arithmetic import pow
 from gradcli.autograd.ops.elementwise import abs, exp, where
 from gradcli.autograd.tensor import Tensor, as_tensor, to_array, wrap
-from gradcli.errors import ArgumentTypeError, ShapeError
+from gradcli.errors import ArgumentTypeError, DtypeError, ShapeMismatchError
 
 # The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
-__all__ = ["sum", "mean", "prod", "amax", "amin", "norm", "logsumexp", "softmax", "log_softmax"]
+__all__ = [
+    "sum",
+    "mean",
+    "prod",
+    "amax",
+    "amin",
+    "norm",
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "all",
+    "any",
+]
 
 
 def _reduce(ufunc: np.ufunc, a: np.ndarray, axes: Any, keepdims: bool = False) -> np.ndarray:
@@ -71,6 +83,7 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        _floating_only("mean", x, dim)
         axes = _reduction(ctx, x, dim, keepdim)
         ctx.count = int(np.prod([x.shape[a] for a in axes]))
         return wrap(to_array(_reduce(np.add, x._data, axes, keepdim) / ctx.count))
@@ -126,7 +139,10 @@ class _Extremum(Function):
     def _forward(cls, ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
         _reduction(ctx, x, dim, keepdim)
         if x.numel() == 0:
-            raise ShapeError(f"{cls.__name__.lower()}() of an empty tensor")
+            raise ShapeMismatchError(
+                f"{cls.__name__.lower()}() of an empty tensor: there is no element; give a "
+                "dim of non-zero size"
+            )
         extreme = _reduce(cls.reduce, x._data, ctx.axes, keepdims=True)
         ties = np.asarray(x._data == extreme, dtype=np.float64)
         ctx.share = ties / _reduce(np.add, ties, ctx.axes, keepdims=True)
@@ -164,8 +180,9 @@ class Norm(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Dim, keepdim: bool) -> Tensor:
+        _floating_only("norm", x, dim)
         _reduction(ctx, x, dim, keepdim)
-        a = _numeric(x._data)
+        a = x._data
         if np.iscomplexobj(a):  # complex step: the analytic formula, no |x|
             norm = np.sqrt(np.sum(a * a, axis=ctx.axes, keepdims=True))
         else:
@@ -221,8 +238,9 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Tensor:
+        _floating_only("softmax", x, dim)
         ctx.axis = shapes.axis(dim, x.ndim, "softmax")
-        a = _numeric(x._data)
+        a = x._data
         if x.ndim == 0:
             result = wrap(np.ones_like(a))
         elif x.numel() == 0:
@@ -242,18 +260,18 @@ class Softmax(Function):
 
 
 def sum(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """Sum over dim (all dimensions by default)."""
-    return _as(Sum.apply(as_tensor(input), dim, keepdim), dtype)
+    """Sum over dim (all dimensions by default); of bools or integers, an int64 count."""
+    return Sum.apply(_as(as_tensor(input), dtype), dim, keepdim)
 
 
 def mean(input: Any, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """Mean over dim (all dimensions by default)."""
-    return _as(Mean.apply(as_tensor(input), dim, keepdim), dtype)
+    """Mean over dim (all dimensions by default), of a floating tensor (or ``dtype=``)."""
+    return Mean.apply(_as(as_tensor(input), dtype), dim, keepdim)
 
 
 def prod(input: Any, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Product over one dim (all elements by default); exact gradients at zeros."""
-    return _as(Prod.apply(as_tensor(input), dim, keepdim), dtype)
+    return Prod.apply(_as(as_tensor(input), dtype), dim, keepdim)
 
 
 def amax(input: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
@@ -289,7 +307,7 @@ def logsumexp(input: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
 def softmax(input: Any, dim: int = -1, *, dtype: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along dim, computed stably."""
     _one_dim("softmax", dim)
-    return _as(Softmax.apply(as_tensor(input), dim), dtype)
+    return Softmax.apply(_as(as_tensor(input), dtype), dim)
 
 
 def _one_dim(name: str, dim: Any) -> None:
@@ -302,13 +320,46 @@ def _one_dim(name: str, dim: Any) -> None:
 
 def log_softmax(input: Any, dim: int = -1, *, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along dim."""
-    x = as_tensor(input)
+    x = _as(as_tensor(input), dtype)
     _one_dim("log_softmax", dim)
+    _floating_only("log_softmax", x, dim)
     if x.numel() == 0:
         return x * 1.0
-    return _as(x - logsumexp(x, dim, keepdim=True), dtype)
+    return x - logsumexp(x, dim, keepdim=True)
 
 
-def _as(result: Tensor, dtype: Any) -> Tensor:
-    """PyTorch's ``dtype=`` on a reduction: float types compute in float64 as always."""
-    return result if dtype is None else result.to(dtype)
+# all and any, like sum, are PyTorch's names: in this module they are these functions.
+
+
+def all(input: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """Whether every element is true (non-zero), over dim: a bool tensor."""
+    return _logical(np.all, input, dim, keepdim)
+
+
+def any(input: Any, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """Whether some element is true (non-zero), over dim: a bool tensor."""
+    return _logical(np.any, input, dim, keepdim)
+
+
+def _logical(reduce: Any, input: Any, dim: Dim, keepdim: bool) -> Tensor:
+    x = as_tensor(input)
+    return wrap(np.asarray(reduce(x._data, axis=shapes.axes(dim, x.ndim), keepdims=keepdim)))
+
+
+def _as(x: Tensor, dtype: Any) -> Tensor:
+    """PyTorch's ``dtype=`` on a reduction: the input converted before it is reduced (float
+    types compute in float64 as always)."""
+    return x if dtype is None else x.to(dtype)
+
+
+def _floating_only(name: str, x: Tensor, dim: Dim) -> None:
+    """Refuse a bool or integer tensor where PyTorch does (mean, norm, softmax): after a
+    dim of the wrong kind (a TypeError), before one out of range, in PyTorch's order."""
+    if x._data.dtype.kind in "biu":
+        for d in dim if isinstance(dim, (tuple, list)) else () if dim is None else (dim,):
+            shapes.whole(d, "dim")
+        raise DtypeError(
+            f"{name}(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {x.dtype.name}; convert it first ({name} of "
+            "x.double()), or give dtype=gradcli.float64"
+        )

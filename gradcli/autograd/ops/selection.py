@@ -98,7 +98,10 @@ def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = Fal
     if x.ndim == 0:
         return SortResult(*_pick(SortBackward, x, np.zeros(()), None, True))
     axis = shapes.axis(dim, x.ndim, "sort")
-    order = np.argsort(-x._data if descending else x._data, axis=axis, kind="stable")
+    # Descending is ascending of the negated values (ties keep their order); booleans are
+    # negated as 0/1, which numpy's minus refuses to do to them.
+    keys = x._data.astype(np.int64) if x._data.dtype.kind == "b" else x._data
+    order = np.argsort(-keys if descending else keys, axis=axis, kind="stable")
     return SortResult(*_pick(SortBackward, x, order, axis, True))
 
 

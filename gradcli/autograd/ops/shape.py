@@ -21,7 +21,7 @@ from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.ops._helpers import unbroadcast
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
-from gradcli.errors import ArgumentTypeError, DimensionError, ShapeError, ShapeMismatchError
+from gradcli.errors import ArgumentTypeError, DimensionError, ShapeMismatchError
 
 # The operations, as gradcli.X (and, unless ops/__init__ says otherwise, as tensor methods).
 __all__ = [
@@ -281,6 +281,8 @@ def view(input: Any, *sizes: Any, shape: Any = None) -> Tensor:
 def permute(input: Any, *order: Any, dims: Any = None) -> Tensor:
     """Reorder the dimensions (a view)."""
     x = as_tensor(input)
+    if not order and dims is None:
+        raise ArgumentTypeError("permute() needs the new order of the dimensions: x.permute(1, 0)")
     return _view(Permute, x, shapes.sizes(order if dims is None else (dims,)))
 
 
@@ -332,6 +334,7 @@ def narrow(input: Any, dim: int, start: int, length: int) -> Tensor:
 def transpose(input: Any, dim0: int = 0, dim1: int = 1) -> Tensor:
     """Swap two dimensions."""
     x = as_tensor(input)
+    dim0, dim1 = shapes.whole(dim0, "dim"), shapes.whole(dim1, "dim")
     if x.ndim < 2:
         for dim in (dim0, dim1):
             shapes.axis(dim, x.ndim, "transpose")
@@ -442,12 +445,13 @@ def unsqueeze(input: Any, dim: int) -> Tensor:
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Dimensions start_dim to end_dim merged into one."""
     x = as_tensor(input)
+    start_dim, end_dim = shapes.whole(start_dim, "start_dim"), shapes.whole(end_dim, "end_dim")
     if x.ndim == 0:
         return x.reshape((1,))
     start = shapes.axis(start_dim, x.ndim, "flatten")
     end = shapes.axis(end_dim, x.ndim, "flatten")
     if start > end:
-        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        raise ShapeMismatchError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     return x.reshape((*x.shape[:start], -1, *x.shape[end + 1 :]))
 
 
@@ -465,20 +469,31 @@ def t(input: Any) -> Tensor:
 def expand(input: Any, *sizes: Any) -> Tensor:
     """x repeated along new leading or size-1 dimensions; -1 keeps a size."""
     x = as_tensor(input)
+    if not sizes:
+        raise ArgumentTypeError("expand() needs the new sizes: x.expand(3, -1)")
     shape = shapes.sizes(sizes, "a size")
     lead = len(shape) - x.ndim
     if lead < 0:
         raise ShapeMismatchError(
             f"expand: {tuple(shape)} has fewer dimensions than the tensor's shape {tuple(x.shape)}"
         )
+    if -1 in shape[:lead]:
+        raise ShapeMismatchError(
+            f"expand: the size -1 (keep the size) isn't allowed in a new leading dimension, "
+            f"dimension {shape.index(-1)} of {tuple(shape)} for a tensor of shape {tuple(x.shape)}"
+        )
     return broadcast_to(x, tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(shape)))
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
-    """x with ``value`` where ``mask`` is true (the gradient reaches x elsewhere)."""
+    """x with ``value`` where ``mask`` is true (the gradient reaches x elsewhere); of x's
+    type when x is an integer or bool tensor, as in PyTorch."""
     from gradcli.autograd.ops.elementwise import where
 
-    return where(mask, value, input)
+    x, value = as_tensor(input), as_tensor(value)
+    if x._data.dtype.kind in "biu":
+        value = wrap(np.asarray(value._data, dtype=x._data.dtype))
+    return where(mask, value, x)
 
 
 def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Tensor:
