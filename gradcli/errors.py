@@ -116,6 +116,16 @@ class ArgumentTypeError(GradcliError, TypeError):
     """An argument of the wrong kind: text for tensor data, None for a dimension."""
 
 
+class ArgumentValueError(GradcliError, RuntimeError):
+    """An argument whose value the operation does not take: a reduction or a mode it does not
+    know, a k beyond the dimension's size (``RuntimeError``, as in PyTorch)."""
+
+
+class NotSupportedError(ArgumentValueError, NotImplementedError):
+    """A mode PyTorch refuses as not implemented for these arguments (``NotImplementedError``,
+    as in PyTorch: padding a vector by reflection, an unknown padding mode)."""
+
+
 class DeviceError(GradcliError, RuntimeError):
     """A device other than the CPU: gradcli computes with numpy, on the CPU only."""
 

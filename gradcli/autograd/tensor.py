@@ -662,6 +662,25 @@ class Tensor:
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace("clamp_()", lambda t: t.clamp(min, max))
 
+    # In-place forms of the scatters (#22), recorded as their out-of-place ops are.
+    def scatter_(
+        self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
+    ) -> Tensor:
+        return self._inplace(
+            "scatter_()", lambda t: t.scatter(dim, index, src, value=value, reduce=reduce)
+        )
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> Tensor:
+        return self._inplace("scatter_add_()", lambda t: t.scatter_add(dim, index, src))
+
+    def scatter_reduce_(
+        self, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        return self._inplace(
+            "scatter_reduce_()",
+            lambda t: t.scatter_reduce(dim, index, src, reduce, include_self=include_self),
+        )
+
     def __setitem__(self, key: Any, value: Any) -> None:
         """``x[key] = value``, masks included; recorded as PyTorch's ``CopySlices``."""
         from gradcli.autograd.ops.shape import index_put

@@ -42,7 +42,7 @@ from gradcli.autograd.ops.losses import *  # noqa: F403
 from gradcli.autograd.ops.reductions import *  # noqa: F403
 from gradcli.autograd.ops.selection import *  # noqa: F403
 from gradcli.autograd.ops.shape import *  # noqa: F403
-from gradcli.autograd.ops.shape import contiguous, expand, index, view
+from gradcli.autograd.ops.shape import contiguous, expand, index, repeat, unfold, view
 from gradcli.autograd.tensor import Tensor, wrap
 
 # Not operations, but what a Function's backward may need.
@@ -58,7 +58,10 @@ _OPERATIONS: dict[str, Callable[..., Any]] = {name: globals()[name] for name in 
 # --- the same operations as Tensor methods and operators ------------------------------------
 
 # PyTorch has these as functions only: there is no x.cat(...) nor x.mse_loss(...).
-_FUNCTIONS_ONLY = ("cat", "stack", "binary_cross_entropy_with_logits", "mse_loss")
+_FUNCTIONS_ONLY = (
+    "cat", "stack", "binary_cross_entropy_with_logits", "mse_loss", "einsum", "meshgrid",
+    "var_mean", "std_mean",
+)  # fmt: skip
 
 
 def _reflected(name: str, recorded: Any) -> Any:
@@ -84,6 +87,7 @@ _METHODS: dict[str, Callable[..., Any]] = {
     "__getitem__": index,
     # Methods only (PyTorch has no torch.view(x, ...)), or under another name or argument order.
     "view": view, "expand": expand, "contiguous": contiguous, "clip": elementwise.clamp,
+    "repeat": repeat, "unfold": unfold,
     "where": lambda self, condition, other: elementwise.where(condition, self, other),
     "expand_as": lambda self, other: expand(self, other.shape),
     "view_as": lambda self, other: view(self, other.shape),
