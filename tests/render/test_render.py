@@ -393,7 +393,8 @@ def test_the_functions_table_shares_the_width_by_what_its_columns_hold():
     own layout gave every column the same width: 104 lines), and no word is split."""
     entries = [info for info in OPS.values() if info.category != "comparison"]
     out = screen("functions", columns=80)
-    assert len(out.splitlines()) <= len(entries) + 5 + 21  # the frame, and 21 wrapped lines
+    # The frame, and 25 wrapped lines (long signatures, such as sum's and var's, take two).
+    assert len(out.splitlines()) <= len(entries) + 5 + 25
     on_screen = words(out)
     for info in entries:
         assert set(info.signature.split()) | set(info.summary.split()) <= on_screen, info.name

@@ -1035,6 +1035,7 @@ ERRORS = [
     (lambda: t.roll(x23, (1, 2), (0,)), RuntimeError, "as many"),
     (lambda: t.flip(x23, (0, 0)), RuntimeError, "more than once"),
     (lambda: t.flip(x23, (2,)), IndexError, "dim 2 is out of range"),
+    (lambda: x23.flip(), TypeError, "flip needs the dims"),
     (lambda: x23.repeat(2), RuntimeError, "one count per dimension"),
     (lambda: x23.repeat(-1, 1), RuntimeError, "cannot be negative"),
     (lambda: t.repeat_interleave(v3, -1), RuntimeError, "cannot be negative"),

@@ -402,6 +402,12 @@ class Logcumsumexp(Function):
         a = _numeric(x._data)
         if a.ndim == 0:
             result = wrap(np.array(a, copy=True))
+        elif np.iscomplexobj(a):  # complex step: the analytic formula, shifted by the real max
+            shift = np.max(a.real, axis=axis, keepdims=True) if a.size else 0.0
+            cumulative = np.cumsum(
+                np.flip(np.exp(a - shift), axis) if reverse else np.exp(a - shift), axis
+            )
+            result = wrap(np.log(np.flip(cumulative, axis) if reverse else cumulative) + shift)
         elif reverse:
             result = wrap(np.flip(np.logaddexp.accumulate(np.flip(a, axis), axis), axis).copy())
         else:

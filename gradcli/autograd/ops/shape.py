@@ -621,17 +621,6 @@ def diag(input: Any, diagonal: int = 0) -> Tensor:
 # --- flip and roll ---------------------------------------------------------------------------
 
 
-def _dims(dims: Any, ndim: int, name: str) -> tuple[int, ...]:
-    """Dims given as a number, a sequence or a tensor of them, as distinct axes."""
-    if isinstance(dims, Tensor):
-        dims = dims.tolist()
-    given = list(dims) if isinstance(dims, (list, tuple)) else [dims]
-    axes = [shapes.axis(d, ndim, name) for d in given]
-    if len(set(axes)) != len(axes):
-        raise ShapeMismatchError(f"{name}: dims {given} name one dimension more than once")
-    return tuple(axes) if ndim else ()
-
-
 class Flip(Function):
     node_name = "FlipBackward0"
 
@@ -648,7 +637,11 @@ class Flip(Function):
 def flip(input: Any, *dims: Any) -> Tensor:
     """The elements in reverse order along each of dims (a copy, as in PyTorch)."""
     x = as_tensor(input)
-    return Flip.apply(x, _dims(dims[0] if len(dims) == 1 else dims, x.ndim, "flip"))
+    if not dims:
+        raise ArgumentTypeError(
+            "flip needs the dims to reverse, as in flip(x, [0, 1]) or x.flip(0)"
+        )
+    return Flip.apply(x, shapes.distinct_axes(dims[0] if len(dims) == 1 else dims, x.ndim, "flip"))
 
 
 class Roll(Function):
@@ -668,27 +661,10 @@ def roll(input: Any, shifts: Any, dims: Any = None) -> Tensor:
     """The elements shifted along dims, those that leave at one end coming back at the
     other; without dims, of the flattened tensor (its shape kept)."""
     x = as_tensor(input)
-    if isinstance(shifts, Tensor):
-        shifts = shifts.tolist()
-    moves = list(shifts) if isinstance(shifts, (list, tuple)) else [shifts]
-    moves = [shapes.whole(s, "roll's shifts") for s in moves]
-    if dims is None:
-        if len(moves) != 1:
-            raise ShapeMismatchError(
-                f"roll: without dims, one shift (of the flattened tensor), not {len(moves)}"
-            )
-        return Roll.apply(x, tuple(moves), None)
-    if isinstance(dims, Tensor):
-        dims = dims.tolist()
-    given = list(dims) if isinstance(dims, (list, tuple)) else [dims]
-    if len(given) != len(moves):
-        raise ShapeMismatchError(
-            f"roll: shifts and dims must be as many, not {len(moves)} and {len(given)}"
-        )
-    axes = tuple(shapes.axis(d, x.ndim, "roll") for d in given)
-    if not x.ndim:
+    moves, axes = shapes.rolls(shifts, dims, x.ndim)
+    if x.ndim == 0:
         return clone(x)
-    return Roll.apply(x, tuple(moves), axes)
+    return Roll.apply(x, moves, axes)
 
 
 # --- repeat, tile, repeat_interleave, unfold ---------------------------------------------------
