@@ -124,6 +124,11 @@ class ArgumentValueError(GradcliError, ValueError, RuntimeError):
     ``ValueError`` for some of these and ``RuntimeError`` for others; this is both."""
 
 
+class NotSupportedError(ArgumentValueError, NotImplementedError):
+    """A mode PyTorch refuses as not implemented for these arguments (``NotImplementedError``,
+    as in PyTorch: padding a vector by reflection, an unknown padding mode)."""
+
+
 class DeviceError(GradcliError, RuntimeError):
     """A device other than the CPU: gradcli computes with numpy, on the CPU only."""
 

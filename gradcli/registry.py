@@ -344,6 +344,24 @@ def _norm(x: Any, p: Any = 2, dim: Any = None, keepdim: Any = False) -> Tensor:
     return ops.norm(x, p, dim, bool(keepdim))  # keepdim arrives as 0 or 1, as in _cast_dim
 
 
+def _spread(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """var and std for the language: correction is the third argument (as PyTorch's unbiased,
+    whose 0 and 1 are the same), and keepdim arrives as 0 or 1."""
+
+    def call(x: Any, dim: Any = None, correction: Any = 1, keepdim: Any = False) -> Tensor:
+        return function(x, dim, keepdim=bool(keepdim), correction=correction)
+
+    call.__name__, call.__doc__ = function.__name__, function.__doc__
+    return call
+
+
+def _median(x: Any, dim: Any = None, keepdim: Any = False) -> Tensor:
+    """The lower median (over dim): its values, as max(x, dim) gives values in the language."""
+    if dim is None:
+        return ops.median(x)
+    return ops.median(x, dim, bool(keepdim)).values
+
+
 # --- samples: the inputs on which gradcli check --builtins and the tests check an operation --
 
 
@@ -370,6 +388,12 @@ def _reduction(domain: str = "any") -> tuple[Recipe, ...]:
 
 
 _ALONG = (_call("{op}(x)", ("any", (4,))), _call("{op}(x, dim=0)", ("any", (2, 3))))
+_ALONG_DIM = (_call("{op}(x, 0)", ("any", (4,))), _call("{op}(x, dim=-1)", ("any", (2, 3))))
+_TRIANGLE = (
+    _call("{op}(x)", ("any", (3, 3))),
+    _call("{op}(x, 1)", ("any", (2, 3))),
+    _call("{op}(x, diagonal=-1)", ("any", (2, 3, 3))),
+)
 
 # fmod and remainder jump where x / y is a whole number: x = y·r keeps the ratio r inside
 # (1.2, 1.8) or (-0.8, -0.2), whatever y and the steps of a check (x moves r by 0.6·h).
@@ -506,6 +530,22 @@ _built_in("cat", _cat, "cat([x, y, ...], dim=0)", "join along an existing dimens
 _built_in("stack", ops.stack, "stack([x, y, ...], dim=0)", "join along a new dimension", "shape", (_call("{op}([x, y], dim=1)", ("any", (2,)), ("any", (2,))),))
 _built_in("reshape", _numbers(ops.reshape, "reshape(x, 2, 3)", after=1), "reshape(x, n, m, ...)", "same elements, new shape", "shape", (_call("{op}(x, 3, 2)", ("any", (2, 3))), _call("{op}(x, -1, 1)", ("any", (4,)))), batch="reshape")
 _built_in("transpose", _numbers(ops.transpose, "transpose(x, 0, 1)", after=1), "transpose(x, dim0=0, dim1=1)", "swap two dimensions", "shape", (_call("{op}(x)", ("any", (2, 3))), _call("{op}(x, 0, 2)", ("any", (2, 3, 4)))), batch="transpose")
+# --- #22 shape and reductions ---
+_built_in("cumsum", ops.cumsum, "cumsum(x, dim)", "running sums along dim", "reduction", _ALONG_DIM, batch="along")
+_built_in("cumprod", ops.cumprod, "cumprod(x, dim)", "running products along dim", "reduction", (*_ALONG_DIM, _call("{op}(x, dim=1)", ("with_zeros", (2, 3)))), batch="along")
+_built_in("logcumsumexp", ops.logcumsumexp, "logcumsumexp(x, dim)", "log(cumsum(exp(x))), stable", "reduction", _ALONG_DIM, batch="along")
+_built_in("var", _spread(ops.var), "var(x, dim=None, correction=1, keepdim=0)", "variance (over dim)", "reduction", (*_reduction(), _call("{op}(x, 1, 0)", ("any", (2, 3)))))
+_built_in("std", _spread(ops.std), "std(x, dim=None, correction=1, keepdim=0)", "standard deviation (over dim)", "reduction", (*_reduction(), _call("{op}(x, dim=0, correction=0)", ("any", (3, 2)))))
+_built_in("median", _median, "median(x, dim=None, keepdim=0)", "lower median (over dim)", "reduction", _reduction("distinct"), analytic=False)
+_built_in("tril", ops.tril, "tril(x, diagonal=0)", "lower triangle, the rest 0", "shape", _TRIANGLE, batch="rows")
+_built_in("triu", ops.triu, "triu(x, diagonal=0)", "upper triangle, the rest 0", "shape", _TRIANGLE, batch="rows")
+_built_in("diag", ops.diag, "diag(x, diagonal=0)", "vector <-> diagonal matrix", "shape", (_call("{op}(x)", ("any", (3,))), _call("{op}(x, -1)", ("any", (2,))), _call("{op}(x, diagonal=1)", ("any", (3, 3)))), batch="rows")
+_built_in("flip", ops.flip, "flip(x, dims)", "reverse the order along dims", "shape", (_call("{op}(x, 0)", ("any", (3,))), _call("{op}(x, [0, 1])", ("any", (2, 3)))), batch="rows")
+_built_in("roll", ops.roll, "roll(x, shifts, dims=None)", "shift along dims, wrapping round", "shape", (_call("{op}(x, 1)", ("any", (2, 3))), _call("{op}(x, [1, -1], [0, 1])", ("any", (2, 3)))), batch="rows")
+_built_in("trace", ops.trace, "trace(x)", "sum of a matrix's diagonal", "linear algebra", (_call("{op}(x)", ("any", (3, 3))), _call("{op}(x)", ("any", (2, 3)))), batch="rows")
+_built_in("outer", ops.outer, "outer(x, y)", "outer product of two vectors", "linear algebra", (_call("{op}(x, y)", ("any", (3,)), ("any", (2,))),), batch="rows")
+_built_in("cross", ops.cross, "cross(x, y, dim=None)", "cross product of 3-vectors", "linear algebra", (_call("{op}(x, y)", ("any", (3,)), ("any", (3,))), _call("{op}(x, y, dim=1)", ("any", (2, 3)), ("any", (3,)))), batch="rows")
+_built_in("mv", ops.mv, "mv(m, v)", "matrix times vector", "linear algebra", (_call("{op}(x, y)", ("any", (2, 3)), ("any", (3,))),), batch="rows")
 _built_in("bce_with_logits", ops.binary_cross_entropy_with_logits, "bce_with_logits(logits, target)", "binary cross-entropy from logits, mean", "loss", (_call("{op}(x, y)", ("any", (3,)), ("probability", (3,))),), analytic=False)
 _built_in("mse", ops.mse_loss, "mse(x, target)", "mean squared error", "loss", (_call("{op}(x, y)", ("any", (2, 3)), ("any", (2, 3))),))
 _built_in("lt", ops.lt, "x < y", "1 where x < y, else 0", "comparison", differentiable=False, analytic=False)

@@ -396,6 +396,13 @@ def test_batched_rows_of_random_expressions_are_single_points(case, seed):
         # #22's rows, with numbers as arguments (elementwise rule, as at one point)
         "logaddexp(x, y) + erf(x) * silu(y) + hardtanh(x * y, -0.5, 0.5) + leaky_relu(x - y, 0.2)"
         " + round(x, 1) * floor(y) + remainder(3 * x, 1.5 + y * y) + sum(gelu([x, y]) * w[:2])",
+        # #22: along a dim, reductions, and operations computed row by row in the batched pass
+        "sum(cumsum([x, y, x*y], 0) * w) + cumprod([x, y], -1)[1] + logcumsumexp([[x, y], [1, x]], 0)[1, 0]",
+        "var([x, y, 1]) + std(stack([[x, y], [y, 2]]), 1)[0] + var([[x, y, 1], [2, x, y]], dim=0, keepdim=1)[0, 1]",
+        "median([x, y, 0.25]) + median([[x, 1.5], [y, -1.5]], 1)[1] + median([x*y, c])",
+        "sum(tril(m @ m.T) * 2) + trace(triu(reshape([x, y, x*y, 1], 2, 2), -1)) + sum(diag([x, y]) @ v)",
+        "sum(flip([x, y, 1], 0) * w) + roll([x, y, x*y], 1)[0] + sum(outer([x, y], w) @ w)",
+        "cross([x, y, 1], w)[2] + sum(mv(m, [x, y]) * w) + sum(cross([[x, y, 1], w], [y, 1, x], dim=1))",
     ],
 )
 @pytest.mark.parametrize("request_", [Request(), *DIFF_REQUESTS], ids=repr)

@@ -81,6 +81,42 @@ def axis(dim: Any, ndim: int, name: str) -> int:
     return found[0] if found else 0
 
 
+def numbers(value: Any) -> list[Any]:
+    """One number or several (a sequence, an array or a tensor of them), as a flat list:
+    ``flip(x, 0)``, ``flip(x, [0, 1])``, the language's ``flip(x, [0, 1])`` (a tensor)."""
+    if isinstance(value, (Tensor, np.ndarray)):
+        return (
+            np.asarray(value.numpy() if isinstance(value, Tensor) else value).reshape(-1).tolist()
+        )
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def distinct_axes(dims: Any, ndim: int, name: str) -> tuple[int, ...]:
+    """``dims`` (see :func:`numbers`) as axes, each named once (flip's dims)."""
+    given = [whole(d, "dim") for d in numbers(dims)]
+    found = tuple(axis(d, ndim, name) for d in given)
+    if len(set(found)) != len(found):
+        raise ShapeMismatchError(f"{name}: dims {given} name one dimension more than once")
+    return found if ndim else ()
+
+
+def rolls(shifts: Any, dims: Any, ndim: int) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    """roll's (shifts, axes), as many of each; axes None rolls the flattened tensor."""
+    moves = tuple(whole(s, "roll's shifts") for s in numbers(shifts))
+    if dims is None:
+        if len(moves) != 1:
+            raise ShapeMismatchError(
+                f"roll: without dims, one shift (of the flattened tensor), not {len(moves)}"
+            )
+        return moves, None
+    given = numbers(dims)
+    if len(given) != len(moves):
+        raise ShapeMismatchError(
+            f"roll: shifts and dims must be as many, not {len(moves)} and {len(given)}"
+        )
+    return moves, tuple(axis(d, ndim, "roll") for d in given)
+
+
 def permutation(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
     """``permute``'s dims (read by :func:`sizes`) as non-negative axes, each of ``ndim`` once
     (as many as the tensor has dimensions, then each in range, as PyTorch checks them)."""

@@ -731,6 +731,25 @@ class Tensor:
             )
         return self._overwrite("uniform_()", drawn_from(generator).uniform(low, high, self.shape))
 
+    # In-place forms of the scatters (#22), recorded as their out-of-place ops are.
+    def scatter_(
+        self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
+    ) -> Tensor:
+        return self._inplace(
+            "scatter_()", lambda t: t.scatter(dim, index, src, value=value, reduce=reduce)
+        )
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> Tensor:
+        return self._inplace("scatter_add_()", lambda t: t.scatter_add(dim, index, src))
+
+    def scatter_reduce_(
+        self, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        return self._inplace(
+            "scatter_reduce_()",
+            lambda t: t.scatter_reduce(dim, index, src, reduce, include_self=include_self),
+        )
+
     def __setitem__(self, key: Any, value: Any) -> None:
         """``x[key] = value``, masks included; recorded as PyTorch's ``CopySlices``."""
         from gradcli.autograd.ops.shape import index_put

@@ -243,6 +243,106 @@ def _log(x: Any, base: Any = None) -> Any:
     return _each(lambda a, b: sp.log(a) / sp.log(b))(x, base)
 
 
+# --- #22: running sums and products, variance, triangles, diagonals, flips, rolls, products ---
+
+
+def _ints(value: Any) -> Any:
+    """Dims, shifts and offsets as Python ints (one, or a list of them)."""
+    if isinstance(value, np.ndarray):
+        return [int(v) for v in value.reshape(-1)]
+    if isinstance(value, (list, tuple)):
+        return [int(v) for v in value]
+    return None if value is None else int(value)
+
+
+def _running(accumulate: Callable[..., Any], before: Any = None, after: Any = None) -> Any:
+    def run(x: Any, dim: Any) -> Any:
+        x = _array(x)
+        if x.ndim == 0:
+            return x[()]
+        inner = x if before is None else _each(before)(x)
+        total = accumulate(inner, axis=_ints(dim) % x.ndim)
+        return total if after is None else _each(after)(total)
+
+    return run
+
+
+def _variance(x: Any, dim: Any = None, correction: Any = 1, keepdim: Any = False) -> Any:
+    c = _number(correction)
+
+    def fold(items: list[Any]) -> Any:
+        average = sp.Add(*items) / len(items)
+        return sp.Add(*((i - average) ** 2 for i in items)) / sp.Max(len(items) - c, 0)
+
+    return _along(x, None if dim is None else _ints(dim), fold, bool(keepdim))
+
+
+def _triangle(lower: bool) -> Callable[..., Any]:
+    def keep(x: Any, diagonal: Any = 0) -> Any:
+        x = _array(x)
+        k = _ints(diagonal)
+        rows, columns = x.shape[-2:]
+        mask = (
+            np.tri(rows, columns, k, dtype=bool)
+            if lower
+            else ~np.tri(rows, columns, k - 1, dtype=bool)
+        )
+        return np.where(mask, x, sp.Integer(0))
+
+    return keep
+
+
+def _diag(x: Any, diagonal: Any = 0) -> Any:
+    x, k = _array(x), _ints(diagonal)
+    if x.ndim != 1:
+        return np.diagonal(x, k)
+    n = len(x) + abs(k)
+    out = np.full((n, n), sp.Integer(0), dtype=object)
+    steps = np.arange(len(x))
+    out[steps + max(-k, 0), steps + max(k, 0)] = x
+    return out
+
+
+def _cross(x: Any, y: Any, dim: Any = None) -> Any:
+    a, b = np.broadcast_arrays(_array(x), _array(y))
+    axis = a.shape.index(3) if dim is None else _ints(dim)
+    return np.cross(a, b, axis=axis)
+
+
+def _checked(rule: Callable[..., Any], engine: Callable[..., Any]) -> Callable[..., Any]:
+    """``rule``, after the engine's operation has read the same arguments on numbers of the
+    same shapes: dims, sizes and shapes are refused as the engine refuses them, in its words."""
+
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        engine(*[_shadow(a) for a in args], **{k: _shadow(v) for k, v in kwargs.items()})
+        return rule(*args, **kwargs)
+
+    return apply
+
+
+def _shadow(value: Any) -> Any:
+    """A formula's stand-in for the engine: numbers as themselves (dims, shifts), a formula
+    of the variables as 0.5, arrays of them element by element."""
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return np.vectorize(_shadow, otypes=[float])(value) if value.size else np.zeros(value.shape)
+    if isinstance(value, sp.Basic):
+        return float(value) if value.is_number else 0.5
+    return value
+
+
+def _median(x: Any, dim: Any = None, keepdim: Any = False) -> Any:
+    def fold(items: list[Any]) -> Any:
+        if len(items) > 1:
+            raise UsageError(
+                "median has no formula: the element it picks depends on the order of the "
+                f"values; its derivatives are numbers at a point ({option('at')} without "
+                f"{option('symbolic')})"
+            )
+        return items[0]
+
+    return _along(x, None if dim is None else _ints(dim), fold, bool(keepdim))
+
+
 class RealCbrt(sp.Function):
     """gradcli's cbrt, the real cube root: SymPy's ``cbrt(x)`` is ``x**(1/3)``, the principal
     root, complex for x < 0, and ``real_root`` is ``sign(x)·|x|**(1/3)``, whose derivative
@@ -426,6 +526,24 @@ _RULES: dict[str, Callable[..., Any]] = {
     "hardtanh": _hardtanh,
     "logsigmoid": _each(lambda x: -_softplus(-x)),
 }
+# The operations of #22 read their arguments as the engine does (_checked).
+_CHECKED: dict[str, Callable[..., Any]] = {
+    "cumsum": _running(np.cumsum),
+    "cumprod": _running(np.cumprod),
+    "logcumsumexp": _running(np.cumsum, sp.exp, sp.log),
+    "var": _variance,
+    "std": lambda *args, **kwargs: _each(sp.sqrt)(_variance(*args, **kwargs)),
+    "median": _median,
+    "tril": _triangle(lower=True),
+    "triu": _triangle(lower=False),
+    "diag": _diag,
+    "flip": lambda x, *dims: np.flip(_array(x), _ints(dims[0] if len(dims) == 1 else dims)),
+    "roll": lambda x, shifts, dims=None: np.roll(_array(x), _ints(shifts), _ints(dims)),
+    "trace": lambda x: np.trace(_array(x)),
+    "outer": lambda x, y: np.multiply.outer(_array(x), _array(y)),
+    "cross": _cross,
+    "mv": _matmul,
+}
 
 _NO_FORMULA = ("isnan", "isinf", "isfinite")
 """Built-in operations SymPy's expressions cannot stand for: a test of a number's kind."""
@@ -481,6 +599,9 @@ def sympy_algebra(point: Mapping[str, Any] | None = None) -> Algebra:
     for name, info in OPS.items():
         if name in _RULES:
             functions[name] = dataclasses.replace(info, function=_RULES[name])
+        elif name in _CHECKED:
+            rule = _checked(_CHECKED[name], info.function)
+            functions[name] = dataclasses.replace(info, function=rule)
         elif info.category == "creation":
             functions[name] = dataclasses.replace(info, function=_numeric(info.function))
         elif name in _NO_FORMULA:

@@ -3,9 +3,9 @@
 An op L that is linear in its tensor arguments needs no recurrence:
 L(Σ c_k·tᵏ) = Σ L(c_k)·tᵏ, so its Taylor rule applies the array operation to
 each coefficient in turn (JAX's ``jet.py`` does the same with ``deflinear``).
-Reductions, reshapes, indexing, joining, selection with ``where`` and products
-with a constant are written once, as the array operation on one coefficient,
-and :func:`linear` makes the rule.
+Reductions, reshapes, indexing, joining, selection with ``where``, running sums,
+flips, rolls, triangles, diagonals and products with a constant are written once,
+as the array operation on one coefficient, and :func:`linear` makes the rule.
 
 Also here: the coefficient arrays the other rules work on, shape ``(n, *shape)``,
 where a plain constant is an array with one row that stands for a series whose
@@ -245,8 +245,84 @@ def constant_matmul(x: Any, y: Any) -> Coefficient:
     return lambda c: np.matmul(x, c)
 
 
+@linear("x")
+def cumsum(x: Any, dim: Any) -> Coefficient:
+    """Running sums along dim."""
+    axis = shapes.axis(dim, x.ndim, "cumsum")
+    return (lambda c: np.cumsum(c, axis)) if x.ndim else (lambda c: c)
+
+
+@linear("x")
+def flip(x: Any, *dims: Any) -> Coefficient:
+    """The elements in reverse order along dims."""
+    axes = shapes.distinct_axes(dims[0] if len(dims) == 1 else dims, x.ndim, "flip")
+    return lambda c: np.flip(c, axes)
+
+
+@linear("x")
+def roll(x: Any, shifts: Any, dims: Any = None) -> Coefficient:
+    """The elements shifted along dims, those leaving at one end coming back at the other."""
+    moves, axes = shapes.rolls(shifts, dims, x.ndim)
+    return lambda c: np.roll(c, moves, axes)
+
+
+def _matrices(name: str, x: Any) -> None:
+    if x.ndim < 2:
+        raise ShapeError(f"{name}: the tensor must have at least 2 dimensions, not shape {x.shape}")
+
+
+@linear("x")
+def tril(x: Any, diagonal: Any = 0) -> Coefficient:
+    """The lower triangle of the last two dimensions."""
+    _matrices("tril", x)
+    k = shapes.whole(diagonal, "tril's diagonal")
+    return lambda c: np.tril(c, k)
+
+
+@linear("x")
+def triu(x: Any, diagonal: Any = 0) -> Coefficient:
+    """The upper triangle of the last two dimensions."""
+    _matrices("triu", x)
+    k = shapes.whole(diagonal, "triu's diagonal")
+    return lambda c: np.triu(c, k)
+
+
+@linear("x")
+def diag(x: Any, diagonal: Any = 0) -> Coefficient:
+    """A vector on a diagonal of a square matrix, or a matrix's diagonal as a vector."""
+    if x.ndim not in (1, 2):
+        raise ShapeError(f"diag takes a vector or a matrix, not a tensor of shape {x.shape}")
+    k = shapes.whole(diagonal, "diag's diagonal")
+    return lambda c: np.diag(c, k)
+
+
+@linear("x")
+def trace(x: Any) -> Coefficient:
+    """The sum of a matrix's diagonal."""
+    if x.ndim != 2:
+        raise ShapeError(f"trace: expected a matrix, but got a tensor of shape {x.shape}")
+    return np.trace
+
+
 LINEAR: dict[str, Callable[..., Series]] = {
     rule.__name__: rule
-    for rule in (sum, mean, reshape, permute, transpose, index, cat, stack, where)
+    for rule in (
+        sum,
+        mean,
+        reshape,
+        permute,
+        transpose,
+        index,
+        cat,
+        stack,
+        where,
+        cumsum,
+        flip,
+        roll,
+        tril,
+        triu,
+        diag,
+        trace,
+    )
 }
 """The rules of this family, by the expression language's names."""

@@ -928,6 +928,137 @@ def log_softmax(x: Any, dim: Any = -1) -> Series:
     return sub(Series(a), logsumexp(Series(a), dim, keepdim=True))
 
 
+# --- along a dim, variance, products of two vectors, the median (#22) --------------------------
+
+
+def _along_dim(op: str, x: Any, dim: Any, step: Callable[[Series, Series], Series]) -> Series:
+    """The running ``step`` along dim: out_0 = x_0, out_k = step(out_(k-1), x_k)."""
+    a = raw(x)
+    if a.ndim == 1:
+        return Series(a)
+    axis = 1 + shapes.axis(dim, a.ndim - 1, op)
+    moved = np.moveaxis(a, axis, 1)
+    if moved.shape[1] == 0:
+        return Series(a)
+    out = [Series(moved[:, 0])]
+    for k in range(1, moved.shape[1]):
+        out.append(step(out[-1], Series(moved[:, k])))
+    return Series(np.moveaxis(np.stack([o.coefficients for o in out], axis=1), 1, axis))
+
+
+@_rule
+def cumprod(x: Any, dim: Any) -> Series:
+    """Running products along dim, by repeated multiplication (exact at zeros)."""
+    return _along_dim("cumprod", x, dim, mul)
+
+
+@_rule
+def logcumsumexp(x: Any, dim: Any) -> Series:
+    """log of the running sums of exp along dim: out_k = out_(k-1) + softplus(x_k - out_(k-1)),
+    stable however far apart the values are."""
+    return _along_dim("logcumsumexp", x, dim, lambda out, x_k: add(out, softplus(sub(x_k, out))))
+
+
+@_rule
+def var(x: Any, dim: Dim = None, correction: Any = 1, keepdim: Any = False) -> Series:
+    """Variance over dim, divided by n - correction."""
+    a = Series(raw(x))
+    axes = shapes.axes(dim, a.ndim)
+    count = int(np.prod([a.shape[i] for i in axes]))
+    deviation = sub(a, mean(a, axes, keepdim=True))
+    return div(sum(mul(deviation, deviation), axes, keepdim), max(count - float(correction), 0.0))
+
+
+@_rule
+def std(x: Any, dim: Dim = None, correction: Any = 1, keepdim: Any = False) -> Series:
+    """Standard deviation over dim: sqrt of var (infinite derivatives where it is 0)."""
+    return sqrt(var(x, dim, correction, keepdim))
+
+
+@_rule
+def mv(x: Any, y: Any) -> Series:
+    """A matrix times a vector."""
+    a, b = raw(x), raw(y)
+    if a.ndim != 3 or b.ndim != 2 or a.shape[2] != b.shape[1]:
+        raise ShapeError(
+            f"mv multiplies a matrix by a vector of its width, not shapes {a.shape[1:]} and "
+            f"{b.shape[1:]}"
+        )
+    return matmul(x, y)
+
+
+@_rule
+def outer(x: Any, y: Any) -> Series:
+    """The outer product of two vectors."""
+    a, b = raw(x), raw(y)
+    if a.ndim != 2 or b.ndim != 2:
+        raise ShapeError(f"outer takes two vectors, not shapes {a.shape[1:]} and {b.shape[1:]}")
+    return mul(Series(a[:, :, None]), Series(b[:, None, :]))
+
+
+@_rule
+def cross(x: Any, y: Any, dim: Any = None) -> Series:
+    """The cross product of 3-vectors along dim (the first of size 3 by default)."""
+    a, b = operands("cross", x, y)
+    shape = a.shape[1:]
+    if dim is None:
+        threes = [i for i, n in enumerate(shape) if n == 3]
+        if not threes:
+            raise ShapeError(f"cross: no dimension of size 3 in shape {shape}; give dim=")
+        axis = threes[0]
+    else:
+        axis = shapes.axis(dim, len(shape), "cross")
+    if not shape or shape[axis] != 3:
+        raise ShapeError(f"cross: dimension {dim} of shape {shape} must have length 3")
+    p = [Series(np.take(a, i, axis=axis + 1)) for i in range(3)]
+    q = [Series(np.take(b, i, axis=axis + 1)) for i in range(3)]
+    parts = [sub(mul(p[j], q[k]), mul(p[k], q[j])) for j, k in ((1, 2), (2, 0), (0, 1))]
+    return Series(np.stack([c.coefficients for c in parts], axis=axis + 1))
+
+
+def _middle(coefficients: np.ndarray, pick_nan: bool) -> np.ndarray:
+    """The lower median of n series (columns of a (K, n) array), the same for small t > 0
+    and t < 0; else the middle elements cross, a kink. A NaN primal makes the median NaN
+    (``pick_nan``: that element's series, as median along a dim returns its index)."""
+    primal = coefficients[0]
+    nan = np.isnan(primal)
+    if nan.any():
+        first = coefficients[:, int(np.argmax(nan))]
+        return first if pick_nan else np.full(len(coefficients), np.nan)
+    # Near t = 0 the elements are ordered by their coefficients in turn (after t: as they
+    # are; before t: with the odd ones negated).
+    middle = (coefficients.shape[1] - 1) // 2
+    signs = (-1.0) ** np.arange(len(coefficients))[:, None]
+    after = np.lexsort(coefficients[::-1])[middle]
+    before = np.lexsort((coefficients * signs)[::-1])[middle]
+    if not np.array_equal(coefficients[:, after], coefficients[:, before]):
+        raise NotAnalyticError(
+            "median is not differentiable at this point: its middle elements cross, a kink"
+        )
+    return coefficients[:, after]
+
+
+@_rule
+def median(x: Any, dim: Any = None, keepdim: Any = False) -> Series:
+    """The lower median (over dim); raises where the middle elements cross."""
+    a = raw(x)
+    if dim is None:
+        if a[0].size == 0:
+            return Series(np.full((len(a),), np.nan))
+        return Series(_middle(a.reshape(len(a), -1), pick_nan=False))
+    ndim = a.ndim - 1
+    axis = shapes.axis(dim, ndim, "median")
+    if ndim == 0:
+        return Series(a)
+    if a.shape[1 + axis] == 0:
+        raise ShapeError("median() of an empty tensor: there is no element to pick")
+    moved = np.moveaxis(a, 1 + axis, -1)
+    rows = moved.reshape(len(a), -1, moved.shape[-1])
+    picked = np.stack([_middle(rows[:, r], pick_nan=True) for r in range(rows.shape[1])], axis=1)
+    result = picked.reshape(moved.shape[:-1])
+    return Series(np.expand_dims(result, 1 + axis) if keepdim else result)
+
+
 # --- losses ----------------------------------------------------------------------------------
 
 

@@ -222,3 +222,56 @@ def test_what_has_no_formula_among_22s_operations_is_refused_in_one_line(source,
     code, out, err = run("diff", source)
     assert code == 2 and out == "" and err.startswith("error:") and said in err
     assert len(err.strip().splitlines()) == 1
+
+
+# The operations of #22 in the language: each has a formula, and it agrees with the engine.
+SHAPE_OPS = [
+    "sum(cumsum([x, y, x*y], 0) * [1, 2, 3])",
+    "sum(cumprod([x, y, x*y], 0) * [1, 2, 3])",
+    "logcumsumexp([x, y, 1], 0)[1] + logcumsumexp([x, y], -1)[0]",
+    "var([x, y, 1]) + var([x, 2*y, x*y], 0, 0)",
+    "std([x, y, 2]) + std([x, y], correction=0)",
+    "sum(tril(reshape(stack([x, y, y, x*x]), 2, 2)) * [[1, 2], [3, 4]])",
+    "sum(triu(reshape(stack([x, y, y, x*x]), 2, 2), 1))",
+    "sum(diag([x, y], 1) * [[1, 2, 3], [4, 5, 6], [7, 8, 9]]) + sum(diag(reshape(stack([x, y, 1, x*y]), 2, 2)))",
+    "trace(reshape(stack([x, y, y, x*x]), 2, 2))",
+    "sum(flip([x, y, x*y], 0) * [1, 2, 3])",
+    "sum(roll([x, y, x*y], 1) * [1, 2, 3]) + sum(roll(reshape(stack([x, y, 1, 2]), 2, 2), [1, 1], [0, 1]) * [[1, 2], [3, 4]])",
+    "sum(outer([x, y], [y, 1, x]) * [[1, 2, 3], [4, 5, 6]])",
+    "sum(cross([x, y, 1], [y, 1, x*x]) * [1, 2, 3])",
+    "sum(mv(reshape(stack([x, y, y, x]), 2, 2), [x, 1]) * [1, 2])",
+    "median(x*y)",
+]
+
+
+@pytest.mark.parametrize("source", SHAPE_OPS)
+def test_the_shape_operations_have_formulas_that_agree_with_the_engine(source):
+    result = symbolic.derivatives(gradcli.compile(source))
+    numeric = gradcli.compile(source).grad(x=0.3, y=-1.2)
+    for name in ("x", "y"):
+        found = float(gradcli.compile(result.gradient[name])(x=0.3, y=-1.2).item())
+        assert math.isclose(found, float(numeric[name]), rel_tol=1e-12, abs_tol=1e-12), name
+
+
+def test_median_of_several_values_has_no_formula_and_says_to_give_a_point():
+    code, out, err = run("diff", "median([x, y])")
+    assert code == 2 and out == ""
+    assert "median has no formula" in err and "--at" in err
+    assert (
+        "median has no formula"
+        not in run("diff", "median([x, y])", "--at", "x=1", "--at", "y=2")[2]
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("sum(tril([x, y]))", "tril: the tensor must have at least 2 dimensions"),
+        ("cumsum([x, y], 3)[0]", "dim 3 is out of range for a tensor with 1 dimension"),
+        ("flip([x, y], [0, 0])[0]", "flip: dims [0, 0] name one dimension more than once"),
+        ("sum(mv([x, y], [x, y]))", "mv multiplies a matrix by a vector"),
+    ],
+)
+def test_their_formulas_refuse_what_the_engine_refuses_in_its_words(source, said):
+    code, out, err = run("diff", source)
+    assert code == 2 and out == "" and said in err

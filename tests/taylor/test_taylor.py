@@ -222,6 +222,29 @@ CASES += [
     ("isnan", 0.4, lambda o, x: o("where", o("isnan", o("log", x - 0.5)), o("sin", x), o("exp", x))),
     ("isinf", 0.4, lambda o, x: o("where", o("isinf", o("log", x - 0.4)), o("sin", x), o("exp", x))),
     ("isfinite", 0.4, lambda o, x: o("where", o("isfinite", x), o("sin", x), o("exp", x))),
+    # (#22)
+    ("cumsum", 0.4, lambda o, x: o("dot", o("cumsum", o("exp", vec(o, x)), 0), o.c([1.0, 2.0, 3.0]))),
+    ("cumsum", 0.4, lambda o, x: o("sum", o("cumsum", o("sin", mat(o, x)), dim=1) * o.c([[1.0, 2.0], [3.0, 5.0]]))),
+    ("cumprod", 0.4, lambda o, x: o("dot", o("cumprod", vec(o, x), 0), o.c([1.0, 2.0, 3.0]))),
+    ("cumprod", 0.4, lambda o, x: o("sum", o("cumprod", mat(o, x) * o.c([[1.0, 0.0], [1.0, 1.0]]), dim=1) * o.c([[1.0, 2.0], [3.0, 5.0]]))),
+    ("logcumsumexp", 0.4, lambda o, x: o("dot", o("logcumsumexp", vec(o, x), 0), o.c([1.0, -2.0, 3.0]))),
+    ("logcumsumexp", 0.4, lambda o, x: o("sum", o("logcumsumexp", mat(o, x), dim=0) * o.c([[1.0, 2.0], [3.0, 5.0]]))),
+    ("var", 0.4, lambda o, x: o("var", o("exp", vec(o, x)))),
+    ("var", 0.4, lambda o, x: o("dot", o("var", mat(o, x), 1, 0), o.c([1.0, -2.0]))),
+    ("std", 0.4, lambda o, x: o("std", o("exp", vec(o, x)))),
+    ("std", 0.4, lambda o, x: o("sum", o("std", mat(o, x), dim=0, keepdim=1))),
+    ("median", 0.4, lambda o, x: o("median", o("sin", vec(o, x)))),
+    ("median", 0.4, lambda o, x: o("dot", o("median", o("exp", mat(o, x)), dim=1), o.c([1.0, -2.0]))),
+    ("tril", 0.4, lambda o, x: o("sum", o("tril", o("exp", mat(o, x))) * o.c([[1.0, 2.0], [3.0, 5.0]]))),
+    ("triu", 0.4, lambda o, x: o("sum", o("triu", o("exp", mat(o, x)), 1) * mat(o, x))),
+    ("diag", 0.4, lambda o, x: o("sum", o("diag", o("exp", vec(o, x)), -1) * o("exp", x))),
+    ("diag", 0.4, lambda o, x: o("dot", o("diag", o("sin", mat(o, x))), o.c([1.0, 2.0]))),
+    ("trace", 0.4, lambda o, x: o("trace", o("exp", mat(o, x)))),
+    ("flip", 0.4, lambda o, x: o("dot", o("flip", o("exp", vec(o, x)), 0), o.c([1.0, 2.0, 3.0]))),
+    ("roll", 0.4, lambda o, x: o("sum", o("roll", o("exp", mat(o, x)), 1, 1) * o.c([[1.0, 2.0], [3.0, 5.0]]))),
+    ("outer", 0.4, lambda o, x: o("sum", o("outer", vec(o, x), o("exp", vec(o, x))) * o.c([[1.0, 2.0, 3.0]] * 3))),
+    ("cross", 0.4, lambda o, x: o("dot", o("cross", vec(o, x), o("exp", vec(o, x))), o.c([1.0, 2.0, 3.0]))),
+    ("mv", 0.4, lambda o, x: o("dot", o("mv", mat(o, x), o("exp", vec(o, x)[:2])), o.c([1.0, 3.0]))),
 ]  # fmt: skip
 COMPARISONS = ("lt", "le", "gt", "ge", "eq", "ne")
 
@@ -511,6 +534,8 @@ def test_matmul_matches_numpy_on_coefficients():
         (lambda x: taylor.amax(taylor.stack([x, 1 - x])), 0.5, "amax"),
         (lambda x: taylor.amin(taylor.stack([x, 1 - x])), 0.5, "amin"),
         (lambda x: taylor.norm(taylor.stack([x, 2 * x])), 0.0, "norm"),
+        (lambda x: taylor.median(taylor.stack([x, 1 - x, 3.0])), 0.5, "median"),
+        (lambda x: taylor.median(taylor.stack([[x, 2.0, -x]]), 1), 0.0, "median"),
     ],
 )
 def test_kinks_raise_a_not_analytic_error_naming_the_op(f, x0, op):
@@ -533,6 +558,11 @@ def test_touching_without_crossing_is_analytic():
     assert derivatives(lambda x: x**2 * taylor.abs(x), 1.0, 3) == [3.0, 6.0, 6.0]
     # The order is too low to see the crossing of x**3: no kink yet.
     assert derivatives(lambda x: taylor.abs(x**3), 0.0, 2) == [0.0, 0.0]
+
+    def touching(x):  # the middle elements x**2 and 2*x**2 touch at 0 without crossing
+        return taylor.median(taylor.stack([x**2, 2 * x**2, -1.0]))
+
+    assert derivatives(touching, 0.0, 2) == [0.0, 2.0]
 
 
 def test_nonfinite_values_are_data():

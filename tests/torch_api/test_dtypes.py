@@ -391,3 +391,28 @@ def test_rounded_division_of_integers_stays_integer():
     ]:
         assert result.dtype == torch.int64 and result.tolist() == expected
     assert (a // 2.0).dtype == torch.float64
+
+
+def test_the_shape_operations_keep_integers_as_pytorch_does():
+    # torch 2.13: a = arange(6).reshape(2, 3); cumsum(a, 1), cumprod(tensor([1, 2, 3]), 0),
+    # median(a), F.one_hot(tensor([0, 2]), 3), trace, outer, roll of int64 tensors
+    import gradcli.nn.functional as F
+
+    a = torch.arange(6).reshape(2, 3)
+    cases = [
+        (torch.cumsum(a, 1), [[0, 1, 3], [3, 7, 12]]),
+        (torch.cumprod(torch.tensor([1, 2, 3]), 0), [1, 2, 6]),
+        (torch.median(a), 2),
+        (F.one_hot(torch.tensor([0, 2]), 3), [[1, 0, 0], [0, 0, 1]]),
+        (F.one_hot(torch.tensor([1, 3])), [[0, 1, 0, 0], [0, 0, 0, 1]]),
+        (torch.trace(torch.tensor([[1, 2], [3, 4]])), 5),
+        (torch.outer(torch.tensor([1, 2]), torch.tensor([3, 4])), [[3, 4], [6, 8]]),
+        (torch.roll(a, 1, 1), [[2, 0, 1], [5, 3, 4]]),
+        (torch.cumsum(a > 2, 1), [[0, 0, 0], [1, 2, 3]]),
+    ]
+    for result, expected in cases:
+        assert result.dtype == torch.int64 and result.tolist() == expected
+    with pytest.raises(TypeError, match="index tensors"):
+        F.one_hot(torch.tensor([0.0, 1.0]))
+    with pytest.raises(RuntimeError, match="floating point"):
+        torch.std(a)

@@ -43,7 +43,7 @@ from gradcli.autograd.ops.losses import *  # noqa: F403
 from gradcli.autograd.ops.reductions import *  # noqa: F403
 from gradcli.autograd.ops.selection import *  # noqa: F403
 from gradcli.autograd.ops.shape import *  # noqa: F403
-from gradcli.autograd.ops.shape import contiguous, expand, index, view
+from gradcli.autograd.ops.shape import contiguous, expand, index, repeat, unfold, view
 from gradcli.autograd.tensor import Tensor
 
 # Not operations, but what a Function's backward may need.
@@ -63,7 +63,10 @@ globals().update(_OPERATIONS)
 # --- the same operations as Tensor methods and operators ------------------------------------
 
 # PyTorch has these as functions only: there is no x.cat(...), x.gelu(...) nor x.mse_loss(...).
-_FUNCTIONS_ONLY = ("cat", "stack", *activations.__all__, *losses.__all__)
+_FUNCTIONS_ONLY = (
+    "cat", "stack", "einsum", "meshgrid", "var_mean", "std_mean",
+    *activations.__all__, *losses.__all__,
+)  # fmt: skip
 
 
 def _reflected(name: str, recorded: Any) -> Any:
@@ -93,6 +96,7 @@ _METHODS: dict[str, Callable[..., Any]] = {
     "__getitem__": index,
     # Methods only (PyTorch has no torch.view(x, ...)), or under another name or argument order.
     "view": view, "expand": expand, "contiguous": contiguous, "clip": elementwise.clamp,
+    "repeat": repeat, "unfold": unfold,
     "where": lambda self, condition, other: elementwise.where(condition, self, other),
     "expand_as": lambda self, other: expand(self, other.shape),
     "view_as": lambda self, other: view(self, other.shape),

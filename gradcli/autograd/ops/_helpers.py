@@ -17,7 +17,7 @@ from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.shapes import Dim
 from gradcli.autograd.tensor import Tensor, as_tensor, floating, wrap
-from gradcli.errors import ArgumentTypeError, ShapeMismatchError
+from gradcli.errors import ArgumentTypeError, ShapeMismatchError, WholeNumberError
 
 
 def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -96,6 +96,33 @@ def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
 def _analytic_or_real(real: Callable, complex_: Callable) -> Callable:
     """A numpy function that uses a stable real formula and an analytic one for complex input."""
     return lambda a: complex_(a) if np.iscomplexobj(a) else real(a)
+
+
+# --- indices: the one place that reads index tensors and makes them ------------------------
+
+
+def index_array(index: Any, name: str) -> np.ndarray:
+    """``index`` (a tensor, a list, a number) as a numpy int64 array of whole numbers.
+
+    PyTorch takes int64 index tensors; gradcli's ``tensor([0, 2])`` is float64 (until integer
+    tensors come), so whole floats are taken too, and fractions, NaN and booleans refused.
+    """
+    array = np.asarray(index.numpy() if isinstance(index, Tensor) else index)
+    if array.dtype.kind == "b" or array.dtype.kind not in "fiu":
+        raise ArgumentTypeError(
+            f"{name}: an index holds whole numbers (an int64 tensor or a list), not "
+            f"{'booleans' if array.dtype.kind == 'b' else 'this'}"
+        )
+    if array.dtype.kind == "f":
+        bad = array[~np.isfinite(array) | (array != np.round(array))]
+        if bad.size:
+            raise WholeNumberError(f"{name}: an index must be a whole number, not {bad.flat[0]}")
+    return array.astype(np.int64)
+
+
+def index_tensor(array: Any) -> Tensor:
+    """The indices an operation returns (argmax, sort, topk, ...), as int64 tensors."""
+    return wrap(np.asarray(array, dtype=np.int64))
 
 
 # --- the functions users call --------------------------------------------------------

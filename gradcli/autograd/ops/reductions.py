@@ -1,10 +1,12 @@
-"""Reductions: sum, mean, prod, amax/amin, norm, logsumexp, softmax.
+"""Reductions: sum, mean, prod, amax/amin, norm, logsumexp, softmax, var/std; and the
+cumulative ones along a dim: cumsum, cumprod, logcumsumexp.
 
 Tied maxima and minima share the gradient evenly (``amax``/``amin``).
 """
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,7 @@ from gradcli.autograd.ops._helpers import (
     _reduction,
 )
 from gradcli.autograd.ops.arithmetic import pow
-from gradcli.autograd.ops.elementwise import abs, exp, where
+from gradcli.autograd.ops.elementwise import abs, exp, log, sqrt, where
 from gradcli.autograd.tensor import Tensor, as_tensor, to_array, wrap
 from gradcli.errors import ArgumentTypeError, DtypeError, ShapeMismatchError
 
@@ -36,6 +38,13 @@ __all__ = [
     "log_softmax",
     "all",
     "any",
+    "cumsum",
+    "cumprod",
+    "logcumsumexp",
+    "var",
+    "std",
+    "var_mean",
+    "std_mean",
 ]
 
 
@@ -363,3 +372,216 @@ def _floating_only(name: str, x: Tensor, dim: Dim) -> None:
             f"point or complex dtype. Got: {x.dtype.name}; convert it first ({name} of "
             "x.double()), or give dtype=gradcli.float64"
         )
+
+
+# --- along a dim: cumsum, cumprod, logcumsumexp ------------------------------------------------
+
+
+class Cumsum(Function):
+    """Running sums along ``axis``; ``reverse`` sums from the end (the adjoint of the other)."""
+
+    node_name = "CumsumBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, axis: int, reverse: bool) -> Tensor:
+        ctx.axis, ctx.reverse = axis, reverse
+        a = _numeric(x._data)
+        if a.ndim == 0:
+            return wrap(np.array(a, copy=True))
+        if reverse:
+            return wrap(np.flip(np.cumsum(np.flip(a, axis), axis), axis).copy())
+        return wrap(np.cumsum(a, axis))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        return Cumsum.apply(grad_output, ctx.axis, not ctx.reverse), None, None
+
+
+class Cumprod(Function):
+    node_name = "CumprodBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, axis: int) -> Tensor:
+        ctx.axis = axis
+        a = _numeric(x._data)
+        result = wrap(np.array(a, copy=True) if a.ndim == 0 else np.cumprod(a, axis))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
+        x, result = ctx.saved_tensors
+        if x.ndim == 0:
+            return grad_output, None
+        if not np.any(x._data == 0):
+            # d out_j / d x_k = out_j / x_k for j >= k: PyTorch's formula when no x is 0.
+            return Cumsum.apply(grad_output * result, ctx.axis, True) / x, None
+        return _cumprod_with_zeros(x, grad_output, ctx.axis), None
+
+
+def _cumprod_with_zeros(x: Tensor, grad: Tensor, axis: int) -> Tensor:
+    """sum over j >= k of grad_j * prod(x_i for i <= j, i != k), exact where x has zeros
+    (out_j / x_k is 0/0 there): row k of an n-by-n copy of x has x_k replaced by 1, and
+    its running products are those products. Built from differentiable ops, as Prod's."""
+    moved, g = x.transpose(axis, -1), grad.transpose(axis, -1)
+    n = moved.shape[-1]
+    rows = where(wrap(np.eye(n, dtype=bool)), 1.0, moved.unsqueeze(-2))
+    later = wrap(np.triu(np.ones((n, n))))  # [k, j] = 1 where j >= k
+    products = Cumprod.apply(rows, rows.ndim - 1) * later
+    return sum(products * g.unsqueeze(-2), dim=-1).transpose(axis, -1)
+
+
+class Logcumsumexp(Function):
+    """log of the running sums of exp along ``axis``, each step numpy's stable logaddexp
+    (PyTorch's log1p(exp(min - max)) + max); ``reverse`` runs from the end."""
+
+    node_name = "LogcumsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, axis: int, reverse: bool) -> Tensor:
+        ctx.axis, ctx.reverse = axis, reverse
+        a = _numeric(x._data)
+        if a.ndim == 0:
+            result = wrap(np.array(a, copy=True))
+        elif np.iscomplexobj(a):  # complex step: the analytic formula, shifted by the real max
+            shift = np.max(a.real, axis=axis, keepdims=True) if a.size else 0.0
+            cumulative = np.cumsum(
+                np.flip(np.exp(a - shift), axis) if reverse else np.exp(a - shift), axis
+            )
+            result = wrap(np.log(np.flip(cumulative, axis) if reverse else cumulative) + shift)
+        elif reverse:
+            result = wrap(np.flip(np.logaddexp.accumulate(np.flip(a, axis), axis), axis).copy())
+        else:
+            result = wrap(np.logaddexp.accumulate(a, axis))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        x, result = ctx.saved_tensors
+        if x.ndim == 0:
+            return grad_output, None, None
+        # grad_k = sum over later j of grad_j * exp(x_k - out_j), PyTorch's (and TensorFlow's)
+        # way: the positive and negative parts of grad in log space, summed with this very
+        # operation, so nothing overflows. Where grad is 0, log|grad| is replaced by the
+        # lowest float (and log's argument by 1, so that its derivative there stays finite).
+        g = grad_output
+        zero = _const(g._data == 0)
+        log_size = log(abs(g) + zero)
+        lowest = np.finfo(np.float64).min
+        parts = []
+        for sign in (g > 0, g < 0):
+            logs = where(sign, log_size, lowest)
+            parts.append(exp(Logcumsumexp.apply(logs - result, ctx.axis, not ctx.reverse) + x))
+        return parts[0] - parts[1], None, None
+
+
+def _cumulative(name: str, x: Tensor, dim: Any) -> int:
+    if dim is None:
+        raise ArgumentTypeError(f"{name}() needs a dim, as in {name}(x, dim=0)")
+    return shapes.axis(dim, x.ndim, name)
+
+
+def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running sums along dim."""
+    x = _as(as_tensor(input), dtype)
+    axis = _cumulative("cumsum", x, dim)
+    if x._data.dtype.kind in "biu":  # integers carry no gradient: numpy's sums, int64 as PyTorch's
+        return wrap(
+            np.cumsum(x._data, axis, dtype=np.int64) if x.ndim else x._data.astype(np.int64)
+        )
+    return Cumsum.apply(x, axis, False)
+
+
+def cumprod(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running products along dim; exact gradients at zeros."""
+    x = _as(as_tensor(input), dtype)
+    axis = _cumulative("cumprod", x, dim)
+    if x._data.dtype.kind in "biu":
+        return wrap(
+            np.cumprod(x._data, axis, dtype=np.int64) if x.ndim else x._data.astype(np.int64)
+        )
+    return Cumprod.apply(x, axis)
+
+
+def logcumsumexp(input: Any, dim: int) -> Tensor:
+    """log of the running sums of exp(x) along dim, computed stably."""
+    x = as_tensor(input)
+    return Logcumsumexp.apply(x, _cumulative("logcumsumexp", x, dim), False)
+
+
+# --- variance and standard deviation ---------------------------------------------------------
+
+
+def _variance(
+    name: str, input: Any, dim: Any, unbiased: Any, keepdim: bool, correction: Any
+) -> tuple[Tensor, Tensor]:
+    """(variance, mean) over dim, PyTorch's ways of asking: var(x, dim, unbiased, keepdim),
+    var(x, unbiased) and var(x, dim, correction=c, keepdim=...). The divisor is
+    max(0, n - correction): one value with correction 1 gives nan, as in PyTorch."""
+    x = as_tensor(input)
+    if isinstance(dim, bool):  # var(x, False): the second positional is unbiased
+        dim, unbiased = None, dim
+    _floating_only(name, x, dim)
+    if unbiased is not None and correction is not None:
+        raise ArgumentTypeError(f"{name}: give unbiased or correction, not both")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    axes = shapes.axes(dim, x.ndim)
+    count = int(np.prod([x.shape[a] for a in axes]))
+    average = mean(x, axes, keepdim=True)
+    deviation = x - average
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = sum(deviation * deviation, axes, keepdim) / builtins.max(
+            count - float(correction), 0.0
+        )
+    return variance, average if keepdim else average.reshape(variance.shape)
+
+
+def var(
+    input: Any,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+) -> Tensor:
+    """Variance over dim (all elements by default), divided by n - correction (1: Bessel's)."""
+    return _variance("var", input, dim, unbiased, keepdim, correction)[0]
+
+
+def std(
+    input: Any,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+) -> Tensor:
+    """Standard deviation over dim: sqrt(var(...))."""
+    return sqrt(_variance("std", input, dim, unbiased, keepdim, correction)[0])
+
+
+def var_mean(
+    input: Any,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+) -> tuple[Tensor, Tensor]:
+    """(var, mean) over dim, as var and mean give them."""
+    return _variance("var_mean", input, dim, unbiased, keepdim, correction)
+
+
+def std_mean(
+    input: Any,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+) -> tuple[Tensor, Tensor]:
+    """(std, mean) over dim, as std and mean give them."""
+    variance, average = _variance("std_mean", input, dim, unbiased, keepdim, correction)
+    return sqrt(variance), average

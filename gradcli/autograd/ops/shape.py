@@ -1,4 +1,6 @@
-"""Shapes, indexing and joining: reshape, permute, broadcast_to, index, cat, stack.
+"""Shapes, indexing and joining: reshape, permute, broadcast_to, index, cat, stack; the
+triangles and diagonals (tril, triu, diag, diagonal); flip, roll; repeat, tile,
+repeat_interleave, unfold; split, chunk, meshgrid.
 
 reshape (and view, squeeze, unsqueeze, flatten), permute (transpose, t), broadcast_to
 (expand) and basic indexing return views, as in PyTorch, when numpy can make one:
@@ -19,7 +21,7 @@ import numpy as np
 from gradcli.autograd import shapes
 from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
-from gradcli.autograd.ops._helpers import unbroadcast
+from gradcli.autograd.ops._helpers import index_array, index_tensor, unbroadcast
 from gradcli.autograd.tensor import Tensor, as_tensor, wrap
 from gradcli.errors import ArgumentTypeError, DimensionError, ShapeMismatchError
 
@@ -40,6 +42,17 @@ __all__ = [
     "t",
     "masked_fill",
     "index_add",
+    "tril",
+    "triu",
+    "diag",
+    "diagonal",
+    "flip",
+    "roll",
+    "tile",
+    "repeat_interleave",
+    "chunk",
+    "split",
+    "meshgrid",
 ]
 
 
@@ -512,3 +525,343 @@ def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1
         )
     scaled = source if alpha == 1 else source * alpha
     return x + IndexAdd.apply(scaled, key if x.ndim else (), x.shape)
+
+
+# --- triangles and diagonals -----------------------------------------------------------------
+
+
+class Tril(Function):
+    """The lower triangle of the last two dimensions, from diagonal k (numpy's tril)."""
+
+    node_name = "TrilBackward0"
+    keep = staticmethod(np.tril)
+
+    @classmethod
+    def _forward(cls, ctx: Node, x: Tensor, k: int) -> Tensor:
+        ctx.k = k
+        return wrap(cls.keep(x._data, k))
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, k: int) -> Tensor:
+        return Tril._forward(ctx, x, k)
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
+        return Tril.apply(grad_output, ctx.k), None
+
+
+class Triu(Tril):
+    """The upper triangle of the last two dimensions, from diagonal k (numpy's triu)."""
+
+    node_name = "TriuBackward0"
+    keep = staticmethod(np.triu)
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, k: int) -> Tensor:
+        return Triu._forward(ctx, x, k)
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
+        return Triu.apply(grad_output, ctx.k), None
+
+
+def _triangle(op: type[Tril], name: str, input: Any, diagonal: int) -> Tensor:
+    x = as_tensor(input)
+    if x.ndim < 2:
+        raise ShapeMismatchError(
+            f"{name}: the tensor must have at least 2 dimensions, not shape {tuple(x.shape)}"
+        )
+    return op.apply(x, shapes.whole(diagonal, f"{name}'s diagonal"))
+
+
+def tril(input: Any, diagonal: int = 0) -> Tensor:
+    """The lower triangle of a matrix (of each matrix in the last two dims), the rest 0;
+    ``diagonal`` > 0 keeps that many diagonals above the main one, < 0 drops some."""
+    return _triangle(Tril, "tril", input, diagonal)
+
+
+def triu(input: Any, diagonal: int = 0) -> Tensor:
+    """The upper triangle of a matrix (of each matrix in the last two dims), the rest 0."""
+    return _triangle(Triu, "triu", input, diagonal)
+
+
+class DiagonalBackward(Index):
+    node_name = "DiagonalBackward0"
+
+
+class DiagBackward(IndexAdd):
+    """A vector placed on a diagonal of zeros; its adjoint takes the diagonal out."""
+
+    node_name = "DiagEmbedBackward0"
+
+
+def _diagonal_key(rows: int, columns: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) positions of diagonal ``offset`` of a rows-by-columns matrix."""
+    length = max(0, min(rows + min(offset, 0), columns - max(offset, 0)))
+    steps = np.arange(length)
+    return steps - min(offset, 0), steps + max(offset, 0)
+
+
+def diagonal(input: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal ``offset`` of the matrices in dims dim1 and dim2, as a last dimension
+    (a copy: in PyTorch a view)."""
+    x = as_tensor(input)
+    a, b = shapes.axis(dim1, x.ndim, "diagonal"), shapes.axis(dim2, x.ndim, "diagonal")
+    if a == b:
+        raise ShapeMismatchError(f"diagonal: dim1 and dim2 cannot both be {dim1} (dimension {a})")
+    return _diagonal_of(x, shapes.whole(offset, "diagonal's offset"), a, b)
+
+
+def _diagonal_of(x: Tensor, offset: int, a: int, b: int) -> Tensor:
+    moved = x.permute(*[i for i in range(x.ndim) if i not in (a, b)], a, b)
+    rows, columns = _diagonal_key(x.shape[a], x.shape[b], offset)
+    return DiagonalBackward.apply(moved, (Ellipsis, rows, columns))
+
+
+def diag(input: Any, diagonal: int = 0) -> Tensor:
+    """A vector as a square matrix with it on diagonal k (zeros elsewhere); a matrix's
+    diagonal k as a vector."""
+    x = as_tensor(input)
+    k = shapes.whole(diagonal, "diag's diagonal")
+    if x.ndim == 2:
+        return _diagonal_of(x, k, 0, 1)
+    if x.ndim != 1:
+        raise ShapeMismatchError(
+            f"diag takes a vector or a matrix, not a tensor of shape {tuple(x.shape)}"
+        )
+    n = x.shape[0] + builtins.abs(k)
+    return DiagBackward.apply(x, _diagonal_key(n, n, k), (n, n))
+
+
+# --- flip and roll ---------------------------------------------------------------------------
+
+
+class Flip(Function):
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, axes: tuple[int, ...]) -> Tensor:
+        ctx.axes = axes
+        return wrap(np.flip(x._data, axes).copy() if axes else np.array(x._data, copy=True))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None]:
+        return Flip.apply(grad_output, ctx.axes), None
+
+
+def flip(input: Any, *dims: Any) -> Tensor:
+    """The elements in reverse order along each of dims (a copy, as in PyTorch)."""
+    x = as_tensor(input)
+    if not dims:
+        raise ArgumentTypeError(
+            "flip needs the dims to reverse, as in flip(x, [0, 1]) or x.flip(0)"
+        )
+    return Flip.apply(x, shapes.distinct_axes(dims[0] if len(dims) == 1 else dims, x.ndim, "flip"))
+
+
+class Roll(Function):
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, shifts: tuple[int, ...], axes: Any) -> Tensor:
+        ctx.shifts, ctx.axes = shifts, axes
+        return wrap(np.roll(x._data, shifts, axes))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        return Roll.apply(grad_output, tuple(-s for s in ctx.shifts), ctx.axes), None, None
+
+
+def roll(input: Any, shifts: Any, dims: Any = None) -> Tensor:
+    """The elements shifted along dims, those that leave at one end coming back at the
+    other; without dims, of the flattened tensor (its shape kept)."""
+    x = as_tensor(input)
+    moves, axes = shapes.rolls(shifts, dims, x.ndim)
+    if x.ndim == 0:
+        return clone(x)
+    return Roll.apply(x, moves, axes)
+
+
+# --- repeat, tile, repeat_interleave, unfold ---------------------------------------------------
+
+
+def repeat(input: Any, *sizes: Any) -> Tensor:
+    """``x.repeat(2, 3)``: x tiled that many times along each dimension (more sizes than
+    dims add leading dimensions); the gradient sums the copies."""
+    x = as_tensor(input)
+    times = shapes.sizes(sizes, "a repeat count")
+    if len(times) < x.ndim:
+        raise ShapeMismatchError(
+            f"repeat: {len(times)} counts for a tensor of {x.ndim} dimensions; give one count "
+            "per dimension (more add leading dimensions)"
+        )
+    if any(n < 0 for n in times):
+        raise ShapeMismatchError(f"repeat: counts cannot be negative, got {tuple(times)}")
+    shape = (1,) * (len(times) - x.ndim) + tuple(x.shape)
+    # Each dimension of size n as (1, n), expanded to (count, n), then merged: copies of x
+    # one after another, and expand's gradient sums them.
+    interleaved = tuple(v for n in shape for v in (1, n))
+    copies = tuple(v for n, r in zip(shape, times, strict=True) for v in (r, n))
+    merged = tuple(n * r for n, r in zip(shape, times, strict=True))
+    return x.reshape(interleaved).expand(*copies).reshape(merged)
+
+
+def tile(input: Any, dims: Any) -> Tensor:
+    """x repeated along each dimension; fewer counts than dims leave the leading ones as they are."""
+    x = as_tensor(input)
+    times = shapes.sizes(dims if isinstance(dims, (list, tuple)) else (dims,), "a repeat count")
+    return repeat(x, *((1,) * (x.ndim - len(times)) + times))
+
+
+class RepeatInterleaveBackward(Index):
+    node_name = "IndexSelectBackward0"
+
+
+def repeat_interleave(
+    input: Any, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
+) -> Tensor:
+    """Each element (or slice along dim) repeated ``repeats`` times in place: a number, or a
+    count per element; without dim, of the flattened tensor. ``repeat_interleave(counts)``
+    alone gives the indices 0, 0, 1, ... that those counts make."""
+    if repeats is None:
+        counts = index_array(input, "repeat_interleave")
+        if counts.ndim > 1 or np.any(counts < 0):
+            raise ShapeMismatchError(
+                "repeat_interleave: counts are a vector of non-negative numbers"
+            )
+        return index_tensor(np.repeat(np.arange(counts.size), counts.reshape(-1)))
+    x = as_tensor(input)
+    if dim is None:
+        x, axis = x.reshape(-1), 0
+    else:
+        axis = shapes.axis(dim, x.ndim, "repeat_interleave")
+        if x.ndim == 0:
+            x = x.reshape(1)
+    counts = index_array(repeats, "repeat_interleave's repeats").reshape(-1)
+    n = x.shape[axis]
+    if counts.size not in (1, n):
+        raise ShapeMismatchError(
+            f"repeat_interleave: {counts.size} repeats for {n} elements along dim {axis}; give "
+            "one count, or one per element"
+        )
+    if np.any(counts < 0):
+        raise ShapeMismatchError("repeat_interleave: repeats cannot be negative")
+    positions = np.repeat(np.arange(n), np.broadcast_to(counts, (n,)))
+    if output_size is not None and output_size != positions.size:
+        raise ShapeMismatchError(
+            f"repeat_interleave: output_size is {output_size}, but the repeats make {positions.size}"
+        )
+    return RepeatInterleaveBackward.apply(x, (slice(None),) * axis + (positions,))
+
+
+class UnfoldBackward(Index):
+    node_name = "UnfoldBackward0"
+
+
+def unfold(input: Any, dimension: int, size: int, step: int) -> Tensor:
+    """``x.unfold(dim, size, step)``: the windows of ``size`` elements along dim, ``step``
+    apart, in a new last dimension (a copy: in PyTorch a view)."""
+    x = as_tensor(input)
+    axis = shapes.axis(dimension, x.ndim, "unfold")
+    width = shapes.whole(size, "unfold's size")
+    stride = shapes.whole(step, "unfold's step")
+    n = x.shape[axis] if x.ndim else 1
+    if width < 0 or width > n:
+        raise ShapeMismatchError(
+            f"unfold: size {width} does not fit dimension {dimension}, of size {n}"
+        )
+    if stride <= 0:
+        raise ShapeMismatchError(f"unfold: step must be positive, not {stride}")
+    if x.ndim == 0:  # PyTorch takes a single number as one element
+        return x.reshape(1)[:width]
+    windows = np.arange((n - width) // stride + 1)[:, None] * stride + np.arange(width)
+    picked = UnfoldBackward.apply(x, (slice(None),) * axis + (windows,))
+    # The window's elements are at axis + 1: they go last, as PyTorch's.
+    return picked.permute(*[i for i in range(picked.ndim) if i != axis + 1], axis + 1)
+
+
+# --- split, chunk, meshgrid -------------------------------------------------------------------
+
+
+def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Pieces along dim: of ``split_size`` each (the last may be shorter), or of the sizes
+    in a list (which must add up to the dimension's size). Views of the tensor."""
+    x = as_tensor(tensor)
+    axis = shapes.axis(dim, x.ndim, "split")
+    if x.ndim == 0:
+        raise ShapeMismatchError("split: a single number has no dimension to split")
+    n = x.shape[axis]
+    sections = split_size_or_sections
+    if isinstance(sections, Tensor):
+        sections = sections.tolist()
+    if isinstance(sections, (list, tuple)):
+        sizes = [shapes.whole(k, "split's sizes") for k in sections]
+        if builtins.sum(sizes) != n or any(k < 0 for k in sizes):
+            raise ShapeMismatchError(
+                f"split: sizes {sizes} must be non-negative and add up to {n}, the size of "
+                f"dimension {dim}"
+            )
+    else:
+        size = shapes.whole(sections, "split's size")
+        if size < 0 or (size == 0 and n):
+            raise ShapeMismatchError(f"split: a piece size must be positive, not {size}")
+        # An empty dimension splits into one empty piece, as in PyTorch.
+        sizes = ([size] * (n // size) + ([n % size] if n % size else []) if size else []) or [0]
+    starts = np.cumsum([0, *sizes])[:-1]
+    return tuple(narrow(x, axis, int(start), k) for start, k in zip(starts, sizes, strict=True))
+
+
+def chunk(input: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """At most ``chunks`` pieces along dim, of equal size but for the last (views)."""
+    x = as_tensor(input)
+    count = shapes.whole(chunks, "chunk's chunks")
+    if count <= 0:
+        raise ShapeMismatchError(f"chunk: the number of chunks must be positive, not {count}")
+    axis = shapes.axis(dim, x.ndim, "chunk")
+    n = x.shape[axis] if x.ndim else 0
+    return split(x, max(1, -(-n // count)), axis)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids from vectors: with ``indexing="ij"`` (the default) output k varies
+    along dimension k; with ``"xy"`` the first two dimensions swap (as numpy's default)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in (None, "ij", "xy"):
+        raise ArgumentTypeError(f'meshgrid: indexing must be "ij" or "xy", not {indexing!r}')
+    vectors = [as_tensor(t) for t in tensors]
+    for t in vectors:
+        if t.ndim > 1:
+            raise ShapeMismatchError(
+                f"meshgrid takes vectors (or single numbers), not a tensor of shape {tuple(t.shape)}"
+            )
+    vectors = [t.reshape(-1) for t in vectors]
+    order = list(range(len(vectors)))
+    if indexing == "xy" and len(vectors) > 1:
+        order[0], order[1] = 1, 0
+    shape = tuple(vectors[k].shape[0] for k in order)
+    grids = []
+    for k, t in enumerate(vectors):
+        position = order.index(k)
+        grids.append(
+            t.reshape(tuple(n if i == position else 1 for i, n in enumerate(shape))).expand(*shape)
+        )
+    return tuple(grids)
+
+
+# --- padding (nn.functional.pad's constant mode) ---------------------------------------------
+
+
+class ConstantPad(Function):
+    """x surrounded by ``value``, ``widths`` (before, after) elements per dimension."""
+
+    node_name = "ConstantPadNdBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, widths: tuple[tuple[int, int], ...], value: float) -> Tensor:
+        ctx.key = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape))
+        return wrap(np.pad(x._data, widths, constant_values=value))
+
+    @staticmethod
+    def backward(ctx: Node, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        return Index.apply(grad_output, ctx.key), None, None
