@@ -109,12 +109,12 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """Class indices as rows of 0s with a 1 at the index: int64 of shape ``tensor.shape +
     (num_classes,)``; -1 takes one more than the largest index, as PyTorch does."""
     labels = as_tensor(tensor)
-    if labels._data.dtype.kind not in "iu":
+    values = labels.numpy()
+    if values.dtype.kind not in "iu":
         raise ArgumentTypeError(
             f"one_hot is only applicable to index tensors (int64), not {labels.dtype.name}; "
             "convert with .long()"
         )
-    values = labels._data
     classes = int(values.max()) + 1 if num_classes == -1 and values.size else num_classes
     if values.size and (values.min() < 0 or values.max() >= classes):
         raise ArgumentValueError(f"one_hot: class values must be in [0, {classes})")
