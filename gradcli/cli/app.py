@@ -660,130 +660,100 @@ PlotPath = Annotated[
 ]
 
 
-@app.command("minimize", cls=Command)
-def minimize_command(
-    expression: Expression = None,
-    file: ProgramFile = None,
-    max_iterations: MaxIterations = None,
-    at: At = None,
-    wrt: Annotated[
-        str | None,
-        typer.Option(
-            "--wrt", help="The variables to vary, comma-separated (default: every --at one used)."
-        ),
-    ] = None,
-    over: Over = None,
-    method: Annotated[
-        str,
-        typer.Option(
-            "--method",
-            help="auto (trust-region Newton with the exact Hessian; L-BFGS-B for bounds or "
-            "over 200 variables), trust, bfgs, lbfgs; the textbook ones: gd, momentum, adam, "
-            "rmsprop (PyTorch's update rules) and newton.",
-        ),
-    ] = "auto",
-    lr: Annotated[
-        float | None,
-        typer.Option(
-            "--lr", help="Learning rate of gd, momentum, adam, rmsprop (PyTorch's defaults)."
-        ),
-    ] = None,
-    momentum: Annotated[
-        float | None, typer.Option("--momentum", help="Momentum of --method momentum (0.9).")
-    ] = None,
-    steps: Steps = None,
-    tol: Annotated[
-        float | None,
-        typer.Option("--tol", help="Converged when |∇f| is at most this (default 1e-8)."),
-    ] = None,
-    trace: Trace = False,
-    plot: PlotPath = False,
-    save: SaveOption = None,
-    width: WidthOption = None,
-    height: HeightOption = None,
-    seed: Seed = None,
-    output: FormatOption = None,
-    digits: Digits = None,
-    plugin: PluginOption = None,
-) -> None:
-    """The minimum of a single-number expression or program from a starting point (--at),
-    with exact gradients and Hessians.
+_MINIMIZE_HELP = """The minimum of a single-number expression or program from a starting point (--at),
+with exact gradients and Hessians.
 
-    Exit 0 when it converged (or stopped at --steps, with a warning); 1 when it diverged
-    (f unbounded below) or stalled, the result shown and one error: line saying why.
-    -o json is {"expression", "goal", "method", "start", "point", "value", "gradient",
-    "gradient_norm", "iterations", "evaluations", "converged", "stop", "message",
-    "trace"?: [{"iteration", "point", "value", "gradient_norm", "step"}]}.
+Exit 0 when it converged (or stopped at --steps, with a warning); 1 when it diverged
+(f unbounded below) or stalled, the result shown and one error: line saying why.
+-o json is {"expression", "goal", "method", "start", "point", "value", "gradient",
+"gradient_norm", "kind", "bounds"?, "at_bounds"?, "at"?, "iterations", "evaluations",
+"converged", "stop", "message", "trace"?: [{"iteration", "point", "value",
+"gradient_norm", "step"}]}.
 
-    Examples:
+Examples:
 
-      gradcli minimize "(1-x)**2 + 100*(y-x**2)**2" --at x=-1.2 --at y=1
+  gradcli minimize "(1-x)**2 + 100*(y-x**2)**2" --at x=-1.2 --at y=1
 
-      gradcli minimize "x**2" --at x=1 --method gd --lr 0.1 --steps 3 --trace
+  gradcli minimize "x**2" --at x=1 --method gd --lr 0.1 --steps 3 --trace
 
-      gradcli minimize "sum((w-1)**2)" --at "w=zeros(3)" -o json
+  gradcli minimize "sum((w-1)**2)" --at "w=zeros(3)" -o json
 
-      gradcli minimize "x**4" --at x=1 --method adam --lr 0.1
+  gradcli minimize "x**4" --at x=1 --method adam --lr 0.1
 
-      gradcli minimize "x*log(x)" --over x=0.01:2
+  gradcli minimize "x*log(x)" --over x=0.01:2
 
-      gradcli minimize "(1-x)**2 + 100*(y-x**2)**2" --at x=-1.2 --at y=1 --plot
-    """
-    _hand_over("optimize", dict(locals(), goal="minimum"))
+  gradcli minimize "(1-x)**2 + 100*(y-x**2)**2" --at x=-1.2 --at y=1 --plot
+"""
+
+_MAXIMIZE_HELP = """The maximum of a single-number expression from a starting point (--at): minimize's
+options, outputs and exit codes, for -f.
+
+Examples:
+
+  gradcli maximize "x*exp(-x)" --at x=0.3
+
+  gradcli maximize "x*exp(-x)" --at x=0.3 --method gd --lr 0.5 --trace
+"""
 
 
-@app.command("maximize", cls=Command)
-def maximize_command(
-    expression: Expression = None,
-    file: ProgramFile = None,
-    max_iterations: MaxIterations = None,
-    at: At = None,
-    wrt: Annotated[
-        str | None,
-        typer.Option(
-            "--wrt", help="The variables to vary, comma-separated (default: every --at one used)."
-        ),
-    ] = None,
-    over: Over = None,
-    method: Annotated[
-        str,
-        typer.Option(
-            "--method",
-            help="auto, trust, bfgs, lbfgs, gd, momentum, adam, rmsprop, newton (as minimize).",
-        ),
-    ] = "auto",
-    lr: Annotated[
-        float | None,
-        typer.Option("--lr", help="Learning rate of gd, momentum, adam, rmsprop."),
-    ] = None,
-    momentum: Annotated[
-        float | None, typer.Option("--momentum", help="Momentum of --method momentum (0.9).")
-    ] = None,
-    steps: Steps = None,
-    tol: Annotated[
-        float | None,
-        typer.Option("--tol", help="Converged when |∇f| is at most this (default 1e-8)."),
-    ] = None,
-    trace: Trace = False,
-    plot: PlotPath = False,
-    save: SaveOption = None,
-    width: WidthOption = None,
-    height: HeightOption = None,
-    seed: Seed = None,
-    output: FormatOption = None,
-    digits: Digits = None,
-    plugin: PluginOption = None,
-) -> None:
-    """The maximum of a single-number expression from a starting point (--at): minimize's
-    options, outputs and exit codes, for -f.
+def _extremum(goal: str, help: str) -> Any:
+    """The command of minimize or maximize: one declaration, the goal handed over with the
+    options (``run`` of :mod:`gradcli.commands.optimize` takes both)."""
 
-    Examples:
+    def command(
+        expression: Expression = None,
+        file: ProgramFile = None,
+        max_iterations: MaxIterations = None,
+        at: At = None,
+        wrt: Annotated[
+            str | None,
+            typer.Option(
+                "--wrt",
+                help="The variables to vary, comma-separated (default: every --at one used).",
+            ),
+        ] = None,
+        over: Over = None,
+        method: Annotated[
+            str,
+            typer.Option(
+                "--method",
+                help="auto (trust-region Newton with the exact Hessian; L-BFGS-B for bounds or "
+                "over 200 variables), trust, bfgs, lbfgs; the textbook ones: gd, momentum, adam, "
+                "rmsprop (PyTorch's update rules) and newton.",
+            ),
+        ] = "auto",
+        lr: Annotated[
+            float | None,
+            typer.Option(
+                "--lr", help="Learning rate of gd, momentum, adam, rmsprop (PyTorch's defaults)."
+            ),
+        ] = None,
+        momentum: Annotated[
+            float | None, typer.Option("--momentum", help="Momentum of --method momentum (0.9).")
+        ] = None,
+        steps: Steps = None,
+        tol: Annotated[
+            float | None,
+            typer.Option("--tol", help="Converged when |∇f| is at most this (default 1e-8)."),
+        ] = None,
+        trace: Trace = False,
+        plot: PlotPath = False,
+        save: SaveOption = None,
+        width: WidthOption = None,
+        height: HeightOption = None,
+        seed: Seed = None,
+        output: FormatOption = None,
+        digits: Digits = None,
+        plugin: PluginOption = None,
+    ) -> None:
+        _hand_over("optimize", dict(locals(), goal=goal))
 
-      gradcli maximize "x*exp(-x)" --at x=0.3
+    command.__doc__ = help
+    return command
 
-      gradcli maximize "x*exp(-x)" --at x=0.3 --method gd --lr 0.5 --trace
-    """
-    _hand_over("optimize", dict(locals(), goal="maximum"))
+
+app.command("minimize", cls=Command)(_extremum("minimum", _MINIMIZE_HELP))
+app.command("maximize", cls=Command)(_extremum("maximum", _MAXIMIZE_HELP))
 
 
 @app.command("solve", cls=Command)
@@ -815,7 +785,7 @@ def solve_command(
 
     Exit 0 with the root; 1 when there is none to be found from there (the result shown,
     one error: line saying why). -o json is {"expression", "start", "root", "residual",
-    "residual_norm", "iterations", "evaluations", "converged", "stop", "message",
+    "residual_norm", "at"?, "iterations", "evaluations", "converged", "stop", "message",
     "trace"?: [{"iteration", "point", "residual_norm", "step"}]}.
 
     Examples:
