@@ -82,7 +82,11 @@ def to_value(value: Any, algebra: Algebra) -> Any:
     """Any value of the language (number, tensor, array literal) in the algebra."""
     if not isinstance(value, Elements):
         return algebra.constant(value) if isinstance(value, (float, int)) else value
-    plain = all(isinstance(v, (float, int, np.ndarray)) for v in value)
+    # A row of another algebra's numbers (SymPy's symbols in an object array) is not plain.
+    plain = all(
+        isinstance(v, (float, int)) or (isinstance(v, np.ndarray) and v.dtype != object)
+        for v in value
+    )
     found = {tuple(v.shape) if hasattr(v, "shape") else np.shape(v) for v in value}
     if len(found) > 1:
         listed = ", ".join(str(s) for s in sorted(found, key=len))

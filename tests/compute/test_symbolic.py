@@ -275,3 +275,9 @@ def test_median_of_several_values_has_no_formula_and_says_to_give_a_point():
 def test_their_formulas_refuse_what_the_engine_refuses_in_its_words(source, said):
     code, out, err = run("diff", source)
     assert code == 2 and out == "" and said in err
+
+
+def test_a_matrix_literal_of_symbols_has_formulas():
+    # Its rows are object arrays of SymPy expressions, not numbers to read as float64.
+    result = symbolic.derivatives(gradcli.compile("sum([[x, y], [y, 2*x]] @ [x, 1])"))
+    assert result.gradient == {"x": "2*x + y + 2", "y": "x + 1"}
