@@ -28,7 +28,13 @@ from gradcli.compute.bindings import Binding
 from gradcli.compute.evaluation import point_of
 from gradcli.compute.optimize import Objective, newton
 from gradcli.compute.points import Request, at_points
-from gradcli.compute.results import Critical, CriticalPoint, FlatRegion, TooManyPoints
+from gradcli.compute.results import (
+    Critical,
+    CriticalPoint,
+    Discontinuous,
+    FlatRegion,
+    TooManyPoints,
+)
 from gradcli.errors import LimitError, UsageError, option
 from gradcli.language import Expression
 from gradcli.registry import OPS
@@ -74,7 +80,9 @@ def critical_points(
         if len(names) == 1:
             points = search.kinks_and_ends(points)
             points.sort(key=lambda p: p.point[names[0]])
-            if search.finite:
+            if search.gap is not None:
+                warnings.append(search.gap)
+            elif search.finite:
                 lowest, highest = _extremes(points)
         else:
             points.sort(key=lambda p: tuple(p.point.values()))
@@ -144,6 +152,7 @@ class _Search:
         self.slope = 0.0
         self.finite = math.isfinite(value)
         self.flat: FlatRegion | None = None
+        self.gap: Discontinuous | None = None
 
     # --- many starts at once -------------------------------------------------------------
 
@@ -281,9 +290,14 @@ class _Search:
         a kink (where one side's derivative is 0) is the kink: f has no derivative there."""
         name = self.names[0]
         lo, hi = float(self.lows[0]), float(self.highs[0])
+        xs = np.linspace(lo, hi, 4 * DEFAULT_STARTS + 1)
+        with np.errstate(all="ignore"):
+            values, gradient, hessian = self.derivatives(xs[:, None])
+        slopes, bends = gradient[:, 0], hessian[:, 0, 0]
+        self._check_continuous(xs, values, slopes, bends)
         found: list[CriticalPoint] = []
         if not all(OPS[op].analytic for op in self.expression.operations if op in OPS):
-            found += self._kinks(lo, hi)
+            found += self._kinks(xs, slopes, bends)
         for point in stationary:
             if all(abs(point.point[name] - k.point[name]) > SAME * self.diagonal for k in found):
                 found.append(point)
@@ -301,13 +315,37 @@ class _Search:
     def _slope(self, x: float) -> float:
         return float(self.f.value_and_gradient(np.array([x]))[1][0])
 
-    def _kinks(self, lo: float, hi: float) -> list[CriticalPoint]:
-        """Where f' jumps: between neighbours of a fine grid whose f' differ by more than
-        f'' can explain, narrowed by bisection to adjacent floats."""
-        xs = np.linspace(lo, hi, 4 * DEFAULT_STARTS + 1)
+    def _check_continuous(
+        self, xs: np.ndarray, values: np.ndarray, slopes: np.ndarray, bends: np.ndarray
+    ) -> None:
+        """The global extremes on the interval are among the critical points, the kinks
+        and the ends only where f is continuous: a pole (1/x) or a step between neighbours
+        of the fine grid (f changes against its slope on both sides, or by more than the
+        slopes allow) or a value that is not finite is said, and no extreme is named."""
+        h = xs[1] - xs[0]
+        change = np.diff(values)
         with np.errstate(all="ignore"):
-            _, gradient, hessian = self.derivatives(xs[:, None])
-        slopes, bends = gradient[:, 0], hessian[:, 0, 0]
+            against = (
+                (np.sign(slopes[:-1]) == np.sign(slopes[1:]))
+                & (np.sign(change) == -np.sign(slopes[:-1]))
+                & (slopes[:-1] != 0)
+            )
+            steady = np.maximum(np.abs(slopes[:-1]), np.abs(slopes[1:]))
+            bend = np.maximum(np.abs(bends[:-1]), np.abs(bends[1:]))
+            scale = 1e-12 * np.maximum(1.0, np.maximum(np.abs(values[:-1]), np.abs(values[1:])))
+            beyond = np.abs(change) > 2 * h * steady + h * h * bend + scale
+        jumps = np.flatnonzero((against | beyond) & np.isfinite(change))
+        holes = np.flatnonzero(~np.isfinite(values))
+        if jumps.size or holes.size:
+            self.finite = False
+            where = xs[jumps[0]] if jumps.size else xs[holes[0]]
+            self.gap = Discontinuous(
+                self.names[0], float(where), float(where + h) if jumps.size else None
+            )
+
+    def _kinks(self, xs: np.ndarray, slopes: np.ndarray, bends: np.ndarray) -> list[CriticalPoint]:
+        """Where f' jumps: between neighbours of the fine grid whose f' differ by more
+        than f'' can explain, narrowed by bisection to adjacent floats."""
         h = xs[1] - xs[0]
         noise = 1e-6 * max(self.slope, 1e-300)
         found = []

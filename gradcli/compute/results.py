@@ -594,6 +594,15 @@ class FlatRegion(Note):
     values: tuple[float, float]
 
 
+class Discontinuous(Note):
+    """``critical``, one variable: f jumps between ``at`` and ``to`` (a pole, a step), or is
+    not finite at ``at`` (``to`` None), so no global extreme is named on the interval."""
+
+    name: str
+    at: float
+    to: float | None
+
+
 class TooManyPoints(Note):
     """``critical``: more distinct points than it lists."""
 

@@ -12,6 +12,7 @@ from gradcli.compute.results import (
     BadRows,
     ComplexSkipped,
     CurveGap,
+    Discontinuous,
     EstimatesNotFinite,
     ExactEstimates,
     ExactNotFinite,
@@ -57,6 +58,18 @@ def _(note: FlatRegion) -> str:
     return (
         f"f is flat (gradient and Hessian exactly 0) at {note.count:,} of the starts, from "
         f"{low} to {high} ({values}): every point there is critical, and none is listed"
+    )
+
+
+@note_text.register
+def _(note: Discontinuous) -> str:
+    if note.to is None:
+        where = f"f is not finite at {note.name} = {note.at:g}"
+    else:
+        where = f"f jumps between {note.name} = {note.at:g} and {note.to:g} (a pole or a step)"
+    return (
+        f"{where}, so its least and greatest values on the interval need not be among the "
+        "points listed; no global minimum or maximum is named"
     )
 
 

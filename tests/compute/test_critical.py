@@ -161,3 +161,31 @@ def test_the_library_takes_python_functions_and_text():
     # critical runs a Python function one start at a time, to the same points.
     quartic = gradcli.critical(lambda x: x**4 - 2 * x**2, over={"x": (-2, 2)}, starts=40)
     assert [p.point["x"] for p in quartic.points] == [-2.0, -1.0, 0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("1/x", "not finite at x = 0"),  # the fine grid has 0 itself
+        ("1/(x - 0.3)", "jumps between"),  # a pole between two grid points
+        ("tan(x)", "jumps between"),  # poles at ±pi/2, f' > 0 on both sides of each
+        ("floor(x) + x/10", "jumps between"),  # steps
+        ("log(x)*x", "not finite"),  # nan for x < 0
+    ],
+)
+def test_no_global_extreme_is_named_where_f_is_not_continuous(source, said):
+    # The ends of 1/x on [-2, 2] are -0.5 and 0.5, but f takes every value: naming them the
+    # least and greatest would be a wrong answer.
+    result = found(source, x=(-2, 2))
+    assert result.lowest is None and result.highest is None
+    (note,) = [n for n in result.warnings if type(n).__name__ == "Discontinuous"]
+    from gradcli.render.notes import note_text
+
+    assert said in note_text(note)
+
+
+@pytest.mark.parametrize("source", ["exp(10*x)", "sin(50*x)", "x**4 - 2*x**2", "abs(x) + 2*x"])
+def test_a_steep_or_wiggly_continuous_f_still_has_its_extremes_named(source):
+    result = found(source, x=(-1, 1))
+    assert result.lowest is not None and result.highest is not None
+    assert not [n for n in result.warnings if type(n).__name__ == "Discontinuous"]
