@@ -138,7 +138,7 @@ def _varied(
     from gradcli.compute.evaluation import choose_wrt
 
     values = {b.name: b.value for b in bound}
-    return {name: np.shape(values[name]) for name in choose_wrt(compiled, bound, wrt)}
+    return {name: np.shape(values[name]) for name in choose_wrt(compiled, bound, wrt, doing="vary")}
 
 
 def _middles(bounds: list[tuple[str, float, float]], at: Sequence[str] | None) -> list[str]:

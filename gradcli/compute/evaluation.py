@@ -66,9 +66,13 @@ def evaluate_expression(expression: Expression, bound: Sequence[Binding]) -> Eva
 
 
 def choose_wrt(
-    expression: Expression, bound: Sequence[Binding], wrt: Sequence[str] | None
+    expression: Expression,
+    bound: Sequence[Binding],
+    wrt: Sequence[str] | None,
+    doing: str = "differentiate",
 ) -> list[str]:
-    """The variables to differentiate by: ``wrt``, checked, or every bound one used."""
+    """The variables to differentiate by (or, ``doing`` "vary", to vary in minimize and
+    solve): ``wrt``, checked, or every bound one used."""
     names = [b.name for b in bound]
     if wrt:
         for name in wrt:
@@ -90,7 +94,7 @@ def choose_wrt(
             expression.evaluate(tensors_of(bound))
         raise UsageError(
             f"the expression uses none of the {option('at')} variables, so there is nothing to "
-            f"differentiate; bind the variables it uses with {option('at')} NAME=VALUE"
+            f"{doing}; bind the variables it uses with {option('at')} NAME=VALUE"
         )
     return chosen
 

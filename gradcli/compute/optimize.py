@@ -233,7 +233,7 @@ def objective(
     what: str,
 ) -> Objective:
     """The objective over the ``--wrt`` variables (by default every bound one used)."""
-    names = choose_wrt(expression, bound, wrt)
+    names = choose_wrt(expression, bound, wrt, doing="vary")
     found = Objective(expression, bound, names, sign, what)
     if found.size == 0:
         raise UsageError(f"the variables to vary ({', '.join(names)}) have no elements")
@@ -635,7 +635,7 @@ def solve(
     a system with as many equations as unknowns."""
     steps, _ = check_steps(steps, None)
     with creation.same_draws():
-        names = choose_wrt(expression, bound, wrt)
+        names = choose_wrt(expression, bound, wrt, doing="vary")
         f = Objective(expression, bound, names, what="solve")
         size = f.size
 

@@ -354,7 +354,7 @@ def test_a_vector_objective_is_refused_with_a_way_to_reduce_it():
 
 
 def test_an_expression_without_variables_is_refused():
-    with pytest.raises(UsageError, match="none of the"):
+    with pytest.raises(UsageError, match="none of the .* nothing to vary"):
         minimum("2+3", "x=1")
 
 
