@@ -30,6 +30,17 @@ Dim = int | Sequence[int] | None
 T = TypeVar("T")
 
 
+def broadcast(what: str, a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape ``a`` and ``b`` broadcast to, or the one error that says they do not."""
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        raise ShapeMismatchError(
+            f"{what}: shapes {tuple(a)} and {tuple(b)} cannot be broadcast together "
+            "(trailing dimensions must be equal or 1)"
+        ) from None
+
+
 def whole(value: Any, what: str, error: type[Exception] = WholeNumberError) -> int:
     """``value`` as an int; a fraction, inf, nan or a boolean is refused, naming ``what``."""
     if type(value) is int:  # the engine's own calls (reshape in a backward pass): no checks

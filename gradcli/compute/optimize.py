@@ -316,7 +316,6 @@ def optimize(
             expression=expression.source,
             goal=goal,
             method=chosen,
-            asked=method,
             start=f.split(f.start),
             constants=point_of([b for b in bound if b.name not in f.names]),
             point=f.split(x),

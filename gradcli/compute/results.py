@@ -133,7 +133,6 @@ class Optimum(Record):
     expression: str
     goal: str  # "minimum" or "maximum"
     method: str  # the one that ran (auto resolves to trust or lbfgs)
-    asked: str
     start: dict[str, Any]
     constants: dict[str, Any]
     point: dict[str, Any]

@@ -241,13 +241,7 @@ def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tens
     divided by its norm (at least eps) before the product, as PyTorch does, so the result
     stays in [-1, 1]."""
     a, b = as_tensor(x1), as_tensor(x2)
-    try:
-        shape = np.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ShapeMismatchError(
-            f"cosine_similarity: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be "
-            "broadcast together"
-        ) from None
+    shape = shapes.broadcast("cosine_similarity", a.shape, b.shape)
     a, b = a.expand(*shape), b.expand(*shape)
     unit = []
     for t in (a, b):

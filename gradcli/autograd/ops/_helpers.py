@@ -17,7 +17,7 @@ from gradcli.autograd.creation import check_size
 from gradcli.autograd.function import Function, Node
 from gradcli.autograd.shapes import Dim
 from gradcli.autograd.tensor import Tensor, as_tensor, floating, wrap
-from gradcli.errors import ArgumentTypeError, ShapeMismatchError, WholeNumberError
+from gradcli.errors import ArgumentTypeError, WholeNumberError
 
 
 def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -78,13 +78,7 @@ def _binary(ufunc: Callable, x: Tensor, y: Tensor, symbol: str) -> Tensor:
         if type(b) is _INT64:  # x * 2: as a Python int, numpy's fast weak scalar, same result
             return wrap(ufunc(a, int(b)))
     if a.shape != b.shape:  # equal shapes make nothing larger than an input
-        try:
-            shape = np.broadcast_shapes(a.shape, b.shape)
-        except ValueError:
-            raise ShapeMismatchError(
-                f"{symbol}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast "
-                "together (trailing dimensions must be equal or 1)"
-            ) from None
+        shape = shapes.broadcast(symbol, a.shape, b.shape)
         check_size(math.prod(shape), symbol, shape)
     elif not a.shape:
         # 0-d (a scalar leaf's array): numpy computes the same operation on its scalars,

@@ -142,12 +142,7 @@ def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:
     """The cross product of 3-vectors along dim (broadcasting the rest); without dim, along
     the first dimension of size 3, as PyTorch's (deprecated) default."""
     x, y = as_tensor(input), as_tensor(other)
-    try:
-        shape = np.broadcast_shapes(x.shape, y.shape)
-    except ValueError:
-        raise ShapeMismatchError(
-            f"cross: shapes {tuple(x.shape)} and {tuple(y.shape)} cannot be broadcast together"
-        ) from None
+    shape = shapes.broadcast("cross", x.shape, y.shape)
     if dim is None:
         threes = [i for i, n in enumerate(shape) if n == 3]
         if not threes:

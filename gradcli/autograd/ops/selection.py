@@ -545,13 +545,7 @@ def masked_select(input: Any, mask: Any) -> Tensor:
             f"masked_select: the mask must be a bool tensor (a comparison such as x > 0), "
             f"not {chosen.dtype.name}"
         )
-    try:
-        shape = np.broadcast_shapes(x.shape, chosen.shape)
-    except ValueError:
-        raise ShapeMismatchError(
-            f"masked_select: shapes {tuple(x.shape)} and {tuple(chosen.shape)} cannot be "
-            "broadcast together"
-        ) from None
+    shape = shapes.broadcast("masked_select", x.shape, chosen.shape)
     return MaskedSelectBackward.apply(broadcast_to(x, shape), np.broadcast_to(chosen._data, shape))
 
 
